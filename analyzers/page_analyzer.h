@@ -1,0 +1,23 @@
+// Turns one fetched Page into a PageAnalysis: parse (Gumbo), extract third-party tags and links,
+// attribute vendors, run the page rules. A pure function of the page and the read-only context,
+// safe to call from many threads at once.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/analysis.h"
+#include "rules/rule_engine.h"
+
+namespace tw {
+
+struct AnalysisContext {
+  RuleContext rules;
+  // Registrable domains that count as first party, besides each page's own site domain.
+  std::vector<std::string> first_party_domains;
+};
+
+// Consumes the page; the returned analysis holds it with the body dropped.
+PageAnalysis analyze_page(Page page, const AnalysisContext& context);
+
+}  // namespace tw

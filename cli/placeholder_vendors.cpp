@@ -1,0 +1,11 @@
+// TEMPORARY: the vendors command is being written; this file is deleted by its owner.
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace tw::cli {
+int run_vendors(const Args&) {
+  std::cerr << "tagwarden: this command is not available yet\n";
+  return kExitUsage;
+}
+}  // namespace tw::cli

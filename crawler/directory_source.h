@@ -1,0 +1,25 @@
+// Directory mode: a built site on disk read as pages, with no network. Every .html/.htm file
+// under the root is one page whose URL is base_url + its path under the root.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "model/page.h"
+#include "model/result.h"
+
+namespace tw {
+
+struct DirectoryOptions {
+  std::string root;
+  std::string base_url = "http://localhost/";  // origin the files will be served from
+  int max_pages = 0;                            // 0 = unlimited
+  std::uint64_t max_page_bytes = 10ull << 20;
+};
+
+// Calls `deliver` once per page, in path order. Fails only when the root is missing or not a
+// directory; unreadable or oversized files become pages with an error.
+Result<int> read_directory_site(const DirectoryOptions& options,
+                                const std::function<void(Page&&)>& deliver);
+
+}  // namespace tw

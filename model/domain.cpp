@@ -1,0 +1,44 @@
+#include "model/domain.h"
+
+#include <libpsl.h>
+
+namespace tw {
+namespace {
+
+// The newest list on the machine (Debian's publicsuffix package), else the one built into libpsl.
+// psl_ctx_t is immutable once loaded, so one shared instance serves every thread.
+const psl_ctx_t* suffix_list() {
+  static const psl_ctx_t* ctx = [] {
+    const psl_ctx_t* latest = psl_latest(nullptr);
+    return latest ? latest : psl_builtin();
+  }();
+  return ctx;
+}
+
+bool is_ip_literal(std::string_view host) {
+  if (host.find(':') != std::string_view::npos) return true;  // IPv6
+  if (host.empty()) return false;
+  for (char c : host) {
+    if (!(c == '.' || (c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string registrable_domain(std::string_view host) {
+  std::string h(host);
+  while (!h.empty() && h.back() == '.') h.pop_back();
+  if (h.empty() || is_ip_literal(h) || suffix_list() == nullptr) return h;
+  const char* domain = psl_registrable_domain(suffix_list(), h.c_str());
+  return domain ? std::string(domain) : h;
+}
+
+bool host_in_domain(std::string_view host, std::string_view domain) {
+  if (domain.empty() || host.size() < domain.size()) return false;
+  if (host == domain) return true;
+  return host.size() > domain.size() && host.ends_with(domain) &&
+         host[host.size() - domain.size() - 1] == '.';
+}
+
+}  // namespace tw

@@ -1,0 +1,16 @@
+// Registrable domain ("eTLD+1") from the public suffix list (libpsl). Thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace tw {
+
+// "www.google-analytics.com" -> "google-analytics.com", "a.b.co.uk" -> "b.co.uk". An IP address
+// or a bare public suffix is returned unchanged.
+std::string registrable_domain(std::string_view host);
+
+// True when `host` equals `domain` or is a subdomain of it.
+bool host_in_domain(std::string_view host, std::string_view domain);
+
+}  // namespace tw

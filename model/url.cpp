@@ -1,0 +1,152 @@
+#include "model/url.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace tw {
+namespace {
+
+struct CurlUrlDeleter {
+  void operator()(CURLU* handle) const { curl_url_cleanup(handle); }
+};
+using CurlUrlHandle = std::unique_ptr<CURLU, CurlUrlDeleter>;
+
+struct CurlStringDeleter {
+  void operator()(char* text) const { curl_free(text); }
+};
+using CurlString = std::unique_ptr<char, CurlStringDeleter>;
+
+std::string get_part(CURLU* handle, CURLUPart part, unsigned flags = 0) {
+  char* raw = nullptr;
+  if (curl_url_get(handle, part, &raw, flags) != CURLUE_OK || raw == nullptr) return {};
+  CurlString owned(raw);
+  return owned.get();
+}
+
+// HTML's URL attribute rule: strip leading/trailing ASCII whitespace and drop tabs and newlines.
+std::string clean_reference(std::string_view text) {
+  auto is_space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+  };
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c != '\t' && c != '\n' && c != '\r') out.push_back(c);
+  }
+  return out;
+}
+
+std::string to_lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) {
+    return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  });
+  return text;
+}
+
+CurlUrlHandle parse_handle(std::string_view text) {
+  std::string cleaned = clean_reference(text);
+  if (cleaned.empty() || cleaned.find('\0') != std::string::npos) return nullptr;
+  CurlUrlHandle handle(curl_url());
+  if (!handle) return nullptr;
+  if (curl_url_set(handle.get(), CURLUPART_URL, cleaned.c_str(),
+                   CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE) != CURLUE_OK) {
+    return nullptr;
+  }
+  return handle;
+}
+
+// Upper-cases the two hex digits after every '%'.
+std::string upper_percent_escapes(std::string text) {
+  for (std::size_t i = 0; i + 2 < text.size(); ++i) {
+    if (text[i] == '%') {
+      for (std::size_t j = i + 1; j <= i + 2; ++j) {
+        if (text[j] >= 'a' && text[j] <= 'f') text[j] = static_cast<char>(text[j] - 32);
+      }
+    }
+  }
+  return text;
+}
+
+bool fetchable_scheme(std::string_view scheme) {
+  return scheme == "http" || scheme == "https" || scheme == "ws" || scheme == "wss" ||
+         scheme == "ftp";
+}
+
+}  // namespace
+
+std::optional<Url> parse_url(std::string_view text) {
+  CurlUrlHandle handle = parse_handle(text);
+  if (!handle) return std::nullopt;
+  Url url;
+  url.scheme = to_lower(get_part(handle.get(), CURLUPART_SCHEME));
+  url.host = to_lower(get_part(handle.get(), CURLUPART_HOST));
+  if (url.host.size() >= 2 && url.host.front() == '[' && url.host.back() == ']') {
+    url.host = url.host.substr(1, url.host.size() - 2);
+  }
+  std::string port = get_part(handle.get(), CURLUPART_PORT, CURLU_NO_DEFAULT_PORT);
+  url.port = port.empty() ? 0 : std::atoi(port.c_str());
+  url.path = get_part(handle.get(), CURLUPART_PATH);
+  if (url.path.empty()) url.path = "/";
+  url.query = get_part(handle.get(), CURLUPART_QUERY);
+  if (url.scheme.empty()) return std::nullopt;
+  return url;
+}
+
+std::optional<std::string> resolve_url(std::string_view base, std::string_view reference) {
+  std::string ref = clean_reference(reference);
+  if (ref.empty() || ref.find('\0') != std::string::npos) return std::nullopt;
+  // Scheme-bearing references that never name a fetchable resource.
+  std::string lowered = to_lower(ref.substr(0, 16));
+  for (std::string_view bad : {"javascript:", "data:", "mailto:", "tel:", "about:", "blob:"}) {
+    if (lowered.starts_with(bad)) return std::nullopt;
+  }
+  CurlUrlHandle handle = parse_handle(base);
+  if (!handle) return std::nullopt;
+  if (curl_url_set(handle.get(), CURLUPART_URL, ref.c_str(),
+                   CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE) != CURLUE_OK) {
+    return std::nullopt;
+  }
+  std::string scheme = to_lower(get_part(handle.get(), CURLUPART_SCHEME));
+  if (!fetchable_scheme(scheme)) return std::nullopt;
+  std::string host = get_part(handle.get(), CURLUPART_HOST);
+  std::string lower_host = to_lower(host);
+  if (host != lower_host) curl_url_set(handle.get(), CURLUPART_HOST, lower_host.c_str(), 0);
+  std::string out = get_part(handle.get(), CURLUPART_URL);
+  if (out.empty()) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> normalize_url(std::string_view text) {
+  std::optional<Url> url = parse_url(text);
+  if (!url || url->host.empty()) return std::nullopt;
+  std::string out = url->scheme + "://";
+  out += url->host.find(':') != std::string::npos ? "[" + url->host + "]" : url->host;
+  bool default_port = (url->scheme == "http" && url->port == 80) ||
+                      (url->scheme == "https" && url->port == 443);
+  if (url->port != 0 && !default_port) out += ":" + std::to_string(url->port);
+  out += upper_percent_escapes(url->path);
+  if (!url->query.empty()) out += "?" + upper_percent_escapes(url->query);
+  return out;
+}
+
+bool is_http_url(std::string_view text) {
+  std::string head = to_lower(std::string(text.substr(0, 8)));
+  return head.starts_with("http://") || head.starts_with("https://");
+}
+
+std::string url_host(std::string_view text) {
+  std::optional<Url> url = parse_url(text);
+  return url ? url->host : std::string{};
+}
+
+std::string url_path(std::string_view text) {
+  std::optional<Url> url = parse_url(text);
+  if (!url) return "/";
+  return url->query.empty() ? url->path : url->path + "?" + url->query;
+}
+
+}  // namespace tw

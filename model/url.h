@@ -1,0 +1,39 @@
+// URL parsing, resolution and normalisation (RFC 3986 via libcurl's URL API). Thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tw {
+
+struct Url {
+  std::string scheme;  // lower case
+  std::string host;    // lower case, no brackets for IPv6
+  int port = 0;        // explicit port, 0 when default
+  std::string path;    // starts with '/'
+  std::string query;   // without '?'
+};
+
+// Parses an absolute URL; nullopt when it is not one.
+std::optional<Url> parse_url(std::string_view text);
+
+// Resolves `reference` against absolute `base`. Returns nullopt for references that do not name
+// a fetchable resource (javascript:, data:, mailto:, unparsable) unless the result is http(s),
+// ftp, ws or similar; callers check the scheme they accept.
+std::optional<std::string> resolve_url(std::string_view base, std::string_view reference);
+
+// Canonical form for de-duplication: scheme and host lower case, default port dropped, fragment
+// dropped, dot segments removed, percent-escapes upper case, empty path -> "/".
+std::optional<std::string> normalize_url(std::string_view text);
+
+// True for http:// and https:// URLs, the only ones tagwarden ever fetches.
+bool is_http_url(std::string_view text);
+
+// Host of an absolute URL, lower case; empty when it has none.
+std::string url_host(std::string_view text);
+
+// Path (and query) of an absolute URL, "/" when empty.
+std::string url_path(std::string_view text);
+
+}  // namespace tw

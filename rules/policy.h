@@ -1,0 +1,46 @@
+// The sanctioned stack: the policy file marketing and IT keep in version control (YAML). Loading
+// validates everything and reports problems as "file:line:column: message"; nothing is ignored.
+// Immutable once loaded; any thread may read it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/result.h"
+#include "model/severity.h"
+#include "rules/catalogue.h"
+
+namespace tw {
+
+struct SanctionedVendor {
+  std::string name;  // catalogue or custom vendor name
+  std::vector<std::string> hosts;  // extra hosts that count as this vendor
+  std::string owner;
+  std::string purpose;
+  std::vector<std::string> allowed_ids;  // empty = any id
+  std::vector<std::string> paths;        // globs where it may appear; empty = everywhere
+};
+
+struct SanctionedStack {
+  std::string path;    // file it was read from
+  std::string digest;  // of the file bytes, recorded with each scan
+  std::vector<std::string> own_domains;  // first-party registrable domains besides the site's
+  std::vector<SanctionedVendor> vendors;
+  Catalogue catalogue;  // builtin plus the policy's custom vendors
+  // The rest (required, forbidden, sensitive paths, budgets, rule settings, suppressions) is
+  // declared in rules/policy_model.h, which the rule engine reads.
+  struct Details;
+  std::shared_ptr<const Details> details;
+
+  const SanctionedVendor* find_vendor(std::string_view name) const;
+};
+
+// Reads and validates a policy file against the builtin catalogue.
+Result<SanctionedStack> load_policy_file(const std::string& path);
+// The same from text (tests, stored scans); `origin` stands for the file name in errors.
+Result<SanctionedStack> load_policy_text(std::string_view yaml, std::string_view origin);
+
+}  // namespace tw
