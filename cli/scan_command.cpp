@@ -1,0 +1,243 @@
+// `tagwarden scan`: flags -> ScanSettings, run the pipeline, write the reports, pick the exit code.
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/scan_pipeline.h"
+#include "model/url.h"
+#include "reports/report.h"
+#include "rules/policy.h"
+
+namespace tw::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+struct ScanFlags {
+  std::vector<std::string> targets;
+  std::string policy;
+  std::string db = "tagwarden.db";
+  std::string formats = "json";
+  std::string out = ".";
+  std::string fail_on;
+  std::string scope = "domain";
+  std::string base_url = "http://localhost/";
+  int threads = 0;
+  bool ignore_robots = false;
+  bool sitemap = false;
+  bool insecure = false;
+  bool quiet = false;
+  bool no_color = false;
+  bool no_incremental = false;
+};
+
+po::options_description scan_options(ScanFlags& flags, CrawlOptions& crawl) {
+  po::options_description options(
+      "tagwarden scan TARGET... [options]\n\n"
+      "TARGET is an http(s) URL or a directory of built HTML.\n\n"
+      "Options");
+  // clang-format off
+  options.add_options()
+    ("help,h", "show this help")
+    ("policy", po::value(&flags.policy)->value_name("FILE"), "sanctioned-stack policy (YAML)")
+    ("db", po::value(&flags.db)->value_name("FILE"), "SQLite scan history (default tagwarden.db; '' to skip)")
+    ("format", po::value(&flags.formats)->value_name("LIST"), "reports: json,sarif,junit,html,csv,markdown (default json)")
+    ("out", po::value(&flags.out)->value_name("DIR"), "directory for report files (default .)")
+    ("fail-on", po::value(&flags.fail_on)->value_name("SEVERITY"), "exit 1 when a finding is at or above info|low|medium|high|critical")
+    ("concurrency", po::value(&crawl.concurrency)->value_name("N"), "transfers in flight (default 32)")
+    ("per-host", po::value(&crawl.per_host)->value_name("N"), "connections per host (default 8)")
+    ("delay", po::value(&crawl.delay_ms)->value_name("MS"), "delay between requests to one host")
+    ("threads", po::value(&flags.threads)->value_name("N"), "analysis threads (default: cores)")
+    ("max-pages", po::value(&crawl.max_pages)->value_name("N"), "stop after N pages (default 1000, 0 = no limit)")
+    ("max-depth", po::value(&crawl.max_depth)->value_name("N"), "link hops from a start URL (default 10)")
+    ("max-page-bytes", po::value(&crawl.max_page_bytes)->value_name("N"), "largest page body, decoded (default 10 MiB)")
+    ("scope", po::value(&flags.scope)->value_name("host|domain"), "follow links on the same host or registrable domain (default domain)")
+    ("include", po::value(&crawl.include)->value_name("REGEX"), "only crawl URLs matching (repeatable)")
+    ("exclude", po::value(&crawl.exclude)->value_name("REGEX"), "never crawl URLs matching (repeatable)")
+    ("ignore-robots", po::bool_switch(&flags.ignore_robots), "do not honour robots.txt (your own sites only)")
+    ("sitemap", po::bool_switch(&flags.sitemap), "seed the crawl from sitemap.xml")
+    ("resolve", po::value(&crawl.resolve)->value_name("HOST:PORT:ADDR"), "map a host to an address (repeatable)")
+    ("header", po::value(&crawl.headers)->value_name("'K: V'"), "extra request header (repeatable)")
+    ("cookie", po::value(&crawl.cookie)->value_name("COOKIES"), "Cookie header for every request")
+    ("user", po::value(&crawl.user)->value_name("USER:PASS"), "HTTP basic auth")
+    ("proxy", po::value(&crawl.proxy)->value_name("URL"), "HTTP(S) proxy")
+    ("insecure", po::bool_switch(&flags.insecure), "do not verify TLS certificates")
+    ("user-agent", po::value(&crawl.user_agent)->value_name("S"), "User-Agent (default tagwarden/VERSION)")
+    ("timeout", po::value(&crawl.timeout_s)->value_name("S"), "whole-transfer timeout (default 30)")
+    ("connect-timeout", po::value(&crawl.connect_timeout_s)->value_name("S"), "connect timeout (default 10)")
+    ("retries", po::value(&crawl.max_retries)->value_name("N"), "retries on connection errors, 429, 503 (default 2)")
+    ("base-url", po::value(&flags.base_url)->value_name("URL"), "directory mode: origin the files are served from (default http://localhost/)")
+    ("no-incremental", po::bool_switch(&flags.no_incremental), "re-parse every page even if unchanged since the last scan")
+    ("quiet,q", po::bool_switch(&flags.quiet), "no progress line and no notes (the summary stays)")
+    ("no-color", po::bool_switch(&flags.no_color), "no colour in the summary (NO_COLOR is honoured too)");
+  // clang-format on
+  return options;
+}
+
+Status check_flags(const ScanFlags& flags, const CrawlOptions& crawl) {
+  if (flags.targets.empty()) return Error{"no target given (a URL or a directory)"};
+  if (crawl.concurrency < 1 || crawl.concurrency > 1024)
+    return Error{"--concurrency must be 1..1024"};
+  if (crawl.per_host < 1) return Error{"--per-host must be at least 1"};
+  if (crawl.delay_ms < 0) return Error{"--delay must not be negative"};
+  if (flags.threads < 0 || flags.threads > 256) return Error{"--threads must be 0..256"};
+  if (crawl.max_pages < 0) return Error{"--max-pages must not be negative"};
+  if (crawl.max_depth < 0) return Error{"--max-depth must not be negative"};
+  if (crawl.max_page_bytes == 0) return Error{"--max-page-bytes must be positive"};
+  if (crawl.timeout_s < 1 || crawl.connect_timeout_s < 1)
+    return Error{"timeouts must be at least 1 second"};
+  if (crawl.max_retries < 0 || crawl.max_retries > 10) return Error{"--retries must be 0..10"};
+  if (flags.scope != "host" && flags.scope != "domain") {
+    return Error{"--scope must be 'host' or 'domain', not '" + flags.scope + "'"};
+  }
+  if (!flags.fail_on.empty() && !parse_severity(flags.fail_on)) {
+    return Error{"--fail-on must be one of info, low, medium, high, critical, not '" +
+                 flags.fail_on + "'"};
+  }
+  if (!is_http_url(flags.base_url) || !normalize_url(flags.base_url)) {
+    return Error{"--base-url must be an http(s) URL, not '" + flags.base_url + "'"};
+  }
+  for (const std::string& header : crawl.headers) {
+    std::size_t colon = header.find(':');
+    if (colon == std::string::npos || colon == 0 ||
+        header.find_first_of("\r\n") != std::string::npos) {
+      return Error{"--header must look like 'Name: value', not '" + header + "'"};
+    }
+  }
+  return Ok{};
+}
+
+bool use_color(bool no_color_flag) {
+  if (no_color_flag) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  return isatty(STDOUT_FILENO) == 1;
+}
+
+int count_failing(const ScanReport& report, Severity threshold, bool baseline) {
+  int failing = 0;
+  for (const Finding* finding : report.all_findings()) {
+    if (finding->suppressed || finding->severity < threshold) continue;
+    if (baseline && finding->baseline_state == "existing") continue;
+    ++failing;
+  }
+  return failing;
+}
+
+}  // namespace
+
+int run_scan(const Args& args) {
+  ScanFlags flags;
+  CrawlOptions crawl;
+  po::options_description options = scan_options(flags, crawl);
+  po::positional_options_description positional;
+  positional.add("target", -1);
+  po::options_description hidden;
+  hidden.add_options()("target", po::value(&flags.targets));
+  po::options_description all;
+  all.add(options).add(hidden);
+
+  po::variables_map vm;
+  if (Status parsed = parse_command_line(args, all, positional, vm); !parsed) {
+    std::cerr << "tagwarden scan: " << parsed.error() << " (see 'tagwarden scan --help')\n";
+    return kExitUsage;
+  }
+  if (vm.count("help")) {
+    std::cout << options << "\n";
+    return kExitOk;
+  }
+  if (Status valid = check_flags(flags, crawl); !valid) {
+    std::cerr << "tagwarden scan: " << valid.error() << "\n";
+    return kExitUsage;
+  }
+
+  Result<std::vector<ReportFormat>> formats = parse_report_formats(flags.formats);
+  if (!formats) {
+    std::cerr << "tagwarden scan: " << formats.error() << "\n";
+    return kExitUsage;
+  }
+
+  std::optional<SanctionedStack> policy;
+  if (!flags.policy.empty()) {
+    Result<SanctionedStack> loaded = load_policy_file(flags.policy);
+    if (!loaded) {
+      std::cerr << loaded.error() << "\n";
+      return kExitUsage;
+    }
+    policy.emplace(std::move(loaded).value());
+  }
+
+  crawl.scope = flags.scope == "host" ? CrawlScope::host : CrawlScope::domain;
+  crawl.respect_robots = !flags.ignore_robots;
+  crawl.use_sitemap = flags.sitemap;
+  crawl.insecure = flags.insecure;
+  crawl.show_progress = !flags.quiet && isatty(STDERR_FILENO) == 1;
+
+  ScanSettings settings;
+  settings.targets = flags.targets;
+  settings.crawl = crawl;
+  settings.base_url = flags.base_url;
+  settings.threads = flags.threads;
+  settings.policy = policy ? &*policy : nullptr;
+  settings.db_path = flags.db;
+  settings.incremental = !flags.no_incremental;
+  settings.quiet = flags.quiet;
+  settings.keep_pages = !formats->empty();
+
+  Result<ScanOutcome> outcome = run_scan_pipeline(settings, std::cerr);
+  if (!outcome) {
+    std::cerr << "tagwarden scan: " << outcome.error() << "\n";
+    return kExitUsage;
+  }
+
+  ReportOptions report_options;
+  report_options.fail_on = flags.fail_on.empty() ? Severity::high : *parse_severity(flags.fail_on);
+  report_options.color = use_color(flags.no_color);
+  std::vector<std::string> written;
+  std::error_code ec;
+  std::filesystem::create_directories(flags.out, ec);
+  for (ReportFormat format : *formats) {
+    if (format == ReportFormat::console) continue;
+    std::filesystem::path path = std::filesystem::path(flags.out) / default_report_file(format);
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    Status status = file ? write_report(format, outcome->report, report_options, file)
+                         : Status(Error{"cannot write " + path.string()});
+    file.close();
+    if (!status || !file) {
+      std::cerr << "tagwarden scan: cannot write " << path.string()
+                << (status ? "" : ": " + status.error()) << "\n";
+      return kExitScanFailed;
+    }
+    written.push_back(path.string());
+  }
+
+  Status printed = write_report(ReportFormat::console, outcome->report, report_options, std::cout);
+  if (!printed) std::cerr << "tagwarden scan: " << printed.error() << "\n";
+  for (const std::string& path : written) std::cout << "report: " << path << "\n";
+  if (!flags.db.empty() && outcome->report.scan.id != 0) {
+    std::cout << "stored: scan " << outcome->report.scan.id << " in " << flags.db << "\n";
+  }
+
+  if (!outcome->could_not_run.empty()) {
+    std::cerr << "tagwarden scan: " << outcome->could_not_run << "\n";
+    return kExitScanFailed;
+  }
+  if (outcome->interrupted) {
+    std::cerr << "tagwarden scan: interrupted; " << outcome->pages_analysed
+              << " pages analysed and stored, scan marked partial\n";
+    return kExitInterrupted;
+  }
+  if (!flags.fail_on.empty() &&
+      count_failing(outcome->report, *parse_severity(flags.fail_on), report_options.baseline) > 0) {
+    return kExitFindings;
+  }
+  return kExitOk;
+}
+
+}  // namespace tw::cli

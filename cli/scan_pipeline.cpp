@@ -1,0 +1,264 @@
+// The scan pipeline (see scan_pipeline.h). Threads: the calling thread runs the fetch loop or
+// reads the directory; `threads` workers analyse pages; one writer gathers site facts and stores
+// batches, so SQLite is only ever touched from one thread.
+#include "cli/scan_pipeline.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <thread>
+
+#include "analyzers/page_analyzer.h"
+#include "cli/interrupt_watcher.h"
+#include "cli/work_queue.h"
+#include "crawler/directory_source.h"
+#include "model/domain.h"
+#include "model/url.h"
+#include "model/version.h"
+#include "rules/rule_engine.h"
+#include "store/scan_store.h"
+
+namespace tw::cli {
+namespace {
+
+constexpr std::size_t kStoreBatch = 64;
+constexpr auto kStoreFlushInterval = std::chrono::milliseconds(500);
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return buffer;
+}
+
+bool has_scheme(const std::string& target) {
+  std::size_t colon = target.find("://");
+  return colon != std::string::npos && colon > 0;
+}
+
+// A page that failed to fetch is not parsed; it still travels the pipeline to be stored and
+// counted.
+PageAnalysis failed_page(Page page) {
+  PageAnalysis analysis;
+  page.body.clear();
+  analysis.page = std::move(page);
+  return analysis;
+}
+
+// Pages come back from the workers in whatever order they finish; reports list them in a stable
+// order so two scans of the same site read alike.
+void sort_pages(std::vector<PageAnalysis>& pages) {
+  std::sort(pages.begin(), pages.end(), [](const PageAnalysis& a, const PageAnalysis& b) {
+    if (a.page.depth != b.page.depth) return a.page.depth < b.page.depth;
+    return a.page.final_url < b.page.final_url;
+  });
+}
+
+struct Targets {
+  std::vector<std::string> urls;
+  std::vector<std::string> directories;
+};
+
+Result<Targets> classify_targets(const std::vector<std::string>& targets) {
+  Targets out;
+  for (const std::string& target : targets) {
+    if (is_http_url(target)) {
+      if (!normalize_url(target)) return Error{"target '" + target + "' is not a valid URL"};
+      out.urls.push_back(target);
+    } else if (has_scheme(target)) {
+      return Error{"target '" + target +
+                   "' has an unsupported scheme: only http:// and https:// are fetched"};
+    } else {
+      out.directories.push_back(target);
+    }
+  }
+  if (out.urls.empty() && out.directories.empty()) return Error{"no target given"};
+  return out;
+}
+
+}  // namespace
+
+Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream& notes) {
+  Result<Targets> targets = classify_targets(settings.targets);
+  if (!targets) return Error{targets.error()};
+
+  CrawlOptions crawl = settings.crawl;
+  crawl.start_urls = targets->urls;
+  if (!crawl.start_urls.empty()) {
+    Status valid = Crawler::validate(crawl);
+    if (!valid) return Error{valid.error()};
+  }
+
+  ScanOutcome outcome;
+  ScanInfo& info = outcome.report.scan;
+  info.targets = settings.targets;
+  info.started = utc_now();
+  info.tool_version = kToolVersion;
+  if (settings.policy) {
+    info.policy_path = settings.policy->path;
+    info.policy_digest = settings.policy->digest;
+  }
+  info.settings["concurrency"] = std::to_string(crawl.concurrency);
+  info.settings["max_pages"] = std::to_string(crawl.max_pages);
+  info.settings["max_depth"] = std::to_string(crawl.max_depth);
+  info.settings["scope"] = crawl.scope == CrawlScope::host ? "host" : "domain";
+  info.settings["robots"] = crawl.respect_robots ? "respected" : "ignored";
+  if (!targets->directories.empty()) info.settings["base_url"] = settings.base_url;
+
+  std::optional<ScanStore> store;
+  if (!settings.db_path.empty()) {
+    Result<ScanStore> opened = ScanStore::open(settings.db_path);
+    if (!opened) return Error{opened.error()};
+    store.emplace(std::move(opened).value());
+    Result<std::int64_t> id = store->begin_scan(info);
+    if (!id) return Error{id.error()};
+    info.id = *id;
+  }
+
+  AnalysisContext context;
+  context.rules.catalogue = settings.policy ? &settings.policy->catalogue : &Catalogue::builtin();
+  context.rules.policy = settings.policy;
+  if (!targets->directories.empty()) {
+    context.first_party_domains.push_back(registrable_domain(url_host(settings.base_url)));
+  }
+
+  unsigned threads = settings.threads > 0 ? static_cast<unsigned>(settings.threads)
+                                          : std::max(1u, std::thread::hardware_concurrency());
+  // Never blocks the fetch loop: the crawler keeps at most max_pending_analysis pages out.
+  WorkQueue<Page> pages(static_cast<std::size_t>(std::max(crawl.max_pending_analysis, 1)) +
+                        2 * threads);
+  WorkQueue<PageAnalysis> results(4 * threads + 16);
+
+  std::optional<Crawler> crawler;
+  if (!crawl.start_urls.empty()) crawler.emplace(crawl);
+  std::atomic<bool> stop_requested{false};
+  InterruptWatcher watcher([&] {
+    stop_requested = true;
+    if (crawler) crawler->request_stop();
+  });
+
+  std::vector<std::thread> workers;
+  for (unsigned i = 0; i < threads; ++i) {
+    workers.emplace_back([&] {
+      while (std::optional<Page> page = pages.pop()) {
+        std::string url = page->requested_url;
+        int depth = page->depth;
+        PageAnalysis analysis = page->error == PageError::none
+                                    ? analyze_page(std::move(*page), context)
+                                    : failed_page(std::move(*page));
+        if (crawler) crawler->report_links(url, depth, std::move(analysis.links));
+        analysis.links = {};
+        results.push(std::move(analysis));
+      }
+    });
+  }
+
+  SiteFacts facts;
+  std::string store_error;
+  std::thread writer([&] {
+    std::vector<PageAnalysis> batch;
+    auto flush = [&] {
+      if (batch.empty()) return;
+      if (store && store_error.empty()) {
+        Status stored = store->add_pages(info.id, batch);
+        if (!stored) {
+          store_error = stored.error();
+          stop_requested = true;
+          if (crawler) crawler->request_stop();
+        }
+      }
+      if (settings.keep_pages) {
+        for (PageAnalysis& page : batch) outcome.report.pages.push_back(std::move(page));
+      }
+      batch.clear();
+    };
+    auto next_flush = std::chrono::steady_clock::now() + kStoreFlushInterval;
+    while (!results.closed_and_empty()) {
+      std::optional<PageAnalysis> analysis = results.pop_until(next_flush);
+      if (analysis) {
+        if (analysis->page.error == PageError::none) {
+          ++outcome.pages_analysed;
+          if (analysis->reused) ++outcome.pages_reused;
+        } else {
+          ++outcome.pages_failed;
+          ++info.error_counts[std::string(to_string(analysis->page.error))];
+        }
+        facts.add_page(*analysis);
+        batch.push_back(std::move(*analysis));
+      }
+      if (batch.size() >= kStoreBatch || std::chrono::steady_clock::now() >= next_flush) {
+        flush();
+        next_flush = std::chrono::steady_clock::now() + kStoreFlushInterval;
+      }
+    }
+    flush();
+  });
+
+  std::vector<std::string> missing_directories;
+  auto deliver = [&](Page&& page) { pages.push(std::move(page)); };
+  for (const std::string& directory : targets->directories) {
+    if (stop_requested) break;
+    DirectoryOptions options;
+    options.root = directory;
+    options.base_url = settings.base_url;
+    options.max_pages = crawl.max_pages;
+    options.max_page_bytes = crawl.max_page_bytes;
+    Result<int> read = read_directory_site(options, [&](Page&& page) {
+      if (!stop_requested) deliver(std::move(page));
+    });
+    if (!read) {
+      missing_directories.push_back(read.error());
+      if (!settings.quiet) notes << "tagwarden: " << read.error() << "\n";
+    }
+  }
+  if (crawler && !stop_requested) {
+    CrawlSummary summary = crawler->run(deliver);
+    info.settings["queued_left"] = std::to_string(summary.queued_left);
+  }
+
+  pages.close();
+  for (std::thread& worker : workers) worker.join();
+  results.close();
+  writer.join();
+  outcome.interrupted = watcher.interrupted();
+
+  std::vector<Finding> site_findings = run_site_rules(facts, context.rules);
+  outcome.report.vendors = summarize_vendors(facts, context.rules);
+  outcome.report.site_findings = std::move(site_findings);
+  sort_pages(outcome.report.pages);
+
+  if (outcome.pages_analysed == 0) {
+    if (!missing_directories.empty()) {
+      outcome.could_not_run = missing_directories.front();
+    } else if (outcome.pages_failed > 0 && !outcome.interrupted) {
+      outcome.could_not_run = "no page could be analysed";
+      for (const PageAnalysis& page : outcome.report.pages) {
+        if (page.page.error != PageError::none) {
+          outcome.could_not_run += ": " + page.page.final_url + ": " + page.page.error_detail;
+          break;
+        }
+      }
+    } else if (!outcome.interrupted) {
+      outcome.could_not_run = "no HTML page found in the target";
+    }
+  }
+  if (!store_error.empty()) outcome.could_not_run = "storing the scan failed: " + store_error;
+
+  info.finished = utc_now();
+  info.status = outcome.interrupted || !store_error.empty() ? ScanStatus::partial
+                : outcome.could_not_run.empty()             ? ScanStatus::complete
+                                                            : ScanStatus::failed;
+  if (store && store_error.empty()) {
+    Status finished =
+        store->finish_scan(info.id, info, outcome.report.site_findings, outcome.report.vendors);
+    if (!finished) outcome.could_not_run = "storing the scan failed: " + finished.error();
+  }
+  return outcome;
+}
+
+}  // namespace tw::cli

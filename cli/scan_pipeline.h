@@ -1,0 +1,44 @@
+// The scan pipeline: the fetch loop (or a directory reader) produces pages, a pool of worker
+// threads analyses them, one writer thread gathers site facts and stores batches; then site rules,
+// vendor inventory and the finished scan. Used by `scan` and `init`.
+#pragma once
+
+#include <atomic>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "crawler/crawler.h"
+#include "model/analysis.h"
+#include "model/result.h"
+#include "rules/policy.h"
+
+namespace tw::cli {
+
+struct ScanSettings {
+  std::vector<std::string> targets;  // http(s) URLs and/or directories
+  CrawlOptions crawl;                // start_urls are filled from the URL targets
+  std::string base_url;              // directory mode: origin the files are served from
+  int threads = 0;                   // analysis workers; 0 = number of cores
+  const SanctionedStack* policy = nullptr;
+  std::string db_path;      // empty = do not store
+  bool keep_pages = true;   // keep every PageAnalysis for reports (memory grows)
+  bool incremental = true;  // reuse stored tags of unchanged pages
+  bool quiet = false;       // no progress, no notes
+};
+
+struct ScanOutcome {
+  ScanReport report;
+  int pages_analysed = 0;  // fetched and parsed without error
+  int pages_failed = 0;
+  int pages_reused = 0;      // unchanged since the last scan, tags reused
+  bool interrupted = false;  // SIGINT/SIGTERM
+  // Non-empty when nothing could be scanned (directory missing, every target unreachable).
+  std::string could_not_run;
+};
+
+// Runs one scan. Errors are configuration problems found before crawling (bad regex, database
+// that cannot be opened); problems with the site itself end up in the outcome.
+Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream& notes);
+
+}  // namespace tw::cli
