@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config ninja-build
   libcurl4-openssl-dev libgumbo-dev libboost-program-options-dev libsqlite3-dev
-  catch2 libpsl-dev nlohmann-json3-dev libyaml-cpp-dev libfmt-dev libpcre2-dev zlib1g-dev
+  catch2 libpsl-dev nlohmann-json3-dev libyaml-cpp-dev libfmt-dev libpcre2-dev zlib1g-dev libssl-dev
   python3 sqlite3 curl publicsuffix
 )
 # Browser and SARIF validator only for the test suite (the demo needs neither).

@@ -1,0 +1,73 @@
+// Fetches the third-party resources a scan found (scripts, stylesheets, tag-manager containers),
+// each distinct URL once, with the crawler's politeness and limits. Its own libcurl multi loop,
+// because resources are fetched after the crawl, in batches, and never enqueue links.
+//
+// Threads: a ResourceFetcher is used from one thread at a time; fetch() runs the loop on the
+// calling thread. A stop flag may be raised from any thread (signal handler included).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crawler/crawler.h"
+#include "model/page.h"
+
+namespace tw {
+
+struct ResourceFetchOptions {
+  // Reused from the crawl: concurrency, per_host, delay_ms, max_redirects, connect_timeout_s,
+  // timeout_s, low_speed_time_s, insecure, user_agent, headers, resolve, proxy. Credentials meant
+  // for the site (cookie, user, Authorization / Cookie headers) are never sent to third parties.
+  CrawlOptions limits;
+  std::uint64_t max_resource_bytes = 5ull << 20;  // decoded body cap per resource
+  int max_resources = 2000;                       // distinct URLs fetched per scan
+  const std::atomic<bool>* stop = nullptr;        // raised: no new transfers, abandon in flight
+};
+
+// What one resource fetch produced. `response` is a Page because the facts are the same: status,
+// final URL, headers (every Set-Cookie, in order, across redirect hops), redirect chain, decoded
+// body (up to the cap), error. `response.fetch_ms` is the total time over all hops.
+struct FetchedResource {
+  Page response;
+  std::uint64_t transfer_bytes = 0;  // body bytes on the wire (compressed size when encoded)
+  double ttfb_ms = 0;                // time to first byte of the final hop, from its start
+  bool resolve_only = false;         // only the host's resolution was checked (no body wanted)
+  bool truncated = false;            // body stopped at max_resource_bytes
+};
+
+// One thing to fetch. `resolve_only` checks that the host resolves and accepts a connection
+// (TW308) without requesting anything: used for hosts of tags whose bytes do not matter (pixels,
+// preconnect hints), so tagwarden does not fire tracking hits it does not need.
+struct ResourceRequest {
+  std::string url;
+  bool resolve_only = false;
+};
+
+// The shared in-run cache: a URL fetched once is answered from here for the rest of the scan.
+class ResourceFetcher {
+ public:
+  explicit ResourceFetcher(ResourceFetchOptions options);
+  ~ResourceFetcher();
+  ResourceFetcher(const ResourceFetcher&) = delete;
+  ResourceFetcher& operator=(const ResourceFetcher&) = delete;
+
+  // Fetches every request not yet in the cache (non-http(s) URLs are recorded as scheme errors,
+  // never fetched). Returns once all are done, the stop flag is raised, or max_resources is
+  // reached (the rest are recorded with error `other`, "resource limit reached").
+  void fetch(const std::vector<ResourceRequest>& requests);
+
+  // The cached result for `url` (as given to fetch), or null when it was never requested.
+  const FetchedResource* find(const std::string& url) const;
+
+  int fetched_count() const;  // transfers actually made
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tw
