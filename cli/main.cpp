@@ -16,7 +16,8 @@ struct Subcommand {
 };
 
 constexpr Subcommand kSubcommands[] = {
-    {"scan", tw::cli::run_scan, "crawl sites or a built directory and audit their third-party tags"},
+    {"scan", tw::cli::run_scan,
+     "crawl sites or a built directory and audit their third-party tags"},
     {"report", tw::cli::run_report, "write reports from a stored scan without crawling again"},
     {"diff", tw::cli::run_diff, "show drift between two stored scans"},
     {"history", tw::cli::run_history, "list stored scans"},

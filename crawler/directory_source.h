@@ -2,6 +2,7 @@
 // under the root is one page whose URL is base_url + its path under the root.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -13,7 +14,7 @@ namespace tw {
 struct DirectoryOptions {
   std::string root;
   std::string base_url = "http://localhost/";  // origin the files will be served from
-  int max_pages = 0;                            // 0 = unlimited
+  int max_pages = 0;                           // 0 = unlimited
   std::uint64_t max_page_bytes = 10ull << 20;
 };
 
