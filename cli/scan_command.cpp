@@ -1,6 +1,7 @@
 // `tagwarden scan`: flags -> ScanSettings, run the pipeline, write the reports, pick the exit code.
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -35,6 +36,8 @@ struct ScanFlags {
   bool quiet = false;
   bool no_color = false;
   bool no_incremental = false;
+  bool fetch_third_party = false;
+  bool no_fetch_third_party = false;
 };
 
 po::options_description scan_options(ScanFlags& flags, CrawlOptions& crawl) {
@@ -73,6 +76,8 @@ po::options_description scan_options(ScanFlags& flags, CrawlOptions& crawl) {
     ("connect-timeout", po::value(&crawl.connect_timeout_s)->value_name("S"), "connect timeout (default 10)")
     ("retries", po::value(&crawl.max_retries)->value_name("N"), "retries on connection errors, 429, 503 (default 2)")
     ("base-url", po::value(&flags.base_url)->value_name("URL"), "directory mode: origin the files are served from (default http://localhost/)")
+    ("fetch-third-party", po::bool_switch(&flags.fetch_third_party), "fetch every third-party resource once and look inside (default for URL targets)")
+    ("no-fetch-third-party", po::bool_switch(&flags.no_fetch_third_party), "only read the pages (default for directory targets)")
     ("no-incremental", po::bool_switch(&flags.no_incremental), "re-parse every page even if unchanged since the last scan")
     ("quiet,q", po::bool_switch(&flags.quiet), "no progress line and no notes (the summary stays)")
     ("no-color", po::bool_switch(&flags.no_color), "no colour in the summary (NO_COLOR is honoured too)");
@@ -95,6 +100,9 @@ Status check_flags(const ScanFlags& flags, const CrawlOptions& crawl) {
   if (crawl.max_retries < 0 || crawl.max_retries > 10) return Error{"--retries must be 0..10"};
   if (flags.scope != "host" && flags.scope != "domain") {
     return Error{"--scope must be 'host' or 'domain', not '" + flags.scope + "'"};
+  }
+  if (flags.fetch_third_party && flags.no_fetch_third_party) {
+    return Error{"--fetch-third-party and --no-fetch-third-party contradict each other"};
   }
   if (!flags.fail_on.empty() && !parse_severity(flags.fail_on)) {
     return Error{"--fail-on must be one of info, low, medium, high, critical, not '" +
@@ -188,7 +196,14 @@ int run_scan(const Args& args) {
   settings.db_path = flags.db;
   settings.incremental = !flags.no_incremental;
   settings.quiet = flags.quiet;
-  settings.keep_pages = !formats->empty();
+  bool any_url = std::any_of(flags.targets.begin(), flags.targets.end(),
+                             [](const std::string& target) { return is_http_url(target); });
+  settings.fetch_third_party = flags.fetch_third_party || (any_url && !flags.no_fetch_third_party);
+  // Only file reports list pages; a console-only scan keeps memory flat however big the site.
+  bool file_reports = std::any_of(formats->begin(), formats->end(), [](ReportFormat format) {
+    return format != ReportFormat::console;
+  });
+  settings.keep_pages = file_reports || settings.fetch_third_party;
 
   Result<ScanOutcome> outcome = run_scan_pipeline(settings, std::cerr);
   if (!outcome) {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "analyzers/page_analyzer.h"
+#include "analyzers/resource_analysis.h"
 #include "cli/interrupt_watcher.h"
 #include "cli/work_queue.h"
 #include "crawler/directory_source.h"
@@ -226,6 +227,30 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
   results.close();
   writer.join();
   outcome.interrupted = watcher.interrupted();
+
+  if (settings.fetch_third_party && settings.keep_pages && !stop_requested &&
+      outcome.pages_analysed > 0) {
+    ResourceFetchOptions resource_options;
+    resource_options.limits = crawl;
+    resource_options.stop = &stop_requested;
+    ThirdPartySummary third_party =
+        analyze_third_party_resources(outcome.report, resource_options, context);
+    info.settings["third_party_fetched"] = std::to_string(third_party.resources_fetched);
+    if (!third_party.changed_pages.empty()) {
+      // Tags found inside containers count for the site rules and the inventory too.
+      facts = SiteFacts();
+      for (const PageAnalysis& page : outcome.report.pages) facts.add_page(page);
+      std::vector<PageAnalysis> changed;
+      for (std::size_t index : third_party.changed_pages) {
+        changed.push_back(outcome.report.pages[index]);
+      }
+      if (store && store_error.empty()) {
+        Status stored = store->add_pages(info.id, changed);
+        if (!stored) store_error = stored.error();
+      }
+    }
+    outcome.interrupted = watcher.interrupted();
+  }
 
   std::vector<Finding> site_findings = run_site_rules(facts, context.rules);
   outcome.report.vendors = summarize_vendors(facts, context.rules);

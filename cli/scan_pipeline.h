@@ -21,10 +21,11 @@ struct ScanSettings {
   std::string base_url;              // directory mode: origin the files are served from
   int threads = 0;                   // analysis workers; 0 = number of cores
   const SanctionedStack* policy = nullptr;
-  std::string db_path;      // empty = do not store
-  bool keep_pages = true;   // keep every PageAnalysis for reports (memory grows)
-  bool incremental = true;  // reuse stored tags of unchanged pages
-  bool quiet = false;       // no progress, no notes
+  std::string db_path;             // empty = do not store
+  bool keep_pages = true;          // keep every PageAnalysis for reports (memory grows)
+  bool incremental = true;         // reuse stored tags of unchanged pages
+  bool fetch_third_party = false;  // fetch and analyse every third-party resource once
+  bool quiet = false;              // no progress, no notes
 };
 
 struct ScanOutcome {

@@ -1,0 +1,202 @@
+"""The foundation path end to end with the real binary: directory mode over the example site,
+an HTTP crawl of it on 127.0.0.1 with the site host mapped by --resolve, exit codes and the
+bad inputs of the scan command."""
+
+import json
+import unittest
+
+from harness import EXAMPLES, Route, TagwardenTestCase, TestServer, run_tagwarden
+
+SITE = EXAMPLES / "site"
+BASE = "https://www.example-shop.com/"
+EXAMPLE_PAGES = sorted(p for p in SITE.rglob("*.html"))
+
+
+def vendors_by_name(report):
+    return {v["name"]: v for v in report["vendors"]}
+
+
+def page_by_path(report, suffix):
+    matches = [p for p in report["pages"] if p["url"].endswith(suffix)]
+    assert len(matches) == 1, f"{suffix}: {[p['url'] for p in report['pages']]}"
+    return matches[0]
+
+
+class DirectoryModeTest(TagwardenTestCase):
+    def test_example_site_pages_tags_and_vendors(self):
+        result = self.scan(SITE, "--base-url", BASE, "--format", "json", "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn(f"pages: {len(EXAMPLE_PAGES)}", result.stdout.splitlines())
+        report = self.report_json()
+        self.assertEqual(report["tool"]["name"], "tagwarden")
+        self.assertEqual(report["scan"]["status"], "complete")
+        self.assertEqual(len(report["pages"]), len(EXAMPLE_PAGES))
+        urls = {p["url"] for p in report["pages"]}
+        self.assertIn(BASE + "checkout/cart.html", urls)
+
+        home = page_by_path(report, "/index.html")
+        hosts = {t["host"] for t in home["tags"]}
+        self.assertIn("www.googletagmanager.com", hosts)
+        self.assertIn("cdn.cookielaw.org", hosts)
+        self.assertIn("www.youtube-nocookie.com", hosts)
+        # First-party references never become tags.
+        self.assertFalse(any(t["domain"] == "example-shop.com" for t in home["tags"]))
+        gtm = [t for t in home["tags"] if "GTM-NW4X2QK" in t["ids"]]
+        self.assertTrue(gtm, "the GTM container id is extracted")
+        self.assertTrue(all(t["line"] > 0 and t["column"] > 0 for t in home["tags"]))
+        cookielaw = next(t for t in home["tags"] if t["host"] == "cdn.cookielaw.org")
+        source_lines = (SITE / "index.html").read_text().splitlines()
+        self.assertIn("otSDKStub.js", source_lines[cookielaw["line"] - 1])
+
+        # The noscript pixel of the Meta snippet is seen.
+        pixel = [t for t in home["tags"] if t["host"] == "www.facebook.com"]
+        self.assertTrue(pixel and pixel[0]["in_noscript"])
+
+        vendors = vendors_by_name(report)
+        for name in ("Google Tag Manager", "Facebook", "Hotjar", "YouTube"):
+            self.assertTrue(any(name.lower() in v.lower() for v in vendors), (name, list(vendors)))
+        self.assertEqual(report["scan"]["targets"], [str(SITE)])
+
+    def test_stored_in_sqlite(self):
+        result = self.scan(SITE, "--base-url", BASE, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        import sqlite3
+        db = sqlite3.connect(self.work / "tw.db")
+        pages = db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+        tags = db.execute("SELECT COUNT(*) FROM tags").fetchone()[0]
+        self.assertEqual(pages, len(EXAMPLE_PAGES))
+        self.assertGreater(tags, 50)
+
+    def test_missing_directory_is_exit_3(self):
+        result = self.scan(self.work / "no-such-dir", "--quiet")
+        self.assertEqual(result.returncode, 3)
+        self.assertIn("does not exist", result.stderr)
+
+    def test_binary_and_empty_pages_are_reported_and_the_scan_goes_on(self):
+        site = self.work / "site"
+        site.mkdir()
+        (site / "index.html").write_text(
+            '<html><head><script src="https://www.googletagmanager.com/gtm.js?id=GTM-ABC123">'
+            '</script></head><body></body></html>')
+        (site / "logo.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+        (site / "empty.html").write_bytes(b"")
+        result = self.scan(site, "--format", "json", "--base-url", BASE)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("pages: 1", result.stdout.splitlines())
+        report = self.report_json()
+        errors = {p["url"].rsplit("/", 1)[-1]: p for p in report["pages"]}
+        self.assertEqual(errors["logo.html"]["error"], "not-html")
+        self.assertIn("binary", errors["logo.html"]["error_detail"])
+        self.assertEqual(errors["empty.html"]["error"], "unparseable")
+        self.assertEqual(errors["index.html"]["error"], "none")
+
+    def test_only_binary_pages_is_exit_3(self):
+        site = self.work / "site"
+        site.mkdir()
+        (site / "a.html").write_bytes(b"\x00\x01\x02" * 100)
+        result = self.scan(site, "--quiet")
+        self.assertEqual(result.returncode, 3)
+        self.assertIn("no page could be analysed", result.stderr)
+
+
+class HttpCrawlTest(TagwardenTestCase):
+    def test_crawls_the_site_over_http_with_mapped_host(self):
+        with TestServer(docroot=SITE) as server:
+            start = server.url("/index.html", host="www.example-shop.com")
+            result = self.scan(start, *server.resolve_args("www.example-shop.com"),
+                               "--format", "json", "--quiet", "--no-fetch-third-party")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            report = self.report_json()
+            fetched = {r["path"] for r in server.requests if r["path"].endswith(".html")}
+        # Every page linked from the home page (directly or not) is reached.
+        self.assertGreaterEqual(len(report["pages"]), 12)
+        self.assertTrue(all(p["status"] == 200 for p in report["pages"]), report["pages"])
+        self.assertIn("/checkout/payment.html", fetched)
+        home = page_by_path(report, "/index.html")
+        self.assertTrue(any("GTM-NW4X2QK" in t["ids"] for t in home["tags"]))
+        # Vendor hosts are only named, never fetched by the page crawl.
+        self.assertTrue(all(r["host"] == "www.example-shop.com" for r in server.requests
+                            if r["path"] != "/robots.txt"))
+
+    def test_max_pages_and_depth(self):
+        with TestServer(docroot=SITE) as server:
+            start = server.url("/index.html")
+            result = self.scan(start, "--max-pages", "3", "--format", "json", "--quiet",
+                               "--no-fetch-third-party")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertEqual(len(self.report_json()["pages"]), 3)
+            result = self.scan(start, "--max-depth", "0", "--format", "json", "--quiet",
+                               "--no-fetch-third-party")
+            self.assertEqual([p["depth"] for p in self.report_json()["pages"]], [0])
+
+    def test_custom_header_and_user_agent_are_sent(self):
+        with TestServer(docroot=SITE) as server:
+            result = self.scan(server.url("/about.html"), "--max-depth", "0",
+                               "--header", "X-Preview: yes", "--user-agent", "audit-bot/1",
+                               "--quiet", "--no-fetch-third-party")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            about = [r for r in server.requests if r["path"] == "/about.html"][0]
+        self.assertEqual(about["headers"].get("X-Preview"), "yes")
+        self.assertEqual(about["headers"].get("User-Agent"), "audit-bot/1")
+
+    def test_unreachable_url_is_exit_3(self):
+        with TestServer() as server:
+            port = server.port
+        # The server is closed now: nothing listens on that port.
+        result = self.scan(f"http://127.0.0.1:{port}/", "--quiet", "--retries", "0",
+                           "--no-fetch-third-party")
+        self.assertEqual(result.returncode, 3, result.stdout + result.stderr)
+        self.assertIn("no page could be analysed", result.stderr)
+
+    def test_a_page_that_is_not_html_is_recorded(self):
+        with TestServer() as server:
+            server.route("/", Route('<a href="/data.json">data</a>'))
+            server.route("/data.json", Route('{"a":1}', content_type="application/json"))
+            result = self.scan(server.url("/"), "--format", "json", "--quiet",
+                               "--no-fetch-third-party")
+            self.assertEqual(result.returncode, 0, result.stderr)
+        pages = {p["url"].rsplit("/", 1)[-1]: p for p in self.report_json()["pages"]}
+        self.assertEqual(pages["data.json"]["error"], "not-html")
+
+
+class UsageTest(TagwardenTestCase):
+    def test_bad_usage_is_one_line_and_exit_2(self):
+        cases = [
+            ("scan", "--no-such-flag", str(SITE)),
+            ("scan", str(SITE), "--fail-on", "urgent"),
+            ("scan", str(SITE), "--concurrency", "zero"),
+            ("scan", "ftp://example.com/"),
+            ("scan", "file:///etc/passwd"),
+            ("scan",),
+            ("no-such-command",),
+        ]
+        for args in cases:
+            with self.subTest(args=args):
+                result = run_tagwarden(*args, cwd=self.work)
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
+
+    def test_every_subcommand_has_help(self):
+        for command in ("scan", "report", "diff", "history", "init", "vendors", "rules",
+                        "check-policy"):
+            with self.subTest(command=command):
+                result = run_tagwarden(command, "--help", cwd=self.work)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertIn(command, result.stdout)
+
+    def test_fail_on_sets_exit_code(self):
+        site = self.work / "site"
+        site.mkdir()
+        # A plain-http third-party script is a finding (mixed content) of at least medium.
+        (site / "index.html").write_text(
+            '<html><head><script src="http://code.jquery.com/jquery-1.8.1.min.js"></script>'
+            '</head><body></body></html>')
+        ok = self.scan(site, "--base-url", BASE, "--quiet", "--fail-on", "critical")
+        failing = self.scan(site, "--base-url", BASE, "--quiet", "--fail-on", "low")
+        self.assertEqual(failing.returncode, 1, failing.stdout + failing.stderr)
+        self.assertIn(ok.returncode, (0, 1))
+        self.assertNotEqual(ok.returncode, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()
