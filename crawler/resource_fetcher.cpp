@@ -1,22 +1,408 @@
-// TEMPORARY stub; the libcurl multi loop lands next.
+// The third-party fetch loop: one CURLM, our own queue so the per-host cap and delay hold
+// (libcurl's own queueing would start the timeouts while a transfer waits), redirects followed by
+// hand so every hop is checked for http(s), counted against max_redirects and its Set-Cookie
+// headers kept.
 #include "crawler/resource_fetcher.h"
 
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <deque>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "model/url.h"
+#include "model/version.h"
+
 namespace tw {
+namespace {
+
+struct EasyDeleter {
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+};
+struct MultiDeleter {
+  void operator()(CURLM* handle) const { curl_multi_cleanup(handle); }
+};
+struct ListDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
+using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
+using StringList = std::unique_ptr<curl_slist, ListDeleter>;
+
+using Clock = std::chrono::steady_clock;
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+// Headers a site's credentials travel in: they are for the site, never for its vendors.
+bool is_credential_header(std::string_view header) {
+  auto colon = header.find(':');
+  std::string name = lower(trim(header.substr(0, colon)));
+  return name == "authorization" || name == "cookie" || name == "proxy-authorization";
+}
+
+PageError classify(CURLcode code, bool truncated) {
+  switch (code) {
+    case CURLE_OK:
+      return PageError::none;
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return PageError::dns;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+      return PageError::connect;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+      return PageError::tls;
+    case CURLE_OPERATION_TIMEDOUT:
+      return PageError::timeout;
+    case CURLE_FILESIZE_EXCEEDED:
+      return PageError::too_large;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return PageError::scheme;
+    case CURLE_WRITE_ERROR:
+      return truncated ? PageError::too_large : PageError::other;
+    default:
+      return PageError::other;
+  }
+}
+
+// One resource, possibly over several redirect hops.
+struct Job {
+  std::string key;          // the URL as requested (cache key)
+  std::string current_url;  // the hop being fetched
+  bool resolve_only = false;
+  FetchedResource result;
+};
+
+// One hop in flight: the easy handle and what its callbacks collect.
+struct Transfer {
+  Job* job = nullptr;
+  EasyHandle easy;
+  std::string host;
+  std::vector<Header> headers;
+  std::string body;
+  std::uint64_t cap = 0;
+  bool truncated = false;
+};
+
+size_t write_body(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  size_t bytes = size * count;
+  // libcurl 7.88 checks MAXFILESIZE only against Content-Length; decoded bytes are capped here,
+  // which also stops compression bombs. A short count aborts the transfer.
+  if (transfer->body.size() + bytes > transfer->cap) {
+    transfer->truncated = true;
+    return 0;
+  }
+  transfer->body.append(data, bytes);
+  return bytes;
+}
+
+size_t write_header(char* data, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  size_t bytes = size * count;
+  std::string_view line(data, bytes);
+  if (line.starts_with("HTTP/")) {
+    transfer->headers.clear();  // a new response (after 100 Continue and the like)
+    return bytes;
+  }
+  auto colon = line.find(':');
+  if (colon == std::string_view::npos || transfer->headers.size() >= 500) return bytes;
+  transfer->headers.push_back(
+      Header{lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
+  return bytes;
+}
+
+std::string header_value(const std::vector<Header>& headers, std::string_view name) {
+  for (const auto& header : headers) {
+    if (header.name == name) return header.value;
+  }
+  return {};
+}
+
+}  // namespace
 
 struct ResourceFetcher::Impl {
   ResourceFetchOptions options;
-  std::map<std::string, FetchedResource> cache;
+  std::unordered_map<std::string, FetchedResource> cache;
   int fetched = 0;
+  int requested = 0;
+  StringList resolve_list;
+  StringList header_list;
+  std::string user_agent;
+
+  explicit Impl(ResourceFetchOptions opts) : options(std::move(opts)) {
+    const auto& limits = options.limits;
+    for (const auto& entry : limits.resolve) {
+      resolve_list.reset(curl_slist_append(resolve_list.release(), entry.c_str()));
+    }
+    for (const auto& header : limits.headers) {
+      if (is_credential_header(header)) continue;
+      header_list.reset(curl_slist_append(header_list.release(), header.c_str()));
+    }
+    user_agent = limits.user_agent.empty() ? std::string(kToolName) + "/" + kToolVersion +
+                                                 " (+https://github.com/tagwarden/tagwarden)"
+                                           : limits.user_agent;
+  }
+
+  bool stop_requested() const {
+    return options.stop != nullptr && options.stop->load(std::memory_order_relaxed);
+  }
+
+  EasyHandle make_handle(Transfer& transfer) const {
+    const auto& limits = options.limits;
+    EasyHandle easy(curl_easy_init());
+    if (!easy) return easy;
+    CURL* h = easy.get();
+    curl_easy_setopt(h, CURLOPT_URL, transfer.job->current_url.c_str());
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, static_cast<long>(limits.connect_timeout_s));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(limits.timeout_s));
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(limits.low_speed_time_s));
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+                     static_cast<curl_off_t>(options.max_resource_bytes));
+    curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent.c_str());
+    if (header_list) curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.get());
+    if (resolve_list) curl_easy_setopt(h, CURLOPT_RESOLVE, resolve_list.get());
+    if (!limits.proxy.empty()) curl_easy_setopt(h, CURLOPT_PROXY, limits.proxy.c_str());
+    if (limits.insecure) {
+      curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (transfer.job->resolve_only) curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, write_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+    curl_easy_setopt(h, CURLOPT_PRIVATE, &transfer);
+    return easy;
+  }
+
+  // Records a finished hop into its job. Returns the next hop's URL when the answer is a redirect
+  // to follow, empty when the job is complete.
+  std::string finish_hop(Transfer& transfer, CURLcode code) {
+    Job& job = *transfer.job;
+    FetchedResource& result = job.result;
+    Page& response = result.response;
+    CURL* h = transfer.easy.get();
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_off_t total_us = 0, first_byte_us = 0, downloaded = 0;
+    curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &total_us);
+    curl_easy_getinfo(h, CURLINFO_STARTTRANSFER_TIME_T, &first_byte_us);
+    curl_easy_getinfo(h, CURLINFO_SIZE_DOWNLOAD_T, &downloaded);
+    response.fetch_ms += static_cast<double>(total_us) / 1000.0;
+    result.ttfb_ms = static_cast<double>(first_byte_us) / 1000.0;
+    result.transfer_bytes = static_cast<std::uint64_t>(downloaded);
+    response.status = static_cast<int>(status);
+    response.final_url = job.current_url;
+    // Set-Cookie headers of every hop count (redirecting pixels set cookies too); the rest of
+    // the headers are the final answer's.
+    std::vector<Header> cookies;
+    for (auto& header : response.headers) {
+      if (header.name == "set-cookie") cookies.push_back(std::move(header));
+    }
+    response.headers = std::move(cookies);
+    for (auto& header : transfer.headers) {
+      if (header.name == "set-cookie" || !job.resolve_only) response.headers.push_back(header);
+    }
+    response.content_type = header_value(transfer.headers, "content-type");
+    response.error = classify(code, transfer.truncated);
+    result.truncated = transfer.truncated;
+    if (code != CURLE_OK) {
+      response.error_detail =
+          transfer.truncated
+              ? "body over " + std::to_string(options.max_resource_bytes) + " bytes (decoded)"
+              : std::string(curl_easy_strerror(code));
+      response.body.clear();
+      response.body_bytes = transfer.body.size();
+      return {};
+    }
+    if (job.resolve_only) return {};
+    if (status >= 300 && status < 400) {
+      std::string location = header_value(transfer.headers, "location");
+      if (!location.empty()) {
+        auto next = resolve_url(job.current_url, location);
+        if (!next || !is_http_url(*next)) {
+          response.error = PageError::scheme;
+          response.error_detail = "redirect to a non-http(s) location: " + location.substr(0, 200);
+          return {};
+        }
+        if (static_cast<int>(response.redirect_chain.size()) >= options.limits.max_redirects) {
+          response.error = PageError::redirect;
+          response.error_detail =
+              "more than " + std::to_string(options.limits.max_redirects) + " redirects";
+          return {};
+        }
+        response.redirect_chain.push_back(job.current_url);
+        return *next;
+      }
+    }
+    if (status >= 400) {
+      response.error = PageError::http_status;
+      response.error_detail = "HTTP " + std::to_string(status);
+    }
+    response.body = std::move(transfer.body);
+    response.body_bytes = response.body.size();
+    return {};
+  }
+
+  void run(std::deque<Job*> pending) {
+    MultiHandle multi(curl_multi_init());
+    if (!multi) {
+      for (Job* job : pending) {
+        job->result.response.error = PageError::other;
+        job->result.response.error_detail = "could not start libcurl";
+      }
+      return;
+    }
+    const int concurrency = std::max(1, options.limits.concurrency);
+    const int per_host = std::max(1, options.limits.per_host);
+    std::unordered_map<std::string, int> host_in_flight;
+    std::unordered_map<std::string, Clock::time_point> host_next_start;
+    std::unordered_map<CURL*, std::unique_ptr<Transfer>> in_flight;
+
+    auto start_ready = [&] {
+      auto now = Clock::now();
+      for (auto it = pending.begin();
+           it != pending.end() && static_cast<int>(in_flight.size()) < concurrency;) {
+        Job* job = *it;
+        std::string host = url_host(job->current_url);
+        auto next = host_next_start.find(host);
+        if (host_in_flight[host] >= per_host ||
+            (next != host_next_start.end() && now < next->second)) {
+          ++it;
+          continue;
+        }
+        auto transfer = std::make_unique<Transfer>();
+        transfer->job = job;
+        transfer->host = host;
+        transfer->cap = options.max_resource_bytes;
+        transfer->easy = make_handle(*transfer);
+        it = pending.erase(it);
+        if (!transfer->easy ||
+            curl_multi_add_handle(multi.get(), transfer->easy.get()) != CURLM_OK) {
+          job->result.response.error = PageError::other;
+          job->result.response.error_detail = "could not start the transfer";
+          continue;
+        }
+        ++fetched;
+        ++host_in_flight[host];
+        host_next_start[host] = now + std::chrono::milliseconds(options.limits.delay_ms);
+        CURL* key = transfer->easy.get();
+        in_flight.emplace(key, std::move(transfer));
+      }
+    };
+
+    start_ready();
+    while (!in_flight.empty() || !pending.empty()) {
+      if (stop_requested()) break;
+      int running = 0;
+      curl_multi_perform(multi.get(), &running);
+      int left = 0;
+      while (CURLMsg* message = curl_multi_info_read(multi.get(), &left)) {
+        if (message->msg != CURLMSG_DONE) continue;
+        CURL* easy = message->easy_handle;
+        CURLcode code = message->data.result;
+        auto found = in_flight.find(easy);
+        if (found == in_flight.end()) continue;
+        std::unique_ptr<Transfer> transfer = std::move(found->second);
+        in_flight.erase(found);
+        curl_multi_remove_handle(multi.get(), easy);
+        --host_in_flight[transfer->host];
+        std::string next = finish_hop(*transfer, code);
+        if (!next.empty()) {
+          transfer->job->current_url = std::move(next);
+          pending.push_front(transfer->job);
+        }
+      }
+      start_ready();
+      if (in_flight.empty() && !pending.empty()) {
+        // Only delayed hosts are waiting: sleep a little rather than spin.
+        curl_multi_poll(multi.get(), nullptr, 0, 20, nullptr);
+        continue;
+      }
+      curl_multi_poll(multi.get(), nullptr, 0, 100, nullptr);
+    }
+    // Stopped: abandon what is in flight and what never started.
+    for (auto& [easy, transfer] : in_flight) {
+      curl_multi_remove_handle(multi.get(), easy);
+      transfer->job->result.response.error = PageError::other;
+      transfer->job->result.response.error_detail = "scan stopped";
+    }
+    for (Job* job : pending) {
+      job->result.response.error = PageError::other;
+      job->result.response.error_detail = "scan stopped";
+    }
+  }
 };
 
 ResourceFetcher::ResourceFetcher(ResourceFetchOptions options)
-    : impl_(std::make_unique<Impl>(Impl{std::move(options), {}, 0})) {}
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
+
 ResourceFetcher::~ResourceFetcher() = default;
-void ResourceFetcher::fetch(const std::vector<ResourceRequest>&) {}
+
+void ResourceFetcher::fetch(const std::vector<ResourceRequest>& requests) {
+  std::vector<std::unique_ptr<Job>> jobs;
+  std::deque<Job*> pending;
+  std::unordered_set<std::string> seen;
+  for (const auto& request : requests) {
+    if (impl_->cache.contains(request.url) || !seen.insert(request.url).second) continue;
+    auto job = std::make_unique<Job>();
+    job->key = request.url;
+    job->current_url = request.url;
+    job->resolve_only = request.resolve_only;
+    job->result.resolve_only = request.resolve_only;
+    job->result.response.requested_url = request.url;
+    job->result.response.final_url = request.url;
+    if (!is_http_url(request.url)) {
+      job->result.response.error = PageError::scheme;
+      job->result.response.error_detail = "only http and https are fetched";
+    } else if (impl_->requested >= impl_->options.max_resources) {
+      job->result.response.error = PageError::other;
+      job->result.response.error_detail =
+          "resource limit reached (" + std::to_string(impl_->options.max_resources) + ")";
+    } else {
+      ++impl_->requested;
+      pending.push_back(job.get());
+    }
+    jobs.push_back(std::move(job));
+  }
+  if (!pending.empty()) impl_->run(std::move(pending));
+  for (auto& job : jobs) impl_->cache.emplace(job->key, std::move(job->result));
+}
+
 const FetchedResource* ResourceFetcher::find(const std::string& url) const {
   auto it = impl_->cache.find(url);
   return it == impl_->cache.end() ? nullptr : &it->second;
 }
+
 int ResourceFetcher::fetched_count() const {
   return impl_->fetched;
 }

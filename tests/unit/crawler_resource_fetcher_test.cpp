@@ -1,0 +1,280 @@
+// The third-party fetcher against a loopback server that answers with canned raw responses:
+// caching, redirects, cookies across hops, the decoded-body cap (gzip bomb), DNS failures.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "crawler/resource_fetcher.h"
+
+namespace {
+
+// A one-thread HTTP/1.0-style server: reads a request head, looks the path up, writes the canned
+// response and closes. Enough to drive libcurl through every path the fetcher cares about.
+class CannedServer {
+ public:
+  CannedServer() {
+    listener_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int yes = 1;
+    setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    listen(listener_, 16);
+    socklen_t length = sizeof address;
+    getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~CannedServer() {
+    stopping_ = true;
+    shutdown(listener_, SHUT_RDWR);
+    close(listener_);
+    thread_.join();
+  }
+
+  void add(const std::string& path, std::string response, int delay_ms = 0) {
+    std::lock_guard lock(mutex_);
+    routes_[path] = {std::move(response), delay_ms};
+  }
+  int hits(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    return hits_[path];
+  }
+  std::string last_request(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    return requests_[path];
+  }
+  int port() const { return port_; }
+  std::string url(const std::string& host, const std::string& path) const {
+    return "http://" + host + ":" + std::to_string(port_) + path;
+  }
+  std::string resolve(const std::string& host) const {
+    return host + ":" + std::to_string(port_) + ":127.0.0.1";
+  }
+
+ private:
+  void serve() {
+    while (!stopping_) {
+      int client = accept(listener_, nullptr, nullptr);
+      if (client < 0) continue;
+      std::string request;
+      char buffer[4096];
+      while (request.find("\r\n\r\n") == std::string::npos) {
+        ssize_t n = read(client, buffer, sizeof buffer);
+        if (n <= 0) break;
+        request.append(buffer, static_cast<size_t>(n));
+      }
+      auto first_space = request.find(' ');
+      auto second_space = request.find(' ', first_space + 1);
+      std::string path = first_space == std::string::npos
+                             ? "/"
+                             : request.substr(first_space + 1, second_space - first_space - 1);
+      std::pair<std::string, int> route{"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", 0};
+      {
+        std::lock_guard lock(mutex_);
+        ++hits_[path];
+        requests_[path] = request;
+        if (auto it = routes_.find(path); it != routes_.end()) route = it->second;
+      }
+      if (route.second) std::this_thread::sleep_for(std::chrono::milliseconds(route.second));
+      size_t sent = 0;
+      while (sent < route.first.size()) {
+        ssize_t n =
+            send(client, route.first.data() + sent, route.first.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) break;
+        sent += static_cast<size_t>(n);
+      }
+      close(client);
+    }
+  }
+
+  int listener_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::map<std::string, std::pair<std::string, int>> routes_;
+  std::map<std::string, int> hits_;
+  std::map<std::string, std::string> requests_;
+  std::thread thread_;
+};
+
+std::string response(const std::string& head, const std::string& body) {
+  return "HTTP/1.1 " + head + "\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\nConnection: close\r\n\r\n" + body;
+}
+
+std::string gzip(const std::string& data) {
+  z_stream stream{};
+  deflateInit2(&stream, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&stream, data.size()), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
+}
+
+tw::ResourceFetchOptions options_for(const CannedServer& server,
+                                     std::initializer_list<std::string> hosts) {
+  tw::ResourceFetchOptions options;
+  for (const auto& host : hosts) options.limits.resolve.push_back(server.resolve(host));
+  options.limits.timeout_s = 5;
+  options.limits.connect_timeout_s = 2;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("each distinct resource is fetched once and answered from the cache afterwards") {
+  CannedServer server;
+  server.add("/lib.js", response("200 OK\r\nContent-Type: application/javascript\r\n"
+                                 "Cache-Control: max-age=600",
+                                 "var a = 1;"));
+  tw::ResourceFetcher fetcher(options_for(server, {"cdn.example.net"}));
+  std::string url = server.url("cdn.example.net", "/lib.js");
+  fetcher.fetch({{url}, {url}});
+  fetcher.fetch({{url}});
+  CHECK(server.hits("/lib.js") == 1);
+  const auto* resource = fetcher.find(url);
+  REQUIRE(resource != nullptr);
+  CHECK(resource->response.status == 200);
+  CHECK(resource->response.error == tw::PageError::none);
+  CHECK(resource->response.body == "var a = 1;");
+  CHECK(resource->response.header("cache-control") == "max-age=600");
+  CHECK(resource->response.content_type == "application/javascript");
+  CHECK(resource->transfer_bytes == 10);
+}
+
+TEST_CASE("redirects are followed by hand, with the chain and every hop's cookies kept") {
+  CannedServer server;
+  server.add("/pixel",
+             response("302 Found\r\nLocation: /final.js\r\nSet-Cookie: uid=1; SameSite=None", ""));
+  server.add("/final.js", response("200 OK\r\nSet-Cookie: sid=2", "ok"));
+  tw::ResourceFetcher fetcher(options_for(server, {"ads.example.org"}));
+  std::string url = server.url("ads.example.org", "/pixel");
+  fetcher.fetch({{url}});
+  const auto* resource = fetcher.find(url);
+  REQUIRE(resource != nullptr);
+  CHECK(resource->response.final_url == server.url("ads.example.org", "/final.js"));
+  REQUIRE(resource->response.redirect_chain.size() == 1);
+  CHECK(resource->response.redirect_chain[0] == url);
+  int cookies = 0;
+  for (const auto& header : resource->response.headers) cookies += header.name == "set-cookie";
+  CHECK(cookies == 2);
+}
+
+TEST_CASE("a redirect to a non-http scheme is refused and recorded") {
+  CannedServer server;
+  server.add("/x.js", response("302 Found\r\nLocation: file:///etc/passwd", ""));
+  tw::ResourceFetcher fetcher(options_for(server, {"cdn.example.net"}));
+  std::string url = server.url("cdn.example.net", "/x.js");
+  fetcher.fetch({{url}});
+  CHECK(fetcher.find(url)->response.error == tw::PageError::scheme);
+  CHECK(fetcher.find(url)->response.body.empty());
+}
+
+TEST_CASE("a gzip bomb stops at the decoded-body cap and is recorded as too large") {
+  CannedServer server;
+  std::string bomb = gzip(std::string(50u << 20, 'a'));
+  server.add("/bomb.js", response("200 OK\r\nContent-Encoding: gzip", bomb));
+  auto options = options_for(server, {"cdn.example.net"});
+  options.max_resource_bytes = 1u << 20;
+  tw::ResourceFetcher fetcher(options);
+  std::string url = server.url("cdn.example.net", "/bomb.js");
+  fetcher.fetch({{url}});
+  const auto* resource = fetcher.find(url);
+  CHECK(resource->response.error == tw::PageError::too_large);
+  CHECK(resource->truncated);
+  CHECK(resource->response.body.empty());
+}
+
+TEST_CASE("compressed answers report wire bytes and decoded bytes apart") {
+  CannedServer server;
+  std::string script(100000, ';');
+  server.add("/big.js", response("200 OK\r\nContent-Encoding: gzip", gzip(script)));
+  tw::ResourceFetcher fetcher(options_for(server, {"cdn.example.net"}));
+  std::string url = server.url("cdn.example.net", "/big.js");
+  fetcher.fetch({{url}});
+  const auto* resource = fetcher.find(url);
+  CHECK(resource->response.body_bytes == script.size());
+  CHECK(resource->transfer_bytes < 2000);
+  CHECK(resource->response.header("content-encoding") == "gzip");
+}
+
+TEST_CASE("a host that does not resolve is a dns error, distinct from a refused connection") {
+  CannedServer server;
+  tw::ResourceFetcher fetcher(options_for(server, {}));
+  std::string dangling = "http://tagwarden-dangling.invalid/x.js";
+  std::string refused = "http://127.0.0.1:1/x.js";
+  fetcher.fetch({{dangling}, {refused, true}});
+  CHECK(fetcher.find(dangling)->response.error == tw::PageError::dns);
+  CHECK(fetcher.find(refused)->response.error == tw::PageError::connect);
+}
+
+TEST_CASE("a resolve-only check requests nothing") {
+  CannedServer server;
+  tw::ResourceFetcher fetcher(options_for(server, {"pixel.example.com"}));
+  std::string url = server.url("pixel.example.com", "/p.gif");
+  fetcher.fetch({{url, true}});
+  CHECK(fetcher.find(url)->response.error == tw::PageError::none);
+  CHECK(fetcher.find(url)->resolve_only);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(server.hits("/p.gif") == 0);
+}
+
+TEST_CASE("a slow answer times out and non-http URLs are never fetched") {
+  CannedServer server;
+  server.add("/slow.js", response("200 OK", "late"), 2500);
+  auto options = options_for(server, {"slow.example.com"});
+  options.limits.timeout_s = 1;
+  tw::ResourceFetcher fetcher(options);
+  std::string slow = server.url("slow.example.com", "/slow.js");
+  fetcher.fetch({{slow}, {"ftp://example.com/x.js"}, {"javascript:alert(1)"}});
+  CHECK(fetcher.find(slow)->response.error == tw::PageError::timeout);
+  CHECK(fetcher.find("ftp://example.com/x.js")->response.error == tw::PageError::scheme);
+  CHECK(fetcher.find("javascript:alert(1)")->response.error == tw::PageError::scheme);
+}
+
+TEST_CASE("credential headers meant for the site are not sent to third parties") {
+  CannedServer server;
+  server.add("/h.js", response("200 OK", "x"));
+  auto options = options_for(server, {"cdn.example.net"});
+  options.limits.headers = {"Authorization: Bearer secret", "X-Trace: 1"};
+  tw::ResourceFetcher fetcher(options);
+  std::string url = server.url("cdn.example.net", "/h.js");
+  fetcher.fetch({{url}});
+  CHECK(fetcher.find(url)->response.status == 200);
+  std::string request = server.last_request("/h.js");
+  CHECK(request.find("X-Trace: 1") != std::string::npos);
+  CHECK(request.find("Authorization") == std::string::npos);
+  CHECK(request.find("secret") == std::string::npos);
+}
+
+TEST_CASE("the resource limit bounds how many distinct URLs one scan fetches") {
+  CannedServer server;
+  server.add("/a.js", response("200 OK", "a"));
+  server.add("/b.js", response("200 OK", "b"));
+  auto options = options_for(server, {"cdn.example.net"});
+  options.max_resources = 1;
+  tw::ResourceFetcher fetcher(options);
+  std::string a = server.url("cdn.example.net", "/a.js");
+  std::string b = server.url("cdn.example.net", "/b.js");
+  fetcher.fetch({{a}, {b}});
+  CHECK(fetcher.find(a)->response.status == 200);
+  CHECK(fetcher.find(b)->response.error == tw::PageError::other);
+  CHECK(server.hits("/b.js") == 0);
+}
