@@ -1,7 +1,12 @@
 // Scan history in SQLite: every scan, its pages, tags, vendors and findings. WAL mode, a busy
 // timeout, versioned schema with forward migrations applied on open (in one transaction, so a
 // database is never left half-migrated). One ScanStore per thread; SQLite handles the locking
-// between processes, so two scans may write to one file at once.
+// between processes, so two scans may write to one file at once. The schema and example queries
+// are in store/README.md.
+//
+// Crash safety: every write is one transaction, so a process killed at any moment leaves the file
+// consistent with the pages stored so far. A scan still marked running whose process is gone
+// (same host, pid no longer alive or reused) is marked partial when the database is next opened.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +21,14 @@
 #include "model/result.h"
 
 namespace tw {
+
+inline constexpr int kStoreSchemaVersion = 1;
+
+struct StoreOptions {
+  int busy_timeout_ms = 30000;  // how long a writer waits for another process's transaction
+  // Caps the database size in pages (0: no cap); tests use it to stand for a full disk.
+  std::int64_t max_page_count = 0;
+};
 
 struct ScanListEntry {
   ScanInfo info;
@@ -32,29 +45,44 @@ class ScanStore {
 
   // Opens or creates the database and migrates it. Errors say what is wrong with the file (not
   // SQLite, newer schema, read-only, disk full).
-  static Result<ScanStore> open(const std::string& path);
+  static Result<ScanStore> open(const std::string& path, const StoreOptions& options = {});
 
   // Records a new scan as running; returns its id.
   Result<std::int64_t> begin_scan(const ScanInfo& info);
-  // Stores a batch of analysed pages (with their tags and findings) in one transaction.
+  // Stores a batch of analysed pages (with their tags and findings) in one transaction. Idempotent
+  // per (scan, requested URL): storing a page again replaces it, its tags and its findings, and
+  // keeps its place in the page order.
   Status add_pages(std::int64_t scan_id, std::span<const PageAnalysis> pages);
-  // Marks the scan finished with its status, site-level findings and vendor inventory.
+  // Marks the scan finished with its status (and finish time, settings, error counts from
+  // `info`), replacing its site-level findings and vendor inventory.
   Status finish_scan(std::int64_t scan_id, const ScanInfo& info,
                      const std::vector<Finding>& site_findings,
                      const std::vector<VendorSummary>& vendors);
+  // Records each finding's baseline_state ("new"/"existing"), matched by fingerprint within the
+  // scan; for page findings already stored before the baseline was applied.
+  Status record_baseline_states(std::int64_t scan_id, const std::vector<const Finding*>& findings);
 
-  // The whole stored scan, ready for any report. `latest` picks the newest scan.
+  // The whole stored scan, ready for any report (page bodies are not stored).
   Result<ScanReport> load_scan(std::int64_t scan_id);
-  Result<std::int64_t> latest_scan_id(const std::string& target = {});
+  // The newest scan whose targets contain `target` (any scan when empty); with `complete_only`,
+  // the newest complete one. An error when there is none.
+  Result<std::int64_t> latest_scan_id(const std::string& target = {}, bool complete_only = false);
+  // The newest complete scan older than `scan_id` with exactly the same targets.
+  Result<std::int64_t> previous_complete_scan_id(std::int64_t scan_id);
+  // Newest first; `target_filter` keeps scans with a target containing it.
   Result<std::vector<ScanListEntry>> list_scans(const std::string& target_filter = {});
 
-  // For incremental re-scans: the last stored analysis of `url` for `target`, if any.
+  // For incremental re-scans: validators and content hash of the last successful fetch of `url`
+  // (requested URL) in a complete or partial scan, if any.
   struct PreviousPage {
     std::string etag;
     std::string last_modified;
     std::string content_hash;
   };
   std::optional<PreviousPage> previous_page(const std::string& url);
+  // The analysis stored with that same fetch (page metadata, title, tags, links, CSP, notes;
+  // findings are left empty because they are evaluated again against the current policy).
+  std::optional<PageAnalysis> previous_analysis(const std::string& url);
 
  private:
   struct Impl;

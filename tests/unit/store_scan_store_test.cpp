@@ -1,0 +1,485 @@
+// ScanStore against real SQLite files in a temporary directory.
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "store/scan_store.h"
+#include "store_test_support.h"
+
+using namespace tw;
+using tw::test::make_finding;
+using tw::test::make_page;
+using tw::test::TempDir;
+
+namespace {
+
+ScanInfo scan_info(const std::string& target) {
+  ScanInfo info;
+  info.targets = {target};
+  info.started = "2026-11-25T10:00:00Z";
+  info.tool_version = "0.1.0";
+  info.settings = {{"max-pages", "100"}};
+  return info;
+}
+
+// Runs SQL on the file behind the store's back, as another tool (or a crashed process) would.
+std::string raw_query(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  std::string result;
+  sqlite3_exec(
+      db, sql.c_str(),
+      [](void* out, int columns, char** values, char**) {
+        auto* text = static_cast<std::string*>(out);
+        for (int i = 0; i < columns; ++i) {
+          if (!text->empty()) *text += "|";
+          *text += values[i] ? values[i] : "NULL";
+        }
+        return 0;
+      },
+      &result, nullptr);
+  sqlite3_close(db);
+  return result;
+}
+
+ScanStore open_store(const std::string& path, const StoreOptions& options = {}) {
+  auto store = ScanStore::open(path, options);
+  INFO((store.ok() ? std::string() : store.error()));
+  REQUIRE(store.ok());
+  return std::move(store).value();
+}
+
+}  // namespace
+
+TEST_CASE("a new database gets the current schema version, WAL and the views") {
+  TempDir dir;
+  std::string path = dir.path("tw.db");
+  open_store(path);
+  CHECK(raw_query(path, "PRAGMA user_version") == std::to_string(kStoreSchemaVersion));
+  CHECK(raw_query(path, "PRAGMA journal_mode") == "wal");
+  CHECK(raw_query(path, "SELECT max(version) FROM schema_version") ==
+        std::to_string(kStoreSchemaVersion));
+  CHECK(raw_query(path,
+                  "SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name IN "
+                  "('v_scans', 'v_latest_vendors', 'v_findings', 'v_tags', 'v_tag_ids')") == "5");
+  // Opening again is a no-op, not a second migration.
+  open_store(path);
+  CHECK(raw_query(path, "SELECT count(*) FROM schema_version") ==
+        std::to_string(kStoreSchemaVersion));
+}
+
+TEST_CASE("a stored scan loads back with every field the reports use") {
+  TempDir dir;
+  ScanStore store = open_store(dir.path("tw.db"));
+  ScanInfo info = scan_info("https://shop.example/");
+  info.policy_path = "policy.yml";
+  info.policy_digest = "abc";
+  auto id = store.begin_scan(info);
+  REQUIRE(id.ok());
+
+  PageAnalysis page = make_page("https://shop.example/", {"www.googletagmanager.com"});
+  page.page.final_url = "https://shop.example/home";
+  page.page.redirect_chain = {"https://shop.example/"};
+  page.page.status = 200;
+  page.page.content_type = "text/html";
+  page.page.depth = 1;
+  page.page.fetch_ms = 12.5;
+  page.page.body_bytes = 4096;
+  page.page.headers = {{"etag", "\"v1\""}, {"content-security-policy", "script-src 'self'"}};
+  page.title = "Home";
+  page.csp.header = "script-src 'self'";
+  page.csp.meta = "default-src *";
+  page.consent_manager_index = 0;
+  page.notes = {"inline script too large to scan"};
+  page.links = {"https://shop.example/a", "https://shop.example/b"};
+  Tag& tag = page.tags[0];
+  tag.kind = TagKind::iframe;
+  tag.ids = {"GTM-ABC123", "G-XYZ"};
+  tag.line = 7;
+  tag.column = 3;
+  tag.initiator = Initiator::tag_manager;
+  tag.parent = "https://www.googletagmanager.com/gtm.js?id=GTM-ABC123";
+  tag.snippet = "gtm";
+  tag.attributes = {{"async", ""}, {"sandbox", "allow-scripts"}};
+  tag.in_head = true;
+  tag.in_noscript = true;
+  tag.consent_gated = true;
+  tag.document_write = true;
+  Finding finding;
+  finding.rule = "TW400";
+  finding.severity = Severity::medium;
+  finding.page = "https://shop.example/home";
+  finding.vendor = "Google Tag Manager";
+  finding.host = "www.googletagmanager.com";
+  finding.tag_url = tag.url;
+  finding.line = 7;
+  finding.column = 3;
+  finding.message = "render-blocking";
+  finding.evidence = "<script src>";
+  finding.fingerprint = "fp-page";
+  finding.suppressed = true;
+  finding.suppression_reason = "accepted";
+  page.findings = {finding};
+  PageAnalysis failed = make_page("https://shop.example/gone", {});
+  failed.page.error = PageError::http_status;
+  failed.page.error_detail = "HTTP 404";
+  failed.page.status = 404;
+  REQUIRE(store.add_pages(*id, std::vector{page, failed}).ok());
+
+  Finding site;
+  site.rule = "TW105";
+  site.severity = Severity::high;
+  site.message = "two analytics vendors";
+  site.fingerprint = "fp-site";
+  VendorSummary vendor{
+      "Google Tag Manager", "tag-manager", {"www.googletagmanager.com"}, {"GTM-ABC123"}, 1,
+      "sanctioned",         "marketing"};
+  info.status = ScanStatus::complete;
+  info.finished = "2026-11-25T10:05:00Z";
+  info.error_counts = {{"http-status", 1}};
+  REQUIRE(store.finish_scan(*id, info, {site}, {vendor}).ok());
+
+  auto loaded = store.load_scan(*id);
+  REQUIRE(loaded.ok());
+  const ScanReport& report = *loaded;
+  CHECK(report.scan.id == *id);
+  CHECK(report.scan.targets == info.targets);
+  CHECK(report.scan.started == info.started);
+  CHECK(report.scan.finished == info.finished);
+  CHECK(report.scan.status == ScanStatus::complete);
+  CHECK(report.scan.tool_version == "0.1.0");
+  CHECK(report.scan.policy_path == "policy.yml");
+  CHECK(report.scan.policy_digest == "abc");
+  CHECK(report.scan.settings == info.settings);
+  CHECK(report.scan.error_counts == info.error_counts);
+  REQUIRE(report.pages.size() == 2);
+  const PageAnalysis& got = report.pages[0];
+  CHECK(got.page.requested_url == "https://shop.example/");
+  CHECK(got.page.final_url == "https://shop.example/home");
+  CHECK(got.page.redirect_chain == page.page.redirect_chain);
+  CHECK(got.page.status == 200);
+  CHECK(got.page.content_type == "text/html");
+  CHECK(got.page.depth == 1);
+  CHECK(got.page.fetch_ms == 12.5);
+  CHECK(got.page.body_bytes == 4096);
+  CHECK(got.page.header("etag") == "\"v1\"");
+  CHECK(got.title == "Home");
+  CHECK(got.csp.header == page.csp.header);
+  CHECK(got.csp.meta == page.csp.meta);
+  CHECK(got.consent_manager_index == 0);
+  CHECK(got.notes == page.notes);
+  CHECK(got.links == page.links);
+  REQUIRE(got.tags.size() == 1);
+  const Tag& got_tag = got.tags[0];
+  CHECK(got_tag.kind == TagKind::iframe);
+  CHECK(got_tag.url == tag.url);
+  CHECK(got_tag.host == tag.host);
+  CHECK(got_tag.domain == tag.domain);
+  CHECK(got_tag.vendor == tag.vendor);
+  CHECK(got_tag.category == tag.category);
+  CHECK(got_tag.ids == tag.ids);
+  CHECK(got_tag.line == 7);
+  CHECK(got_tag.column == 3);
+  CHECK(got_tag.initiator == Initiator::tag_manager);
+  CHECK(got_tag.parent == tag.parent);
+  CHECK(got_tag.snippet == "gtm");
+  CHECK(got_tag.attributes == tag.attributes);
+  CHECK(got_tag.in_head);
+  CHECK(got_tag.in_noscript);
+  CHECK(got_tag.consent_gated);
+  CHECK(got_tag.document_write);
+  REQUIRE(got.findings.size() == 1);
+  const Finding& got_finding = got.findings[0];
+  CHECK(got_finding.rule == "TW400");
+  CHECK(got_finding.severity == Severity::medium);
+  CHECK(got_finding.page == finding.page);
+  CHECK(got_finding.tag_url == finding.tag_url);
+  CHECK(got_finding.line == 7);
+  CHECK(got_finding.column == 3);
+  CHECK(got_finding.message == finding.message);
+  CHECK(got_finding.evidence == finding.evidence);
+  CHECK(got_finding.fingerprint == "fp-page");
+  CHECK(got_finding.suppressed);
+  CHECK(got_finding.suppression_reason == "accepted");
+  CHECK(report.pages[1].page.error == PageError::http_status);
+  CHECK(report.pages[1].page.error_detail == "HTTP 404");
+  REQUIRE(report.site_findings.size() == 1);
+  CHECK(report.site_findings[0].fingerprint == "fp-site");
+  REQUIRE(report.vendors.size() == 1);
+  CHECK(report.vendors[0].name == vendor.name);
+  CHECK(report.vendors[0].hosts == vendor.hosts);
+  CHECK(report.vendors[0].ids == vendor.ids);
+  CHECK(report.vendors[0].pages == 1);
+  CHECK(report.vendors[0].status == "sanctioned");
+  CHECK(report.vendors[0].owner == "marketing");
+}
+
+TEST_CASE("storing a page again replaces its tags and findings and keeps its place") {
+  TempDir dir;
+  std::string path = dir.path("tw.db");
+  ScanStore store = open_store(path);
+  auto id = store.begin_scan(scan_info("https://a.example/"));
+  REQUIRE(id.ok());
+  PageAnalysis first = make_page("https://a.example/", {"cdn.one.example", "cdn.two.example"});
+  first.findings.push_back(make_finding("TW100", Severity::high, "", first.page.final_url));
+  PageAnalysis second = make_page("https://a.example/b", {"cdn.one.example"});
+  REQUIRE(store.add_pages(*id, std::vector{first, second}).ok());
+
+  first.tags.push_back(make_page("x", {"fourth.party.example"}).tags[0]);
+  first.findings.push_back(make_finding("TW303", Severity::critical, "", first.page.final_url));
+  REQUIRE(store.add_pages(*id, std::vector{first}).ok());
+
+  auto report = store.load_scan(*id);
+  REQUIRE(report.ok());
+  REQUIRE(report->pages.size() == 2);
+  CHECK(report->pages[0].page.requested_url == "https://a.example/");
+  CHECK(report->pages[0].tags.size() == 3);
+  CHECK(report->pages[0].findings.size() == 2);
+  CHECK(report->pages[1].tags.size() == 1);
+  CHECK(raw_query(path, "SELECT count(*) FROM tags") == "4");
+  CHECK(raw_query(path, "SELECT count(*) FROM findings") == "2");
+}
+
+TEST_CASE("a file that is not SQLite is refused with a one-line error") {
+  TempDir dir;
+  std::string path = dir.path("notes.db");
+  std::ofstream(path) << "this is a text file, not a database, and it is long enough to have "
+                         "a header that SQLite reads and rejects................................";
+  auto store = ScanStore::open(path);
+  REQUIRE_FALSE(store.ok());
+  CHECK_THAT(store.error(), Catch::Contains(path) && Catch::Contains("not a SQLite database"));
+  CHECK(store.error().find('\n') == std::string::npos);
+}
+
+TEST_CASE("a database from a newer tagwarden is refused and left untouched") {
+  TempDir dir;
+  std::string path = dir.path("tw.db");
+  open_store(path);
+  raw_query(path, "PRAGMA user_version = 99");
+  auto store = ScanStore::open(path);
+  REQUIRE_FALSE(store.ok());
+  CHECK_THAT(store.error(), Catch::Contains("schema version 99") && Catch::Contains("newer"));
+  CHECK(raw_query(path, "PRAGMA user_version") == "99");
+}
+
+TEST_CASE("a SQLite database of another program is refused, not migrated") {
+  TempDir dir;
+  std::string path = dir.path("other.db");
+  raw_query(path, "CREATE TABLE accounts (id INTEGER)");
+  auto store = ScanStore::open(path);
+  REQUIRE_FALSE(store.ok());
+  CHECK_THAT(store.error(), Catch::Contains("did not create"));
+  CHECK(raw_query(path, "SELECT count(*) FROM sqlite_master WHERE name = 'scans'") == "0");
+}
+
+TEST_CASE("a directory given as database is refused") {
+  TempDir dir;
+  auto store = ScanStore::open(dir.path(""));
+  REQUIRE_FALSE(store.ok());
+  CHECK_THAT(store.error(), Catch::Contains("is a directory"));
+}
+
+TEST_CASE("a full disk fails the batch cleanly and keeps what was stored before") {
+  TempDir dir;
+  std::string path = dir.path("tw.db");
+  {
+    ScanStore store = open_store(path);
+    auto id = store.begin_scan(scan_info("https://a.example/"));
+    REQUIRE(id.ok());
+    REQUIRE(store.add_pages(*id, std::vector{make_page("https://a.example/", {"x.example"})}).ok());
+  }
+  std::int64_t pages_now = std::stoll(raw_query(path, "PRAGMA page_count"));
+  ScanStore store = open_store(path, StoreOptions{30000, pages_now + 2});
+  auto id = store.latest_scan_id();
+  REQUIRE(id.ok());
+  std::vector<PageAnalysis> batch;
+  for (int i = 0; i < 200; ++i) {
+    batch.push_back(make_page("https://a.example/p" + std::to_string(i),
+                              {"cdn.example", "pixel.example", "ads.example"}));
+  }
+  Status stored = store.add_pages(*id, batch);
+  REQUIRE_FALSE(stored.ok());
+  CHECK_THAT(stored.error(), Catch::Contains("disk full"));
+  CHECK(raw_query(path, "SELECT count(*) FROM pages") == "1");
+  CHECK(raw_query(path, "PRAGMA integrity_check") == "ok");
+}
+
+TEST_CASE("a scan left running by a process that is gone reads as partial") {
+  TempDir dir;
+  std::string path = dir.path("tw.db");
+  std::int64_t crashed = 0;
+  std::int64_t live = 0;
+  {
+    ScanStore store = open_store(path);
+    crashed = *store.begin_scan(scan_info("https://a.example/"));
+    REQUIRE(store.add_pages(crashed, std::vector{make_page("https://a.example/", {})}).ok());
+    live = *store.begin_scan(scan_info("https://b.example/"));
+  }
+  // A pid that cannot be alive (above pid_max) stands for the killed writer.
+  raw_query(path, "UPDATE scans SET pid = 99999999 WHERE id = " + std::to_string(crashed));
+  ScanStore store = open_store(path);
+  auto report = store.load_scan(crashed);
+  REQUIRE(report.ok());
+  CHECK(report->scan.status == ScanStatus::partial);
+  CHECK_FALSE(report->scan.finished.empty());
+  CHECK(report->pages.size() == 1);
+  CHECK(raw_query(path, "SELECT status FROM scans WHERE id = " + std::to_string(crashed)) ==
+        "partial");
+  // This process is alive, so its scan stays running.
+  CHECK(store.load_scan(live)->scan.status == ScanStatus::running);
+}
+
+TEST_CASE("history lists scans newest first with counts, filtered by target") {
+  TempDir dir;
+  ScanStore store = open_store(dir.path("tw.db"));
+  auto first = *store.begin_scan(scan_info("https://a.example/"));
+  PageAnalysis page = make_page("https://a.example/", {"www.google-analytics.com"});
+  page.tags[0].vendor = "Google Analytics";
+  page.findings = {make_finding("TW100", Severity::high), make_finding("TW400", Severity::medium),
+                   make_finding("TW401", Severity::medium)};
+  REQUIRE(store.add_pages(first, std::vector{page}).ok());
+  ScanInfo done = scan_info("https://a.example/");
+  done.status = ScanStatus::complete;
+  REQUIRE(store.finish_scan(first, done, {}, {}).ok());
+  auto second = *store.begin_scan(scan_info("https://b.example/"));
+
+  auto all = store.list_scans();
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 2);
+  CHECK((*all)[0].info.id == second);
+  CHECK((*all)[0].info.status == ScanStatus::running);
+  const ScanListEntry& entry = (*all)[1];
+  CHECK(entry.info.targets == std::vector<std::string>{"https://a.example/"});
+  CHECK(entry.info.status == ScanStatus::complete);
+  CHECK(entry.pages == 1);
+  CHECK(entry.vendors == 1);
+  CHECK(entry.findings_by_severity == std::map<std::string, int>{{"high", 1}, {"medium", 2}});
+
+  auto filtered = store.list_scans("b.example");
+  REQUIRE(filtered.ok());
+  REQUIRE(filtered->size() == 1);
+  CHECK(filtered->front().info.id == second);
+}
+
+TEST_CASE("latest and previous complete scans are found per target") {
+  TempDir dir;
+  ScanStore store = open_store(dir.path("tw.db"));
+  auto finish = [&](std::int64_t id, ScanStatus status) {
+    ScanInfo info = scan_info("x");
+    info.status = status;
+    REQUIRE(store.finish_scan(id, info, {}, {}).ok());
+  };
+  auto a1 = *store.begin_scan(scan_info("https://a.example/"));
+  finish(a1, ScanStatus::complete);
+  auto b1 = *store.begin_scan(scan_info("https://b.example/"));
+  finish(b1, ScanStatus::complete);
+  auto a2 = *store.begin_scan(scan_info("https://a.example/"));
+  finish(a2, ScanStatus::partial);
+  auto a3 = *store.begin_scan(scan_info("https://a.example/"));
+  finish(a3, ScanStatus::complete);
+
+  CHECK(*store.latest_scan_id() == a3);
+  CHECK(*store.latest_scan_id("b.example") == b1);
+  CHECK(*store.previous_complete_scan_id(a3) == a1);
+  CHECK_FALSE(store.previous_complete_scan_id(a1).ok());
+  CHECK_FALSE(store.latest_scan_id("c.example").ok());
+}
+
+TEST_CASE("a re-scan finds the last fetch of a URL with its validators and analysis") {
+  TempDir dir;
+  ScanStore store = open_store(dir.path("tw.db"));
+  CHECK_FALSE(store.previous_page("https://a.example/").has_value());
+
+  auto id = *store.begin_scan(scan_info("https://a.example/"));
+  PageAnalysis page = make_page("https://a.example/", {"static.hotjar.com"});
+  page.page.headers = {{"etag", "\"abc\""}, {"last-modified", "Tue, 24 Nov 2026 10:00:00 GMT"}};
+  page.page.content_hash = "hash-1";
+  page.tags[0].ids = {"1234567"};
+  page.links = {"https://a.example/next"};
+  page.findings = {make_finding("TW204", Severity::medium)};
+  REQUIRE(store.add_pages(*&id, std::vector{page}).ok());
+  // A running scan (this process is alive) is not a source for reuse yet.
+  CHECK_FALSE(store.previous_page("https://a.example/").has_value());
+  ScanInfo done = scan_info("https://a.example/");
+  done.status = ScanStatus::partial;
+  REQUIRE(store.finish_scan(id, done, {}, {}).ok());
+
+  auto previous = store.previous_page("https://a.example/");
+  REQUIRE(previous.has_value());
+  CHECK(previous->etag == "\"abc\"");
+  CHECK(previous->last_modified == "Tue, 24 Nov 2026 10:00:00 GMT");
+  CHECK(previous->content_hash == "hash-1");
+
+  auto analysis = store.previous_analysis("https://a.example/");
+  REQUIRE(analysis.has_value());
+  REQUIRE(analysis->tags.size() == 1);
+  CHECK(analysis->tags[0].host == "static.hotjar.com");
+  CHECK(analysis->tags[0].ids == std::vector<std::string>{"1234567"});
+  CHECK(analysis->links == page.links);
+  CHECK(analysis->findings.empty());
+  CHECK(analysis->page.content_hash == "hash-1");
+}
+
+TEST_CASE("two stores writing one database at once both succeed") {
+  TempDir dir;
+  std::string path = dir.path("tw.db");
+  open_store(path);
+  auto write_scan = [&](const std::string& site, Status* result) {
+    auto store = ScanStore::open(path);
+    if (!store.ok()) {
+      *result = Error{store.error()};
+      return;
+    }
+    auto id = store->begin_scan(scan_info(site));
+    if (!id.ok()) {
+      *result = Error{id.error()};
+      return;
+    }
+    for (int batch = 0; batch < 20; ++batch) {
+      std::vector<PageAnalysis> pages;
+      for (int i = 0; i < 10; ++i) {
+        pages.push_back(make_page(site + std::to_string(batch * 10 + i), {"cdn.example"}));
+      }
+      if (Status stored = store->add_pages(*id, pages); !stored) {
+        *result = stored;
+        return;
+      }
+    }
+    ScanInfo done = scan_info(site);
+    done.status = ScanStatus::complete;
+    *result = store->finish_scan(*id, done, {}, {});
+  };
+  Status one = Ok{};
+  Status two = Ok{};
+  std::thread first(write_scan, "https://a.example/", &one);
+  std::thread second(write_scan, "https://b.example/", &two);
+  first.join();
+  second.join();
+  INFO((one.ok() ? "" : one.error()) << (two.ok() ? "" : two.error()));
+  CHECK(one.ok());
+  CHECK(two.ok());
+  CHECK(raw_query(path, "SELECT count(*) FROM pages") == "400");
+  CHECK(raw_query(path, "SELECT group_concat(status) FROM scans") == "complete,complete");
+}
+
+TEST_CASE("baseline states are recorded on stored findings by fingerprint") {
+  TempDir dir;
+  ScanStore store = open_store(dir.path("tw.db"));
+  auto id = *store.begin_scan(scan_info("https://a.example/"));
+  PageAnalysis page = make_page("https://a.example/", {});
+  Finding old_one = make_finding("TW100", Severity::high, "old");
+  Finding new_one = make_finding("TW100", Severity::high, "new");
+  page.findings = {old_one, new_one};
+  REQUIRE(store.add_pages(id, std::vector{page}).ok());
+  old_one.baseline_state = "existing";
+  new_one.baseline_state = "new";
+  REQUIRE(store.record_baseline_states(id, {&old_one, &new_one}).ok());
+  auto report = store.load_scan(id);
+  REQUIRE(report.ok());
+  CHECK(report->pages[0].findings[0].baseline_state == "existing");
+  CHECK(report->pages[0].findings[1].baseline_state == "new");
+}
