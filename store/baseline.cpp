@@ -1,0 +1,256 @@
+// Baselines: loading one (stored scan or JSON report), marking findings new or existing, and the
+// TW107 drift findings.
+#include "store/baseline.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "rules/rule_catalogue.h"
+#include "store/drift.h"
+
+namespace tw {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kDriftRule = "TW107";
+
+std::string text_of(const json& object, const char* key) {
+  auto found = object.find(key);
+  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+int int_of(const json& object, const char* key) {
+  auto found = object.find(key);
+  return found != object.end() && found->is_number() ? found->get<int>() : 0;
+}
+
+bool bool_of(const json& object, const char* key) {
+  auto found = object.find(key);
+  return found != object.end() && found->is_boolean() && found->get<bool>();
+}
+
+std::vector<std::string> strings_of(const json& object, const char* key) {
+  std::vector<std::string> out;
+  auto found = object.find(key);
+  if (found == object.end() || !found->is_array()) return out;
+  for (const json& item : *found) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+const json& array_of(const json& object, const char* key) {
+  static const json empty = json::array();
+  auto found = object.find(key);
+  return found != object.end() && found->is_array() ? *found : empty;
+}
+
+Tag tag_from(const json& item) {
+  Tag tag;
+  tag.kind = parse_tag_kind(text_of(item, "kind")).value_or(TagKind::script);
+  tag.url = text_of(item, "url");
+  tag.host = text_of(item, "host");
+  tag.domain = text_of(item, "domain");
+  tag.vendor = text_of(item, "vendor");
+  tag.category = text_of(item, "category");
+  tag.ids = strings_of(item, "ids");
+  tag.line = int_of(item, "line");
+  tag.column = int_of(item, "column");
+  tag.initiator = parse_initiator(text_of(item, "initiator")).value_or(Initiator::parser);
+  tag.parent = text_of(item, "parent");
+  tag.snippet = text_of(item, "snippet");
+  tag.in_head = bool_of(item, "in_head");
+  tag.in_noscript = bool_of(item, "in_noscript");
+  tag.consent_gated = bool_of(item, "consent_gated");
+  tag.document_write = bool_of(item, "document_write");
+  if (auto attributes = item.find("attributes");
+      attributes != item.end() && attributes->is_object()) {
+    for (const auto& [name, value] : attributes->items()) {
+      if (value.is_string()) tag.attributes[name] = value.get<std::string>();
+    }
+  }
+  return tag;
+}
+
+Finding finding_from(const json& item) {
+  Finding finding;
+  finding.rule = text_of(item, "rule");
+  finding.severity = parse_severity(text_of(item, "severity")).value_or(Severity::info);
+  finding.page = text_of(item, "page");
+  finding.vendor = text_of(item, "vendor");
+  finding.host = text_of(item, "host");
+  finding.tag_url = text_of(item, "tag_url");
+  finding.line = int_of(item, "line");
+  finding.column = int_of(item, "column");
+  finding.message = text_of(item, "message");
+  finding.evidence = text_of(item, "evidence");
+  finding.fingerprint = text_of(item, "fingerprint");
+  finding.suppressed = bool_of(item, "suppressed");
+  finding.suppression_reason = text_of(item, "suppression_reason");
+  return finding;
+}
+
+Severity drift_severity() {
+  const RuleInfo* rule = find_rule(kDriftRule);
+  return rule != nullptr ? rule->default_severity : Severity::low;
+}
+
+std::string page_list(const std::vector<std::string>& pages) {
+  constexpr std::size_t kListed = 5;
+  std::string out;
+  for (std::size_t i = 0; i < pages.size() && i < kListed; ++i) {
+    if (!out.empty()) out += ", ";
+    out += pages[i];
+  }
+  if (pages.size() > kListed) out += ", and " + std::to_string(pages.size() - kListed) + " more";
+  return out;
+}
+
+void add_drift_findings(std::vector<Finding>& out, const DriftSet& set, const char* what,
+                        const std::string& origin) {
+  auto add = [&](const DriftItem& item, bool appeared) {
+    Finding finding;
+    finding.rule = std::string(kDriftRule);
+    finding.severity = drift_severity();
+    finding.vendor = item.vendor;
+    if (std::string_view(what) == "host") finding.host = item.value;
+    std::string pages =
+        std::to_string(item.pages.size()) + (item.pages.size() == 1 ? " page" : " pages");
+    finding.message =
+        std::string(appeared ? "New " : "Gone ") + what + " " + item.value +
+        (item.vendor.empty() || item.vendor == item.value ? std::string()
+                                                          : " (" + item.vendor + ")") +
+        " since the baseline (" + origin + "), " + (appeared ? "now on " : "was on ") + pages + ".";
+    finding.evidence = page_list(item.pages);
+    finding.fingerprint = stable_fingerprint(
+        {std::string(kDriftRule), what, appeared ? "appeared" : "disappeared", item.value});
+    finding.baseline_state = "new";
+    out.push_back(std::move(finding));
+  };
+  for (const DriftItem& item : set.added) add(item, true);
+  for (const DriftItem& item : set.removed) add(item, false);
+}
+
+}  // namespace
+
+Result<ScanReport> parse_json_report(const std::string& text, const std::string& origin) {
+  json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return Error{origin + ": not a JSON report (the file does not parse as a JSON object)"};
+  }
+  auto tool = doc.find("tool");
+  if (tool == doc.end() || !tool->is_object() || text_of(*tool, "name") != "tagwarden") {
+    return Error{origin + ": not a tagwarden JSON report (no \"tool\": {\"name\": \"tagwarden\"})"};
+  }
+  ScanReport report;
+  if (auto scan = doc.find("scan"); scan != doc.end() && scan->is_object()) {
+    report.scan.id = scan->value("id", std::int64_t{0});
+    report.scan.targets = strings_of(*scan, "targets");
+    report.scan.started = text_of(*scan, "started");
+    report.scan.finished = text_of(*scan, "finished");
+    std::string status = text_of(*scan, "status");
+    for (ScanStatus candidate :
+         {ScanStatus::running, ScanStatus::complete, ScanStatus::partial, ScanStatus::failed}) {
+      if (to_string(candidate) == status) report.scan.status = candidate;
+    }
+    report.scan.tool_version = text_of(*scan, "tool_version");
+  }
+  std::map<std::string, std::size_t> page_index;
+  for (const json& item : array_of(doc, "pages")) {
+    if (!item.is_object()) continue;
+    PageAnalysis page;
+    page.page.final_url = text_of(item, "url");
+    page.page.requested_url = text_of(item, "requested_url");
+    if (page.page.requested_url.empty()) page.page.requested_url = page.page.final_url;
+    page.page.status = int_of(item, "status");
+    page.page.depth = int_of(item, "depth");
+    page.page.content_type = text_of(item, "content_type");
+    page.title = text_of(item, "title");
+    for (const json& tag : array_of(item, "tags")) {
+      if (tag.is_object()) page.tags.push_back(tag_from(tag));
+    }
+    page_index.emplace(page.page.final_url, report.pages.size());
+    report.pages.push_back(std::move(page));
+  }
+  for (const json& item : array_of(doc, "vendors")) {
+    if (!item.is_object()) continue;
+    VendorSummary vendor;
+    vendor.name = text_of(item, "name");
+    vendor.category = text_of(item, "category");
+    vendor.hosts = strings_of(item, "hosts");
+    vendor.ids = strings_of(item, "ids");
+    vendor.pages = int_of(item, "pages");
+    vendor.status = text_of(item, "status");
+    vendor.owner = text_of(item, "owner");
+    report.vendors.push_back(std::move(vendor));
+  }
+  for (const json& item : array_of(doc, "findings")) {
+    if (!item.is_object()) continue;
+    Finding finding = finding_from(item);
+    auto page = page_index.find(finding.page);
+    if (!finding.page.empty() && page != page_index.end()) {
+      report.pages[page->second].findings.push_back(std::move(finding));
+    } else {
+      report.site_findings.push_back(std::move(finding));
+    }
+  }
+  return report;
+}
+
+Result<ScanReport> read_json_report(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path + ": cannot read the report file"};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_json_report(text.str(), path);
+}
+
+Result<Baseline> load_baseline(const std::string& spec, ScanStore* store) {
+  bool is_scan_id =
+      !spec.empty() && spec.size() < 19 &&
+      std::all_of(spec.begin(), spec.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!is_scan_id) {
+    Result<ScanReport> report = read_json_report(spec);
+    if (!report) return Error{"baseline " + report.error()};
+    return Baseline{spec, std::move(report).value()};
+  }
+  if (store == nullptr) {
+    return Error{"baseline scan " + spec + ": no database to read it from (--db is empty)"};
+  }
+  Result<ScanReport> report = store->load_scan(std::stoll(spec));
+  if (!report) return Error{"baseline: " + report.error()};
+  return Baseline{"scan " + spec, std::move(report).value()};
+}
+
+std::vector<Finding> drift_findings(const Baseline& baseline, const ScanReport& current) {
+  Drift drift = compute_drift(baseline.report, current);
+  std::vector<Finding> out;
+  add_drift_findings(out, drift.vendors, "vendor", baseline.origin);
+  add_drift_findings(out, drift.hosts, "host", baseline.origin);
+  add_drift_findings(out, drift.tag_ids, "tag ID", baseline.origin);
+  return out;
+}
+
+void apply_baseline(ScanReport& current, const Baseline& baseline) {
+  std::set<std::string> known;
+  for (const Finding* finding : baseline.report.all_findings()) {
+    if (!finding->fingerprint.empty()) known.insert(finding->fingerprint);
+  }
+  auto mark = [&](Finding& finding) {
+    finding.baseline_state = known.count(finding.fingerprint) != 0 ? "existing" : "new";
+  };
+  for (PageAnalysis& page : current.pages) {
+    for (Finding& finding : page.findings) mark(finding);
+  }
+  for (Finding& finding : current.site_findings) mark(finding);
+  for (Finding& finding : drift_findings(baseline, current)) {
+    current.site_findings.push_back(std::move(finding));
+  }
+}
+
+}  // namespace tw
