@@ -36,6 +36,7 @@ struct ScanFlags {
   bool quiet = false;
   bool no_color = false;
   bool no_incremental = false;
+  std::string baseline;
   bool fetch_third_party = false;
   bool no_fetch_third_party = false;
 };
@@ -76,6 +77,7 @@ po::options_description scan_options(ScanFlags& flags, CrawlOptions& crawl) {
     ("connect-timeout", po::value(&crawl.connect_timeout_s)->value_name("S"), "connect timeout (default 10)")
     ("retries", po::value(&crawl.max_retries)->value_name("N"), "retries on connection errors, 429, 503 (default 2)")
     ("base-url", po::value(&flags.base_url)->value_name("URL"), "directory mode: origin the files are served from (default http://localhost/)")
+    ("baseline", po::value(&flags.baseline)->value_name("SCAN_ID|REPORT.json"), "mark findings new or existing against an earlier scan; --fail-on counts new ones only")
     ("fetch-third-party", po::bool_switch(&flags.fetch_third_party), "fetch every third-party resource once and look inside (default for URL targets)")
     ("no-fetch-third-party", po::bool_switch(&flags.no_fetch_third_party), "only read the pages (default for directory targets)")
     ("no-incremental", po::bool_switch(&flags.no_incremental), "re-parse every page even if unchanged since the last scan")
@@ -203,7 +205,8 @@ int run_scan(const Args& args) {
   bool file_reports = std::any_of(formats->begin(), formats->end(), [](ReportFormat format) {
     return format != ReportFormat::console;
   });
-  settings.keep_pages = file_reports || settings.fetch_third_party;
+  settings.baseline = flags.baseline;
+  settings.keep_pages = file_reports || settings.fetch_third_party || !flags.baseline.empty();
 
   Result<ScanOutcome> outcome = run_scan_pipeline(settings, std::cerr);
   if (!outcome) {
@@ -214,6 +217,7 @@ int run_scan(const Args& args) {
   ReportOptions report_options;
   report_options.fail_on = flags.fail_on.empty() ? Severity::high : *parse_severity(flags.fail_on);
   report_options.color = use_color(flags.no_color);
+  report_options.baseline = !flags.baseline.empty();
   std::vector<std::string> written;
   std::error_code ec;
   std::filesystem::create_directories(flags.out, ec);

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -20,6 +21,7 @@
 #include "model/url.h"
 #include "model/version.h"
 #include "rules/rule_engine.h"
+#include "store/baseline.h"
 #include "store/scan_store.h"
 
 namespace tw::cli {
@@ -58,6 +60,54 @@ void sort_pages(std::vector<PageAnalysis>& pages) {
     if (a.page.depth != b.page.depth) return a.page.depth < b.page.depth;
     return a.page.final_url < b.page.final_url;
   });
+}
+
+// Incremental re-scans: a second connection to the store, shared by the fetch loop (validators
+// for conditional requests) and the workers (the stored analysis of an unchanged page).
+class IncrementalLookup {
+ public:
+  explicit IncrementalLookup(ScanStore store) : store_(std::move(store)) {}
+
+  std::pair<std::string, std::string> validators(const std::string& url) {
+    std::lock_guard lock(mutex_);
+    std::optional<ScanStore::PreviousPage> previous = store_.previous_page(url);
+    if (!previous) return {};
+    return {previous->etag, previous->last_modified};
+  }
+
+  // The stored analysis when the server said 304 or the body hashes as before; nullopt when the
+  // page must be analysed afresh.
+  std::optional<PageAnalysis> unchanged(const Page& page) {
+    bool not_modified = page.status == 304;
+    if (!not_modified && page.content_hash.empty()) return std::nullopt;
+    std::lock_guard lock(mutex_);
+    std::optional<ScanStore::PreviousPage> previous = store_.previous_page(page.requested_url);
+    if (!previous || (!not_modified && previous->content_hash != page.content_hash)) {
+      return std::nullopt;
+    }
+    return store_.previous_analysis(page.requested_url);
+  }
+
+ private:
+  std::mutex mutex_;
+  ScanStore store_;
+};
+
+// Carries the stored tags, links and facts of an unchanged page over to this scan; the findings
+// are evaluated again, against the current policy.
+PageAnalysis reuse_analysis(PageAnalysis previous, Page page, const AnalysisContext& context) {
+  if (page.status == 304) {
+    page.status = previous.page.status;
+    page.content_type = previous.page.content_type;
+    page.content_hash = previous.page.content_hash;
+    page.body_bytes = previous.page.body_bytes;
+  }
+  page.body.clear();
+  previous.page = std::move(page);
+  previous.findings.clear();
+  previous.reused = true;
+  run_page_rules(previous, context.rules);
+  return previous;
 }
 
 struct Targets {
@@ -116,6 +166,24 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
     Result<ScanStore> opened = ScanStore::open(settings.db_path);
     if (!opened) return Error{opened.error()};
     store.emplace(std::move(opened).value());
+  }
+  // Everything that can be wrong with the inputs is found before a scan row exists.
+  std::optional<Baseline> baseline;
+  if (!settings.baseline.empty()) {
+    Result<Baseline> loaded = load_baseline(settings.baseline, store ? &*store : nullptr);
+    if (!loaded) return Error{"--baseline: " + loaded.error()};
+    baseline.emplace(std::move(loaded).value());
+  }
+  std::optional<IncrementalLookup> incremental;
+  if (store && settings.incremental) {
+    Result<ScanStore> second = ScanStore::open(settings.db_path);
+    if (!second) return Error{second.error()};
+    incremental.emplace(std::move(second).value());
+    crawl.validators = [&incremental](const std::string& url) {
+      return incremental->validators(url);
+    };
+  }
+  if (store) {
     Result<std::int64_t> id = store->begin_scan(info);
     if (!id) return Error{id.error()};
     info.id = *id;
@@ -135,6 +203,21 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
                         2 * threads);
   WorkQueue<PageAnalysis> results(4 * threads + 16);
 
+  auto analyze = [&](Page page) {
+    if (page.error != PageError::none) return failed_page(std::move(page));
+    if (incremental) {
+      if (std::optional<PageAnalysis> previous = incremental->unchanged(page)) {
+        return reuse_analysis(std::move(*previous), std::move(page), context);
+      }
+    }
+    if (page.status == 304) {
+      page.error = PageError::other;
+      page.error_detail = "304 Not Modified, but no stored analysis to reuse";
+      return failed_page(std::move(page));
+    }
+    return analyze_page(std::move(page), context);
+  };
+
   std::optional<Crawler> crawler;
   if (!crawl.start_urls.empty()) crawler.emplace(crawl);
   std::atomic<bool> stop_requested{false};
@@ -149,11 +232,9 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
       while (std::optional<Page> page = pages.pop()) {
         std::string url = page->requested_url;
         int depth = page->depth;
-        PageAnalysis analysis = page->error == PageError::none
-                                    ? analyze_page(std::move(*page), context)
-                                    : failed_page(std::move(*page));
-        if (crawler) crawler->report_links(url, depth, std::move(analysis.links));
-        analysis.links = {};
+        PageAnalysis analysis = analyze(std::move(*page));
+        // Links are stored too: an unchanged page's links keep the next re-scan crawling.
+        if (crawler) crawler->report_links(url, depth, analysis.links);
         results.push(std::move(analysis));
       }
     });
@@ -174,7 +255,10 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
         }
       }
       if (settings.keep_pages) {
-        for (PageAnalysis& page : batch) outcome.report.pages.push_back(std::move(page));
+        for (PageAnalysis& page : batch) {
+          page.links = {};
+          outcome.report.pages.push_back(std::move(page));
+        }
       }
       batch.clear();
     };
@@ -256,6 +340,13 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
   outcome.report.vendors = summarize_vendors(facts, context.rules);
   outcome.report.site_findings = std::move(site_findings);
   sort_pages(outcome.report.pages);
+  if (baseline) {
+    apply_baseline(outcome.report, *baseline);
+    if (store && store_error.empty()) {
+      Status recorded = store->record_baseline_states(info.id, outcome.report.all_findings());
+      if (!recorded) store_error = recorded.error();
+    }
+  }
 
   if (outcome.pages_analysed == 0) {
     if (!missing_directories.empty()) {

@@ -21,9 +21,10 @@ struct ScanSettings {
   std::string base_url;              // directory mode: origin the files are served from
   int threads = 0;                   // analysis workers; 0 = number of cores
   const SanctionedStack* policy = nullptr;
-  std::string db_path;             // empty = do not store
-  bool keep_pages = true;          // keep every PageAnalysis for reports (memory grows)
-  bool incremental = true;         // reuse stored tags of unchanged pages
+  std::string db_path;      // empty = do not store
+  bool keep_pages = true;   // keep every PageAnalysis for reports (memory grows)
+  bool incremental = true;  // reuse stored tags of unchanged pages
+  std::string baseline;     // scan id in the store or a JSON report: marks findings new/existing
   bool fetch_third_party = false;  // fetch and analyse every third-party resource once
   bool quiet = false;              // no progress, no notes
 };
