@@ -1,0 +1,456 @@
+// The HTML report: one self-contained file for people (no network at view time). Every crawled
+// string goes through report_text::html; crawled URLs are shown as text, never as links. The
+// report carries its own strict Content-Security-Policy (only its own script and style, by hash),
+// so even a missed escape could not run an injected script.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "model/version.h"
+#include "reports/report_summary.h"
+#include "reports/report_text.h"
+#include "reports/sha256.h"
+#include "reports/writers.h"
+
+namespace tw {
+namespace {
+
+using report_text::html;
+
+constexpr std::size_t kMaxFindingRows = 5000;
+constexpr std::size_t kMaxMatrixRows = 500;
+constexpr std::size_t kMaxPageRows = 5000;
+
+constexpr std::string_view kStyle = R"css(
+:root{--fg:#1d2330;--muted:#5b6475;--line:#d9dde5;--bg:#f6f7f9;--card:#fff}
+*{box-sizing:border-box}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);
+background:var(--bg);margin:0;padding:0 24px 48px}
+header{padding:20px 0 8px}h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 12px}
+h3{font-size:15px;margin:20px 0 8px}.muted{color:var(--muted)}
+nav a{margin-right:14px;color:#2457c5;text-decoration:none}
+.cards{display:flex;flex-wrap:wrap;gap:12px}
+.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 16px;
+min-width:150px}.card .n{font-size:24px;font-weight:600}.card .l{color:var(--muted);font-size:12px}
+table{border-collapse:collapse;background:var(--card);width:100%;margin:4px 0 12px}
+th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#eef0f4;position:sticky;top:0}th.sortable{cursor:pointer;user-select:none}
+th.sorted-asc::after{content:" \25B2"}th.sorted-desc::after{content:" \25BC"}
+td.num,th.num{text-align:right}code{font:12px ui-monospace,monospace;word-break:break-all}
+.url{word-break:break-all;max-width:420px}
+.sev{font-weight:600;border-radius:4px;padding:1px 6px;color:#fff;white-space:nowrap}
+.sev-critical{background:#7b1fa2}.sev-high{background:#c62828}.sev-medium{background:#ef6c00}
+.sev-low{background:#0277bd}.sev-info{background:#607d8b}
+.status-sanctioned{color:#2e7d32}.status-unsanctioned,.status-forbidden{color:#c62828}
+.status-unreviewed{color:var(--muted)}
+.overlap{background:#fff3e0;border:1px solid #ef6c00;border-radius:4px;padding:1px 6px;
+font-size:12px;margin-left:8px}
+.matrix td.hit{background:#e3f2fd;text-align:center}.matrix td.miss{text-align:center;color:#ccc}
+.matrix th.v{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font-weight:500}
+.controls{margin:8px 0;display:flex;gap:8px;flex-wrap:wrap}
+.controls input{min-width:280px;padding:4px 6px}.controls select{padding:4px}
+details summary{cursor:pointer;color:#2457c5}.charts{display:flex;flex-wrap:wrap;gap:24px}
+.charts figure{background:var(--card);border:1px solid var(--line);border-radius:8px;margin:0;
+padding:12px}figcaption{font-weight:600;margin-bottom:6px}
+tr.suppressed{opacity:.55}
+)css";
+
+// Sorting for every table with class "sortable" (cells may carry data-sort), filtering for the
+// findings and pages tables. Reads only the DOM this file wrote; holds no crawled data.
+constexpr std::string_view kScript = R"js(
+(function () {
+  'use strict';
+  function key(cell) {
+    var v = cell.getAttribute('data-sort');
+    if (v === null) v = cell.textContent.trim();
+    return /^-?\d+(\.\d+)?$/.test(v) ? parseFloat(v) : v.toLowerCase();
+  }
+  document.querySelectorAll('table.sortable').forEach(function (table) {
+    var heads = table.querySelectorAll('thead th');
+    heads.forEach(function (th, index) {
+      th.classList.add('sortable');
+      th.addEventListener('click', function () {
+        var asc = !th.classList.contains('sorted-asc');
+        heads.forEach(function (h) { h.classList.remove('sorted-asc', 'sorted-desc'); });
+        th.classList.add(asc ? 'sorted-asc' : 'sorted-desc');
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = key(a.cells[index]), y = key(b.cells[index]);
+          if (typeof x !== typeof y) { x = String(x); y = String(y); }
+          return (x < y ? -1 : x > y ? 1 : 0) * (asc ? 1 : -1);
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  });
+  document.querySelectorAll('[data-filter-table]').forEach(function (box) {
+    var table = document.getElementById(box.getAttribute('data-filter-table'));
+    var text = box.querySelector('input');
+    var severity = box.querySelector('select');
+    var count = box.querySelector('.count');
+    function apply() {
+      var needle = text.value.toLowerCase();
+      var minimum = severity ? parseInt(severity.value, 10) : 0;
+      var shown = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var level = parseInt(row.getAttribute('data-severity') || '0', 10);
+        var hit = row.textContent.toLowerCase().indexOf(needle) !== -1 && level >= minimum;
+        row.hidden = !hit;
+        if (hit) shown++;
+      });
+      if (count) count.textContent = shown + ' shown';
+    }
+    text.addEventListener('input', apply);
+    if (severity) severity.addEventListener('change', apply);
+    apply();
+  });
+})();
+)js";
+
+std::string_view severity_fill(Severity severity) {
+  switch (severity) {
+    case Severity::critical:
+      return "#7b1fa2";
+    case Severity::high:
+      return "#c62828";
+    case Severity::medium:
+      return "#ef6c00";
+    case Severity::low:
+      return "#0277bd";
+    case Severity::info:
+      return "#607d8b";
+  }
+  return "#607d8b";
+}
+
+std::string severity_badge(Severity severity) {
+  return fmt::format("<span class=\"sev sev-{0}\">{0}</span>", to_string(severity));
+}
+
+void card(std::ostream& out, std::string_view number, std::string_view label) {
+  out << "<div class=\"card\"><div class=\"n\">" << number << "</div><div class=\"l\">" << label
+      << "</div></div>\n";
+}
+
+// Stacked horizontal bars: findings per rule area, one segment per severity.
+void area_chart(std::ostream& out, const ReportSummary& s) {
+  constexpr int kLabel = 110, kBar = 360, kRow = 26, kTop = 8;
+  int max_total = 1;
+  for (std::string_view area : kAreas) {
+    int total = 0;
+    auto it = s.by_area.find(std::string(area));
+    if (it != s.by_area.end()) {
+      for (const auto& [severity, count] : it->second) total += count;
+    }
+    max_total = std::max(max_total, total);
+  }
+  int height = kTop + kRow * static_cast<int>(kAreas.size()) + 34;
+  out << fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" role=\"img\" "
+      "aria-label=\"Findings by area and severity\">\n",
+      kLabel + kBar + 50, height);
+  int y = kTop;
+  for (std::string_view area : kAreas) {
+    out << fmt::format("<text x=\"0\" y=\"{}\" font-size=\"12\" fill=\"#1d2330\">{}</text>\n",
+                       y + 15, html(area));
+    int x = kLabel, total = 0;
+    auto it = s.by_area.find(std::string(area));
+    for (Severity severity : kSeveritiesWorstFirst) {
+      int count = 0;
+      if (it != s.by_area.end()) {
+        auto found = it->second.find(severity);
+        if (found != it->second.end()) count = found->second;
+      }
+      if (count == 0) continue;
+      int width = std::max(2, count * kBar / max_total);
+      out << fmt::format(
+          "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"18\" fill=\"{}\"><title>{} {}: {}"
+          "</title></rect>\n",
+          x, y + 2, width, severity_fill(severity), html(area), to_string(severity), count);
+      x += width;
+      total += count;
+    }
+    out << fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#5b6475\">{}</text>\n",
+                       x + 6, y + 15, total);
+    y += kRow;
+  }
+  int lx = 0;
+  for (Severity severity : kSeveritiesWorstFirst) {
+    out << fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" "
+        "font-size=\"12\" fill=\"#1d2330\">{}</text>\n",
+        lx, y + 10, severity_fill(severity), lx + 16, y + 20, to_string(severity));
+    lx += 90;
+  }
+  out << "</svg>\n";
+}
+
+void vendor_chart(std::ostream& out, const ReportSummary& s) {
+  constexpr int kLabel = 150, kBar = 300, kRow = 24;
+  std::size_t max_count = 1;
+  for (const CategoryGroup& group : s.categories)
+    max_count = std::max(max_count, group.vendors.size());
+  int rows = std::max<int>(1, static_cast<int>(s.categories.size()));
+  out << fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" role=\"img\" "
+      "aria-label=\"Vendors per category\">\n",
+      kLabel + kBar + 40, rows * kRow + 8);
+  int y = 4;
+  if (s.categories.empty()) {
+    out << "<text x=\"0\" y=\"16\" font-size=\"12\" fill=\"#5b6475\">no vendors found</text>\n";
+  }
+  for (const CategoryGroup& group : s.categories) {
+    int width = static_cast<int>(group.vendors.size() * kBar / max_count);
+    std::string label = report_text::truncate_to_width(
+        group.category.empty() ? std::string("(uncategorised)") : group.category, 22);
+    out << fmt::format("<text x=\"0\" y=\"{}\" font-size=\"12\" fill=\"#1d2330\">{}</text>\n",
+                       y + 14, html(label));
+    out << fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"16\" fill=\"{}\"><title>{}: {}</title>"
+        "</rect>\n",
+        kLabel, y + 2, std::max(2, width), group.overlap ? "#ef6c00" : "#2457c5",
+        html(group.category), group.vendors.size());
+    out << fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#5b6475\">{}</text>\n",
+                       kLabel + std::max(2, width) + 6, y + 14, group.vendors.size());
+    y += kRow;
+  }
+  out << "</svg>\n";
+}
+
+std::string join_escaped(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& value : values) {
+    out += (out.empty() ? "" : "<br>") + std::string("<code>") + html(value) + "</code>";
+  }
+  return out;
+}
+
+void summary_section(std::ostream& out, const ScanReport& report, const ReportSummary& s,
+                     const ReportOptions& options) {
+  int failing = 0;
+  for (const Finding* f : report.all_findings()) failing += fails_build(*f, options);
+  out << "<section id=\"summary\"><h2>Executive summary</h2>\n<div class=\"cards\">\n";
+  card(out, fmt::format("{} / {}", s.pages_analysed, s.pages_total), "pages analysed / crawled");
+  card(out, std::to_string(report.vendors.size()), "vendors");
+  card(out, std::to_string(s.vendors_by_status.at("sanctioned")), "sanctioned");
+  card(out,
+       std::to_string(s.vendors_by_status.at("unsanctioned") + s.vendors_by_status.at("forbidden")),
+       "unsanctioned or forbidden");
+  card(out, std::to_string(s.vendors_by_status.at("unreviewed")), "unreviewed (not in a policy)");
+  card(out, std::to_string(s.findings - s.suppressed), "findings");
+  card(out, std::to_string(failing),
+       "failing at or above " + std::string(to_string(options.fail_on)));
+  out << "</div>\n<table class=\"severity-counts\"><thead><tr>";
+  for (Severity severity : kSeveritiesWorstFirst)
+    out << "<th>" << severity_badge(severity) << "</th>";
+  out << "<th>suppressed</th>" << (options.baseline ? "<th>new since baseline</th>" : "")
+      << "</tr></thead><tbody><tr>";
+  for (Severity severity : kSeveritiesWorstFirst) {
+    out << "<td class=\"num\">" << s.by_severity.at(severity) << "</td>";
+  }
+  out << "<td class=\"num\">" << s.suppressed << "</td>";
+  if (options.baseline) out << "<td class=\"num\">" << s.new_findings << "</td>";
+  out << "</tr></tbody></table>\n";
+  std::vector<std::string> overlaps;
+  for (const CategoryGroup& group : s.categories) {
+    if (group.overlap) {
+      overlaps.push_back(
+          fmt::format("{} ({} vendors)", html(group.category), group.vendors.size()));
+    }
+  }
+  if (!overlaps.empty()) {
+    std::string list;
+    for (const std::string& o : overlaps) list += (list.empty() ? "" : ", ") + o;
+    out << "<p><strong>Overlap (Frankenstack):</strong> several vendors do the same job in " << list
+        << ".</p>\n";
+  }
+  out << "</section>\n";
+}
+
+void vendor_section(std::ostream& out, const ReportSummary& s) {
+  out << "<section id=\"vendors\"><h2>Vendor inventory by category</h2>\n";
+  if (s.categories.empty()) out << "<p class=\"muted\">No third-party vendor was found.</p>\n";
+  for (const CategoryGroup& group : s.categories) {
+    out << "<h3>" << html(group.category.empty() ? "(uncategorised)" : group.category) << " <span "
+        << "class=\"muted\">(" << group.vendors.size() << ")</span>";
+    if (group.overlap) {
+      out << "<span class=\"overlap\">overlap: " << group.vendors.size()
+          << " vendors in one category</span>";
+    }
+    out << "</h3>\n<table class=\"sortable\"><thead><tr><th>vendor</th><th>status</th>"
+           "<th>owner</th><th class=\"num\">pages</th><th>hosts</th><th>ids</th></tr></thead>"
+           "<tbody>\n";
+    for (const VendorSummary* v : group.vendors) {
+      out << "<tr><td>" << html(v->name) << "</td><td class=\"status-" << html(v->status) << "\">"
+          << html(v->status) << "</td><td>" << html(v->owner) << "</td><td class=\"num\">"
+          << v->pages << "</td><td>" << join_escaped(v->hosts) << "</td><td>"
+          << join_escaped(v->ids) << "</td></tr>\n";
+    }
+    out << "</tbody></table>\n";
+  }
+  out << "</section>\n";
+}
+
+void matrix_section(std::ostream& out, const ScanReport& report) {
+  PageVendorMatrix matrix = page_vendor_matrix(report);
+  out << "<section id=\"matrix\"><h2>Pages &times; vendors</h2>\n";
+  if (matrix.vendors.empty()) {
+    out << "<p class=\"muted\">No page loads a known vendor.</p></section>\n";
+    return;
+  }
+  out << "<p class=\"muted\">Number of tags of each vendor on each page.</p>\n"
+         "<table class=\"matrix sortable\"><thead><tr><th>page</th>";
+  for (const std::string& vendor : matrix.vendors)
+    out << "<th class=\"v\">" << html(vendor) << "</th>";
+  out << "</tr></thead><tbody>\n";
+  for (std::size_t p = 0; p < report.pages.size() && p < kMaxMatrixRows; ++p) {
+    out << "<tr><td class=\"url\">" << html(page_url(report.pages[p])) << "</td>";
+    for (int count : matrix.counts[p]) {
+      out << (count ? "<td class=\"hit\">" + std::to_string(count)
+                    : std::string("<td class=\"miss\">·"))
+          << "</td>";
+    }
+    out << "</tr>\n";
+  }
+  out << "</tbody></table>\n";
+  if (report.pages.size() > kMaxMatrixRows) {
+    out << fmt::format("<p class=\"muted\">First {} of {} pages shown.</p>\n", kMaxMatrixRows,
+                       report.pages.size());
+  }
+  out << "</section>\n";
+}
+
+// Tag source line for a finding: the tag on its page at the finding's line, if any.
+const Tag* finding_tag(const ScanReport& report, const Finding& f) {
+  if (f.page.empty()) return nullptr;
+  for (const PageAnalysis& page : report.pages) {
+    if (page_url(page) != f.page && page.page.requested_url != f.page) continue;
+    for (const Tag& tag : page.tags) {
+      if ((!f.tag_url.empty() && tag.url == f.tag_url) || (f.line > 0 && tag.line == f.line))
+        return &tag;
+    }
+  }
+  return nullptr;
+}
+
+void findings_section(std::ostream& out, const ScanReport& report, const ReportOptions& options) {
+  std::vector<const Finding*> findings = findings_worst_first(report);
+  out << "<section id=\"findings\"><h2>Findings</h2>\n"
+         "<div class=\"controls\" data-filter-table=\"findings-table\">"
+         "<input type=\"search\" placeholder=\"filter findings (page, vendor, rule, text)\" "
+         "aria-label=\"filter findings\"><select aria-label=\"minimum severity\">"
+         "<option value=\"0\">all severities</option><option value=\"1\">low and above</option>"
+         "<option value=\"2\">medium and above</option><option value=\"3\">high and above</option>"
+         "<option value=\"4\">critical</option></select><span class=\"count muted\"></span></div>\n"
+         "<table id=\"findings-table\" class=\"sortable\"><thead><tr><th>severity</th>"
+         "<th>rule</th><th>page</th><th>tag</th><th class=\"num\">line</th><th>vendor</th>"
+         "<th>message</th><th>evidence</th><th>remediation</th>"
+      << (options.baseline ? "<th>baseline</th>" : "") << "</tr></thead><tbody>\n";
+  std::size_t shown = 0;
+  for (const Finding* f : findings) {
+    if (shown++ == kMaxFindingRows) break;
+    RuleText rule = rule_text(f->rule);
+    const Tag* tag = finding_tag(report, *f);
+    std::string tag_cell = html(f->tag_url);
+    if (tag) {
+      tag_cell = html(std::string(to_string(tag->kind))) + " <code>" + html(tag->url) + "</code>";
+    }
+    out << "<tr data-severity=\"" << static_cast<int>(f->severity) << "\""
+        << (f->suppressed ? " class=\"suppressed\"" : "") << "><td data-sort=\""
+        << static_cast<int>(f->severity) << "\">" << severity_badge(f->severity)
+        << (f->suppressed
+                ? "<br><span class=\"muted\">suppressed: " + html(f->suppression_reason) + "</span>"
+                : "")
+        << "</td><td><strong>" << html(f->rule) << "</strong><br>" << html(rule.title)
+        << "</td><td class=\"url\">" << (f->page.empty() ? "<em>site</em>" : html(f->page))
+        << "</td><td class=\"url\">" << tag_cell << "</td><td class=\"num\" data-sort=\"" << f->line
+        << "\">" << (f->line > 0 ? fmt::format("{}:{}", f->line, f->column) : "") << "</td><td>"
+        << html(f->vendor.empty() ? f->host : f->vendor) << "</td><td>" << html(f->message)
+        << "</td><td><code>" << html(f->evidence) << "</code></td><td>";
+    if (!rule.remediation.empty()) {
+      out << "<details><summary>how to fix</summary>" << html(rule.remediation) << "</details>";
+    }
+    out << "</td>";
+    if (options.baseline) out << "<td>" << html(f->baseline_state) << "</td>";
+    out << "</tr>\n";
+  }
+  out << "</tbody></table>\n";
+  if (findings.empty()) out << "<p class=\"muted\">No findings.</p>\n";
+  if (findings.size() > kMaxFindingRows) {
+    out << fmt::format(
+        "<p class=\"muted\">First {} of {} findings shown; the JSON and CSV reports "
+        "hold them all.</p>\n",
+        kMaxFindingRows, findings.size());
+  }
+  out << "</section>\n";
+}
+
+void pages_section(std::ostream& out, const ScanReport& report) {
+  out << "<section id=\"pages\"><h2>Pages</h2>\n"
+         "<div class=\"controls\" data-filter-table=\"pages-table\"><input type=\"search\" "
+         "placeholder=\"filter pages\" aria-label=\"filter pages\"><span class=\"count muted\">"
+         "</span></div>\n<table id=\"pages-table\" class=\"sortable\"><thead><tr><th>page</th>"
+         "<th>title</th><th class=\"num\">status</th><th>error</th><th class=\"num\">tags</th>"
+         "<th class=\"num\">findings</th><th class=\"num\">depth</th></tr></thead><tbody>\n";
+  std::size_t shown = 0;
+  for (const PageAnalysis& page : report.pages) {
+    if (shown++ == kMaxPageRows) break;
+    std::string error =
+        page.page.error == PageError::none
+            ? std::string()
+            : std::string(to_string(page.page.error)) + ": " + page.page.error_detail;
+    out << "<tr><td class=\"url\">" << html(page_url(page)) << "</td><td>" << html(page.title)
+        << "</td><td class=\"num\">" << page.page.status << "</td><td>" << html(error)
+        << "</td><td class=\"num\">" << page.tags.size() << "</td><td class=\"num\">"
+        << page.findings.size() << "</td><td class=\"num\">" << page.page.depth << "</td></tr>\n";
+  }
+  out << "</tbody></table>\n</section>\n";
+}
+
+}  // namespace
+
+void write_html_report(const ScanReport& report, const ReportOptions& options, std::ostream& out) {
+  ReportSummary s = summarize(report);
+  std::string target = report.scan.targets.empty() ? std::string() : report.scan.targets.front();
+  // Only this file's own style and script may apply; nothing may be fetched or submitted.
+  std::string csp = fmt::format(
+      "default-src 'none'; style-src 'sha256-{}'; script-src 'sha256-{}'; img-src data:; "
+      "base-uri 'none'; form-action 'none'",
+      sha256_base64(kStyle), sha256_base64(kScript));
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      << "<meta http-equiv=\"Content-Security-Policy\" content=\"" << csp << "\">\n"
+      << "<meta name=\"referrer\" content=\"no-referrer\">\n"
+      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      << "<title>tagwarden report: " << html(report_text::truncate_to_width(target, 80))
+      << "</title>\n<style>" << kStyle
+      << "</style>\n</head>\n<body>\n<header><h1>tagwarden report</h1>"
+      << "<p class=\"muted\">";
+  for (std::size_t i = 0; i < report.scan.targets.size(); ++i) {
+    out << (i ? ", " : "") << "<code>" << html(report.scan.targets[i]) << "</code>";
+  }
+  out << " &middot; scan " << html(std::string(to_string(report.scan.status))) << " &middot; "
+      << html(report.scan.started) << (report.scan.finished.empty() ? "" : " &ndash; ")
+      << html(report.scan.finished) << " &middot; " << kToolName << " " << kToolVersion;
+  if (!report.scan.policy_path.empty()) {
+    out << " &middot; policy <code>" << html(report.scan.policy_path) << "</code>";
+  }
+  out << "</p>\n<nav><a href=\"#summary\">Summary</a><a href=\"#charts\">Charts</a>"
+         "<a href=\"#vendors\">Vendors</a><a href=\"#matrix\">Pages &times; vendors</a>"
+         "<a href=\"#findings\">Findings</a><a href=\"#pages\">Pages</a></nav></header>\n<main>\n";
+  summary_section(out, report, s, options);
+  out << "<section id=\"charts\"><h2>Charts</h2><div class=\"charts\">\n"
+         "<figure><figcaption>Findings by area and severity</figcaption>\n";
+  area_chart(out, s);
+  out << "</figure>\n<figure><figcaption>Vendors per category</figcaption>\n";
+  vendor_chart(out, s);
+  out << "</figure></div></section>\n";
+  vendor_section(out, s);
+  matrix_section(out, report);
+  findings_section(out, report, options);
+  pages_section(out, report);
+  out << "</main>\n<script>" << kScript << "</script>\n</body>\n</html>\n";
+}
+
+}  // namespace tw

@@ -1,0 +1,72 @@
+// Figures several report formats show (counts by severity, vendors by category and status, the
+// page x vendor matrix, rule metadata with a fallback), computed once from a ScanReport so every
+// format agrees. Internal to reports/.
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/analysis.h"
+#include "rules/rule_catalogue.h"
+
+namespace tw {
+
+// Rule metadata for a finding; a rule id missing from the catalogue still gets a usable entry
+// (its id as name and title) so reports never lose a finding.
+struct RuleText {
+  std::string id;
+  std::string name;
+  std::string area;  // governance, privacy, security, performance; "other" when unknown
+  std::string title;
+  Severity default_severity = Severity::medium;
+  std::string description;
+  std::string remediation;
+};
+RuleText rule_text(std::string_view rule_id);
+
+inline constexpr std::array<Severity, 5> kSeveritiesWorstFirst{
+    Severity::critical, Severity::high, Severity::medium, Severity::low, Severity::info};
+inline constexpr std::array<std::string_view, 5> kAreas{"governance", "privacy", "security",
+                                                        "performance", "other"};
+
+struct CategoryGroup {
+  std::string category;
+  std::vector<const VendorSummary*> vendors;  // by name
+  bool overlap = false;  // more than one vendor, or a TW105-style overlap finding names it
+};
+
+struct ReportSummary {
+  int pages_total = 0;
+  int pages_analysed = 0;  // without error
+  int pages_failed = 0;
+  int tags = 0;
+  int findings = 0;
+  int suppressed = 0;
+  int new_findings = 0;                 // baseline_state == "new"
+  std::map<Severity, int> by_severity;  // unsuppressed findings
+  // area -> severity -> count (unsuppressed)
+  std::map<std::string, std::map<Severity, int>> by_area;
+  // sanctioned, unsanctioned, forbidden and unreviewed always present
+  std::map<std::string, int> vendors_by_status;
+  std::vector<CategoryGroup> categories;  // by vendor count, then name
+  std::map<std::string, int> by_rule;     // rule id -> unsuppressed findings
+};
+ReportSummary summarize(const ScanReport& report);
+
+// Tags per (page index, vendor name); vendor names in the order of report.vendors.
+struct PageVendorMatrix {
+  std::vector<std::string> vendors;
+  std::vector<std::vector<int>> counts;  // [page][vendor]
+};
+PageVendorMatrix page_vendor_matrix(const ScanReport& report);
+
+// The URL a page is known by: final URL, else the requested one.
+std::string_view page_url(const PageAnalysis& page);
+
+// Findings, worst first, then in report order (stable).
+std::vector<const Finding*> findings_worst_first(const ScanReport& report);
+
+}  // namespace tw
