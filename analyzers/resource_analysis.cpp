@@ -1,11 +1,500 @@
-// TEMPORARY stub so the pipeline can wire the stage; the real stage lands next.
+// The third-party stage. Round one fetches what the pages name (scripts, stylesheets, tag-manager
+// containers; other tags only get a resolution check), each URL once. Every completed resource is
+// turned into a ResourceInsight at once and its body dropped, so memory follows the transfers in
+// flight. Containers become tag-manager tags; round two fetches the scripts those tags load.
+// Finally each changed page gets its facts, new tags and the resource rules' findings.
 #include "analyzers/resource_analysis.h"
 
-namespace tw {
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
 
-ThirdPartySummary analyze_third_party_resources(ScanReport&, const ResourceFetchOptions&,
-                                                const AnalysisContext&) {
-  return {};
+#include "analyzers/inline_scripts.h"
+#include "analyzers/resource_containers.h"
+#include "analyzers/resource_integrity.h"
+#include "analyzers/tag_attribution.h"
+#include "model/domain.h"
+#include "model/resource_facts.h"
+#include "model/url.h"
+#include "rules/rule_resource_checks.h"
+#include "rules/rule_resource_libraries.h"
+
+namespace tw {
+namespace {
+
+constexpr std::size_t kMaxFourthPartiesPerScript = 50;
+constexpr std::size_t kMaxAddedTagsPerPage = 500;
+
+// What one fetched URL is, computed once while its bytes are at hand.
+struct ResourceInsight {
+  ResourceFacts facts;  // without the per-tag integrity outcome
+  SriDigests digests;
+  bool has_body = false;
+  ContainerKind container = ContainerKind::none;
+  ContainerContents contents;
+  std::vector<ScriptReference> references;  // URLs the script names (fourth-party candidates)
+};
+
+// How the stage treats a URL it plans to ask for.
+struct Plan {
+  bool full = false;    // fetch the bytes (else resolve only)
+  bool script = false;  // look for libraries and fourth parties in it
+  ContainerKind container = ContainerKind::none;
+};
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
+bool looks_like(std::string_view url, std::string_view extension) {
+  std::string path = url_path(url);
+  path = path.substr(0, path.find('?'));
+  return lower(path).ends_with(extension);
+}
+
+// Tags whose bytes tagwarden reads; the rest only need their host resolved.
+Plan plan_for(const Tag& tag) {
+  Plan plan;
+  plan.container = container_kind(tag.url);
+  switch (tag.kind) {
+    case TagKind::script:
+    case TagKind::inline_snippet:
+      plan.full = plan.script = true;
+      break;
+    case TagKind::stylesheet:
+      plan.full = true;
+      break;
+    case TagKind::preload: {
+      std::string as = lower(tag.attribute("as"));
+      plan.script = as == "script" || (as.empty() && looks_like(tag.url, ".js"));
+      plan.full = plan.script || as == "style" || looks_like(tag.url, ".css");
+      break;
+    }
+    default:
+      break;
+  }
+  if (plan.container != ContainerKind::none) plan.full = plan.script = true;
+  return plan;
+}
+
+// "name=value; Domain=x; Secure" -> "name; Domain=x; Secure": values are often identifiers.
+std::string cookie_without_value(std::string_view header) {
+  auto semicolon = header.find(';');
+  std::string_view pair = header.substr(0, semicolon);
+  std::string out(pair.substr(0, pair.find('=')));
+  if (semicolon != std::string_view::npos) out += header.substr(semicolon);
+  if (out.size() > 300) out.resize(300);
+  return out;
+}
+
+ResourceFacts facts_of(const FetchedResource& fetched) {
+  const Page& response = fetched.response;
+  ResourceFacts facts;
+  facts.error = std::string(to_string(response.error));
+  facts.error_detail = response.error_detail;
+  facts.dns_failed = response.error == PageError::dns;
+  facts.resolve_only = fetched.resolve_only;
+  facts.status = response.status;
+  if (response.final_url != response.requested_url) facts.final_url = response.final_url;
+  facts.redirects = response.redirect_chain;
+  facts.content_type = response.content_type;
+  facts.content_encoding = lower(response.header("content-encoding"));
+  if (facts.content_encoding == "identity") facts.content_encoding.clear();
+  facts.cache_control = response.header("cache-control");
+  facts.expires = response.header("expires");
+  facts.has_validator =
+      !response.header("etag").empty() || !response.header("last-modified").empty();
+  facts.transfer_bytes = fetched.transfer_bytes;
+  facts.decoded_bytes = response.body_bytes;
+  facts.truncated = fetched.truncated;
+  facts.ttfb_ms = fetched.ttfb_ms;
+  facts.total_ms = response.fetch_ms;
+  for (const auto& header : response.headers) {
+    if (header.name == "set-cookie" && facts.set_cookies.size() < 50) {
+      facts.set_cookies.push_back(cookie_without_value(header.value));
+    }
+  }
+  return facts;
+}
+
+// Hosts in scripts that are namespaces or documentation, not something a browser loads.
+bool is_inert_host(std::string_view host) {
+  constexpr std::string_view kInert[] = {"w3.org",      "schema.org",  "xmlns.com",
+                                         "purl.org",    "ogp.me",      "example.com",
+                                         "example.org", "example.net", "localhost"};
+  std::string domain = registrable_domain(host);
+  if (domain == host && host.find('.') == std::string_view::npos) return true;
+  return std::find(std::begin(kInert), std::end(kInert), domain) != std::end(kInert);
+}
+
+TagKind kind_from_url(std::string_view url) {
+  if (looks_like(url, ".js") || looks_like(url, ".mjs")) return TagKind::script;
+  if (looks_like(url, ".css")) return TagKind::stylesheet;
+  for (std::string_view image : {".gif", ".png", ".jpg", ".jpeg", ".webp", ".svg"}) {
+    if (looks_like(url, image)) return TagKind::img;
+  }
+  if (looks_like(url, ".html") || looks_like(url, ".htm")) return TagKind::iframe;
+  return TagKind::inline_snippet;
+}
+
+std::string absolute(std::string_view url) {
+  std::string text(url);
+  if (text.starts_with("//")) text = "https:" + text;
+  if (!is_http_url(text)) return {};
+  return normalize_url(text).value_or(std::string());
+}
+
+class Stage {
+ public:
+  Stage(ScanReport& report, const ResourceFetchOptions& options, const AnalysisContext& context)
+      : report_(report), context_(context), fetcher_(options), stop_(options.stop) {}
+
+  ThirdPartySummary run() {
+    std::vector<ResourceRequest> round_one;
+    // Containers the pages load by URL; a GTM id named only in a snippet gets its usual loader.
+    for (const PageAnalysis& page : report_.pages) {
+      for (const Tag& tag : page.tags) {
+        std::string id = gtm_id_in_url(tag.url);
+        if (!id.empty() && !gtm_named_.contains(id)) gtm_named_[id] = tag.url;
+      }
+    }
+    for (const PageAnalysis& page : report_.pages) {
+      if (page.page.error != PageError::none) continue;
+      for (const Tag& tag : page.tags) {
+        plan_tag(tag, round_one);
+        for (const std::string& id : tag.ids) {
+          if (!id.starts_with("GTM-") || gtm_named_.contains(id)) continue;
+          gtm_named_[id] = gtm_container_url(id);
+          plan_url(gtm_named_[id], {true, true, ContainerKind::google_tag_manager}, round_one);
+        }
+      }
+    }
+    fetch(round_one);
+
+    // Tags the containers configure and the fourth parties scripts name, page by page.
+    std::vector<ResourceRequest> round_two;
+    std::vector<std::vector<Tag>> added(report_.pages.size());
+    for (std::size_t i = 0; i < report_.pages.size(); ++i) {
+      const PageAnalysis& page = report_.pages[i];
+      if (page.page.error != PageError::none) continue;
+      added[i] = contained_tags(page);
+      for (const Tag& tag : added[i]) {
+        if (tag.url.empty() || tag.attribute("tagwarden-loader") == "template") continue;
+        plan_tag(tag, round_two);
+      }
+    }
+    if (!stop_requested()) fetch(round_two);
+
+    for (std::size_t i = 0; i < report_.pages.size(); ++i) {
+      PageAnalysis& page = report_.pages[i];
+      if (page.page.error != PageError::none) continue;
+      std::vector<Tag> fourth = fourth_party_tags(page, added[i]);
+      added[i].insert(added[i].end(), fourth.begin(), fourth.end());
+      if (finish_page(page, std::move(added[i]))) summary_.changed_pages.push_back(i);
+    }
+    summary_.resources_fetched = fetcher_.fetched_count();
+    summary_.stopped = stop_requested();
+    return summary_;
+  }
+
+ private:
+  bool stop_requested() const { return stop_ != nullptr && stop_->load(); }
+
+  // "GTM-ABC123" from a gtm.js?id=GTM-ABC123 URL, empty for any other URL.
+  static std::string gtm_id_in_url(std::string_view url) {
+    if (container_kind(url) != ContainerKind::google_tag_manager) return {};
+    auto at = url.find("id=GTM-");
+    if (at == std::string_view::npos) return {};
+    std::string id = "GTM-";
+    for (std::size_t i = at + 7; i < url.size() && id.size() < 20; ++i) {
+      char c = url[i];
+      if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) break;
+      id += c;
+    }
+    return id.size() > 4 ? id : std::string();
+  }
+
+  void plan_url(const std::string& url, Plan plan, std::vector<ResourceRequest>& requests) {
+    auto [it, inserted] = plans_.try_emplace(url, plan);
+    if (!inserted) {
+      // A URL seen as a pixel first and as a script later needs its bytes after all.
+      if (plan.full && !it->second.full && !fetcher_.find(url)) it->second.full = true;
+      it->second.script = it->second.script || plan.script;
+      if (!inserted && fetcher_.find(url)) return;
+    }
+    requests.push_back({url, !it->second.full});
+  }
+
+  void plan_tag(const Tag& tag, std::vector<ResourceRequest>& requests) {
+    if (!is_http_url(tag.url)) return;
+    plan_url(tag.url, plan_for(tag), requests);
+  }
+
+  void fetch(std::vector<ResourceRequest>& requests) {
+    // The same URL may be planned as resolve-only first and full later: keep the strongest.
+    std::map<std::string, bool> resolve_only;
+    for (const auto& request : requests) {
+      auto [it, inserted] = resolve_only.try_emplace(request.url, request.resolve_only);
+      if (!inserted) it->second = it->second && request.resolve_only;
+    }
+    std::vector<ResourceRequest> unique;
+    for (const auto& [url, only_resolve] : resolve_only) {
+      unique.push_back({url, only_resolve && !plans_[url].full});
+    }
+    summary_.resources_requested += static_cast<int>(unique.size());
+    fetcher_.fetch(unique, [this](const std::string& url, FetchedResource& fetched) {
+      insights_[url] = inspect(url, fetched);
+      if (fetched.response.error != PageError::none) ++summary_.resources_failed;
+      fetched.response.body = std::string();  // insight taken: free the bytes now
+    });
+  }
+
+  ResourceInsight inspect(const std::string& url, const FetchedResource& fetched) {
+    ResourceInsight insight;
+    insight.facts = facts_of(fetched);
+    const std::string& body = fetched.response.body;
+    if (fetched.resolve_only || fetched.response.error != PageError::none) return insight;
+    insight.has_body = true;
+    insight.digests = SriDigests::of(body);
+    insight.facts.sri_sha384 = insight.digests.sha384;
+    const Plan& plan = plans_[url];
+    if (!plan.script) return insight;
+    std::string final_url = fetched.response.final_url.empty() ? url : fetched.response.final_url;
+    insight.container =
+        plan.container != ContainerKind::none ? plan.container : container_kind(final_url);
+    if (insight.container != ContainerKind::none) {
+      insight.contents = open_container(insight.container, final_url, body);
+      ++summary_.containers_opened;
+      return insight;  // a container's own runtime is the vendor's code, not configuration
+    }
+    for (const auto& library : LibraryRepository::builtin().detect(url, body, sha1_hex(body))) {
+      insight.facts.libraries.push_back({library.name, library.version, library.detection});
+    }
+    insight.references = scan_inline_script(body).references;
+    return insight;
+  }
+
+  const ResourceInsight* insight(const std::string& url) const {
+    auto it = insights_.find(url);
+    return it == insights_.end() ? nullptr : &it->second;
+  }
+
+  // A new tag attributed like the page's own, standing where its container or script stands.
+  Tag derived_tag(const PageAnalysis& page, const Tag& anchor, TagKind kind, std::string url,
+                  Initiator initiator) const {
+    Tag tag;
+    tag.kind = kind;
+    tag.url = std::move(url);
+    tag.host = url_host(tag.url);
+    tag.initiator = initiator;
+    tag.parent = anchor.url;
+    tag.line = anchor.line;
+    tag.column = anchor.column;
+    tag.in_head = anchor.in_head;
+    tag.in_noscript = anchor.in_noscript;
+    tag.consent_gated = anchor.consent_gated;
+    TagAttribution(page_url(page), context_).attribute(tag);
+    for (const auto& id : ids_from_url(tag.url)) tag.ids.push_back(id);
+    return tag;
+  }
+
+  static std::string page_url(const PageAnalysis& page) {
+    return page.page.final_url.empty() ? page.page.requested_url : page.page.final_url;
+  }
+
+  // The container URL a tag stands for: its own URL, or the loader of the GTM id it names.
+  std::string container_of(const Tag& tag) const {
+    if (std::string id = gtm_id_in_url(tag.url); !id.empty()) return gtm_named_.at(id);
+    if (container_kind(tag.url) != ContainerKind::none) return tag.url;
+    for (const auto& id : tag.ids) {
+      if (auto it = gtm_named_.find(id); it != gtm_named_.end()) return it->second;
+    }
+    return {};
+  }
+
+  std::vector<Tag> contained_tags(const PageAnalysis& page) {
+    std::vector<Tag> out;
+    std::set<std::string> containers_done;
+    TagAttribution attribution(page_url(page), context_);
+    for (const Tag& anchor : page.tags) {
+      std::string container = container_of(anchor);
+      if (container.empty() || !containers_done.insert(container).second) continue;
+      const ResourceInsight* found = insight(container);
+      if (found == nullptr || !found->contents.parsed) continue;
+      for (const ContainedTag& contained : found->contents.tags) {
+        if (out.size() >= kMaxAddedTagsPerPage) break;
+        if (!contained.html.empty()) {
+          for (Tag& tag : custom_html_tags(page, container, contained.html)) {
+            Tag placed = derived_tag(page, anchor, tag.kind, tag.url, Initiator::tag_manager);
+            placed.parent = container;
+            placed.ids = tag.ids;
+            placed.snippet = tag.snippet;
+            placed.attributes = tag.attributes;
+            placed.document_write = tag.document_write;
+            if (!tag.vendor.empty()) placed.vendor = tag.vendor;
+            if (!tag.category.empty()) placed.category = tag.category;
+            placed.attributes["tagwarden-template"] = contained.source;
+            out.push_back(std::move(placed));
+          }
+          continue;
+        }
+        std::string url = absolute(contained.url);
+        if (url.empty() || attribution.is_first_party(url_host(url))) continue;
+        Tag tag = derived_tag(page, anchor, contained.kind, url, Initiator::tag_manager);
+        tag.parent = container;
+        for (const auto& id : contained.ids) {
+          if (std::find(tag.ids.begin(), tag.ids.end(), id) == tag.ids.end()) tag.ids.push_back(id);
+        }
+        if (!contained.vendor.empty() && context_.rules.catalogue != nullptr) {
+          if (const VendorEntry* vendor =
+                  context_.rules.catalogue->find_by_name(contained.vendor)) {
+            tag.vendor = vendor->name;
+            tag.category = vendor->category;
+          }
+        }
+        tag.attributes["tagwarden-template"] = contained.source;
+        // The template's usual loader stands for what it loads; it is not written in the
+        // container, so it is never fetched (nor reported as dangling).
+        if (!contained.url_in_container) tag.attributes["tagwarden-loader"] = "template";
+        out.push_back(std::move(tag));
+      }
+    }
+    return out;
+  }
+
+  // The tags a custom HTML tag holds, through the page analyzer (scripts, pixels, iframes and
+  // recognised snippets with their ids), as if the HTML stood in the page.
+  std::vector<Tag> custom_html_tags(const PageAnalysis& page, const std::string& container,
+                                    const std::string& html) {
+    auto key = std::make_pair(container, html);
+    if (auto it = custom_html_.find(key); it != custom_html_.end()) return it->second;
+    Page fragment;
+    fragment.requested_url = page_url(page);
+    fragment.final_url = fragment.requested_url;
+    fragment.status = 200;
+    fragment.content_type = "text/html";
+    fragment.body = "<!doctype html><html><head></head><body>" + html + "</body></html>";
+    fragment.body_bytes = fragment.body.size();
+    PageAnalysis analysed = analyze_page(std::move(fragment), context_);
+    std::vector<Tag> tags = std::move(analysed.tags);
+    custom_html_.emplace(std::move(key), tags);
+    return tags;
+  }
+
+  // Hosts named inside fetched scripts (round one and two) that are neither first party, nor
+  // the script's own domain, nor already a tag of the page.
+  std::vector<Tag> fourth_party_tags(const PageAnalysis& page, const std::vector<Tag>& added) {
+    std::vector<Tag> out;
+    TagAttribution attribution(page_url(page), context_);
+    std::set<std::string> known_hosts;
+    for (const Tag& tag : page.tags) known_hosts.insert(tag.host);
+    for (const Tag& tag : added) known_hosts.insert(tag.host);
+    std::set<std::string> scripts_done;
+    auto scan = [&](const Tag& script) {
+      if (!scripts_done.insert(script.url).second) return;
+      const ResourceInsight* found = insight(script.url);
+      if (found == nullptr || found->references.empty()) return;
+      std::string own_domain = registrable_domain(script.host);
+      std::size_t count = 0;
+      for (const ScriptReference& reference : found->references) {
+        if (count >= kMaxFourthPartiesPerScript ||
+            out.size() + added.size() >= kMaxAddedTagsPerPage) {
+          break;
+        }
+        std::string url = absolute(reference.url);
+        if (url.empty()) continue;
+        std::string host = url_host(url);
+        if (host.empty() || known_hosts.contains(host) || is_inert_host(host) ||
+            registrable_domain(host) == own_domain || attribution.is_first_party(host)) {
+          continue;
+        }
+        known_hosts.insert(host);
+        Tag tag = derived_tag(page, script, kind_from_url(url), url, Initiator::third_party_script);
+        for (const auto& id : reference.ids) {
+          if (std::find(tag.ids.begin(), tag.ids.end(), id) == tag.ids.end()) tag.ids.push_back(id);
+        }
+        tag.snippet = reference.snippet;
+        out.push_back(std::move(tag));
+        ++count;
+      }
+    };
+    for (const Tag& tag : page.tags) scan(tag);
+    for (const Tag& tag : added) scan(tag);
+    return out;
+  }
+
+  // Facts on every tag, the new tags appended, the rules re-run. True when the page changed.
+  bool finish_page(PageAnalysis& page, std::vector<Tag> added) {
+    const bool had_new_tags = !added.empty();
+    bool changed = had_new_tags;
+    summary_.tags_added += static_cast<int>(added.size());
+    for (Tag& tag : added) page.tags.push_back(std::move(tag));
+    for (Tag& tag : page.tags) {
+      if (tag.attribute("tagwarden-loader") == "template") continue;
+      const ResourceInsight* found = is_http_url(tag.url) ? insight(tag.url) : nullptr;
+      if (found == nullptr) continue;
+      ResourceFacts facts = found->facts;
+      if (found->has_body && tag.has_attribute("integrity")) {
+        IntegrityCheck check = check_integrity(tag.attribute("integrity"), found->digests);
+        facts.integrity = std::string(to_string(check.outcome));
+        facts.integrity_actual = check.actual;
+      }
+      facts.write_to(tag);
+      changed = true;
+    }
+    if (!changed) return false;
+    // The policy applies to what marketing added inside a container too.
+    if (had_new_tags) run_page_rules(page, context_.rules);
+    suggest_integrity(page);
+    std::erase_if(page.findings, [](const Finding& f) { return is_resource_rule(f.rule); });
+    std::vector<Finding> found = run_resource_rules(page, context_.rules);
+    summary_.findings_added += static_cast<int>(found.size());
+    page.findings.insert(page.findings.end(), std::make_move_iterator(found.begin()),
+                         std::make_move_iterator(found.end()));
+    return true;
+  }
+
+  // TW300 (no integrity on a versioned URL) can now say which hash to add.
+  static void suggest_integrity(PageAnalysis& page) {
+    for (Finding& finding : page.findings) {
+      if (finding.rule != "TW300" ||
+          finding.message.find("integrity=\"sha384-") != std::string::npos) {
+        continue;
+      }
+      for (const Tag& tag : page.tags) {
+        if (tag.url != finding.tag_url) continue;
+        std::string_view hash = tag.attribute("resource-sri-sha384");
+        if (hash.empty()) break;
+        finding.message +=
+            " Add integrity=\"" + std::string(hash) + "\" crossorigin=\"anonymous\".";
+        break;
+      }
+    }
+  }
+
+  ScanReport& report_;
+  const AnalysisContext& context_;
+  ResourceFetcher fetcher_;
+  const std::atomic<bool>* stop_;
+  ThirdPartySummary summary_;
+  std::unordered_map<std::string, Plan> plans_;
+  std::unordered_map<std::string, ResourceInsight> insights_;
+  std::map<std::string, std::string> gtm_named_;  // GTM id -> loader URL
+  std::map<std::pair<std::string, std::string>, std::vector<Tag>> custom_html_;
+};
+
+}  // namespace
+
+ThirdPartySummary analyze_third_party_resources(ScanReport& report,
+                                                const ResourceFetchOptions& options,
+                                                const AnalysisContext& context) {
+  Stage stage(report, options, context);
+  return stage.run();
 }
 
 }  // namespace tw

@@ -14,8 +14,9 @@ namespace tw {
 
 // The categories tagwarden reports in (DESIGN.md "Vendor").
 inline constexpr std::string_view kCategories[] = {
-    "analytics", "advertising", "social", "tag-manager", "consent-provider", "session-replay",
-    "customer-success", "video", "cdn", "hosting", "utility", "marketing", "content", "other"};
+    "analytics",      "advertising",      "social",  "tag-manager", "consent-provider",
+    "session-replay", "customer-success", "video",   "cdn",         "hosting",
+    "utility",        "marketing",        "content", "other"};
 
 bool is_known_category(std::string_view category);
 
@@ -44,6 +45,8 @@ class Catalogue {
 
   // Adds a vendor, replacing one of the same name (case-insensitive); later domains win ties.
   void add(VendorEntry vendor);
+  // Drops the vendor of that name (case-insensitive), if any.
+  void remove(std::string_view name);
 
   // The vendor whose domain pattern matches `host` most specifically (longest suffix), or null.
   const VendorEntry* find_by_host(std::string_view host) const;

@@ -1,0 +1,40 @@
+// An HTML page parsed by Gumbo, after a cheap pre-scan that refuses input Gumbo cannot survive
+// (nesting deep enough to overflow its recursion, long runs of unclosed formatting tags that make
+// it quadratic). Owns the GumboOutput; not copyable; one thread at a time.
+#pragma once
+
+#include <gumbo.h>
+
+#include <memory>
+#include <string_view>
+
+#include "model/result.h"
+
+namespace tw {
+
+// Limits of the pre-scan. Browsers cap tree depth at 512; these leave real pages far inside.
+inline constexpr std::size_t kMaxNestingEstimate = 20000;
+inline constexpr std::size_t kMaxOpenFormattingTags = 2000;
+
+class HtmlDocument {
+ public:
+  // Parses `html` (which must outlive the document: positions and original text point into it).
+  // Errors say why the page was refused.
+  static Result<HtmlDocument> parse(std::string_view html);
+
+  GumboNode* root() const { return output_->root; }
+  std::string_view source() const { return source_; }
+
+ private:
+  struct OutputDeleter {
+    void operator()(GumboOutput* output) const;
+  };
+  HtmlDocument(std::string_view source, GumboOutput* output) : source_(source), output_(output) {}
+  std::string_view source_;
+  std::unique_ptr<GumboOutput, OutputDeleter> output_;
+};
+
+// Why a page must not be handed to Gumbo, or empty when it may.
+std::string refusal_reason(std::string_view html);
+
+}  // namespace tw

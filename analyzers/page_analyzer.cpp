@@ -1,0 +1,693 @@
+// analyze_page: parse, walk the tree once (iteratively) collecting every reference a page makes,
+// resolve and keep the third-party ones as Tags, attribute vendors and IDs, then run the page
+// rules. See page_analyzer.h for the contract and DESIGN.md for the Gumbo facts relied on here.
+#include "analyzers/page_analyzer.h"
+
+#include <algorithm>
+#include <string>
+#include <unordered_set>
+#include <utility>
+
+#include "analyzers/css_urls.h"
+#include "analyzers/html_document.h"
+#include "analyzers/inline_scripts.h"
+#include "analyzers/tag_attribution.h"
+#include "model/url.h"
+
+namespace tw {
+namespace {
+
+constexpr std::size_t kMaxAttributeValue = 2048;  // longer values are cut (100 MB attributes)
+constexpr std::size_t kMaxNotes = 20;
+
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+std::size_t find_ignoring_case(std::string_view text, std::string_view needle, std::size_t from) {
+  if (needle.empty() || text.size() < needle.size()) return std::string_view::npos;
+  char first_lower = lower(needle[0]);
+  char first_upper =
+      first_lower >= 'a' && first_lower <= 'z' ? static_cast<char>(first_lower - 32) : first_lower;
+  for (std::size_t i = from; i + needle.size() <= text.size(); ++i) {
+    if (text[i] != first_lower && text[i] != first_upper) continue;
+    if (equals_ignoring_case(text.substr(i, needle.size()), needle)) return i;
+  }
+  return std::string_view::npos;
+}
+
+std::string_view trim(std::string_view text) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
+  while (!text.empty() && space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+const char* attribute(const GumboElement& element, const char* name) {
+  const GumboAttribute* found = gumbo_get_attribute(&element.attributes, name);
+  return found != nullptr ? found->value : nullptr;
+}
+
+// Line and column `offset` bytes into `text`, which starts at `start` (Gumbo positions are
+// 1-based; columns count code points, a tab is one).
+std::pair<int, int> advance(GumboSourcePosition start, std::string_view text, std::size_t offset) {
+  int line = static_cast<int>(start.line), column = static_cast<int>(start.column);
+  offset = std::min(offset, text.size());
+  for (std::size_t i = 0; i < offset; ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+// Attributes the rules read; anything else is left out of the Tag.
+bool is_kept_attribute(std::string_view name) {
+  static const std::unordered_set<std::string_view> kept = {"async",
+                                                            "defer",
+                                                            "type",
+                                                            "nomodule",
+                                                            "integrity",
+                                                            "crossorigin",
+                                                            "nonce",
+                                                            "referrerpolicy",
+                                                            "sandbox",
+                                                            "allow",
+                                                            "allowfullscreen",
+                                                            "loading",
+                                                            "rel",
+                                                            "as",
+                                                            "width",
+                                                            "height",
+                                                            "style",
+                                                            "media",
+                                                            "method",
+                                                            "id",
+                                                            "fetchpriority",
+                                                            "charset",
+                                                            "data-cookieconsent",
+                                                            "data-cookiecategory",
+                                                            "data-category",
+                                                            "data-categories",
+                                                            "data-usercentrics",
+                                                            "data-consent",
+                                                            "data-cbid",
+                                                            "data-domain-script",
+                                                            "data-settings-id",
+                                                            "data-domain",
+                                                            "data-blockingmode",
+                                                            "data-src",
+                                                            "data-cmp-ab",
+                                                            "data-type"};
+  return kept.contains(name);
+}
+
+bool is_consent_class(std::string_view value) {
+  return value.find("optanon-category-") != std::string_view::npos ||
+         value.find("cmplz-") != std::string_view::npos ||
+         value.find("cookieconsent") != std::string_view::npos;
+}
+
+// Blocked until consent: the markers Cookiebot, OneTrust, Usercentrics, Complianz, Klaro and
+// similar managers put on the tags they hold back.
+bool is_consent_gated(const GumboElement& element) {
+  const char* type = attribute(element, "type");
+  bool text_plain = type != nullptr && equals_ignoring_case(trim(type), "text/plain");
+  if (const char* value = attribute(element, "data-cookieconsent")) {
+    return !equals_ignoring_case(trim(value), "ignore") &&
+           !equals_ignoring_case(trim(value), "necessary");
+  }
+  if (attribute(element, "data-usercentrics") != nullptr) return true;
+  if (const char* classes = attribute(element, "class")) {
+    std::string_view text = classes;
+    if (text.find("optanon-category-") != std::string_view::npos) {
+      return text.find("optanon-category-C0001") == std::string_view::npos || text_plain;
+    }
+    if (text_plain && is_consent_class(text)) return true;
+  }
+  if (text_plain) {
+    for (const char* marker : {"data-category", "data-cookiecategory", "data-categories",
+                               "data-consent", "data-name", "data-type"}) {
+      if (attribute(element, marker) != nullptr) return true;
+    }
+  }
+  return false;
+}
+
+bool parse_pixel_dimension(const char* value) {
+  if (value == nullptr) return false;
+  std::string_view text = trim(value);
+  if (text.ends_with("px")) text.remove_suffix(2);
+  return text == "0" || text == "1";
+}
+
+bool is_hidden_style(std::string_view style) {
+  std::string compact;
+  for (char c : style) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') compact.push_back(lower(c));
+  }
+  return compact.find("display:none") != std::string::npos ||
+         compact.find("visibility:hidden") != std::string::npos ||
+         (compact.find("width:1px") != std::string::npos &&
+          compact.find("height:1px") != std::string::npos);
+}
+
+bool is_tracking_pixel(const GumboElement& element) {
+  if (parse_pixel_dimension(attribute(element, "width")) ||
+      parse_pixel_dimension(attribute(element, "height"))) {
+    return true;
+  }
+  const char* style = attribute(element, "style");
+  return style != nullptr && is_hidden_style(style);
+}
+
+// Script types whose text is data, not code that loads anything.
+bool is_data_script(const char* type) {
+  if (type == nullptr) return false;
+  std::string_view text = trim(type);
+  for (std::string_view data :
+       {"application/ld+json", "application/json", "text/template", "text/x-template", "text/html",
+        "text/x-handlebars-template", "speculationrules", "text/x-magento-init"}) {
+    if (equals_ignoring_case(text, data)) return true;
+  }
+  return false;
+}
+
+// "5; url=https://…" -> the URL part.
+std::string_view refresh_target(std::string_view content) {
+  std::size_t at = find_ignoring_case(content, "url", 0);
+  if (at == std::string_view::npos) return {};
+  std::string_view rest = trim(content.substr(at + 3));
+  if (rest.empty() || rest.front() != '=') return {};
+  rest = trim(rest.substr(1));
+  if (!rest.empty() && (rest.front() == '\'' || rest.front() == '"')) {
+    char quote = rest.front();
+    rest.remove_prefix(1);
+    if (std::size_t end = rest.find(quote); end != std::string_view::npos)
+      rest = rest.substr(0, end);
+  }
+  return rest;
+}
+
+// srcset="a.png 1x, b.png 2x" -> the URLs.
+std::vector<std::string_view> srcset_urls(std::string_view srcset) {
+  std::vector<std::string_view> urls;
+  std::size_t at = 0;
+  while (at < srcset.size()) {
+    while (at < srcset.size() && (srcset[at] == ' ' || srcset[at] == ',' || srcset[at] == '\n' ||
+                                  srcset[at] == '\t' || srcset[at] == '\r')) {
+      ++at;
+    }
+    std::size_t start = at;
+    while (at < srcset.size() && srcset[at] != ' ' && srcset[at] != '\n' && srcset[at] != '\t' &&
+           srcset[at] != '\r') {
+      ++at;
+    }
+    std::string_view url = srcset.substr(start, at - start);
+    while (url.ends_with(',')) url.remove_suffix(1);
+    if (!url.empty()) urls.push_back(url);
+    while (at < srcset.size() && srcset[at] != ',') ++at;  // the descriptor
+  }
+  return urls;
+}
+
+// Host of a URL as resolve_url writes it (scheme://[userinfo@]host[:port]/...).
+std::string host_of(std::string_view url) {
+  std::size_t start = url.find("://");
+  if (start == std::string_view::npos) return {};
+  start += 3;
+  std::size_t end = url.find_first_of("/?#", start);
+  std::string_view authority =
+      url.substr(start, end == std::string_view::npos ? url.npos : end - start);
+  if (std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  if (!authority.empty() && authority.front() == '[') {
+    std::size_t close = authority.find(']');
+    return std::string(authority.substr(1, close == std::string_view::npos ? close : close - 1));
+  }
+  if (std::size_t colon = authority.find(':'); colon != std::string_view::npos) {
+    authority = authority.substr(0, colon);
+  }
+  std::string host(authority);
+  for (char& c : host) c = lower(c);
+  while (!host.empty() && host.back() == '.') host.pop_back();
+  return host;
+}
+
+struct Span {
+  std::size_t begin;
+  std::size_t end;
+};
+
+class PageExtractor {
+ public:
+  PageExtractor(const HtmlDocument& document, std::string page_url, PageAnalysis& analysis,
+                const TagAttribution& attribution)
+      : document_(document),
+        source_(document.source()),
+        page_url_(std::move(page_url)),
+        base_url_(page_url_),
+        analysis_(analysis),
+        attribution_(attribution) {}
+
+  void run();
+
+ private:
+  struct Frame {
+    GumboNode* node;
+    bool in_head;
+    bool in_noscript;
+  };
+
+  void find_base();
+  void visit(const GumboElement& element, const Frame& frame);
+  void visit_script(const GumboElement& element, const Frame& frame);
+  void visit_style_text(const GumboElement& element, const Frame& frame);
+  void visit_link(const GumboElement& element, const Frame& frame);
+  void visit_meta(const GumboElement& element, const Frame& frame);
+  void add_link(const char* href);
+  bool in_noscript_span(std::size_t offset) const;
+  bool in_head_source(std::size_t offset) const;
+
+  // Resolves and keeps one reference when it is third party.
+  Tag* add_reference(TagKind kind, std::string_view raw_url, const GumboElement& element,
+                     const Frame& frame, int line, int column, Initiator initiator);
+  Tag* add_element_reference(TagKind kind, std::string_view raw_url, const GumboElement& element,
+                             const Frame& frame) {
+    return add_reference(kind, raw_url, element, frame, static_cast<int>(element.start_pos.line),
+                         static_cast<int>(element.start_pos.column), Initiator::parser);
+  }
+  void add_note(std::string note);
+  const GumboNode* text_child(const GumboElement& element) const;
+
+  const HtmlDocument& document_;
+  std::string_view source_;
+  std::string page_url_;
+  std::string base_url_;
+  PageAnalysis& analysis_;
+  const TagAttribution& attribution_;
+  std::vector<Span> noscript_spans_;
+  std::size_t head_source_end_ = std::string_view::npos;
+  std::unordered_set<std::string> seen_links_;
+  std::size_t dropped_notes_ = 0;
+  bool truncated_attribute_noted_ = false;
+  bool title_seen_ = false;
+};
+
+void PageExtractor::add_note(std::string note) {
+  if (analysis_.notes.size() < kMaxNotes) {
+    analysis_.notes.push_back(std::move(note));
+  } else {
+    ++dropped_notes_;
+  }
+}
+
+bool PageExtractor::in_noscript_span(std::size_t offset) const {
+  for (const Span& span : noscript_spans_) {
+    if (offset > span.begin && offset < span.end) return true;
+  }
+  return false;
+}
+
+bool PageExtractor::in_head_source(std::size_t offset) const {
+  return head_source_end_ != std::string_view::npos && offset < head_source_end_;
+}
+
+const GumboNode* PageExtractor::text_child(const GumboElement& element) const {
+  for (unsigned i = 0; i < element.children.length; ++i) {
+    auto* child = static_cast<const GumboNode*>(element.children.data[i]);
+    if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_CDATA ||
+        child->type == GUMBO_NODE_WHITESPACE) {
+      return child;
+    }
+  }
+  return nullptr;
+}
+
+Tag* PageExtractor::add_reference(TagKind kind, std::string_view raw_url,
+                                  const GumboElement& element, const Frame& frame, int line,
+                                  int column, Initiator initiator) {
+  std::string_view reference = trim(raw_url);
+  if (reference.empty() || reference.front() == '#') return nullptr;
+  std::optional<std::string> resolved = resolve_url(base_url_, reference);
+  if (!resolved) {
+    std::string_view scheme = reference.substr(0, reference.find(':'));
+    bool inert =
+        scheme.size() < reference.size() &&
+        (equals_ignoring_case(scheme, "javascript") || equals_ignoring_case(scheme, "data") ||
+         equals_ignoring_case(scheme, "mailto") || equals_ignoring_case(scheme, "tel") ||
+         equals_ignoring_case(scheme, "about") || equals_ignoring_case(scheme, "blob"));
+    if (!inert) {
+      add_note("line " + std::to_string(line) + ": could not resolve URL \"" +
+               std::string(reference.substr(0, 120)) + "\"");
+    }
+    return nullptr;
+  }
+  if (!is_http_url(*resolved)) return nullptr;
+  if (std::size_t hash = resolved->find('#'); hash != std::string::npos) resolved->resize(hash);
+  std::string host = host_of(*resolved);
+  if (host.empty() || attribution_.is_first_party(host)) return nullptr;
+
+  Tag& tag = analysis_.tags.emplace_back();
+  tag.kind = kind;
+  tag.url = std::move(*resolved);
+  tag.host = std::move(host);
+  tag.line = line;
+  tag.column = column;
+  tag.initiator = initiator;
+  tag.in_head = frame.in_head || in_head_source(element.start_pos.offset);
+  tag.in_noscript = frame.in_noscript || in_noscript_span(element.start_pos.offset);
+  tag.consent_gated = is_consent_gated(element);
+  for (unsigned i = 0; i < element.attributes.length; ++i) {
+    auto* attr = static_cast<const GumboAttribute*>(element.attributes.data[i]);
+    std::string_view name = attr->name;
+    bool kept = is_kept_attribute(name) || (name == "class" && is_consent_class(attr->value));
+    if (!kept) continue;
+    std::string_view value = attr->value;
+    if (value.size() > kMaxAttributeValue) {
+      value = value.substr(0, kMaxAttributeValue);
+      if (!truncated_attribute_noted_) {
+        truncated_attribute_noted_ = true;
+        add_note("line " +
+                 std::to_string(attr->original_value.length > 0 ? attr->value_start.line : 0) +
+                 ": attribute values longer than " + std::to_string(kMaxAttributeValue) +
+                 " bytes were cut");
+      }
+    }
+    tag.attributes.emplace(std::string(name), std::string(value));
+  }
+  tag.ids = ids_from_url(tag.url);
+  for (const char* id_attribute : {"data-cbid", "data-domain-script", "data-settings-id"}) {
+    if (const char* value = attribute(element, id_attribute); value != nullptr && *value != '\0') {
+      std::string id(trim(value));
+      if (std::find(tag.ids.begin(), tag.ids.end(), id) == tag.ids.end()) tag.ids.push_back(id);
+    }
+  }
+  return &tag;
+}
+
+void PageExtractor::add_link(const char* href) {
+  if (href == nullptr) return;
+  std::string_view reference = trim(href);
+  if (reference.empty() || reference.front() == '#') return;
+  std::optional<std::string> resolved = resolve_url(base_url_, reference);
+  if (!resolved || !is_http_url(*resolved)) return;
+  if (std::size_t hash = resolved->find('#'); hash != std::string::npos) resolved->resize(hash);
+  if (seen_links_.insert(*resolved).second) analysis_.links.push_back(std::move(*resolved));
+}
+
+void PageExtractor::find_base() {
+  if (find_ignoring_case(source_, "<base", 0) == std::string_view::npos) return;
+  std::vector<const GumboNode*> stack{document_.root()};
+  while (!stack.empty()) {
+    const GumboNode* node = stack.back();
+    stack.pop_back();
+    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) continue;
+    const GumboElement& element = node->v.element;
+    if (element.tag == GUMBO_TAG_BASE) {
+      if (const char* href = attribute(element, "href")) {
+        std::optional<std::string> base = resolve_url(page_url_, trim(href));
+        if (base && is_http_url(*base)) {
+          base_url_ = std::move(*base);
+        } else {
+          add_note("line " + std::to_string(element.start_pos.line) +
+                   ": <base href> is not an http(s) URL; resolving against the page URL");
+        }
+        return;
+      }
+    }
+    for (unsigned i = element.children.length; i-- > 0;) {
+      stack.push_back(static_cast<const GumboNode*>(element.children.data[i]));
+    }
+  }
+}
+
+void PageExtractor::run() {
+  find_base();
+  std::size_t head_end = find_ignoring_case(source_, "</head", 0);
+  std::size_t body_start = find_ignoring_case(source_, "<body", 0);
+  head_source_end_ = std::min(head_end, body_start);
+
+  std::vector<Frame> stack{{document_.root(), false, false}};
+  while (!stack.empty()) {
+    Frame frame = stack.back();
+    stack.pop_back();
+    GumboNode* node = frame.node;
+    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) continue;
+    const GumboElement& element = node->v.element;
+    visit(element, frame);
+    Frame child_frame = frame;
+    if (element.tag == GUMBO_TAG_HEAD) child_frame.in_head = true;
+    if (element.tag == GUMBO_TAG_NOSCRIPT) child_frame.in_noscript = true;
+    for (unsigned i = element.children.length; i-- > 0;) {
+      child_frame.node = static_cast<GumboNode*>(element.children.data[i]);
+      stack.push_back(child_frame);
+    }
+  }
+  // Source order: elements Gumbo moved (a head <noscript> pixel) go back where they were written.
+  std::stable_sort(analysis_.tags.begin(), analysis_.tags.end(), [](const Tag& a, const Tag& b) {
+    return a.line != b.line ? a.line < b.line : a.column < b.column;
+  });
+  if (dropped_notes_ > 0) {
+    analysis_.notes.push_back("and " + std::to_string(dropped_notes_) + " more notes like these");
+  }
+}
+
+void PageExtractor::visit(const GumboElement& element, const Frame& frame) {
+  if (const char* style = attribute(element, "style");
+      style != nullptr && find_ignoring_case(style, "url(", 0) != std::string_view::npos) {
+    const GumboAttribute* attr = gumbo_get_attribute(&element.attributes, "style");
+    std::string_view css = style;
+    for (const CssReference& reference : css_references(css)) {
+      auto [line, column] = advance(attr->value_start, css, reference.offset);
+      add_reference(TagKind::css, reference.url, element, frame, line, column, Initiator::parser);
+    }
+  }
+  bool svg = element.tag_namespace == GUMBO_NAMESPACE_SVG;
+  switch (element.tag) {
+    case GUMBO_TAG_SCRIPT:
+      visit_script(element, frame);
+      break;
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_FRAME: {
+      const char* src = attribute(element, "src");
+      std::string_view value = src != nullptr ? trim(src) : std::string_view{};
+      if (value.empty() || equals_ignoring_case(value.substr(0, 6), "about:")) {
+        if (const char* lazy = attribute(element, "data-src")) value = lazy;
+      }
+      add_element_reference(TagKind::iframe, value, element, frame);
+      break;
+    }
+    case GUMBO_TAG_IMG:
+    case GUMBO_TAG_IMAGE: {
+      TagKind kind = is_tracking_pixel(element) ? TagKind::pixel : TagKind::img;
+      const char* src = attribute(element, "src");
+      if (svg && src == nullptr) src = attribute(element, "href");
+      if (svg && src == nullptr) src = attribute(element, "xlink:href");
+      if (src == nullptr) src = attribute(element, "data-src");
+      if (src != nullptr) add_element_reference(kind, src, element, frame);
+      if (const char* srcset = attribute(element, "srcset")) {
+        for (std::string_view url : srcset_urls(srcset)) {
+          if (src == nullptr || url != trim(src)) add_element_reference(kind, url, element, frame);
+        }
+      }
+      break;
+    }
+    case GUMBO_TAG_LINK:
+      visit_link(element, frame);
+      break;
+    case GUMBO_TAG_SOURCE:
+    case GUMBO_TAG_VIDEO:
+    case GUMBO_TAG_AUDIO:
+    case GUMBO_TAG_TRACK:
+      if (const char* src = attribute(element, "src")) {
+        add_element_reference(TagKind::media, src, element, frame);
+      }
+      if (const char* poster = attribute(element, "poster")) {
+        add_element_reference(TagKind::media, poster, element, frame);
+      }
+      if (const char* srcset = attribute(element, "srcset")) {
+        for (std::string_view url : srcset_urls(srcset)) {
+          add_element_reference(TagKind::media, url, element, frame);
+        }
+      }
+      break;
+    case GUMBO_TAG_EMBED:
+      if (const char* src = attribute(element, "src")) {
+        add_element_reference(TagKind::embed, src, element, frame);
+      }
+      break;
+    case GUMBO_TAG_OBJECT:
+      if (const char* data = attribute(element, "data")) {
+        add_element_reference(TagKind::embed, data, element, frame);
+      }
+      break;
+    case GUMBO_TAG_FORM:
+      if (const char* action = attribute(element, "action")) {
+        add_element_reference(TagKind::form, action, element, frame);
+      }
+      break;
+    case GUMBO_TAG_META:
+      visit_meta(element, frame);
+      break;
+    case GUMBO_TAG_STYLE:
+      visit_style_text(element, frame);
+      break;
+    case GUMBO_TAG_A:
+    case GUMBO_TAG_AREA:
+      if (!svg) add_link(attribute(element, "href"));
+      break;
+    case GUMBO_TAG_NOSCRIPT: {
+      std::size_t begin = element.start_pos.offset;
+      std::size_t end = find_ignoring_case(source_, "</noscript", begin + 1);
+      noscript_spans_.push_back({begin, end == std::string_view::npos ? source_.size() : end});
+      break;
+    }
+    case GUMBO_TAG_TITLE:
+      if (!title_seen_ && !svg) {
+        title_seen_ = true;
+        if (const GumboNode* text = text_child(element)) {
+          analysis_.title = std::string(trim(text->v.text.text)).substr(0, 1024);
+        }
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+void PageExtractor::visit_script(const GumboElement& element, const Frame& frame) {
+  const char* src = attribute(element, "src");
+  if (element.tag_namespace == GUMBO_NAMESPACE_SVG) {
+    if (src == nullptr) src = attribute(element, "href");
+    if (src == nullptr) src = attribute(element, "xlink:href");
+  }
+  if (src == nullptr && attribute(element, "type") != nullptr && is_consent_gated(element)) {
+    src = attribute(element, "data-src");  // a consent manager swaps data-src into src later
+  }
+  if (src != nullptr) {
+    add_element_reference(TagKind::script, src, element, frame);
+    return;
+  }
+  if (is_data_script(attribute(element, "type"))) return;
+  const GumboNode* text = text_child(element);
+  if (text == nullptr) return;
+  std::string_view code = text->v.text.text;
+  InlineScriptFacts facts = scan_inline_script(code);
+  for (ScriptReference& reference : facts.references) {
+    auto [line, column] = advance(text->v.text.start_pos, code, reference.offset);
+    Tag* tag = add_reference(TagKind::inline_snippet, reference.url, element, frame, line, column,
+                             Initiator::inline_script);
+    if (tag == nullptr) continue;
+    tag->snippet = std::move(reference.snippet);
+    for (std::string& id : reference.ids) {
+      if (std::find(tag->ids.begin(), tag->ids.end(), id) == tag->ids.end()) {
+        tag->ids.push_back(std::move(id));
+      }
+    }
+    tag->document_write = facts.document_write;
+  }
+}
+
+void PageExtractor::visit_style_text(const GumboElement& element, const Frame& frame) {
+  const GumboNode* text = text_child(element);
+  if (text == nullptr) return;
+  std::string_view css = text->v.text.text;
+  for (const CssReference& reference : css_references(css)) {
+    auto [line, column] = advance(text->v.text.start_pos, css, reference.offset);
+    add_reference(TagKind::css, reference.url, element, frame, line, column, Initiator::parser);
+  }
+}
+
+void PageExtractor::visit_link(const GumboElement& element, const Frame& frame) {
+  const char* rel = attribute(element, "rel");
+  const char* href = attribute(element, "href");
+  if (rel == nullptr || href == nullptr) return;
+  std::string tokens;
+  for (const char* c = rel; *c != '\0'; ++c) tokens.push_back(lower(*c));
+  auto has = [&](std::string_view token) {
+    std::size_t at = 0;
+    while ((at = tokens.find(token, at)) != std::string::npos) {
+      bool start =
+          at == 0 || tokens[at - 1] == ' ' || tokens[at - 1] == '\t' || tokens[at - 1] == '\n';
+      std::size_t after = at + token.size();
+      bool end = after == tokens.size() || tokens[after] == ' ' || tokens[after] == '\t' ||
+                 tokens[after] == '\n';
+      if (start && end) return true;
+      at = after;
+    }
+    return false;
+  };
+  if (has("stylesheet")) {
+    add_element_reference(TagKind::stylesheet, href, element, frame);
+  } else if (has("preload") || has("modulepreload") || has("prefetch")) {
+    add_element_reference(TagKind::preload, href, element, frame);
+  } else if (has("preconnect") || has("dns-prefetch")) {
+    add_element_reference(TagKind::preconnect, href, element, frame);
+  }
+}
+
+void PageExtractor::visit_meta(const GumboElement& element, const Frame& frame) {
+  const char* http_equiv = attribute(element, "http-equiv");
+  const char* content = attribute(element, "content");
+  if (http_equiv == nullptr || content == nullptr) return;
+  std::string_view name = trim(http_equiv);
+  if (equals_ignoring_case(name, "refresh")) {
+    std::string_view target = refresh_target(content);
+    if (!target.empty()) add_element_reference(TagKind::meta_refresh, target, element, frame);
+  } else if (equals_ignoring_case(name, "content-security-policy")) {
+    std::string_view policy = trim(content);
+    if (!analysis_.csp.meta.empty()) analysis_.csp.meta += ", ";
+    analysis_.csp.meta += policy;
+  }
+}
+
+}  // namespace
+
+PageAnalysis analyze_page(Page page, const AnalysisContext& context) {
+  PageAnalysis analysis;
+  analysis.csp.header = std::string(page.header("content-security-policy"));
+  if (page.body_bytes == 0) page.body_bytes = page.body.size();
+  if (page.error == PageError::none) {
+    std::string page_url = page.final_url.empty() ? page.requested_url : page.final_url;
+    Result<HtmlDocument> document = HtmlDocument::parse(page.body);
+    if (!document) {
+      page.error = PageError::unparseable;
+      page.error_detail = page_url + ": " + document.error();
+      analysis.notes.push_back("not parsed: " + document.error());
+    } else {
+      TagAttribution attribution(page_url, context);
+      PageExtractor extractor(*document, page_url, analysis, attribution);
+      extractor.run();
+      for (Tag& tag : analysis.tags) attribution.attribute(tag);
+      for (std::size_t i = 0; i < analysis.tags.size(); ++i) {
+        if (analysis.tags[i].category == "consent-provider") {
+          analysis.consent_manager_index = static_cast<int>(i);
+          break;
+        }
+      }
+    }
+  }
+  page.body.clear();
+  page.body.shrink_to_fit();
+  analysis.page = std::move(page);
+  RuleContext rules = context.rules;
+  if (rules.catalogue == nullptr) rules.catalogue = &Catalogue::builtin();
+  run_page_rules(analysis, rules);
+  return analysis;
+}
+
+}  // namespace tw

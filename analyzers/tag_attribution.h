@@ -1,0 +1,31 @@
+// Who a tag belongs to: first-party test (the site's registrable domain, the context's and the
+// policy's own domains) and vendor attribution (policy vendor hosts first, then the catalogue's
+// most specific host suffix). Built once per page; read-only afterwards.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzers/page_analyzer.h"
+#include "model/tag.h"
+
+namespace tw {
+
+class TagAttribution {
+ public:
+  TagAttribution(std::string_view page_url, const AnalysisContext& context);
+
+  bool is_first_party(std::string_view host) const;
+
+  // Fills domain, vendor and category of a tag whose host is set.
+  void attribute(Tag& tag) const;
+
+ private:
+  std::string page_host_;
+  std::vector<std::string> own_domains_;  // registrable domains (or hosts) counted first party
+  const Catalogue* catalogue_;
+  const SanctionedStack* policy_;
+};
+
+}  // namespace tw
