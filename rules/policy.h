@@ -16,7 +16,7 @@
 namespace tw {
 
 struct SanctionedVendor {
-  std::string name;  // catalogue or custom vendor name
+  std::string name;                // catalogue or custom vendor name
   std::vector<std::string> hosts;  // extra hosts that count as this vendor
   std::string owner;
   std::string purpose;
@@ -25,8 +25,8 @@ struct SanctionedVendor {
 };
 
 struct SanctionedStack {
-  std::string path;    // file it was read from
-  std::string digest;  // of the file bytes, recorded with each scan
+  std::string path;                      // file it was read from
+  std::string digest;                    // of the file bytes, recorded with each scan
   std::vector<std::string> own_domains;  // first-party registrable domains besides the site's
   std::vector<SanctionedVendor> vendors;
   Catalogue catalogue;  // builtin plus the policy's custom vendors
@@ -38,9 +38,21 @@ struct SanctionedStack {
   const SanctionedVendor* find_vendor(std::string_view name) const;
 };
 
-// Reads and validates a policy file against the builtin catalogue.
+// Reads and validates a policy file against the builtin catalogue. Every problem found is one
+// line "file:line:column: message" of the error (all of them, not just the first).
 Result<SanctionedStack> load_policy_file(const std::string& path);
 // The same from text (tests, stored scans); `origin` stands for the file name in errors.
 Result<SanctionedStack> load_policy_text(std::string_view yaml, std::string_view origin);
+
+struct PolicyLoadOptions {
+  const Catalogue* catalogue = nullptr;  // null = Catalogue::builtin()
+  std::string today;                     // YYYY-MM-DD for suppression expiry; empty = today (UTC)
+};
+Result<SanctionedStack> load_policy_text(std::string_view yaml, std::string_view origin,
+                                         const PolicyLoadOptions& options);
+
+// Suppressions past their expiry date, as "file:line:column: ..." warnings (check-policy prints
+// them; the engine also reports each one as a finding).
+std::vector<std::string> policy_warnings(const SanctionedStack& policy);
 
 }  // namespace tw

@@ -18,6 +18,7 @@ struct RuleInfo {
   std::string_view description;  // what it checks and why it matters
   std::string_view remediation;  // what to do about it
   bool implemented;  // false for ids reserved for rules that need fetched resources or history
+  bool needs_policy = false;  // fires only when a policy is given (governance against the stack)
 };
 
 std::span<const RuleInfo> all_rules();

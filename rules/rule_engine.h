@@ -13,12 +13,17 @@
 namespace tw {
 
 struct RuleContext {
-  const Catalogue* catalogue = nullptr;  // never null
+  const Catalogue* catalogue = nullptr;     // never null
   const SanctionedStack* policy = nullptr;  // null when scanning without a policy
 };
 
-// Appends the page-level findings for one analysed page (tags attributed, body dropped).
+// Appends the page-level findings for one analysed page (tags attributed, body dropped). Calling
+// it again replaces the findings of its own rules, so a page whose tags grew can be re-checked.
 void run_page_rules(PageAnalysis& page, const RuleContext& context);
+
+// Applies the policy to findings made elsewhere (the third-party stage's rules): drops disabled
+// rules, applies severity overrides, marks suppressed findings with the reason. Thread-safe.
+void apply_policy(std::vector<Finding>& findings, const RuleContext& context);
 
 // What the site-level rules need, accumulated page by page so no page is kept in memory.
 class SiteFacts {

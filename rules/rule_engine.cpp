@@ -1,0 +1,175 @@
+// Runs the rule modules and applies the policy's per-rule settings and suppressions to what they
+// find. Page rules run on the analysis workers: everything here reads only its arguments and
+// immutable data, so concurrent calls are safe.
+#include "rules/rule_engine.h"
+
+#include <algorithm>
+#include <set>
+
+#include "model/domain.h"
+#include "model/url.h"
+#include "rules/rule_support.h"
+
+namespace tw {
+namespace {
+
+bool rule_applies(const RuleInfo& rule, const RuleContext& context) {
+  if (!rule.implemented || (rule.needs_policy && context.policy == nullptr)) return false;
+  if (context.policy == nullptr || !context.policy->details) return true;
+  const auto& settings = context.policy->details->rules;
+  auto it = settings.find(std::string(rule.id));
+  return it == settings.end() || it->second.enabled;
+}
+
+std::string path_of(std::string_view url) {
+  std::string path = url_path(url);
+  return path.substr(0, path.find('?'));
+}
+
+bool suppression_matches(const Suppression& s, const Finding& finding) {
+  if (s.expired || (s.rule != "*" && s.rule != finding.rule)) return false;
+  if (s.page && (finding.page.empty() || !s.page->matches(path_of(finding.page)))) return false;
+  if (s.host && (finding.host.empty() || !s.host->matches(finding.host))) return false;
+  if (!s.vendor.empty() && to_lower_ascii(s.vendor) != to_lower_ascii(finding.vendor)) {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void apply_policy(std::vector<Finding>& findings, const RuleContext& context) {
+  if (context.policy == nullptr || !context.policy->details) return;
+  const SanctionedStack::Details& details = *context.policy->details;
+  std::erase_if(findings, [&](const Finding& f) {
+    auto it = details.rules.find(f.rule);
+    return it != details.rules.end() && !it->second.enabled;
+  });
+  for (Finding& finding : findings) {
+    auto it = details.rules.find(finding.rule);
+    if (it != details.rules.end() && it->second.severity) finding.severity = *it->second.severity;
+    for (const Suppression& s : details.suppressions) {
+      if (!suppression_matches(s, finding)) continue;
+      finding.suppressed = true;
+      finding.suppression_reason = s.reason;
+      break;
+    }
+  }
+}
+
+void run_page_rules(PageAnalysis& page, const RuleContext& context) {
+  if (page.page.error != PageError::none) return;
+  // Running again (after the third-party stage added tags) replaces this engine's findings.
+  std::set<std::string_view> ids;
+  for (const PageRule* rule : page_rules()) ids.insert(rule->info.id);
+  std::erase_if(page.findings, [&](const Finding& f) { return ids.count(f.rule) > 0; });
+
+  PageFacts facts(page, context);
+  std::vector<Finding> found;
+  for (const PageRule* rule : page_rules()) {
+    if (rule_applies(rule->info, context)) rule->check(facts, found);
+  }
+  apply_policy(found, context);
+  page.findings.insert(page.findings.end(), std::make_move_iterator(found.begin()),
+                       std::make_move_iterator(found.end()));
+}
+
+SiteFacts::SiteFacts() : data_(std::make_unique<Data>()) {}
+SiteFacts::~SiteFacts() = default;
+SiteFacts::SiteFacts(SiteFacts&&) noexcept = default;
+SiteFacts& SiteFacts::operator=(SiteFacts&&) noexcept = default;
+
+void SiteFacts::add_page(const PageAnalysis& page) {
+  if (page.page.error != PageError::none) return;
+  SitePage site_page;
+  site_page.url = page.page.final_url.empty() ? page.page.requested_url : page.page.final_url;
+  site_page.path = path_of(site_page.url);
+  std::set<std::string> vendors_here;
+  for (const Tag& tag : page.tags) {
+    if (tag.host.empty()) continue;
+    std::string name = tag.vendor.empty() ? tag.domain : tag.vendor;
+    if (name.empty()) name = tag.host;
+    std::string key = to_lower_ascii(name);
+    auto it = std::find_if(data_->vendors.begin(), data_->vendors.end(),
+                           [&](const SiteVendor& v) { return to_lower_ascii(v.name) == key; });
+    if (it == data_->vendors.end()) {
+      SiteVendor vendor;
+      vendor.name = name;
+      vendor.category = tag.vendor.empty() ? std::string() : tag.category;
+      vendor.first_page = site_page.url;
+      data_->vendors.push_back(std::move(vendor));
+      it = std::prev(data_->vendors.end());
+    }
+    if (std::find(it->hosts.begin(), it->hosts.end(), tag.host) == it->hosts.end()) {
+      it->hosts.push_back(tag.host);
+    }
+    for (const std::string& id : tag.ids) {
+      if (std::find(it->ids.begin(), it->ids.end(), id) == it->ids.end()) it->ids.push_back(id);
+      if (std::find(site_page.ids.begin(), site_page.ids.end(), id) == site_page.ids.end()) {
+        site_page.ids.push_back(id);
+      }
+    }
+    if (vendors_here.insert(key).second) {
+      ++it->pages;
+      if (!tag.vendor.empty()) site_page.vendors.push_back(tag.vendor);
+    }
+  }
+  data_->pages.push_back(std::move(site_page));
+}
+
+std::vector<Finding> run_site_rules(const SiteFacts& facts, const RuleContext& context) {
+  std::vector<Finding> found;
+  for (const SiteRule* rule : site_rules()) {
+    if (rule_applies(rule->info, context)) rule->check(facts.data(), context, found);
+  }
+  apply_policy(found, context);
+  // Crawl order varies between runs; the report should not.
+  std::stable_sort(found.begin(), found.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.rule, a.page, a.message) < std::tie(b.rule, b.page, b.message);
+  });
+  return found;
+}
+
+std::vector<VendorSummary> summarize_vendors(const SiteFacts& facts, const RuleContext& context) {
+  std::vector<VendorSummary> out;
+  for (const SiteVendor& vendor : facts.data().vendors) {
+    VendorSummary summary;
+    summary.name = vendor.name;
+    summary.category = vendor.category;
+    summary.hosts = vendor.hosts;
+    summary.ids = vendor.ids;
+    summary.pages = vendor.pages;
+    std::sort(summary.hosts.begin(), summary.hosts.end());
+    std::sort(summary.ids.begin(), summary.ids.end());
+    if (const SanctionedStack* policy = context.policy) {
+      const SanctionedVendor* sanctioned =
+          find_sanctioned(*policy, vendor.name, vendor.hosts.empty() ? "" : vendor.hosts.front());
+      bool own = false;
+      for (const std::string& domain : policy->own_domains) {
+        for (const std::string& host : vendor.hosts) own = own || host_in_domain(host, domain);
+      }
+      const ForbiddenEntry* forbidden =
+          policy->details ? find_forbidden(*policy, vendor.name, vendor.category, "") : nullptr;
+      bool forbidden_everywhere = forbidden != nullptr && forbidden->paths.everywhere();
+      if (sanctioned != nullptr) {
+        summary.status = "sanctioned";
+        summary.owner = sanctioned->owner;
+        summary.name = sanctioned->name;
+      } else if (forbidden_everywhere) {
+        summary.status = "forbidden";
+      } else if (own) {
+        summary.status = "sanctioned";
+        summary.owner = "first party";
+      } else {
+        summary.status = "unsanctioned";
+      }
+    }
+    out.push_back(std::move(summary));
+  }
+  std::sort(out.begin(), out.end(), [](const VendorSummary& a, const VendorSummary& b) {
+    return std::tie(b.pages, a.name) < std::tie(a.pages, b.name);
+  });
+  return out;
+}
+
+}  // namespace tw

@@ -1,0 +1,122 @@
+// What every rule is built from: the facts a page rule reads (PageFacts), how a rule is declared
+// (metadata beside its check, like an ESLint rule module) and the helpers that build findings
+// with stable fingerprints. Internal to the rules folder.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/analysis.h"
+#include "rules/policy_model.h"
+#include "rules/rule_catalogue.h"
+#include "rules/rule_engine.h"
+
+namespace tw {
+
+// One page as the page rules see it. Pure data: rules never fetch.
+struct PageFacts {
+  PageFacts(const PageAnalysis& analysis, const RuleContext& context);
+
+  const PageAnalysis& analysis;
+  const RuleContext& context;
+  std::string url;             // final URL (requested URL when there was none)
+  std::string path;            // path without query, for globs and fingerprints
+  std::string path_and_query;  // for sensitive-page regexes
+
+  const SanctionedStack* policy() const { return context.policy; }
+  const SanctionedStack::Details* details() const {
+    return context.policy ? context.policy->details.get() : nullptr;
+  }
+  // The tag's vendor, or the sanctioned entry whose `hosts` explain it; empty when unknown.
+  std::string vendor_of(const Tag& tag) const;
+  // The vendor's category from the tag, or from the catalogue when the tag lacks it.
+  std::string category_of(const Tag& tag) const;
+  // True for tags on the policy's own domains (first party the analyzer did not know about).
+  bool is_own(const Tag& tag) const;
+};
+
+using PageCheck = void (*)(const PageFacts& page, std::vector<Finding>& out);
+
+struct PageRule {
+  RuleInfo info;
+  PageCheck check;
+};
+
+// A finding about one tag: page, tag URL, vendor, host, line and column filled in; the
+// fingerprint is rule + page path + `subject` (never the line, which shifts with edits).
+Finding tag_finding(const RuleInfo& rule, const PageFacts& page, const Tag& tag,
+                    std::string message, std::string evidence,
+                    const std::vector<std::string>& subject);
+// A finding about the page as a whole (line 0).
+Finding page_finding(const RuleInfo& rule, const PageFacts& page, std::string message,
+                     std::string evidence, const std::vector<std::string>& subject);
+
+// Tags that only hint a connection (preconnect, dns-prefetch) load nothing.
+bool loads_content(const Tag& tag);
+// "https://cdn.example.com" of a URL (scheme://host[:port]).
+std::string origin_of(std::string_view url);
+std::string to_lower_ascii(std::string_view text);
+
+// The page rules, in the order they run (each defined in its rules/rule_tw*.cpp file).
+std::span<const PageRule* const> page_rules();
+
+// Site rules are declared the same way; they read what SiteFacts gathered.
+using SiteCheck = void (*)(const SiteFacts::Data& facts, const RuleContext& context,
+                           std::vector<Finding>& out);
+struct SiteRule {
+  RuleInfo info;
+  SiteCheck check;
+};
+std::span<const SiteRule* const> site_rules();
+
+// Every page rule and site rule, defined in their own files.
+extern const PageRule kUnsanctionedVendorRule;    // TW100
+extern const PageRule kUnknownHostRule;           // TW101
+extern const PageRule kUnsanctionedTagIdRule;     // TW102
+extern const SiteRule kRequiredTagMissingRule;    // TW103
+extern const PageRule kForbiddenVendorRule;       // TW104
+extern const SiteRule kOverlappingVendorsRule;    // TW105
+extern const PageRule kDuplicateTagRule;          // TW106
+extern const PageRule kConsentRule;               // TW200
+extern const PageRule kPersonalDataRule;          // TW201
+extern const PageRule kSensitivePageTrackerRule;  // TW202
+extern const PageRule kSessionReplayRule;         // TW204
+extern const PageRule kMissingIntegrityRule;      // TW300
+extern const PageRule kInsecureTransportRule;     // TW302
+extern const PageRule kCompromisedDomainRule;     // TW303
+extern const PageRule kWeakCspRule;               // TW305
+extern const PageRule kCspMismatchRule;           // TW306
+extern const PageRule kUnsandboxedIframeRule;     // TW307
+extern const PageRule kRenderBlockingRule;        // TW400
+extern const PageRule kDocumentWriteRule;         // TW401
+extern const PageRule kHostBudgetRule;            // TW402
+extern const PageRule kMissingPreconnectRule;     // TW406
+extern const SiteRule kExpiredSuppressionRule;    // TW010
+
+// What SiteFacts keeps per page and per vendor (no page bodies, no tags).
+struct SitePage {
+  std::string url;
+  std::string path;
+  std::vector<std::string> vendors;  // lower-case names present on the page
+  std::vector<std::string> ids;      // tag ids present on the page
+};
+
+struct SiteVendor {
+  std::string name;
+  std::string category;
+  std::vector<std::string> hosts;
+  std::vector<std::string> ids;
+  int pages = 0;
+  std::string first_page;  // where it was first seen (for site findings' evidence)
+};
+
+}  // namespace tw
+
+namespace tw {
+struct SiteFacts::Data {
+  std::vector<SitePage> pages;      // analysed pages only, in the order they were added
+  std::vector<SiteVendor> vendors;  // by first sight; unknown hosts grouped by domain
+};
+}  // namespace tw

@@ -1,0 +1,213 @@
+// Privacy page rules: consent (TW200), personal data in URLs (TW201), trackers on sensitive pages
+// (TW202), session replay and fingerprinting (TW204).
+#include <set>
+
+#include "rules/personal_data.h"
+#include "rules/rule_support.h"
+
+namespace tw {
+namespace {
+
+bool is_tracking(const PageFacts& page, const Tag& tag) {
+  return is_tracking_category(page.category_of(tag));
+}
+
+void check_consent(const PageFacts& page, std::vector<Finding>& out) {
+  const std::vector<Tag>& tags = page.analysis.tags;
+  const int manager = page.analysis.consent_manager_index;
+  std::set<std::string> reported;
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    const Tag& tag = tags[i];
+    if (!loads_content(tag) || tag.consent_gated || page.is_own(tag) || !is_tracking(page, tag)) {
+      continue;
+    }
+    std::string vendor = page.vendor_of(tag);
+    std::string who = vendor.empty() ? tag.host : vendor;
+    if (!reported.insert(to_lower_ascii(who)).second) continue;
+    std::string state;
+    std::string message;
+    Severity severity = kConsentRule.info.default_severity;
+    if (manager < 0) {
+      state = "no-consent-manager";
+      message = who + " tracks visitors on a page without any consent manager";
+    } else if (tag.initiator == Initiator::tag_manager ||
+               tag.initiator == Initiator::third_party_script) {
+      continue;  // loaded by a container: its ordering against the manager is unknown here
+    } else if (static_cast<int>(i) < manager) {
+      state = "before-consent-manager";
+      message = who + " loads before the consent manager (" + tags[manager].host +
+                "), so it runs before the visitor can choose";
+      severity = Severity::medium;
+    } else {
+      state = "not-gated";
+      message = who +
+                " is not blocked until consent: mark it for the consent manager (for "
+                "example type=\"text/plain\" with the manager's category class)";
+      severity = Severity::low;
+    }
+    Finding finding =
+        tag_finding(kConsentRule.info, page, tag, message, tag.url, {to_lower_ascii(who), state});
+    finding.severity = severity;
+    out.push_back(std::move(finding));
+  }
+}
+
+void check_personal_data(const PageFacts& page, std::vector<Finding>& out) {
+  bool has_third_party = false;
+  for (const Tag& tag : page.analysis.tags) {
+    if (!loads_content(tag) || page.is_own(tag)) continue;
+    has_third_party = true;
+    for (const PersonalDataHit& hit : find_personal_data(tag.url)) {
+      out.push_back(tag_finding(kPersonalDataRule.info, page, tag,
+                                "a third-party URL to " + tag.host + " carries a " + hit.kind +
+                                    " in '" + hit.parameter + "'",
+                                hit.parameter + "=" + hit.redacted,
+                                {tag.host, hit.parameter, hit.kind}));
+    }
+  }
+  if (!has_third_party) return;
+  // The page's own URL reaches every third party through the Referer header and through the
+  // scripts that report the page location.
+  for (const PersonalDataHit& hit : find_personal_data(page.url)) {
+    out.push_back(page_finding(kPersonalDataRule.info, page,
+                               "the page URL carries a " + hit.kind + " in '" + hit.parameter +
+                                   "', which leaks to the third parties on it (referrer and "
+                                   "page-location reporting)",
+                               hit.parameter + "=" + hit.redacted,
+                               {"page-url", hit.parameter, hit.kind}));
+  }
+}
+
+// Used when the policy names no sensitive paths.
+constexpr std::string_view kDefaultSensitive[] = {
+    "/login/**",      "/signin/**",   "/sign-in/**", "/register/**", "/account/**",
+    "/my-account/**", "/checkout/**", "/cart/**",    "/basket/**",   "/payment/**",
+    "/password/**",   "/health/**",   "/patient/**", "/medical/**"};
+
+bool is_sensitive_page(const PageFacts& page, std::string& matched) {
+  const SanctionedStack::Details* details = page.details();
+  if (details != nullptr && !details->sensitive.empty()) {
+    for (const SensitivePattern& pattern : details->sensitive) {
+      if (pattern.matches(page.path, page.path_and_query)) {
+        matched = pattern.text();
+        return true;
+      }
+    }
+    return false;
+  }
+  static const std::vector<Glob> defaults = [] {
+    std::vector<Glob> globs;
+    for (std::string_view text : kDefaultSensitive) {
+      globs.push_back(Glob::compile(text, Glob::Kind::path).value());
+    }
+    return globs;
+  }();
+  for (const Glob& glob : defaults) {
+    // "/login/**" also covers "/login.html": strip a trailing extension before matching.
+    std::string path = page.path;
+    std::size_t dot = path.rfind('.');
+    if (dot != std::string::npos && path.find('/', dot) == std::string::npos) path.resize(dot);
+    if (glob.matches(page.path) || glob.matches(path)) {
+      matched = glob.text();
+      return true;
+    }
+  }
+  return false;
+}
+
+void check_sensitive_page_tracker(const PageFacts& page, std::vector<Finding>& out) {
+  std::string matched;
+  if (!is_sensitive_page(page, matched)) return;
+  std::set<std::string> reported;
+  for (const Tag& tag : page.analysis.tags) {
+    if (!loads_content(tag) || page.is_own(tag)) continue;
+    std::string category = page.category_of(tag);
+    if (category != "advertising" && category != "social") continue;
+    std::string who = page.vendor_of(tag).empty() ? tag.host : page.vendor_of(tag);
+    if (!reported.insert(to_lower_ascii(who)).second) continue;
+    out.push_back(
+        tag_finding(kSensitivePageTrackerRule.info, page, tag,
+                    category + " tracker " + who + " on a sensitive page (" + matched + ")",
+                    tag.url, {to_lower_ascii(who)}));
+  }
+}
+
+// Device fingerprinting services; the catalogue files them under utility or other.
+constexpr std::string_view kFingerprintingDomains[] = {"fpjs.io", "fpcdn.io", "openfpcdn.io",
+                                                       "fingerprint.com", "fpapi.io"};
+
+void check_session_replay(const PageFacts& page, std::vector<Finding>& out) {
+  std::set<std::string> reported;
+  for (const Tag& tag : page.analysis.tags) {
+    if (!loads_content(tag) || page.is_own(tag)) continue;
+    std::string kind;
+    if (page.category_of(tag) == "session-replay") kind = "session-replay";
+    for (std::string_view domain : kFingerprintingDomains) {
+      if (tag.domain == domain) kind = "fingerprinting";
+    }
+    if (kind.empty()) continue;
+    std::string vendor = page.vendor_of(tag);
+    std::string who = vendor.empty() ? tag.host : vendor;
+    if (!reported.insert(to_lower_ascii(who)).second) continue;
+    bool sanctioned =
+        page.policy() != nullptr && find_sanctioned(*page.policy(), vendor, tag.host) != nullptr;
+    Finding finding = tag_finding(kSessionReplayRule.info, page, tag,
+                                  who + " is a " + kind + " vendor" +
+                                      (sanctioned ? " (sanctioned: keep its masking reviewed)"
+                                                  : ": it records what visitors do and type"),
+                                  tag.url, {to_lower_ascii(who)});
+    if (sanctioned) finding.severity = Severity::info;
+    out.push_back(std::move(finding));
+  }
+}
+
+}  // namespace
+
+const PageRule kConsentRule{
+    {"TW200", "tracking-without-consent", "privacy",
+     "Tracking vendor loads without consent management", Severity::high,
+     "A tracking vendor (analytics, advertising, social, session replay...) loads on a page with "
+     "no consent manager at all (high), before the consent manager in the page (medium), or "
+     "after it without being marked for blocking (low). Under GDPR and ePrivacy, tracking needs "
+     "consent before it runs.",
+     "Load the consent manager first, and mark each tracking tag so it waits for consent (the "
+     "manager's script type or class, or consent mode in the tag manager).",
+     true, false},
+    &check_consent};
+
+const PageRule kPersonalDataRule{
+    {"TW201", "personal-data-in-url", "privacy", "Personal data in a third-party URL",
+     Severity::high,
+     "A third-party URL carries personal data: an e-mail address (in clear or URL-encoded), a "
+     "phone number, or a hashed e-mail or phone in the parameters trackers use for them; or the "
+     "page's own URL carries such data, which reaches every third party on the page through the "
+     "referrer and page-location reporting. Hashes of e-mail addresses are still personal data.",
+     "Stop putting personal data in URLs: send identifiers through the vendor's server-side API "
+     "with consent, and keep e-mail addresses out of page URLs (use POST).",
+     true, false},
+    &check_personal_data};
+
+const PageRule kSensitivePageTrackerRule{
+    {"TW202", "tracker-on-sensitive-page", "privacy",
+     "Advertising or social tracker on a sensitive page", Severity::high,
+     "An advertising or social-media tracker loads on a sensitive page (login, account, checkout, "
+     "payment, health). The policy's sensitive_paths decide which pages are sensitive; without "
+     "them, common paths such as /login/**, /account/**, /checkout/**, /cart/**, /payment/** and "
+     "/health/** are.",
+     "Exclude these pages from the tag's triggers; measure conversions on the confirmation page "
+     "with consent instead.",
+     true, false},
+    &check_sensitive_page_tracker};
+
+const PageRule kSessionReplayRule{
+    {"TW204", "session-replay", "privacy", "Session-replay or fingerprinting vendor present",
+     Severity::medium,
+     "A session-replay vendor records what visitors do and type; a fingerprinting service "
+     "identifies devices without cookies. Both are high-risk for privacy. A vendor the policy "
+     "sanctions is reported as info, as a reminder to keep its masking and consent reviewed.",
+     "Remove it, or sanction it with masking of inputs and personal data, and load it only "
+     "after consent.",
+     true, false},
+    &check_session_replay};
+
+}  // namespace tw
