@@ -35,10 +35,10 @@ nav a{margin-right:14px;color:#2457c5;text-decoration:none}
 min-width:150px}.card .n{font-size:24px;font-weight:600}.card .l{color:var(--muted);font-size:12px}
 table{border-collapse:collapse;background:var(--card);width:100%;margin:4px 0 12px}
 th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#eef0f4;position:sticky;top:0}th.sortable{cursor:pointer;user-select:none}
+th{background:#eef0f4}th.sortable{cursor:pointer;user-select:none}
 th.sorted-asc::after{content:" \25B2"}th.sorted-desc::after{content:" \25BC"}
 td.num,th.num{text-align:right}code{font:12px ui-monospace,monospace;word-break:break-all}
-.url{word-break:break-all;max-width:420px}
+.url{word-break:break-all;min-width:160px;max-width:420px}
 .sev{font-weight:600;border-radius:4px;padding:1px 6px;color:#fff;white-space:nowrap}
 .sev-critical{background:#7b1fa2}.sev-high{background:#c62828}.sev-medium{background:#ef6c00}
 .sev-low{background:#0277bd}.sev-info{background:#607d8b}
@@ -302,8 +302,10 @@ void matrix_section(std::ostream& out, const ScanReport& report) {
   }
   out << "<p class=\"muted\">Number of tags of each vendor on each page.</p>\n"
          "<table class=\"matrix sortable\"><thead><tr><th>page</th>";
-  for (const std::string& vendor : matrix.vendors)
-    out << "<th class=\"v\">" << html(vendor) << "</th>";
+  for (const std::string& vendor : matrix.vendors) {
+    out << "<th class=\"v\" title=\"" << html(vendor) << "\">"
+        << html(report_text::truncate_to_width(vendor, 28)) << "</th>";
+  }
   out << "</tr></thead><tbody>\n";
   for (std::size_t p = 0; p < report.pages.size() && p < kMaxMatrixRows; ++p) {
     out << "<tr><td class=\"url\">" << html(page_url(report.pages[p])) << "</td>";
@@ -363,10 +365,11 @@ void findings_section(std::ostream& out, const ScanReport& report, const ReportO
         << (f->suppressed
                 ? "<br><span class=\"muted\">suppressed: " + html(f->suppression_reason) + "</span>"
                 : "")
-        << "</td><td><strong>" << html(f->rule) << "</strong><br>" << html(rule.title)
-        << "</td><td class=\"url\">" << (f->page.empty() ? "<em>site</em>" : html(f->page))
-        << "</td><td class=\"url\">" << tag_cell << "</td><td class=\"num\" data-sort=\"" << f->line
-        << "\">" << (f->line > 0 ? fmt::format("{}:{}", f->line, f->column) : "") << "</td><td>"
+        << "</td><td><strong>" << html(f->rule) << "</strong><br>"
+        << (rule.title == f->rule ? std::string() : html(rule.title)) << "</td><td class=\"url\">"
+        << (f->page.empty() ? "<em>site</em>" : html(f->page)) << "</td><td class=\"url\">"
+        << tag_cell << "</td><td class=\"num\" data-sort=\"" << f->line << "\">"
+        << (f->line > 0 ? fmt::format("{}:{}", f->line, f->column) : "") << "</td><td>"
         << html(f->vendor.empty() ? f->host : f->vendor) << "</td><td>" << html(f->message)
         << "</td><td><code>" << html(f->evidence) << "</code></td><td>";
     if (!rule.remediation.empty()) {

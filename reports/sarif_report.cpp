@@ -50,16 +50,17 @@ Json rule_descriptor(const RuleText& rule) {
   std::string help = full;
   if (!rule.remediation.empty()) help += "\n\nRemediation: " + rule.remediation;
   Json tags = Json::array({"tagwarden", rule.area});
-  return Json{
-      {"id", rule.id},
-      {"name", rule.name},
-      {"shortDescription", Json{{"text", rule.title}}},
-      {"fullDescription", Json{{"text", full}}},
-      {"help", Json{{"text", help}}},
-      {"defaultConfiguration", Json{{"level", sarif_level(rule.default_severity)}}},
-      {"properties", Json{{"tags", tags},
-                          {"area", rule.area},
-                          {"security-severity", security_severity(rule.default_severity)}}}};
+  Json descriptor{{"id", rule.id}};
+  // SARIF1001: a name equal to the id (an id the catalogue lacks) must be left out.
+  if (rule.name != rule.id) descriptor["name"] = rule.name;
+  descriptor["shortDescription"] = Json{{"text", rule.title}};
+  descriptor["fullDescription"] = Json{{"text", full}};
+  descriptor["help"] = Json{{"text", help}};
+  descriptor["defaultConfiguration"] = Json{{"level", sarif_level(rule.default_severity)}};
+  descriptor["properties"] = Json{{"tags", tags},
+                                  {"area", rule.area},
+                                  {"security-severity", security_severity(rule.default_severity)}};
+  return descriptor;
 }
 
 // Where a site-level finding (no page) is reported: the scan's first URL target, else the origin

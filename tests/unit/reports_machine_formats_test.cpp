@@ -98,7 +98,10 @@ TEST_CASE("SARIF has one run, a rule per finding's rule and located results") {
   CHECK(results[2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
         "https://shop.example/");
   CHECK_FALSE(results[2]["locations"][0]["physicalLocation"].contains("region"));
-  CHECK(rules[results[2]["ruleIndex"].get<int>()]["name"] == "TW-UNKNOWN-RULE");
+  const Json& unknown = rules[results[2]["ruleIndex"].get<int>()];
+  CHECK(unknown["id"] == "TW-UNKNOWN-RULE");
+  CHECK_FALSE(unknown.contains("name"));  // SARIF1001: a name may not repeat the id
+  CHECK(unknown["shortDescription"]["text"] == "TW-UNKNOWN-RULE");
 }
 
 TEST_CASE("SARIF marks baseline state and suppressions") {

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// Opens an HTML report in headless Chromium (Debian's /usr/bin/chromium via playwright-core) and
+// reports, as one JSON object on stdout, what a test needs to judge it: console errors, page
+// errors, requests that tried to leave the file (all are blocked), whether injected payloads ran
+// (window.__pwned, a changed document.title), that the report's own script ran (the findings
+// filter works), and the screenshot path.
+// Usage: node tools/check-html.js REPORT.html SCREENSHOT.png [USER_DATA_DIR]
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+async function main() {
+  const [reportPath, screenshotPath, userDataArg] = process.argv.slice(2);
+  if (!reportPath || !screenshotPath) {
+    console.error('usage: check-html.js REPORT.html SCREENSHOT.png [USER_DATA_DIR]');
+    process.exit(2);
+  }
+  const userDataDir = userDataArg || fs.mkdtempSync(path.join(os.tmpdir(), 'tw-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const result = { consoleErrors: [], pageErrors: [], externalRequests: [], dialogs: [] };
+  try {
+    const page = context.pages()[0] || await context.newPage();
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') result.consoleErrors.push(msg.text());
+    });
+    page.on('pageerror', (err) => result.pageErrors.push(String(err)));
+    page.on('dialog', async (dialog) => {
+      result.dialogs.push(dialog.message());
+      await dialog.dismiss();
+    });
+    // Nothing may be fetched at view time: record and abort every non-file request.
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:')) return route.continue();
+      result.externalRequests.push(url);
+      return route.abort();
+    });
+    const url = 'file://' + path.resolve(reportPath);
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForTimeout(300);
+    result.title = await page.title();
+    result.pwned = await page.evaluate(() => typeof window.__pwned === 'undefined' ? null : String(window.__pwned));
+    result.sections = await page.evaluate(() =>
+      ['summary', 'charts', 'vendors', 'matrix', 'findings', 'pages'].filter((id) => document.getElementById(id)));
+    result.svgCharts = await page.evaluate(() => document.querySelectorAll('#charts svg').length);
+    result.findingRows = await page.evaluate(() => document.querySelectorAll('#findings-table tbody tr').length);
+    // The report's script is allowed by its CSP hash: filtering must hide rows.
+    if (result.findingRows > 0) {
+      await page.fill('[data-filter-table="findings-table"] input', 'no-such-text-anywhere-xyz');
+      result.findingRowsAfterFilter = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('#findings-table tbody tr')).filter((r) => !r.hidden).length);
+      await page.fill('[data-filter-table="findings-table"] input', '');
+    }
+    await page.screenshot({ path: screenshotPath, fullPage: true });
+    result.screenshot = screenshotPath;
+  } finally {
+    await context.close();
+    if (!userDataArg) fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+main().catch((err) => {
+  console.error(String(err && err.stack || err));
+  process.exit(1);
+});
