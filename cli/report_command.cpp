@@ -1,0 +1,107 @@
+// `tagwarden report --scan ID|latest`: writes any report format from a stored scan (or re-renders
+// a JSON report) without crawling again.
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/stored_scans.h"
+#include "reports/report.h"
+
+namespace tw::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+bool any_baseline_state(const ScanReport& report) {
+  for (const Finding* finding : report.all_findings()) {
+    if (!finding->baseline_state.empty()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int run_report(const Args& args) {
+  std::string db = "tagwarden.db";
+  std::string scan = "latest";
+  std::string formats_text = "json";
+  std::string out_dir = ".";
+  std::string fail_on = "high";
+  bool no_color = false;
+  po::options_description options(
+      "tagwarden report [--scan ID|latest|REPORT.json] [--format json,...] [--out DIR] [--db "
+      "FILE]");
+  options.add_options()("help,h", "show this help")(
+      "scan", po::value(&scan)->value_name("ID"),
+      "stored scan id, 'latest' (default) or a tagwarden JSON report")(
+      "format", po::value(&formats_text)->value_name("LIST"),
+      "json,sarif,junit,html,csv,markdown,console (default json)")(
+      "out", po::value(&out_dir)->value_name("DIR"), "directory for report files (default .)")(
+      "db", po::value(&db)->value_name("FILE"), "SQLite scan history (default tagwarden.db)")(
+      "fail-on", po::value(&fail_on)->value_name("SEVERITY"),
+      "severity counted as failure in JUnit and the console summary (default high)")(
+      "no-color", po::bool_switch(&no_color), "no colour in the console summary");
+  po::variables_map vm;
+  if (Status parsed = parse_command_line(args, options, {}, vm); !parsed) {
+    std::cerr << "tagwarden report: " << parsed.error() << " (see 'tagwarden report --help')\n";
+    return kExitUsage;
+  }
+  if (vm.count("help")) {
+    std::cout << options << "\n";
+    return kExitOk;
+  }
+  Result<std::vector<ReportFormat>> formats = parse_report_formats(formats_text);
+  if (!formats) {
+    std::cerr << "tagwarden report: " << formats.error() << "\n";
+    return kExitUsage;
+  }
+  std::optional<Severity> threshold = parse_severity(fail_on);
+  if (!threshold) {
+    std::cerr << "tagwarden report: unknown --fail-on '" << fail_on
+              << "' (info, low, medium, high or critical)\n";
+    return kExitUsage;
+  }
+  std::optional<ScanStore> store;
+  Result<ScanReport> report = load_named_scan(scan, db, store);
+  if (!report) {
+    std::cerr << "tagwarden report: " << report.error() << "\n";
+    return kExitUsage;
+  }
+
+  ReportOptions report_options;
+  report_options.fail_on = *threshold;
+  report_options.color =
+      !no_color && std::getenv("NO_COLOR") == nullptr && isatty(STDOUT_FILENO) == 1;
+  report_options.baseline = any_baseline_state(*report);
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  std::vector<std::string> written;
+  for (ReportFormat format : *formats) {
+    if (format == ReportFormat::console) {
+      Status printed = write_report(format, *report, report_options, std::cout);
+      if (!printed) std::cerr << "tagwarden report: " << printed.error() << "\n";
+      continue;
+    }
+    std::filesystem::path path = std::filesystem::path(out_dir) / default_report_file(format);
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    Status status = file ? write_report(format, *report, report_options, file)
+                         : Status(Error{"cannot open the file for writing"});
+    file.close();
+    if (!status || !file) {
+      std::cerr << "tagwarden report: cannot write " << path.string()
+                << (status ? "" : ": " + status.error()) << "\n";
+      return kExitScanFailed;
+    }
+    written.push_back(path.string());
+  }
+  for (const std::string& path : written) std::cout << "report: " << path << "\n";
+  return kExitOk;
+}
+
+}  // namespace tw::cli
