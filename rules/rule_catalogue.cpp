@@ -20,7 +20,7 @@ constexpr RuleInfo kReservedRules[] = {
      "agency campaigns; drift is how a team notices.",
      "Review each new vendor or ID: sanction it in the policy, or remove it from the site (often "
      "from the tag manager container).",
-     false, false},
+     true, false},
     {"TW203", "third-party-cookie", "privacy", "Third-party cookie set by a fetched resource",
      Severity::medium,
      "A fetched third-party resource answered with Set-Cookie for its own domain. Cookies "
