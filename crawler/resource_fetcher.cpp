@@ -92,6 +92,7 @@ struct Job {
   std::string key;          // the URL as requested (cache key)
   std::string current_url;  // the hop being fetched
   bool resolve_only = false;
+  bool done = false;  // handed to the completion callback
   FetchedResource result;
 };
 
@@ -273,7 +274,7 @@ struct ResourceFetcher::Impl {
     return {};
   }
 
-  void run(std::deque<Job*> pending) {
+  void run(std::deque<Job*> pending, const ResourceCompletion& on_complete) {
     MultiHandle multi(curl_multi_init());
     if (!multi) {
       for (Job* job : pending) {
@@ -340,6 +341,9 @@ struct ResourceFetcher::Impl {
         if (!next.empty()) {
           transfer->job->current_url = std::move(next);
           pending.push_front(transfer->job);
+        } else {
+          transfer->job->done = true;
+          if (on_complete) on_complete(transfer->job->key, transfer->job->result);
         }
       }
       start_ready();
@@ -368,7 +372,8 @@ ResourceFetcher::ResourceFetcher(ResourceFetchOptions options)
 
 ResourceFetcher::~ResourceFetcher() = default;
 
-void ResourceFetcher::fetch(const std::vector<ResourceRequest>& requests) {
+void ResourceFetcher::fetch(const std::vector<ResourceRequest>& requests,
+                            const ResourceCompletion& on_complete) {
   std::vector<std::unique_ptr<Job>> jobs;
   std::deque<Job*> pending;
   std::unordered_set<std::string> seen;
@@ -394,8 +399,11 @@ void ResourceFetcher::fetch(const std::vector<ResourceRequest>& requests) {
     }
     jobs.push_back(std::move(job));
   }
-  if (!pending.empty()) impl_->run(std::move(pending));
-  for (auto& job : jobs) impl_->cache.emplace(job->key, std::move(job->result));
+  if (!pending.empty()) impl_->run(std::move(pending), on_complete);
+  for (auto& job : jobs) {
+    if (!job->done && on_complete) on_complete(job->key, job->result);
+    impl_->cache.emplace(job->key, std::move(job->result));
+  }
 }
 
 const FetchedResource* ResourceFetcher::find(const std::string& url) const {

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -47,6 +48,11 @@ struct ResourceRequest {
   bool resolve_only = false;
 };
 
+// Called on the fetching thread as each resource completes (outside libcurl's callbacks). It may
+// take the body (std::move) once it has what it needs, so memory stays bounded by the transfers in
+// flight rather than by every resource of the scan.
+using ResourceCompletion = std::function<void(const std::string& url, FetchedResource& resource)>;
+
 // The shared in-run cache: a URL fetched once is answered from here for the rest of the scan.
 class ResourceFetcher {
  public:
@@ -58,7 +64,9 @@ class ResourceFetcher {
   // Fetches every request not yet in the cache (non-http(s) URLs are recorded as scheme errors,
   // never fetched). Returns once all are done, the stop flag is raised, or max_resources is
   // reached (the rest are recorded with error `other`, "resource limit reached").
-  void fetch(const std::vector<ResourceRequest>& requests);
+  // `on_complete` sees every request of this call that was not already cached, once.
+  void fetch(const std::vector<ResourceRequest>& requests,
+             const ResourceCompletion& on_complete = {});
 
   // The cached result for `url` (as given to fetch), or null when it was never requested.
   const FetchedResource* find(const std::string& url) const;

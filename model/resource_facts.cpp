@@ -72,9 +72,11 @@ void ResourceFacts::write_to(Tag& tag) const {
   set(tag, "resource-integrity", integrity);
   set(tag, "resource-integrity-actual", integrity_actual);
   set(tag, "resource-sri-sha384", sri_sha384);
-  set(tag, "resource-library", library);
-  set(tag, "resource-library-version", library_version);
-  set(tag, "resource-library-detection", library_detection);
+  std::vector<std::string> lines;
+  for (const auto& library : libraries) {
+    lines.push_back(library.name + "@" + library.version + " " + library.detection);
+  }
+  set(tag, "resource-libraries", join_lines(lines));
 }
 
 std::optional<ResourceFacts> ResourceFacts::read_from(const Tag& tag) {
@@ -102,9 +104,14 @@ std::optional<ResourceFacts> ResourceFacts::read_from(const Tag& tag) {
   facts.integrity = get("resource-integrity");
   facts.integrity_actual = get("resource-integrity-actual");
   facts.sri_sha384 = get("resource-sri-sha384");
-  facts.library = get("resource-library");
-  facts.library_version = get("resource-library-version");
-  facts.library_detection = get("resource-library-detection");
+  // "name@version detection"; names may start with '@' (npm scopes), so split at the last '@'.
+  for (const auto& line : split_lines(tag.attribute("resource-libraries"))) {
+    auto space = line.rfind(' ');
+    auto at = line.rfind('@', space);
+    if (space == std::string::npos || at == std::string::npos || at == 0) continue;
+    facts.libraries.push_back(
+        {line.substr(0, at), line.substr(at + 1, space - at - 1), line.substr(space + 1)});
+  }
   return facts;
 }
 

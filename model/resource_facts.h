@@ -36,10 +36,13 @@ struct ResourceFacts {
   std::string integrity;
   std::string integrity_actual;  // strongest algorithm of the attribute, e.g. "sha384-..."
   std::string sri_sha384;        // what to put in integrity="" for these bytes
-  // Library detected from URL, file name or content (retire.js extractors).
-  std::string library;
-  std::string library_version;
-  std::string library_detection;  // "uri", "filename", "filecontent", "hash"
+  // Libraries detected from URL, file name or content (retire.js extractors).
+  struct Library {
+    std::string name;  // retire's component name, e.g. "jquery"
+    std::string version;
+    std::string detection;  // "uri", "filename", "filecontent", "hash"
+  };
+  std::vector<Library> libraries;
 
   bool fetched() const { return !resolve_only && error == "none"; }
 

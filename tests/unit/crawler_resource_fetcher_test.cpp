@@ -1,112 +1,58 @@
 // The third-party fetcher against a loopback server that answers with canned raw responses:
 // caching, redirects, cookies across hops, the decoded-body cap (gzip bomb), DNS failures.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <zlib.h>
 
-#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <map>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "crawler/resource_fetcher.h"
+#include "crawler_test_server.h"
 
 namespace {
 
-// A one-thread HTTP/1.0-style server: reads a request head, looks the path up, writes the canned
-// response and closes. Enough to drive libcurl through every path the fetcher cares about.
+// Canned answers by path over the crawler tests' loopback server; a delay plays a slow vendor.
 class CannedServer {
  public:
-  CannedServer() {
-    listener_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int yes = 1;
-    setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    listen(listener_, 16);
-    socklen_t length = sizeof address;
-    getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~CannedServer() {
-    stopping_ = true;
-    shutdown(listener_, SHUT_RDWR);
-    close(listener_);
-    thread_.join();
-  }
+  CannedServer()
+      : server_([this](const tw::test::Request& request) {
+          std::pair<std::string, int> route{"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
+                                            0};
+          {
+            std::lock_guard lock(mutex_);
+            if (auto it = routes_.find(request.path); it != routes_.end()) route = it->second;
+          }
+          if (route.second) std::this_thread::sleep_for(std::chrono::milliseconds(route.second));
+          return route.first;
+        }) {}
 
   void add(const std::string& path, std::string response, int delay_ms = 0) {
     std::lock_guard lock(mutex_);
     routes_[path] = {std::move(response), delay_ms};
   }
-  int hits(const std::string& path) {
-    std::lock_guard lock(mutex_);
-    return hits_[path];
+  int hits(const std::string& path) const { return server_.count(path); }
+  tw::test::Request last_request(const std::string& path) const {
+    tw::test::Request last;
+    for (const auto& request : server_.requests()) {
+      if (request.path == path) last = request;
+    }
+    return last;
   }
-  std::string last_request(const std::string& path) {
-    std::lock_guard lock(mutex_);
-    return requests_[path];
-  }
-  int port() const { return port_; }
   std::string url(const std::string& host, const std::string& path) const {
-    return "http://" + host + ":" + std::to_string(port_) + path;
+    return "http://" + host + ":" + std::to_string(server_.port()) + path;
   }
   std::string resolve(const std::string& host) const {
-    return host + ":" + std::to_string(port_) + ":127.0.0.1";
+    return host + ":" + std::to_string(server_.port()) + ":127.0.0.1";
   }
 
  private:
-  void serve() {
-    while (!stopping_) {
-      int client = accept(listener_, nullptr, nullptr);
-      if (client < 0) continue;
-      std::string request;
-      char buffer[4096];
-      while (request.find("\r\n\r\n") == std::string::npos) {
-        ssize_t n = read(client, buffer, sizeof buffer);
-        if (n <= 0) break;
-        request.append(buffer, static_cast<size_t>(n));
-      }
-      auto first_space = request.find(' ');
-      auto second_space = request.find(' ', first_space + 1);
-      std::string path = first_space == std::string::npos
-                             ? "/"
-                             : request.substr(first_space + 1, second_space - first_space - 1);
-      std::pair<std::string, int> route{"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", 0};
-      {
-        std::lock_guard lock(mutex_);
-        ++hits_[path];
-        requests_[path] = request;
-        if (auto it = routes_.find(path); it != routes_.end()) route = it->second;
-      }
-      if (route.second) std::this_thread::sleep_for(std::chrono::milliseconds(route.second));
-      size_t sent = 0;
-      while (sent < route.first.size()) {
-        ssize_t n =
-            send(client, route.first.data() + sent, route.first.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) break;
-        sent += static_cast<size_t>(n);
-      }
-      close(client);
-    }
-  }
-
-  int listener_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stopping_{false};
   std::mutex mutex_;
   std::map<std::string, std::pair<std::string, int>> routes_;
-  std::map<std::string, int> hits_;
-  std::map<std::string, std::string> requests_;
-  std::thread thread_;
+  tw::test::TestServer server_;  // last: stops before the routes it reads go away
 };
 
 std::string response(const std::string& head, const std::string& body) {
@@ -258,10 +204,10 @@ TEST_CASE("credential headers meant for the site are not sent to third parties")
   std::string url = server.url("cdn.example.net", "/h.js");
   fetcher.fetch({{url}});
   CHECK(fetcher.find(url)->response.status == 200);
-  std::string request = server.last_request("/h.js");
-  CHECK(request.find("X-Trace: 1") != std::string::npos);
-  CHECK(request.find("Authorization") == std::string::npos);
-  CHECK(request.find("secret") == std::string::npos);
+  auto request = server.last_request("/h.js");
+  CHECK(request.headers["x-trace"] == "1");
+  CHECK_FALSE(request.headers.contains("authorization"));
+  CHECK(request.headers["host"].starts_with("cdn.example.net:"));
 }
 
 TEST_CASE("the resource limit bounds how many distinct URLs one scan fetches") {
@@ -277,4 +223,21 @@ TEST_CASE("the resource limit bounds how many distinct URLs one scan fetches") {
   CHECK(fetcher.find(a)->response.status == 200);
   CHECK(fetcher.find(b)->response.error == tw::PageError::other);
   CHECK(server.hits("/b.js") == 0);
+}
+
+TEST_CASE("each completed resource is handed over once and may give up its body") {
+  CannedServer server;
+  server.add("/a.js", response("200 OK", "aaaa"));
+  tw::ResourceFetcher fetcher(options_for(server, {"cdn.example.net"}));
+  std::string a = server.url("cdn.example.net", "/a.js");
+  std::map<std::string, std::string> seen;
+  auto take = [&](const std::string& url, tw::FetchedResource& resource) {
+    seen[url] = std::exchange(resource.response.body, std::string());
+  };
+  fetcher.fetch({{a}, {"mailto:x@example.com"}}, take);
+  fetcher.fetch({{a}}, take);
+  CHECK(seen.size() == 2);
+  CHECK(seen[a] == "aaaa");
+  CHECK(fetcher.find(a)->response.body.empty());
+  CHECK(fetcher.find(a)->response.body_bytes == 4);
 }

@@ -1,0 +1,284 @@
+// TW203, TW301, TW304, TW308, TW403, TW404 and TW405: one check each, reading the resource facts
+// on the page's tags; a URL a page loads twice is reported once per rule.
+#include "rules/rule_resource_checks.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "model/domain.h"
+#include "model/resource_facts.h"
+#include "rules/rule_resource_libraries.h"
+#include "rules/rule_support.h"
+
+namespace tw {
+namespace {
+
+constexpr std::string_view kResourceRules[] = {"TW203", "TW301", "TW304", "TW308",
+                                               "TW403", "TW404", "TW405"};
+
+struct FetchedTag {
+  const Tag* tag;
+  ResourceFacts facts;
+};
+
+using Check = void (*)(const RuleInfo& rule, const PageFacts& page,
+                       const std::vector<FetchedTag>& tags, const ResourceBudgets& budgets,
+                       std::vector<Finding>& out);
+
+// tw_rules does not link fmt; these few messages are put together by hand.
+std::string whole(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.0f", value);
+  return buffer;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator,
+                 std::size_t limit = 8) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size() && i < limit; ++i) {
+    if (i) out += separator;
+    out += items[i];
+  }
+  if (items.size() > limit) {
+    out += std::string(separator) + "(+" + std::to_string(items.size() - limit) + " more)";
+  }
+  return out;
+}
+
+std::string describe_bytes(std::uint64_t bytes) {
+  char buffer[32];
+  if (bytes >= 1'000'000) {
+    std::snprintf(buffer, sizeof buffer, "%.1f MB", static_cast<double>(bytes) / 1e6);
+    return buffer;
+  }
+  if (bytes >= 1'000) return whole(static_cast<double>(bytes) / 1e3) + " kB";
+  return std::to_string(bytes) + " bytes";
+}
+
+std::string who(const PageFacts& page, const Tag& tag) {
+  std::string vendor = page.vendor_of(tag);
+  return vendor.empty() ? tag.host : vendor + " (" + tag.host + ")";
+}
+
+void third_party_cookie(const RuleInfo& rule, const PageFacts& page,
+                        const std::vector<FetchedTag>& tags, const ResourceBudgets&,
+                        std::vector<Finding>& out) {
+  std::set<std::string> seen;
+  for (const auto& [tag, facts] : tags) {
+    if (facts.set_cookies.empty() || !seen.insert(tag->url).second) continue;
+    std::vector<std::string> names;
+    for (const auto& cookie : facts.set_cookies)
+      names.push_back(cookie.substr(0, cookie.find(';')));
+    out.push_back(tag_finding(rule, page, *tag,
+                              who(page, *tag) + " sets " + std::to_string(names.size()) +
+                                  (names.size() == 1 ? " cookie" : " cookies") +
+                                  " when this page loads " + tag->url + ": " + join(names, ", "),
+                              "Set-Cookie: " + join(facts.set_cookies, " | "), {tag->url}));
+  }
+}
+
+void integrity_mismatch(const RuleInfo& rule, const PageFacts& page,
+                        const std::vector<FetchedTag>& tags, const ResourceBudgets&,
+                        std::vector<Finding>& out) {
+  std::set<std::string> seen;
+  for (const auto& [tag, facts] : tags) {
+    if (facts.integrity != "mismatch" || !seen.insert(tag->url).second) continue;
+    out.push_back(tag_finding(
+        rule, page, *tag,
+        "The integrity attribute of " + tag->url + " does not match the file " + tag->host +
+            " serves: browsers refuse to run it, or the file changed underneath you (it now "
+            "hashes to " +
+            facts.integrity_actual + ")",
+        "integrity=\"" + std::string(tag->attribute("integrity")) +
+            "\"; served bytes: " + facts.integrity_actual,
+        {tag->url}));
+  }
+}
+
+void vulnerable_library(const RuleInfo& rule, const PageFacts& page,
+                        const std::vector<FetchedTag>& tags, const ResourceBudgets&,
+                        std::vector<Finding>& out) {
+  const LibraryRepository& repository = LibraryRepository::builtin();
+  std::set<std::string> seen;
+  for (const auto& [tag, facts] : tags) {
+    for (const auto& library : facts.libraries) {
+      if (!seen.insert(tag->url + " " + library.name + "@" + library.version).second) continue;
+      auto advisories = repository.advisories(library.name, library.version);
+      if (advisories.empty()) continue;
+      Severity worst = Severity::info;
+      std::vector<std::string> ids;
+      std::vector<std::string> details;
+      std::string fixed_in;
+      for (const LibraryAdvisory* advisory : advisories) {
+        worst = std::max(worst, advisory->severity);
+        for (const auto& id : advisory->ids) {
+          if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+        }
+        details.push_back((advisory->ids.empty() ? std::string("advisory") : advisory->ids[0]) +
+                          " [" + std::string(to_string(advisory->severity)) + "] " +
+                          advisory->summary.substr(0, 120));
+        // "2.999.999"-style bounds mark end of life, not a fixed release.
+        if (advisory->below.find("999") == std::string::npos &&
+            (fixed_in.empty() || compare_library_versions(advisory->below, fixed_in) > 0)) {
+          fixed_in = advisory->below;
+        }
+      }
+      Finding finding = tag_finding(
+          rule, page, *tag,
+          library.name + " " + library.version + " has " + std::to_string(advisories.size()) +
+              (advisories.size() == 1 ? " known vulnerability" : " known vulnerabilities") +
+              (ids.empty() ? "" : " (" + join(ids, ", ", 12) + ")") +
+              (fixed_in.empty() ? "" : "; upgrade to " + fixed_in + " or later"),
+          library.name + " " + library.version + " detected by " + library.detection + " in " +
+              tag->url + "; " + join(details, "; ", 12),
+          {tag->url, library.name, library.version});
+      finding.severity = worst;  // the advisories' own rating beats the rule's default
+      out.push_back(std::move(finding));
+    }
+  }
+}
+
+void dangling_host(const RuleInfo& rule, const PageFacts& page, const std::vector<FetchedTag>& tags,
+                   const ResourceBudgets&, std::vector<Finding>& out) {
+  std::set<std::string> seen;
+  for (const auto& [tag, facts] : tags) {
+    if (!facts.dns_failed || !seen.insert(tag->host).second) continue;
+    out.push_back(tag_finding(
+        rule, page, *tag,
+        tag->host + " does not resolve: whoever registers " + registrable_domain(tag->host) +
+            " could serve content to this page through " + tag->url,
+        facts.error_detail.empty() ? "DNS: no address" : facts.error_detail, {tag->host}));
+  }
+}
+
+void bytes_budget(const RuleInfo& rule, const PageFacts& page, const std::vector<FetchedTag>& tags,
+                  const ResourceBudgets& budgets, std::vector<Finding>& out) {
+  std::set<std::string> seen;
+  std::uint64_t total = 0;
+  std::vector<std::pair<std::uint64_t, std::string>> largest;
+  for (const auto& [tag, facts] : tags) {
+    if (facts.resolve_only || facts.status == 0 || !seen.insert(tag->url).second) continue;
+    total += facts.transfer_bytes;
+    largest.emplace_back(facts.transfer_bytes, tag->url);
+  }
+  if (total <= budgets.third_party_bytes_per_page) return;
+  std::sort(largest.rbegin(), largest.rend());
+  std::vector<std::string> top;
+  for (std::size_t i = 0; i < largest.size() && i < 3; ++i) {
+    top.push_back(describe_bytes(largest[i].first) + " " + largest[i].second);
+  }
+  out.push_back(page_finding(rule, page,
+                             "Third-party resources on this page weigh " + describe_bytes(total) +
+                                 " on the wire (" + std::to_string(seen.size()) +
+                                 " resources), over the budget of " +
+                                 describe_bytes(budgets.third_party_bytes_per_page),
+                             "largest: " + join(top, "; "), {}));
+}
+
+void slow_response(const RuleInfo& rule, const PageFacts& page, const std::vector<FetchedTag>& tags,
+                   const ResourceBudgets& budgets, std::vector<Finding>& out) {
+  std::set<std::string> seen;
+  for (const auto& [tag, facts] : tags) {
+    if (facts.resolve_only || facts.status == 0) continue;
+    if (facts.total_ms <= budgets.slow_response_ms || !seen.insert(tag->url).second) continue;
+    out.push_back(tag_finding(rule, page, *tag,
+                              who(page, *tag) + " took " + whole(facts.total_ms) + " ms to serve " +
+                                  tag->url + " (first byte after " + whole(facts.ttfb_ms) +
+                                  " ms; threshold " + whole(budgets.slow_response_ms) + " ms)",
+                              "total " + whole(facts.total_ms) + " ms, time to first byte " +
+                                  whole(facts.ttfb_ms) + " ms",
+                              {tag->url}));
+  }
+}
+
+bool is_script(const Tag& tag, const ResourceFacts& facts) {
+  std::string type = to_lower_ascii(facts.content_type);
+  if (type.find("javascript") != std::string::npos ||
+      type.find("ecmascript") != std::string::npos) {
+    return true;
+  }
+  return tag.kind == TagKind::script && (type.empty() || type.starts_with("text/plain") ||
+                                         type.starts_with("application/octet-stream"));
+}
+
+// Why a response cannot be cached by the browser, or empty when it can.
+std::string uncacheable_reason(const ResourceFacts& facts) {
+  std::string cache = to_lower_ascii(facts.cache_control);
+  if (cache.find("no-store") != std::string::npos) return "Cache-Control: no-store";
+  if (cache.find("no-cache") != std::string::npos && !facts.has_validator) {
+    return "Cache-Control: no-cache without ETag or Last-Modified";
+  }
+  if (cache.find("max-age=0") != std::string::npos && !facts.has_validator) {
+    return "Cache-Control: max-age=0 without ETag or Last-Modified";
+  }
+  if (cache.empty() && facts.expires.empty() && !facts.has_validator) {
+    return "no Cache-Control, Expires, ETag or Last-Modified";
+  }
+  return {};
+}
+
+void uncompressed_or_uncacheable(const RuleInfo& rule, const PageFacts& page,
+                                 const std::vector<FetchedTag>& tags,
+                                 const ResourceBudgets& budgets, std::vector<Finding>& out) {
+  std::set<std::string> seen;
+  for (const auto& [tag, facts] : tags) {
+    if (!facts.fetched() || facts.status < 200 || facts.status >= 300) continue;
+    if (!is_script(*tag, facts) || !seen.insert(tag->url).second) continue;
+    std::vector<std::string> reasons;
+    if (facts.content_encoding.empty() && facts.decoded_bytes >= budgets.compressible_bytes) {
+      reasons.push_back("served uncompressed (" + describe_bytes(facts.decoded_bytes) + ")");
+    }
+    if (std::string why = uncacheable_reason(facts); !why.empty()) {
+      reasons.push_back("uncacheable (" + why + ")");
+    }
+    if (reasons.empty()) continue;
+    out.push_back(tag_finding(
+        rule, page, *tag, tag->url + " is " + join(reasons, " and "),
+        "Content-Encoding: " +
+            (facts.content_encoding.empty() ? "(none)" : facts.content_encoding) +
+            "; Cache-Control: " + (facts.cache_control.empty() ? "(none)" : facts.cache_control),
+        {tag->url}));
+  }
+}
+
+constexpr std::pair<std::string_view, Check> kChecks[] = {
+    {"TW203", third_party_cookie},
+    {"TW301", integrity_mismatch},
+    {"TW304", vulnerable_library},
+    {"TW308", dangling_host},
+    {"TW403", bytes_budget},
+    {"TW404", slow_response},
+    {"TW405", uncompressed_or_uncacheable},
+};
+
+}  // namespace
+
+ResourceBudgets resource_budgets(const RuleContext&) {
+  return {};
+}
+
+bool is_resource_rule(std::string_view rule_id) {
+  return std::find(std::begin(kResourceRules), std::end(kResourceRules), rule_id) !=
+         std::end(kResourceRules);
+}
+
+std::vector<Finding> run_resource_rules(const PageAnalysis& page, const RuleContext& context) {
+  std::vector<Finding> found;
+  if (page.page.error != PageError::none) return found;
+  std::vector<FetchedTag> tags;
+  for (const Tag& tag : page.tags) {
+    if (auto facts = ResourceFacts::read_from(tag)) tags.push_back({&tag, std::move(*facts)});
+  }
+  if (tags.empty()) return found;
+  PageFacts facts(page, context);
+  ResourceBudgets budgets = resource_budgets(context);
+  for (const auto& [id, check] : kChecks) {
+    const RuleInfo* rule = find_rule(id);
+    if (rule != nullptr) check(*rule, facts, tags, budgets, found);
+  }
+  apply_policy(found, context);
+  return found;
+}
+
+}  // namespace tw
