@@ -4,6 +4,7 @@ bad inputs of the scan command."""
 
 import json
 import unittest
+from urllib.parse import urlsplit
 
 from harness import EXAMPLES, Route, TagwardenTestCase, TestServer, run_tagwarden
 
@@ -16,9 +17,9 @@ def vendors_by_name(report):
     return {v["name"]: v for v in report["vendors"]}
 
 
-def page_by_path(report, suffix):
-    matches = [p for p in report["pages"] if p["url"].endswith(suffix)]
-    assert len(matches) == 1, f"{suffix}: {[p['url'] for p in report['pages']]}"
+def page_by_path(report, path):
+    matches = [p for p in report["pages"] if urlsplit(p["url"]).path == path]
+    assert len(matches) == 1, f"{path}: {[p['url'] for p in report['pages']]}"
     return matches[0]
 
 
