@@ -255,6 +255,40 @@ TEST_CASE("429 and 503 are retried after Retry-After; a refused connection is a 
   CHECK_FALSE(none[0].error_detail.empty());
 }
 
+TEST_CASE("a long Retry-After is capped by max_retry_after_s") {
+  TestServer server([](const Request& r) {
+    if (r.path == "/robots.txt") return http_response(404, "text/plain", "none");
+    return http_response(503, "text/plain", "maintenance", "Retry-After: 100000\r\n");
+  });
+  CrawlOptions options = options_for(server);
+  options.max_retries = 1;
+  options.max_retry_after_s = 1;
+  auto begin = std::chrono::steady_clock::now();
+  std::vector<Page> pages = crawl(options);
+  CHECK(std::chrono::steady_clock::now() - begin < std::chrono::seconds(5));
+  REQUIRE(pages.size() == 1);
+  CHECK(pages[0].status == 503);
+  CHECK_THAT(pages[0].error_detail, Catch::Contains("Retry-After: 100000"));
+  CHECK(server.count("/") == 2);
+}
+
+TEST_CASE("include and exclude patterns choose which same-site links are crawled") {
+  TestServer server([](const Request& r) {
+    if (r.path == "/") {
+      return html(
+          R"(<a href="/blog/1">b</a><a href="/shop/1">s</a><a href="/blog/drafts/2">d</a>)");
+    }
+    return html("<p>leaf</p>");
+  });
+  CrawlOptions options = options_for(server);
+  options.include = {"/blog/"};
+  options.exclude = {"/drafts/"};
+  std::vector<Page> pages = crawl(options);
+  CHECK(pages.size() == 2);
+  CHECK(find(pages, "/blog/1") != nullptr);
+  CHECK(server.count("/shop/1") == 0);
+}
+
 TEST_CASE("a robots.txt that keeps failing with 5xx disallows the site, as RFC 9309 says") {
   TestServer server([](const Request& r) {
     if (r.path == "/robots.txt") return http_response(500, "text/plain", "oops");
