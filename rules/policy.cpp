@@ -12,6 +12,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "model/finding.h"
 #include "rules/policy_model.h"
@@ -104,12 +105,23 @@ class PolicyReader {
 
  private:
   void error(const PolicyLocation& where, const std::string& message) {
-    std::string line = origin_ + ":" + std::to_string(std::max(where.line, 1)) + ":" +
-                       std::to_string(std::max(where.column, 1)) + ": " + message;
-    errors_.push_back(std::move(line));
+    errors_.push_back({std::max(where.line, 1), std::max(where.column, 1), message});
   }
   void error(const YAML::Node& node, const std::string& message) {
     error(location_of(node), message);
+  }
+
+  // Every problem, in file order, one "file:line:column: message" per line.
+  std::string report() {
+    std::stable_sort(errors_.begin(), errors_.end(), [](const Problem& a, const Problem& b) {
+      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
+    std::string all;
+    for (const Problem& p : errors_) {
+      all += (all.empty() ? "" : "\n") + origin_ + ":" + std::to_string(p.line) + ":" +
+             std::to_string(p.column) + ": " + p.message;
+    }
+    return all;
   }
 
   void find_duplicate_keys(const YAML::Node& root);
@@ -137,7 +149,12 @@ class PolicyReader {
   void check_contradictions();
 
   std::string origin_;
-  std::vector<std::string> errors_;
+  struct Problem {
+    int line;
+    int column;
+    std::string message;
+  };
+  std::vector<Problem> errors_;
   SanctionedStack stack_;
   std::shared_ptr<SanctionedStack::Details> details_;
 };
@@ -718,18 +735,18 @@ Result<SanctionedStack> PolicyReader::read(std::string_view text) {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     error(PolicyLocation{e.mark.line + 1, e.mark.column + 1}, "not valid YAML: " + e.msg);
-    return Error{errors_.front()};
+    return Error{report()};
   }
   if (root.IsNull()) {
     error(PolicyLocation{1, 1},
           "the policy is empty (start from 'tagwarden init' or "
           "examples/policy.yaml)");
-    return Error{errors_.front()};
+    return Error{report()};
   }
   if (!root.IsMap()) {
     error(root, "a policy is a mapping (keys like vendors:, required:, forbidden:), not a " +
                     std::string(root.IsSequence() ? "list" : "single value"));
-    return Error{errors_.front()};
+    return Error{report()};
   }
   find_duplicate_keys(root);
   auto entries = mapping(root, "the policy",
@@ -759,11 +776,7 @@ Result<SanctionedStack> PolicyReader::read(std::string_view text) {
   if (const Entry* e = section("rules")) read_rules(e->value);
   if (const Entry* e = section("suppressions")) read_suppressions(e->value);
   check_contradictions();
-  if (!errors_.empty()) {
-    std::string all;
-    for (const std::string& line : errors_) all += (all.empty() ? "" : "\n") + line;
-    return Error{all};
-  }
+  if (!errors_.empty()) return Error{report()};
   stack_.details = details_;
   return std::move(stack_);
 }
