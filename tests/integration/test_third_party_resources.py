@@ -1,0 +1,223 @@
+"""The third-party stage end to end: a site whose pages load a vulnerable jQuery, a script whose
+integrity does not match, a GTM container with custom HTML tags, a script that sets cookies, a slow
+and an uncacheable script, and a host that does not resolve. Vendor hosts are the real names,
+mapped to the local server with --resolve; nothing leaves 127.0.0.1."""
+
+import time
+import unittest
+
+from harness import FIXTURES, Route, TagwardenTestCase, TestServer
+
+THIRD_PARTY = FIXTURES / "third-party"
+VENDOR_HOSTS = ["code.jquery.com", "cdn.vendor-widgets.com", "www.googletagmanager.com",
+                "connect.facebook.net", "js.hs-scripts.com", "snap.licdn.com", "slow.cdn-host.net",
+                "static.bigvendor.com", "nocache.vendor-widgets.com", "www.facebook.com"]
+DANGLING = "cdn.abandoned-vendor.invalid"
+
+# The page pins this hash, but the vendor now serves other bytes.
+PINNED = "sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC"
+
+JS = "application/javascript; charset=utf-8"
+
+
+def js_route(body, headers=None):
+    return Route(body, content_type=JS, headers=headers or {"Cache-Control": "max-age=3600"})
+
+
+def page(port, *scripts):
+    def url(host, path):
+        return f"http://{host}:{port}{path}"
+    tags = {
+        "jquery": f'<script src="{url("code.jquery.com", "/jquery-1.8.1.min.js")}"></script>',
+        "pinned": f'<script src="{url("cdn.vendor-widgets.com", "/widget/2.3.0/widget.min.js")}" '
+                  f'integrity="{PINNED}" crossorigin="anonymous"></script>',
+        "gtm": f'<script async src="{url("www.googletagmanager.com", "/gtm.js?id=GTM-TWTEST1")}">'
+               '</script>',
+        "insight": f'<script async src="{url("snap.licdn.com", "/li.lms-analytics/insight.min.js")}">'
+                   '</script>',
+        "slow": f'<script async src="{url("slow.cdn-host.net", "/slow.js")}"></script>',
+        "dangling": f'<script src="http://{DANGLING}:{port}/tag.js"></script>',
+        "big": f'<script async src="{url("static.bigvendor.com", "/bundle.js")}"></script>',
+        "nocache": f'<script async src="{url("nocache.vendor-widgets.com", "/w.js")}"></script>',
+    }
+    head = "\n".join(tags[name] for name in scripts)
+    return f"<!doctype html><html><head><title>Shop</title>\n{head}\n</head><body><p>hi</p></body></html>"
+
+
+class ThirdPartyResourcesTest(TagwardenTestCase):
+    def serve(self, server):
+        port = server.port
+        gtm = (THIRD_PARTY / "gtm-GTM-TWTEST1.js").read_text()
+        for host in ("connect.facebook.net", "js.hs-scripts.com", "www.facebook.com"):
+            gtm = gtm.replace(f"https:\\/\\/{host}", f"http:\\/\\/{host}:{port}")
+        server.route("/", Route(page(port, "jquery", "pinned", "gtm", "insight", "dangling") +
+                                '<a href="/about">about</a>'))
+        server.route("/about", Route(page(port, "jquery", "gtm", "slow", "big", "nocache") +
+                                     '<a href="/">home</a>'))
+        server.route("/jquery-1.8.1.min.js",
+                     js_route((THIRD_PARTY / "jquery-1.8.1.min.js").read_bytes()),
+                     host="code.jquery.com")
+        server.route("/widget/2.3.0/widget.min.js",
+                     js_route((THIRD_PARTY / "vendor-widget-2.3.0.min.js").read_bytes()),
+                     host="cdn.vendor-widgets.com")
+        server.route("/gtm.js?id=GTM-TWTEST1", js_route(gtm), host="www.googletagmanager.com")
+        server.route("/en_US/fbevents.js", js_route("/* fbevents */ window.fbq=window.fbq||1;"),
+                     host="connect.facebook.net")
+        server.route("/4455667.js", js_route("/* HubSpot */ var _hsq=window._hsq=[];"),
+                     host="js.hs-scripts.com")
+        server.route("/li.lms-analytics/insight.min.js",
+                     js_route((THIRD_PARTY / "linkedin-insight.min.js").read_bytes(), headers={
+                         "Cache-Control": "max-age=86400",
+                         "Set-Cookie": "li_sugr=5f8b2c1d-aaaa; Max-Age=7776000; Domain=.licdn.com; "
+                                       "Path=/; SameSite=None; Secure"}),
+                     host="snap.licdn.com")
+
+        def slow(handler):
+            time.sleep(2.3)
+            body = b"/* slow vendor */ var s = 1;"
+            handler.send_response(200)
+            handler.send_header("Content-Type", JS)
+            handler.send_header("Content-Length", str(len(body)))
+            handler.send_header("Cache-Control", "max-age=600")
+            handler.end_headers()
+            handler.wfile.write(body)
+        server.route("/slow.js", Route(handler=slow), host="slow.cdn-host.net")
+        big_random = bytes((i * 7919 + 13) % 251 for i in range(1_100_000))
+        server.route("/bundle.js", Route(big_random, content_type=JS,
+                                         headers={"Cache-Control": "max-age=600"}),
+                     host="static.bigvendor.com")
+        server.route("/w.js", Route("/* widget */ " + "var w=1;" * 300, content_type=JS,
+                                    headers={"Cache-Control": "no-store"}),
+                     host="nocache.vendor-widgets.com")
+
+    def scan_site(self, *extra):
+        with TestServer() as server:
+            self.serve(server)
+            result = self.scan(server.url("/"), "--format", "json",
+                               *server.resolve_args(*VENDOR_HOSTS), *extra, timeout=180)
+            self.requests = server.requests
+            self.port = server.port
+        self.assertIn(result.returncode, (0, 1), result.stderr)
+        return self.report_json()
+
+    def page(self, report, path):
+        for entry in report["pages"]:
+            if entry["url"].endswith(path) and entry["url"].count("/") == 3:
+                entry["findings"] = [f for f in report["findings"] if f["page"] == entry["url"]]
+                return entry
+        self.fail(f"no page {path}: {[p['url'] for p in report['pages']]}")
+
+    def findings(self, page, rule):
+        return [f for f in page.get("findings", []) if f["rule"] == rule]
+
+    @classmethod
+    def setUpClass(cls):
+        cls.cached = None
+
+    def report(self):
+        if ThirdPartyResourcesTest.cached is None:
+            ThirdPartyResourcesTest.cached = (self.scan_site(), self.requests, self.port)
+        report, self.requests, self.port = ThirdPartyResourcesTest.cached
+        return report
+
+    def test_each_distinct_resource_is_fetched_once_for_the_whole_scan(self):
+        self.report()
+        hits = [r for r in self.requests if r["host"] == "code.jquery.com"]
+        self.assertEqual(len(hits), 1, hits)
+        gtm = [r for r in self.requests if r["host"] == "www.googletagmanager.com"]
+        self.assertEqual(len(gtm), 1)
+
+    def test_resource_facts_are_recorded_on_the_tag(self):
+        home = self.page(self.report(), "/")
+        jquery = next(t for t in home["tags"] if t["host"] == "code.jquery.com")
+        attributes = jquery["attributes"]
+        self.assertEqual(attributes["resource-status"], "200")
+        self.assertEqual(attributes["resource-error"], "none")
+        size = (THIRD_PARTY / "jquery-1.8.1.min.js").stat().st_size
+        self.assertEqual(int(attributes["resource-decoded-bytes"]), size)
+        self.assertEqual(int(attributes["resource-transfer-bytes"]), size)
+        self.assertEqual(attributes["resource-cache-control"], "max-age=3600")
+        self.assertIn("resource-ttfb-ms", attributes)
+        self.assertIn("resource-total-ms", attributes)
+        self.assertTrue(attributes["resource-sri-sha384"].startswith("sha384-"))
+
+    def test_vulnerable_jquery_is_reported_with_its_advisory_ids(self):
+        home = self.page(self.report(), "/")
+        found = self.findings(home, "TW304")
+        self.assertEqual(len(found), 1, found)
+        self.assertIn("jquery 1.8.1", found[0]["message"])
+        self.assertIn("CVE-2020-11023", found[0]["message"])
+        self.assertIn("GHSA-", found[0]["message"])
+        self.assertEqual(found[0]["severity"], "medium")
+
+    def test_integrity_mismatch_names_the_hash_the_file_has_now(self):
+        home = self.page(self.report(), "/")
+        found = self.findings(home, "TW301")
+        self.assertEqual(len(found), 1, found)
+        self.assertIn("widget.min.js", found[0]["tag_url"])
+        self.assertIn("sha384-", found[0]["message"])
+        self.assertNotIn(PINNED, found[0]["message"])
+        self.assertEqual(found[0]["severity"], "critical")
+
+    def test_gtm_container_tags_become_tag_manager_tags_with_the_container_as_parent(self):
+        home = self.page(self.report(), "/")
+        container = f"http://www.googletagmanager.com:{self.port}/gtm.js?id=GTM-TWTEST1"
+        inside = [t for t in home["tags"] if t["initiator"] == "tag-manager"]
+        self.assertTrue(inside)
+        self.assertTrue(all(t["parent"] == container for t in inside), inside)
+        ids = {i for t in inside for i in t["ids"]}
+        self.assertTrue({"G-TWTEST1234", "AW-987654321", "1122334455667788"} <= ids, ids)
+        hosts = {t["host"] for t in inside}
+        self.assertIn("connect.facebook.net", hosts)
+        self.assertIn("js.hs-scripts.com", hosts)
+        facebook = next(t for t in inside if t["host"] == "connect.facebook.net")
+        self.assertTrue(facebook["vendor"])  # attributed by the catalogue like any page tag
+        # Scripts the container's custom HTML loads were fetched too.
+        hubspot = next(t for t in inside if t["host"] == "js.hs-scripts.com")
+        self.assertEqual(hubspot["attributes"].get("resource-status"), "200")
+
+    def test_third_party_cookie_is_reported_without_its_value(self):
+        home = self.page(self.report(), "/")
+        found = self.findings(home, "TW203")
+        self.assertEqual(len(found), 1, found)
+        self.assertIn("li_sugr", found[0]["message"])
+        self.assertIn("SameSite=None", found[0]["evidence"])
+        self.assertNotIn("5f8b2c1d", found[0]["evidence"] + found[0]["message"])
+
+    def test_fourth_party_hosts_are_recorded_with_the_script_as_parent(self):
+        home = self.page(self.report(), "/")
+        insight = f"http://snap.licdn.com:{self.port}/li.lms-analytics/insight.min.js"
+        fourth = [t for t in home["tags"] if t["initiator"] == "third-party-script"]
+        hosts = {t["host"] for t in fourth if t["parent"] == insight}
+        self.assertIn("px.ads.linkedin.com", hosts)
+        self.assertNotIn("www.w3.org", {t["host"] for t in fourth})
+
+    def test_unresolvable_host_is_a_dangling_host(self):
+        home = self.page(self.report(), "/")
+        found = self.findings(home, "TW308")
+        self.assertEqual([f["host"] for f in found], [DANGLING])
+        tag = next(t for t in home["tags"] if t["host"] == DANGLING)
+        self.assertEqual(tag["attributes"]["resource-error"], "dns")
+
+    def test_performance_budgets_slow_heavy_and_uncacheable_scripts(self):
+        about = self.page(self.report(), "/about")
+        slow = self.findings(about, "TW404")
+        self.assertEqual([f["host"] for f in slow], ["slow.cdn-host.net"])
+        heavy = self.findings(about, "TW403")
+        self.assertEqual(len(heavy), 1)
+        self.assertIn("bundle.js", heavy[0]["evidence"])
+        delivery = {f["host"]: f["message"] for f in self.findings(about, "TW405")}
+        self.assertIn("uncacheable", delivery["nocache.vendor-widgets.com"])
+        self.assertIn("uncompressed", delivery["static.bigvendor.com"])
+        self.assertNotIn("code.jquery.com", delivery)  # under the size worth compressing
+
+    def test_no_fetch_third_party_reads_only_the_pages(self):
+        report = self.scan_site("--no-fetch-third-party")
+        home = self.page(report, "/")
+        self.assertFalse([t for t in home["tags"] if t["initiator"] == "tag-manager"])
+        self.assertFalse(self.findings(home, "TW304"))
+        self.assertFalse([r for r in self.requests if r["host"] == "code.jquery.com"])
+
+
+if __name__ == "__main__":
+    unittest.main()
