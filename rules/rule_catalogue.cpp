@@ -26,33 +26,33 @@ constexpr RuleInfo kReservedRules[] = {
      "A fetched third-party resource answered with Set-Cookie for its own domain. Cookies "
      "identify visitors across sites and need consent under GDPR/ePrivacy.",
      "Gate the tag behind the consent manager or configure the vendor for cookieless operation.",
-     false, false},
+     true, false},
     {"TW301", "integrity-mismatch", "security", "Integrity attribute does not match the file",
      Severity::critical,
      "The integrity hash on a script or stylesheet does not match the bytes the vendor serves: "
      "browsers refuse to run it, or the file changed underneath you.",
      "Find out why the file changed; if the change is legitimate, pin the new version and update "
      "the hash.",
-     false, false},
+     true, false},
     {"TW304", "vulnerable-library", "security", "Known-vulnerable JavaScript library version",
      Severity::high,
      "A script matches a library version with published vulnerabilities (retire.js data).",
-     "Upgrade the library to a fixed version, or remove it.", false, false},
+     "Upgrade the library to a fixed version, or remove it.", true, false},
     {"TW308", "dangling-host", "security", "Third-party host does not resolve", Severity::high,
      "A page references a third-party host whose name does not resolve. Whoever registers the "
      "domain can serve code to your visitors (subdomain or domain takeover).",
-     "Remove the reference, or take ownership of the domain.", false, false},
+     "Remove the reference, or take ownership of the domain.", true, false},
     {"TW403", "third-party-bytes", "performance", "Third-party bytes per page over the budget",
      Severity::low, "The third-party resources a page loads add up to more bytes than the budget.",
-     "Remove unused tags, load heavy ones on interaction, or raise the budget deliberately.", false,
+     "Remove unused tags, load heavy ones on interaction, or raise the budget deliberately.", true,
      false},
     {"TW404", "slow-third-party", "performance", "Slow third-party response", Severity::low,
      "A third-party resource took longer than the threshold to answer.",
-     "Load it asynchronously, self-host it, or ask the vendor about their CDN.", false, false},
+     "Load it asynchronously, self-host it, or ask the vendor about their CDN.", true, false},
     {"TW405", "uncompressed-or-uncacheable", "performance",
      "Third-party script served uncompressed or uncacheable", Severity::low,
      "A third-party script was served without compression or with headers that forbid caching.",
-     "Ask the vendor to fix their delivery, or self-host a cached copy.", false, false},
+     "Ask the vendor to fix their delivery, or self-host a cached copy.", true, false},
 };
 
 std::vector<RuleInfo> build_catalogue() {
