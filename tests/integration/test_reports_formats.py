@@ -110,6 +110,23 @@ class ReportFormatsTest(TagwardenTestCase):
         self.assertIn("<table>", html)
         self.assertLess(len(md), 65536, "fits a GitHub PR comment")
 
+    def test_against_a_baseline_only_new_findings_fail_and_lead_the_summary(self):
+        self.scan_all("--fail-on", "low")
+        baseline = self.work / "baseline.json"
+        (self.work / "tagwarden-report.json").rename(baseline)
+        result = self.scan_all("--fail-on", "low", "--baseline", baseline)
+        self.assertEqual(result.returncode, 0, "nothing new, nothing fails")
+        report = self.report_json()
+        self.assertTrue(report["findings"])
+        self.assertTrue(all(f["baseline_state"] == "existing" for f in report["findings"]))
+        root = ET.parse(self.work / "tagwarden-junit.xml").getroot()
+        self.assertEqual(root.findall(".//failure"), [])
+        sarif = json.loads((self.work / "tagwarden-report.sarif").read_text())
+        self.assertEqual({r["baselineState"] for r in sarif["runs"][0]["results"]}, {"unchanged"})
+        md = (self.work / "tagwarden-summary.md").read_text()
+        self.assertIn("(0 new)", md.splitlines()[0])
+        self.assertIn("### New findings first", md)
+
     def test_console_summary_fits_100_columns_with_the_pages_line(self):
         result = self.scan_all()
         pages = len([p for p in self.report_json()["pages"] if p["error"] == "none"])
