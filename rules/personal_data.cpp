@@ -182,17 +182,36 @@ std::vector<PersonalDataHit> find_personal_data(std::string_view url) {
       hits.push_back({std::move(kind), std::move(parameter), std::move(redacted)});
     }
   };
-  // The path: only clear e-mail addresses count (paths are full of ids and hashes).
+  // The path: matrix parameters (DoubleClick's ";u1=...") are parameters like the query's;
+  // elsewhere only clear e-mail addresses count (paths are full of ids and hashes).
+  std::vector<Parameter> all;
   std::size_t scheme = url.find("://");
   std::size_t path_start = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
   std::size_t query_start = url.find_first_of("?#");
   if (path_start != std::string_view::npos && path_start < query_start) {
-    std::string path = fully_decoded(url.substr(path_start, query_start - path_start));
-    if (std::string email = find_email(path); !email.empty()) {
+    std::string_view path = url.substr(path_start, query_start - path_start);
+    std::string rest;
+    std::size_t begin = 0;
+    while (begin <= path.size()) {
+      std::size_t end = path.find_first_of(";/", begin);
+      std::string_view part =
+          path.substr(begin, end == std::string_view::npos ? path.npos : end - begin);
+      std::size_t equals = part.find('=');
+      if (equals != std::string_view::npos && equals > 0) {
+        all.push_back({std::string(part.substr(0, equals)), std::string(part.substr(equals + 1))});
+      } else {
+        rest += "/" + std::string(part);
+      }
+      if (end == std::string_view::npos) break;
+      begin = end + 1;
+    }
+    if (std::string email = find_email(fully_decoded(rest)); !email.empty()) {
       add("e-mail address", "path", redact_email(email));
     }
   }
-  for (const Parameter& p : parameters(url)) {
+  std::vector<Parameter> query = parameters(url);
+  all.insert(all.end(), query.begin(), query.end());
+  for (const Parameter& p : all) {
     std::string name = base_name(p.name);
     std::string value = fully_decoded(p.raw_value);
     std::string label = lower(fully_decoded(p.name));

@@ -1,5 +1,6 @@
 // Governance page rules: every tag held against the sanctioned stack (TW100, TW101, TW102,
 // TW104) and tags loaded twice (TW106).
+#include <algorithm>
 #include <set>
 
 #include "model/url.h"
@@ -102,7 +103,7 @@ void check_forbidden_vendor(const PageFacts& page, std::vector<Finding>& out) {
   }
 }
 
-// Script and inline snippet load the same code; preloads, images and frames are their own kind.
+// A script and a snippet that loads the same URL are one load; images and pixels likewise.
 std::string_view load_group(TagKind kind) {
   switch (kind) {
     case TagKind::script:
@@ -123,13 +124,21 @@ void check_duplicate_tag(const PageFacts& page, std::vector<Finding>& out) {
         tag.initiator == Initiator::third_party_script) {
       continue;
     }
+    // Inline snippets carry their family's canonical URL, not a load of their own: they count
+    // as a load only through an id (the same container or pixel initialised twice, or a snippet
+    // and a <script src> for the same id-specific URL).
     std::vector<std::string> keys;
-    if (!tag.url.empty()) {
-      keys.push_back(std::string(load_group(tag.kind)) + " " +
-                     normalize_url(tag.url).value_or(tag.url));
-    }
-    if (tag.kind == TagKind::inline_snippet && !tag.snippet.empty()) {
-      for (const std::string& id : tag.ids) keys.push_back("snippet " + tag.snippet + " " + id);
+    std::string url = normalize_url(tag.url).value_or(tag.url);
+    if (tag.kind == TagKind::inline_snippet) {
+      bool url_names_id = std::any_of(tag.ids.begin(), tag.ids.end(), [&](const std::string& id) {
+        return tag.url.find(id) != std::string::npos;
+      });
+      if (url_names_id) keys.push_back("script " + url);
+      for (const std::string& id : tag.ids) {
+        keys.push_back("snippet " + (tag.snippet.empty() ? tag.host : tag.snippet) + " " + id);
+      }
+    } else if (!tag.url.empty()) {
+      keys.push_back(std::string(load_group(tag.kind)) + " " + url);
     }
     for (const std::string& key : keys) {
       if (seen.insert(key).second || !reported.insert(key).second) continue;

@@ -59,8 +59,8 @@ void check_personal_data(const PageFacts& page, std::vector<Finding>& out) {
     has_third_party = true;
     for (const PersonalDataHit& hit : find_personal_data(tag.url)) {
       out.push_back(tag_finding(kPersonalDataRule.info, page, tag,
-                                "a third-party URL to " + tag.host + " carries a " + hit.kind +
-                                    " in '" + hit.parameter + "'",
+                                "a third-party URL to " + tag.host + " carries personal data (" +
+                                    hit.kind + ") in '" + hit.parameter + "'",
                                 hit.parameter + "=" + hit.redacted,
                                 {tag.host, hit.parameter, hit.kind}));
     }
@@ -69,12 +69,12 @@ void check_personal_data(const PageFacts& page, std::vector<Finding>& out) {
   // The page's own URL reaches every third party through the Referer header and through the
   // scripts that report the page location.
   for (const PersonalDataHit& hit : find_personal_data(page.url)) {
-    out.push_back(page_finding(kPersonalDataRule.info, page,
-                               "the page URL carries a " + hit.kind + " in '" + hit.parameter +
-                                   "', which leaks to the third parties on it (referrer and "
-                                   "page-location reporting)",
-                               hit.parameter + "=" + hit.redacted,
-                               {"page-url", hit.parameter, hit.kind}));
+    out.push_back(
+        page_finding(kPersonalDataRule.info, page,
+                     "the page URL carries personal data (" + hit.kind + ") in '" + hit.parameter +
+                         "', which leaks to the third parties on it (referrer and "
+                         "page-location reporting)",
+                     hit.parameter + "=" + hit.redacted, {"page-url", hit.parameter, hit.kind}));
   }
 }
 

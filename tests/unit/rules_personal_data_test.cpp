@@ -57,3 +57,12 @@ TEST_CASE("e-mail address in the URL path") {
   REQUIRE(hits.size() == 1);
   CHECK(hits[0].parameter == "path");
 }
+
+TEST_CASE("matrix parameters in the path are read like query parameters") {
+  auto hits = find_personal_data(
+      "https://ad.doubleclick.net/ddm/activity/src=8812345;type=login;u1=jane.doe%40example.org");
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].parameter == "u1");
+  CHECK(find_personal_data("https://ad.doubleclick.net/ddm/activity/src=8812345;ord=123456789")
+            .empty());
+}
