@@ -288,12 +288,20 @@ std::string truncate_to_width(std::string_view utf8, int columns) {
 std::string uri(std::string_view text) {
   static constexpr std::string_view kAllowed =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%";
+  std::string valid = valid_utf8(text);
+  // '[' and ']' may only bracket an IPv6 host; after the authority they must be escaped.
+  std::size_t scheme = valid.find("://");
+  std::size_t authority_end =
+      scheme == std::string::npos ? 0 : valid.find_first_of("/?#", scheme + 3);
+  if (authority_end == std::string::npos) authority_end = valid.size();
   std::string out;
-  for (unsigned char c : valid_utf8(text)) {
-    if (kAllowed.find(static_cast<char>(c)) != std::string_view::npos) {
-      out.push_back(static_cast<char>(c));
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    char c = valid[i];
+    bool bracket = (c == '[' || c == ']') && i >= authority_end;
+    if (!bracket && kAllowed.find(c) != std::string_view::npos) {
+      out.push_back(c);
     } else {
-      out += fmt::format("%{:02X}", c);
+      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
     }
   }
   // A '%' not followed by two hex digits would make the URI invalid.

@@ -82,4 +82,6 @@ TEST_CASE("URIs are percent-encoded where a crawled URL holds forbidden characte
   CHECK(uri("https://a.example/x y?q=<\">") == "https://a.example/x%20y?q=%3C%22%3E");
   CHECK(uri("https://a.example/%zz") == "https://a.example/%25zz");
   CHECK(uri("https://a.example/%2F") == "https://a.example/%2F");
+  CHECK(uri("https://a.example/[x](y)") == "https://a.example/%5Bx%5D(y)");
+  CHECK(uri("http://[::1]:8080/[") == "http://[::1]:8080/%5B");
 }
