@@ -179,10 +179,11 @@ class Stage {
     // Tags the containers configure and the fourth parties scripts name, page by page.
     std::vector<ResourceRequest> round_two;
     std::vector<std::vector<Tag>> added(report_.pages.size());
+    std::vector<std::vector<std::string>> notes(report_.pages.size());
     for (std::size_t i = 0; i < report_.pages.size(); ++i) {
       const PageAnalysis& page = report_.pages[i];
       if (page.page.error != PageError::none) continue;
-      added[i] = contained_tags(page);
+      added[i] = contained_tags(page, notes[i]);
       for (const Tag& tag : added[i]) {
         if (tag.url.empty() || tag.attribute("tagwarden-loader") == "template") continue;
         plan_tag(tag, round_two);
@@ -195,7 +196,9 @@ class Stage {
       if (page.page.error != PageError::none) continue;
       std::vector<Tag> fourth = fourth_party_tags(page, added[i]);
       added[i].insert(added[i].end(), fourth.begin(), fourth.end());
-      if (finish_page(page, std::move(added[i]))) summary_.changed_pages.push_back(i);
+      bool noted = !notes[i].empty();
+      page.notes.insert(page.notes.end(), notes[i].begin(), notes[i].end());
+      if (finish_page(page, std::move(added[i])) || noted) summary_.changed_pages.push_back(i);
     }
     summary_.resources_fetched = fetcher_.fetched_count();
     summary_.stopped = stop_requested();
@@ -317,7 +320,7 @@ class Stage {
     return {};
   }
 
-  std::vector<Tag> contained_tags(const PageAnalysis& page) {
+  std::vector<Tag> contained_tags(const PageAnalysis& page, std::vector<std::string>& notes) {
     std::vector<Tag> out;
     std::set<std::string> containers_done;
     TagAttribution attribution(page_url(page), context_);
@@ -325,7 +328,9 @@ class Stage {
       std::string container = container_of(anchor);
       if (container.empty() || !containers_done.insert(container).second) continue;
       const ResourceInsight* found = insight(container);
-      if (found == nullptr || !found->contents.parsed) continue;
+      if (found == nullptr) continue;
+      for (const auto& note : found->contents.notes) notes.push_back(container + ": " + note);
+      if (!found->contents.parsed) continue;
       for (const ContainedTag& contained : found->contents.tags) {
         if (out.size() >= kMaxAddedTagsPerPage) break;
         if (!contained.html.empty()) {

@@ -27,8 +27,9 @@ struct ThirdPartySummary {
 
 // Augments `report.pages` in place: resource facts on existing tags (attributes "resource-*",
 // see model/resource_facts.h), new tags with initiator tag_manager / third_party_script and their
-// parent, new findings. Also refreshes `report.vendors` so vendors found only inside containers
-// are listed. Runs the network I/O on the calling thread; never throws on hostile input.
+// parent, new findings, and page notes for containers that could not be read. The caller
+// refreshes the site facts and vendor inventory from the changed pages. Runs the network I/O on
+// the calling thread; hostile responses are bounded and recorded, never thrown.
 ThirdPartySummary analyze_third_party_resources(ScanReport& report,
                                                 const ResourceFetchOptions& options,
                                                 const AnalysisContext& context);

@@ -154,6 +154,8 @@ struct ResourceFetcher::Impl {
   std::string user_agent;
 
   explicit Impl(ResourceFetchOptions opts) : options(std::move(opts)) {
+    if (options.max_resource_bytes == 0) options.max_resource_bytes = options.limits.max_page_bytes;
+    if (options.max_resource_bytes == 0) options.max_resource_bytes = 10ull << 20;
     const auto& limits = options.limits;
     for (const auto& entry : limits.resolve) {
       resolve_list.reset(curl_slist_append(resolve_list.release(), entry.c_str()));

@@ -24,9 +24,10 @@ struct ResourceFetchOptions {
   // timeout_s, low_speed_time_s, insecure, user_agent, headers, resolve, proxy. Credentials meant
   // for the site (cookie, user, Authorization / Cookie headers) are never sent to third parties.
   CrawlOptions limits;
-  std::uint64_t max_resource_bytes = 5ull << 20;  // decoded body cap per resource
-  int max_resources = 2000;                       // distinct URLs fetched per scan
-  const std::atomic<bool>* stop = nullptr;        // raised: no new transfers, abandon in flight
+  // Decoded body cap per resource; 0 means the crawl's limits.max_page_bytes.
+  std::uint64_t max_resource_bytes = 0;
+  int max_resources = 2000;                 // distinct URLs fetched per scan
+  const std::atomic<bool>* stop = nullptr;  // raised: no new transfers, abandon in flight
 };
 
 // What one resource fetch produced. `response` is a Page because the facts are the same: status,
