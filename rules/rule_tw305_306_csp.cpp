@@ -242,8 +242,9 @@ void check_csp_mismatch(const PageFacts& page, std::vector<Finding>& out) {
       if (sanctioned != nullptr || !reported.insert("allows " + host).second) continue;
       Finding finding = page_finding(
           kCspMismatchRule.info, page,
-          "the page's Content-Security-Policy allows scripts from " + host + ", which " +
-              (vendor.empty() ? "no sanctioned vendor explains" : vendor + " is not sanctioned"),
+          "the page's Content-Security-Policy allows scripts from " + host + " (" +
+              (vendor.empty() ? "no sanctioned vendor explains it" : vendor + ", not sanctioned") +
+              ")",
           where + " " + d->name + " " + source, {"allows", host});
       finding.severity = Severity::low;
       finding.host = host;
