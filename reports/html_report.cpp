@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <sstream>
+#include <map>
 
 #include "model/version.h"
 #include "reports/report_summary.h"
@@ -324,21 +324,35 @@ void matrix_section(std::ostream& out, const ScanReport& report) {
   out << "</section>\n";
 }
 
-// Tag source line for a finding: the tag on its page at the finding's line, if any.
-const Tag* finding_tag(const ScanReport& report, const Finding& f) {
-  if (f.page.empty()) return nullptr;
-  for (const PageAnalysis& page : report.pages) {
-    if (page_url(page) != f.page && page.page.requested_url != f.page) continue;
-    for (const Tag& tag : page.tags) {
-      if ((!f.tag_url.empty() && tag.url == f.tag_url) || (f.line > 0 && tag.line == f.line))
-        return &tag;
+// The tag a finding is about, looked up by page URL then tag URL (or line). Indexed once, because
+// a large scan has thousands of findings over thousands of pages.
+class TagLookup {
+ public:
+  explicit TagLookup(const ScanReport& report) {
+    for (const PageAnalysis& page : report.pages) {
+      pages_.emplace(page_url(page), &page);
+      pages_.emplace(page.page.requested_url, &page);
     }
   }
-  return nullptr;
-}
+
+  const Tag* find(const Finding& f) const {
+    auto it = pages_.find(f.page);
+    if (f.page.empty() || it == pages_.end()) return nullptr;
+    for (const Tag& tag : it->second->tags) {
+      if ((!f.tag_url.empty() && tag.url == f.tag_url) || (f.line > 0 && tag.line == f.line)) {
+        return &tag;
+      }
+    }
+    return nullptr;
+  }
+
+ private:
+  std::map<std::string_view, const PageAnalysis*> pages_;
+};
 
 void findings_section(std::ostream& out, const ScanReport& report, const ReportOptions& options) {
   std::vector<const Finding*> findings = findings_worst_first(report);
+  TagLookup tags(report);
   out << "<section id=\"findings\"><h2>Findings</h2>\n"
          "<div class=\"controls\" data-filter-table=\"findings-table\">"
          "<input type=\"search\" placeholder=\"filter findings (page, vendor, rule, text)\" "
@@ -354,7 +368,7 @@ void findings_section(std::ostream& out, const ScanReport& report, const ReportO
   for (const Finding* f : findings) {
     if (shown++ == kMaxFindingRows) break;
     RuleText rule = rule_text(f->rule);
-    const Tag* tag = finding_tag(report, *f);
+    const Tag* tag = tags.find(*f);
     std::string tag_cell = html(f->tag_url);
     if (tag) {
       tag_cell = html(std::string(to_string(tag->kind))) + " <code>" + html(tag->url) + "</code>";
