@@ -12,8 +12,9 @@
 
 namespace tw {
 
-// Limits of the pre-scan. Browsers cap tree depth at 512; these leave real pages far inside.
-inline constexpr std::size_t kMaxNestingEstimate = 20000;
+// Limits of the pre-scan. Gumbo is quadratic in nesting depth (19k nested divs: 3.7 s; 4k: 0.09 s)
+// and in open formatting elements (5k: 0.25 s; 2k: 0.04 s); browsers cap tree depth at 512.
+inline constexpr std::size_t kMaxNestingEstimate = 5000;
 inline constexpr std::size_t kMaxOpenFormattingTags = 2000;
 
 class HtmlDocument {

@@ -51,33 +51,33 @@ const SnippetFamily kFamilies[] = {
      "https://fls.doubleclick.net/",
      {{R"(fls\.doubleclick\.net/activityi?;src=(\d+))", "DC-"}}},
     {"meta-pixel",
-     {"fbq("},
+     {"fbq(", "connect.facebook.net/en_US/fbevents.js"},
      {"connect.facebook.net"},
      "https://connect.facebook.net/en_US/fbevents.js",
      {{R"(fbq\(\s*['"]init['"]\s*,\s*['"]?(\d{5,20}))", ""}}},
     {"linkedin-insight",
-     {"_linkedin_partner_id", "_linkedin_data_partner_ids"},
+     {"_linkedin_partner_id", "_linkedin_data_partner_ids", "li.lms-analytics/insight"},
      {"licdn.com"},
      "https://snap.licdn.com/li.lms-analytics/insight.min.js",
      {{R"(_linkedin_partner_id\s*=\s*['"]?(\d+))", ""},
       {R"(_linkedin_data_partner_ids\.push\(\s*['"]?(\d+))", ""}}},
     {"tiktok-pixel",
-     {"ttq.load"},
+     {"ttq.load", "analytics.tiktok.com/i18n/pixel"},
      {"analytics.tiktok.com"},
      "https://analytics.tiktok.com/i18n/pixel/events.js",
      {{R"(ttq\.load\(\s*['"]([A-Z0-9]{6,32})['"])", ""}}},
     {"pinterest-tag",
-     {"pintrk("},
+     {"pintrk(", "s.pinimg.com/ct/core.js"},
      {"pinimg.com", "pinterest.com"},
      "https://s.pinimg.com/ct/core.js",
      {{R"(pintrk\(\s*['"]load['"]\s*,\s*['"]?(\d+))", ""}}},
     {"x-pixel",
-     {"twq("},
+     {"twq(", "static.ads-twitter.com/uwt.js"},
      {"ads-twitter.com"},
      "https://static.ads-twitter.com/uwt.js",
      {{R"(twq\(\s*['"](?:config|init)['"]\s*,\s*['"]([A-Za-z0-9]+)['"])", ""}}},
     {"snap-pixel",
-     {"snaptr("},
+     {"snaptr(", "sc-static.net/scevent"},
      {"sc-static.net", "snapchat.com"},
      "https://sc-static.net/scevent.min.js",
      {{R"(snaptr\(\s*['"]init['"]\s*,\s*['"]([0-9a-fA-F-]{36})['"])", ""}}},
@@ -290,7 +290,8 @@ std::vector<UrlLiteral> url_literals(std::string_view text) {
     std::size_t end = slashes_end;
     while (end < text.size()) {
       char c = text[end];
-      if (c == quote || c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '<' || c == '>' ||
+      // Any quote ends it: a URL inside an HTML attribute inside a JS string ends at either.
+      if (is_quote(c) || c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '<' || c == '>' ||
           static_cast<unsigned char>(c) < 0x20)
         break;
       if (c == '\\' && !(end + 1 < text.size() && text[end + 1] == '/')) break;
@@ -377,8 +378,8 @@ InlineScriptFacts scan_inline_script(std::string_view text) {
       }
     }
     // A loader that appends the ID at run time ("gtm.js?id='+i"): show the URL it will load.
-    if (reference.url.ends_with('=') && !reference.ids.empty())
-      reference.url += reference.ids.front();
+    bool id_parameter = reference.url.ends_with("?id=") || reference.url.ends_with("?a=");
+    if (id_parameter && !reference.ids.empty()) reference.url += reference.ids.front();
     for (std::string& id : ids_from_url(reference.url)) add_unique(reference.ids, std::move(id));
     facts.references.push_back(std::move(reference));
   }
