@@ -816,10 +816,11 @@ Result<ScanReport> ScanStore::load_scan(std::int64_t scan_id) {
     rows->bind(1, scan_id);
     while (rows->step() == SQLITE_ROW) info.settings[rows->text(0)] = rows->text(1);
   }
+  // Pages in the order reports list them (depth, then URL: stable across scans of a site).
   std::unordered_map<std::int64_t, std::size_t> index_of;
   {
     auto rows = db.prepare(std::string("SELECT ") + kPageColumns +
-                           " FROM pages p WHERE p.scan_id = ? ORDER BY p.id");
+                           " FROM pages p WHERE p.scan_id = ? ORDER BY p.depth, p.url, p.id");
     if (!rows) return Error{rows.error()};
     rows->bind(1, scan_id);
     while (rows->step() == SQLITE_ROW) {

@@ -50,8 +50,7 @@ class ScanStore {
   // Records a new scan as running; returns its id.
   Result<std::int64_t> begin_scan(const ScanInfo& info);
   // Stores a batch of analysed pages (with their tags and findings) in one transaction. Idempotent
-  // per (scan, requested URL): storing a page again replaces it, its tags and its findings, and
-  // keeps its place in the page order.
+  // per (scan, requested URL): storing a page again replaces it, its tags and its findings.
   Status add_pages(std::int64_t scan_id, std::span<const PageAnalysis> pages);
   // Marks the scan finished with its status (and finish time, settings, error counts from
   // `info`), replacing its site-level findings and vendor inventory.
@@ -62,7 +61,8 @@ class ScanStore {
   // scan; for page findings already stored before the baseline was applied.
   Status record_baseline_states(std::int64_t scan_id, const std::vector<const Finding*>& findings);
 
-  // The whole stored scan, ready for any report (page bodies are not stored).
+  // The whole stored scan, ready for any report (page bodies are not stored). Pages come in the
+  // order reports list them: by depth, then final URL.
   Result<ScanReport> load_scan(std::int64_t scan_id);
   // The newest scan whose targets contain `target` (any scan when empty); with `complete_only`,
   // the newest complete one. An error when there is none.

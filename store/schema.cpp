@@ -48,7 +48,7 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 
 CREATE TABLE pages (
-  id INTEGER PRIMARY KEY,               -- page order within a scan
+  id INTEGER PRIMARY KEY,               -- storage order; reports list pages by depth, then URL
   scan_id INTEGER NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
   requested_url TEXT NOT NULL,
   url TEXT NOT NULL,                    -- final URL after redirects

@@ -37,13 +37,18 @@ def slow_site(server, pages=400, delay=0.1):
         server.route(f"/p{index}.html", Route(handler=handler))
 
 
-def write_directory_site(root, pages, scripts_for):
-    """A built site in `root`: pages p0..p{pages-1}, `scripts_for(i)` lists each page's hosts."""
+def write_directory_site(root, pages, script_urls_for):
+    """A built site in `root`: pages p0..p{pages-1}; `script_urls_for(i)` lists the third-party
+    script URLs of page i."""
     root.mkdir(parents=True, exist_ok=True)
     for old in root.glob("*.html"):
         old.unlink()
     for index in range(pages):
-        (root / f"p{index}.html").write_text(page_html(index, pages, scripts_for(index)))
+        tags = "".join(f'<script async src="{url}"></script>\n' for url in script_urls_for(index))
+        links = "".join(f'<a href="p{k}.html">page {k}</a>\n' for k in range(pages))
+        (root / f"p{index}.html").write_text(
+            f"<!doctype html><html><head><title>page {index}</title>{tags}</head>"
+            f"<body>{links}</body></html>")
 
 
 def query(db, sql, *params):

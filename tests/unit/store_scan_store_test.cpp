@@ -128,6 +128,7 @@ TEST_CASE("a stored scan loads back with every field the reports use") {
   failed.page.error = PageError::http_status;
   failed.page.error_detail = "HTTP 404";
   failed.page.status = 404;
+  failed.page.depth = 2;
   REQUIRE(store.add_pages(*id, std::vector{page, failed}).ok());
 
   Finding site;
@@ -218,7 +219,7 @@ TEST_CASE("a stored scan loads back with every field the reports use") {
   CHECK(report.vendors[0].owner == "marketing");
 }
 
-TEST_CASE("storing a page again replaces its tags and findings and keeps its place") {
+TEST_CASE("storing a page again replaces its tags and findings instead of adding a page") {
   TempDir dir;
   std::string path = dir.path("tw.db");
   ScanStore store = open_store(path);

@@ -1,0 +1,63 @@
+"""`tagwarden history` with the real binary: every stored scan with its id, target, time,
+status, pages, vendors and findings by severity, newest first, filterable by target."""
+
+import json
+import unittest
+
+from harness import EXAMPLES, TagwardenTestCase, run_tagwarden
+from store_support import write_directory_site
+
+SITE = EXAMPLES / "site"
+
+
+class HistoryTest(TagwardenTestCase):
+    def scan(self, target, out):
+        result = run_tagwarden("scan", target, "--db", self.work / "tw.db", "--out", out,
+                               "--quiet", cwd=self.work)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return json.loads((out / "tagwarden-report.json").read_text())
+
+    def history(self, *args):
+        result = run_tagwarden("history", "--db", self.work / "tw.db", *args, cwd=self.work)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return result.stdout
+
+    def test_history_lists_scans_with_their_counts(self):
+        small = self.work / "small"
+        write_directory_site(small, 3, lambda i: ["https://static.hotjar.com/c/hotjar-1.js"])
+        example = self.scan(SITE, self.work / "a")
+        tiny = self.scan(small, self.work / "b")
+        scans = json.loads(self.history("--format", "json"))
+        self.assertEqual([scan["id"] for scan in scans], [2, 1])
+        for scan, report in zip(scans, (tiny, example)):
+            self.assertEqual(scan["targets"], report["scan"]["targets"])
+            self.assertEqual(scan["status"], "complete")
+            self.assertEqual(scan["started"], report["scan"]["started"])
+            self.assertEqual(scan["pages"], len(report["pages"]))
+            self.assertEqual(scan["vendors"], len(report["vendors"]))
+            unsuppressed = [f for f in report["findings"] if not f.get("suppressed")]
+            for severity in ("critical", "high", "medium", "low", "info"):
+                self.assertEqual(scan["findings"][severity],
+                                 sum(1 for f in unsuppressed if f["severity"] == severity),
+                                 severity)
+
+        text = self.history()
+        lines = text.splitlines()
+        self.assertIn("status", lines[0])
+        self.assertTrue(lines[1].split()[0] == "2" and "complete" in lines[1])
+        self.assertIn(str(small), lines[1])
+
+        filtered = json.loads(self.history("--target", "small", "--format", "json"))
+        self.assertEqual([scan["id"] for scan in filtered], [2])
+        self.assertIn("no scans", self.history("--target", "elsewhere.example"))
+
+    def test_history_rejects_bad_flags(self):
+        result = run_tagwarden("history", "--format", "xml", "--db", self.work / "tw.db")
+        self.assertEqual(result.returncode, 2)
+        result = run_tagwarden("history", "--bogus")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("bogus", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
