@@ -155,6 +155,14 @@ class Stage {
       : report_(report), context_(context), fetcher_(options), stop_(options.stop) {}
 
   ThirdPartySummary run() {
+    // Tags this stage derived in an earlier scan come back with pages reused unchanged; they are
+    // derived again from today's containers and scripts.
+    for (PageAnalysis& page : report_.pages) {
+      std::erase_if(page.tags, [](const Tag& tag) {
+        return tag.initiator == Initiator::tag_manager ||
+               tag.initiator == Initiator::third_party_script;
+      });
+    }
     std::vector<ResourceRequest> round_one;
     // Containers the pages load by URL; a GTM id named only in a snippet gets its usual loader.
     for (const PageAnalysis& page : report_.pages) {
