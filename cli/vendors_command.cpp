@@ -1,0 +1,153 @@
+// `tagwarden vendors QUERY`: what the vendor catalogue (plus a policy's custom vendors) knows about
+// a host, a URL or a vendor name.
+#include <boost/program_options.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "model/domain.h"
+#include "model/url.h"
+#include "rules/catalogue.h"
+#include "rules/policy.h"
+
+namespace tw::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+// A query that looks like a host: no spaces, at least one dot, only host characters.
+bool looks_like_host(std::string_view query) {
+  if (query.find('.') == std::string_view::npos) return false;
+  for (char c : query) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void print_vendor(const VendorEntry& vendor, std::string_view matched_host) {
+  std::cout << vendor.name << "\n"
+            << "  company:  " << vendor.company << "\n"
+            << "  category: " << vendor.category << "\n"
+            << "  domains:  " << join(vendor.domains) << "\n";
+  if (!vendor.homepage.empty()) std::cout << "  homepage: " << vendor.homepage << "\n";
+  std::cout << "  source:   " << vendor.source << "\n";
+  if (!matched_host.empty()) std::cout << "  matched:  " << matched_host << "\n";
+}
+
+nlohmann::json vendor_json(const VendorEntry& vendor) {
+  return {{"name", vendor.name},         {"company", vendor.company}, {"category", vendor.category},
+          {"homepage", vendor.homepage}, {"domains", vendor.domains}, {"source", vendor.source}};
+}
+
+}  // namespace
+
+int run_vendors(const Args& args) {
+  po::options_description options(
+      "tagwarden vendors QUERY [--policy FILE] [--json]\n\n"
+      "Looks up the vendor catalogue (third-party-web, tagwarden's refinements and, with "
+      "--policy,\n"
+      "the policy's custom vendors). QUERY is a host (static.hotjar.com), a URL or a vendor name;\n"
+      "a name matches exactly or as a part (\"google\" lists every Google vendor).\n"
+      "Exit 0 when something matched, 2 when nothing did.\n\n"
+      "Options");
+  std::string query, policy_path;
+  options.add_options()("help,h", "show this help")(
+      "policy", po::value(&policy_path)->value_name("FILE"), "also look in this policy's vendors")(
+      "json", "print the matches as JSON")("query", po::value(&query), "host, URL or vendor name");
+  po::positional_options_description positional;
+  positional.add("query", 1);
+  po::variables_map vm;
+  if (Status parsed = parse_command_line(args, options, positional, vm); !parsed) {
+    std::cerr << "tagwarden vendors: " << parsed.error() << "\n";
+    return kExitUsage;
+  }
+  if (vm.count("help")) {
+    std::cout << options << "\n";
+    return kExitOk;
+  }
+  if (query.empty()) {
+    std::cerr << "tagwarden vendors: give a host, URL or vendor name (see --help)\n";
+    return kExitUsage;
+  }
+
+  std::optional<SanctionedStack> policy;
+  if (!policy_path.empty()) {
+    Result<SanctionedStack> loaded = load_policy_file(policy_path);
+    if (!loaded) {
+      std::cerr << "tagwarden vendors: " << loaded.error() << "\n";
+      return kExitUsage;
+    }
+    policy = std::move(*loaded);
+  }
+  const Catalogue& catalogue = policy ? policy->catalogue : Catalogue::builtin();
+
+  std::vector<const VendorEntry*> matches;
+  std::string host;
+  if (query.find("://") != std::string::npos || query.starts_with("//")) {
+    std::optional<std::string> absolute = resolve_url("https://example.invalid/", query);
+    host = absolute ? url_host(*absolute) : std::string{};
+    if (host.empty()) {
+      std::cerr << "tagwarden vendors: \"" << query << "\" is not a URL with a host\n";
+      return kExitUsage;
+    }
+  } else if (looks_like_host(query)) {
+    host = lower(query);
+  }
+  if (!host.empty()) {
+    if (const VendorEntry* vendor = catalogue.find_by_host(host)) matches.push_back(vendor);
+  }
+  if (matches.empty()) {
+    if (const VendorEntry* vendor = catalogue.find_by_name(query)) {
+      matches.push_back(vendor);
+    } else {
+      std::string wanted = lower(query);
+      for (const VendorEntry& vendor : catalogue.vendors()) {
+        if (lower(vendor.name).find(wanted) != std::string::npos) matches.push_back(&vendor);
+      }
+    }
+  }
+
+  if (matches.empty()) {
+    if (!host.empty()) {
+      std::cerr << "tagwarden vendors: no catalogue entry explains host " << host
+                << " (registrable domain " << registrable_domain(host) << ")\n";
+    } else {
+      std::cerr << "tagwarden vendors: no vendor matches \"" << query << "\"";
+      std::vector<std::string> suggestions = catalogue.closest_names(query);
+      if (!suggestions.empty()) std::cerr << "; did you mean " << join(suggestions) << "?";
+      std::cerr << "\n";
+    }
+    return kExitUsage;
+  }
+
+  if (vm.count("json")) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const VendorEntry* vendor : matches) out.push_back(vendor_json(*vendor));
+    std::cout << out.dump(2) << "\n";
+    return kExitOk;
+  }
+  for (std::size_t i = 0; i < matches.size(); ++i) {
+    if (i > 0) std::cout << "\n";
+    print_vendor(*matches[i], host);
+  }
+  return kExitOk;
+}
+
+}  // namespace tw::cli
