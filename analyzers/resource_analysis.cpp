@@ -230,15 +230,16 @@ class Stage {
     return id.size() > 4 ? id : std::string();
   }
 
+  // Each URL is requested once per scan; a URL planned again only strengthens its plan (seen as
+  // a pixel first and as a script later, it needs its bytes after all, if not fetched yet).
   void plan_url(const std::string& url, Plan plan, std::vector<ResourceRequest>& requests) {
     auto [it, inserted] = plans_.try_emplace(url, plan);
-    if (!inserted) {
-      // A URL seen as a pixel first and as a script later needs its bytes after all.
-      if (plan.full && !it->second.full && !fetcher_.find(url)) it->second.full = true;
-      it->second.script = it->second.script || plan.script;
-      if (!inserted && fetcher_.find(url)) return;
+    if (inserted) {
+      requests.push_back({url, !plan.full});
+      return;
     }
-    requests.push_back({url, !it->second.full});
+    it->second.full = it->second.full || plan.full;
+    it->second.script = it->second.script || plan.script;
   }
 
   void plan_tag(const Tag& tag, std::vector<ResourceRequest>& requests) {
@@ -246,17 +247,9 @@ class Stage {
     plan_url(tag.url, plan_for(tag), requests);
   }
 
-  void fetch(std::vector<ResourceRequest>& requests) {
-    // The same URL may be planned as resolve-only first and full later: keep the strongest.
-    std::map<std::string, bool> resolve_only;
-    for (const auto& request : requests) {
-      auto [it, inserted] = resolve_only.try_emplace(request.url, request.resolve_only);
-      if (!inserted) it->second = it->second && request.resolve_only;
-    }
+  void fetch(const std::vector<ResourceRequest>& requests) {
     std::vector<ResourceRequest> unique;
-    for (const auto& [url, only_resolve] : resolve_only) {
-      unique.push_back({url, only_resolve && !plans_[url].full});
-    }
+    for (const auto& request : requests) unique.push_back({request.url, !plans_[request.url].full});
     summary_.resources_requested += static_cast<int>(unique.size());
     fetcher_.fetch(unique, [this](const std::string& url, FetchedResource& fetched) {
       insights_[url] = inspect(url, fetched);
@@ -349,6 +342,7 @@ class Stage {
             placed.snippet = tag.snippet;
             placed.attributes = tag.attributes;
             placed.document_write = tag.document_write;
+            placed.consent_gated = placed.consent_gated || tag.consent_gated;
             if (!tag.vendor.empty()) placed.vendor = tag.vendor;
             if (!tag.category.empty()) placed.category = tag.category;
             placed.attributes["tagwarden-template"] = contained.source;
