@@ -11,7 +11,8 @@ from harness import FIXTURES, Route, TagwardenTestCase, TestServer
 THIRD_PARTY = FIXTURES / "third-party"
 VENDOR_HOSTS = ["code.jquery.com", "cdn.vendor-widgets.com", "www.googletagmanager.com",
                 "connect.facebook.net", "js.hs-scripts.com", "snap.licdn.com", "slow.cdn-host.net",
-                "static.bigvendor.com", "nocache.vendor-widgets.com", "www.facebook.com"]
+                "static.bigvendor.com", "nocache.vendor-widgets.com", "www.facebook.com",
+                "tags.tiqcdn.com"]
 DANGLING = "cdn.abandoned-vendor.invalid"
 
 # The page pins this hash, but the vendor now serves other bytes.
@@ -39,6 +40,8 @@ def page(port, *scripts):
         "dangling": f'<script src="http://{DANGLING}:{port}/tag.js"></script>',
         "big": f'<script async src="{url("static.bigvendor.com", "/bundle.js")}"></script>',
         "nocache": f'<script async src="{url("nocache.vendor-widgets.com", "/w.js")}"></script>',
+        "tealium": f'<script async src="{url("tags.tiqcdn.com", "/utag/acme/main/prod/utag.js")}">'
+                   '</script>',
     }
     head = "\n".join(tags[name] for name in scripts)
     return f"<!doctype html><html><head><title>Shop</title>\n{head}\n</head><body><p>hi</p></body></html>"
@@ -52,7 +55,8 @@ class ThirdPartyResourcesTest(TagwardenTestCase):
             gtm = gtm.replace(f"https:\\/\\/{host}", f"http:\\/\\/{host}:{port}")
         server.route("/", Route(page(port, "jquery", "pinned", "gtm", "insight", "dangling") +
                                 '<a href="/about">about</a>'))
-        server.route("/about", Route(page(port, "jquery", "gtm", "slow", "big", "nocache") +
+        server.route("/about", Route(page(port, "jquery", "gtm", "slow", "big", "nocache",
+                                          "tealium") +
                                      '<a href="/">home</a>'))
         server.route("/jquery-1.8.1.min.js",
                      js_route((THIRD_PARTY / "jquery-1.8.1.min.js").read_bytes()),
@@ -89,6 +93,16 @@ class ThirdPartyResourcesTest(TagwardenTestCase):
         server.route("/w.js", Route("/* widget */ " + "var w=1;" * 300, content_type=JS,
                                     headers={"Cache-Control": "no-store"}),
                      host="nocache.vendor-widgets.com")
+
+        server.route("/utag/acme/main/prod/utag.js", js_route(
+            '//tealium universal tag - utag.loader ut4.0.202401011200\n'
+            'if(!utag){var utag={};utag.loader={};}utag.loader.cfg={"5":{load:1,send:1,v:202401011200,'
+            'wait:1,tid:7117}};utag.loader.initcfg=function(){};'), host="tags.tiqcdn.com")
+        server.route("/utag/acme/main/prod/utag.5.js", js_route(
+            '//tealium universal tag - utag.5 ut4.0.202401011200\n'
+            'try{(function(id,loader){var u={};u.ev={"view":1};u.base_url="//bat.bing.com/bat.js";'
+            'utag.o[loader].loader.LOAD(id);})("5","acme.main");}catch(error){}'),
+            host="tags.tiqcdn.com")
 
     def scan_site(self, *extra):
         with TestServer() as server:
@@ -175,6 +189,17 @@ class ThirdPartyResourcesTest(TagwardenTestCase):
         # Scripts the container's custom HTML loads were fetched too.
         hubspot = next(t for t in inside if t["host"] == "js.hs-scripts.com")
         self.assertEqual(hubspot["attributes"].get("resource-status"), "200")
+
+    def test_tealium_tag_files_are_tag_manager_tags_and_their_hosts_fourth_parties(self):
+        about = self.page(self.report(), "/about")
+        base = f"http://tags.tiqcdn.com:{self.port}/utag/acme/main/prod/"
+        tag_file = next(t for t in about["tags"] if t["url"] == base + "utag.5.js")
+        self.assertEqual(tag_file["initiator"], "tag-manager")
+        self.assertEqual(tag_file["parent"], base + "utag.js")
+        self.assertEqual(tag_file["attributes"]["resource-status"], "200")
+        bing = [t for t in about["tags"] if t["host"] == "bat.bing.com"]
+        self.assertEqual([(t["initiator"], t["parent"]) for t in bing],
+                         [("third-party-script", base + "utag.5.js")])
 
     def test_third_party_cookie_is_reported_without_its_value(self):
         home = self.page(self.report(), "/")
