@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/scan_pipeline.h"
+#include "cli/stored_scans.h"
 #include "model/url.h"
 #include "rules/catalogue.h"
 #include "rules/policy.h"
@@ -39,6 +40,13 @@ std::string yaml_quoted(std::string_view text) {
     }
   }
   return out + "\"";
+}
+
+// ["a", "b"] in YAML flow style, every item quoted.
+std::string flow_list(const std::set<std::string>& items) {
+  std::string out = "[";
+  for (const std::string& item : items) out += (out.size() > 1 ? ", " : "") + yaml_quoted(item);
+  return out + "]";
 }
 
 std::string path_of(std::string_view url) {
@@ -107,13 +115,8 @@ std::string starter_policy(const ScanReport& report, const std::string& source) 
     for (const auto& [category, vendors] : by_category) {
       for (const auto& [name, vendor] : vendors) {
         if (!vendor.custom) continue;
-        out << "  - name: " << yaml_quoted(name) << "\n    category: other\n    domains: [";
-        bool first = true;
-        for (const std::string& host : vendor.hosts) {
-          out << (first ? "" : ", ") << yaml_quoted(host);
-          first = false;
-        }
-        out << "]\n";
+        out << "  - name: " << yaml_quoted(name)
+            << "\n    category: other\n    domains: " << flow_list(vendor.hosts) << "\n";
       }
     }
   }
@@ -125,23 +128,9 @@ std::string starter_policy(const ScanReport& report, const std::string& source) 
       out << "  - name: " << yaml_quoted(name) << "\n"
           << "    # owner: who answers for it\n"
           << "    # purpose: why it is on the site\n";
-      if (!vendor.ids.empty()) {
-        out << "    ids: [";
-        bool first = true;
-        for (const std::string& id : vendor.ids) {
-          out << (first ? "" : ", ") << yaml_quoted(id);
-          first = false;
-        }
-        out << "]\n";
-      }
+      if (!vendor.ids.empty()) out << "    ids: " << flow_list(vendor.ids) << "\n";
       if (vendor.paths.size() < page_count && vendor.paths.size() <= 8) {
-        out << "    paths: [";
-        bool first = true;
-        for (const std::string& path : vendor.paths) {
-          out << (first ? "" : ", ") << yaml_quoted(path);
-          first = false;
-        }
-        out << "]\n";
+        out << "    paths: " << flow_list(vendor.paths) << "\n";
       } else if (vendor.paths.size() < page_count) {
         out << "    # seen on " << vendor.paths.size() << " of " << page_count << " pages\n";
       }
@@ -151,26 +140,6 @@ std::string starter_policy(const ScanReport& report, const std::string& source) 
       << "# forbidden:\n#   - category: advertising\n#     paths: [/checkout/**, /account/**]\n"
       << "#     reason: no ad pixels where customers pay\n";
   return out.str();
-}
-
-Result<ScanReport> stored_scan(const std::string& db, const std::string& scan) {
-  Result<ScanStore> store = ScanStore::open(db);
-  if (!store) return Error{store.error()};
-  std::int64_t id = 0;
-  if (scan == "latest") {
-    Result<std::int64_t> latest = store->latest_scan_id();
-    if (!latest) return Error{latest.error()};
-    id = *latest;
-  } else {
-    try {
-      std::size_t used = 0;
-      id = std::stoll(scan, &used);
-      if (used != scan.size() || id <= 0) throw std::invalid_argument(scan);
-    } catch (const std::exception&) {
-      return Error{"--scan takes a scan id or 'latest', not '" + scan + "'"};
-    }
-  }
-  return store->load_scan(id);
 }
 
 }  // namespace
@@ -192,7 +161,7 @@ int run_init(const Args& args) {
     ("help,h", "show this help")
     ("target", po::value(&targets)->value_name("TARGET"), "URL or directory to scan (repeatable)")
     ("db", po::value(&db)->value_name("FILE"), "read a stored scan from this history")
-    ("scan", po::value(&scan)->value_name("ID|latest"), "the stored scan to read (with --db)")
+    ("scan", po::value(&scan)->value_name("ID|latest|FILE"), "the stored scan to read (with --db), or a JSON report")
     ("out,o", po::value(&out)->value_name("FILE"), "where to write the policy (default tagwarden-policy.yaml; - for stdout)")
     ("force", po::bool_switch(&force), "overwrite an existing file")
     ("base-url", po::value(&base_url)->value_name("URL"), "directory mode: origin the files are served from")
@@ -218,8 +187,9 @@ int run_init(const Args& args) {
     return kExitOk;
   }
   bool from_store = !scan.empty();
-  if (from_store == !targets.empty() || (from_store && db.empty())) {
-    std::cerr << "tagwarden init: give either TARGETs to scan, or --db FILE --scan ID|latest\n";
+  if (from_store == !targets.empty() || (from_store && db.empty() && names_stored_scan(scan))) {
+    std::cerr << "tagwarden init: give either TARGETs to scan, or --db FILE --scan ID|latest "
+                 "(or --scan REPORT.json)\n";
     return kExitUsage;
   }
   if (out != "-" && !force && std::filesystem::exists(out)) {
@@ -230,13 +200,15 @@ int run_init(const Args& args) {
   ScanReport report;
   std::string source;
   if (from_store) {
-    Result<ScanReport> loaded = stored_scan(db, scan);
+    std::optional<ScanStore> store;
+    Result<ScanReport> loaded = load_named_scan(scan, db, store);
     if (!loaded) {
       std::cerr << "tagwarden init: " << loaded.error() << "\n";
       return kExitUsage;
     }
     report = std::move(loaded).value();
-    source = "scan " + std::to_string(report.scan.id) + " in " + db;
+    source = names_stored_scan(scan) ? "scan " + std::to_string(report.scan.id) + " in " + db
+                                     : "report " + scan;
   } else {
     ScanSettings settings;
     settings.targets = targets;

@@ -17,16 +17,13 @@
 #include "model/finding.h"
 #include "rules/policy_model.h"
 #include "rules/rule_catalogue.h"
+#include "rules/rule_support.h"
 
 namespace tw {
 namespace {
 
 std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
+  return to_lower_ascii(text);
 }
 
 bool equal_ignoring_case(std::string_view a, std::string_view b) {
