@@ -90,16 +90,15 @@ void SiteFacts::add_page(const PageAnalysis& page) {
     std::string name = tag.vendor.empty() ? tag.domain : tag.vendor;
     if (name.empty()) name = tag.host;
     std::string key = to_lower_ascii(name);
-    auto it = std::find_if(data_->vendors.begin(), data_->vendors.end(),
-                           [&](const SiteVendor& v) { return to_lower_ascii(v.name) == key; });
-    if (it == data_->vendors.end()) {
+    auto [found, added] = data_->vendor_index.emplace(key, data_->vendors.size());
+    if (added) {
       SiteVendor vendor;
       vendor.name = name;
       vendor.category = tag.vendor.empty() ? std::string() : tag.category;
       vendor.first_page = site_page.url;
       data_->vendors.push_back(std::move(vendor));
-      it = std::prev(data_->vendors.end());
     }
+    SiteVendor* it = &data_->vendors[found->second];
     if (std::find(it->hosts.begin(), it->hosts.end(), tag.host) == it->hosts.end()) {
       it->hosts.push_back(tag.host);
     }

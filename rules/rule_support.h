@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "model/analysis.h"
@@ -118,5 +119,6 @@ namespace tw {
 struct SiteFacts::Data {
   std::vector<SitePage> pages;      // analysed pages only, in the order they were added
   std::vector<SiteVendor> vendors;  // by first sight; unknown hosts grouped by domain
+  std::unordered_map<std::string, std::size_t> vendor_index;  // lower-case name -> vendors
 };
 }  // namespace tw
