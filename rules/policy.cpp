@@ -3,6 +3,7 @@
 // "file:line:column: message", so a typo is never silently ignored.
 #include "rules/policy.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -730,6 +731,11 @@ Result<SanctionedStack> PolicyReader::read(std::string_view text) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's depth guard reports itself as "bad file"; say what happened.
+    error(PolicyLocation{e.mark.line + 1, e.mark.column + 1},
+          "not valid YAML: nested more deeply than a policy can be");
+    return Error{report()};
   } catch (const YAML::Exception& e) {
     error(PolicyLocation{e.mark.line + 1, e.mark.column + 1}, "not valid YAML: " + e.msg);
     return Error{report()};

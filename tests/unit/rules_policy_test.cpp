@@ -225,3 +225,10 @@ TEST_CASE("a missing policy file is reported by name") {
   REQUIRE_FALSE(policy.ok());
   CHECK_THAT(policy.error(), Catch::StartsWith("/nonexistent/policy.yaml: cannot read"));
 }
+
+TEST_CASE("a deeply nested policy is refused without crashing") {
+  std::string yaml = "vendors: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
+  auto policy = load(yaml);
+  REQUIRE_FALSE(policy.ok());
+  CHECK_THAT(policy.error(), Catch::Contains("nested more deeply"));
+}
