@@ -516,10 +516,14 @@ Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& ana
     page_id = upsert->integer(0);
     if (code = upsert->step(); code != SQLITE_DONE) return db.error(code, "storing page " + key);
   }
-  for (const char* table : {"tags", "findings", "redirects", "notes"}) {
-    auto clear = db.prepare(std::string("DELETE FROM ") + table + " WHERE page_id = ?");
+  // findings are found through their (scan_id, page_id, position) index, the others by page_id.
+  for (const char* sql :
+       {"DELETE FROM tags WHERE page_id = ?1",
+        "DELETE FROM findings WHERE scan_id = ?2 AND page_id = ?1",
+        "DELETE FROM redirects WHERE page_id = ?1", "DELETE FROM notes WHERE page_id = ?1"}) {
+    auto clear = db.prepare(sql);
     if (!clear) return Error{clear.error()};
-    clear->bind(1, page_id);
+    clear->bind(1, page_id).bind(2, scan_id);
     if (Status done = sqlite::run(db, *clear, "replacing page " + key); !done) return done;
   }
   for (std::size_t i = 0; i < page.redirect_chain.size(); ++i) {
@@ -536,8 +540,6 @@ Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& ana
   }
   for (std::size_t i = 0; i < analysis.tags.size(); ++i) {
     const Tag& tag = analysis.tags[i];
-    json attributes = json::object();
-    for (const auto& [name, value] : tag.attributes) attributes[name] = value;
     auto insert = db.prepare(
         "INSERT INTO tags (page_id, position, kind, url, host, domain, vendor, category, line, "
         "col, initiator, parent, snippet, attributes, in_head, in_noscript, consent_gated, "
@@ -556,7 +558,7 @@ Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& ana
         .bind(11, to_string(tag.initiator))
         .bind(12, tag.parent)
         .bind(13, tag.snippet)
-        .bind(14, to_json_text(attributes))
+        .bind(14, to_json_text(json(tag.attributes)))
         .bind(15, tag.in_head)
         .bind(16, tag.in_noscript)
         .bind(17, tag.consent_gated)
@@ -891,7 +893,9 @@ Result<std::vector<ScanListEntry>> ScanStore::list_scans(const std::string& targ
         "SELECT s.id, s.started, s.finished, s.status, s.tool_version, s.policy_path, "
         "s.policy_digest, s.updated, s.hostname, s.pid, s.process_start, "
         "(SELECT count(*) FROM pages p WHERE p.scan_id = s.id), "
-        "max((SELECT count(*) FROM vendors v WHERE v.scan_id = s.id), "
+        // The inventory once the scan finished; before that (running, killed), the vendors of
+        // the tags stored so far.
+        "coalesce(nullif((SELECT count(*) FROM vendors v WHERE v.scan_id = s.id), 0), "
         "    (SELECT count(DISTINCT t.vendor) FROM tags t JOIN pages p ON p.id = t.page_id "
         "     WHERE p.scan_id = s.id AND t.vendor <> '')) "
         "FROM scans s WHERE ?1 = '' OR EXISTS (SELECT 1 FROM scan_targets t WHERE "

@@ -109,7 +109,6 @@ CREATE TABLE tags (
   document_write INTEGER NOT NULL
 );
 CREATE INDEX tags_by_page ON tags (page_id, position);
-CREATE INDEX tags_by_vendor ON tags (vendor);
 
 CREATE TABLE tag_ids (
   tag_id INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
@@ -140,7 +139,6 @@ CREATE TABLE findings (
   baseline_state TEXT NOT NULL
 );
 CREATE INDEX findings_by_scan ON findings (scan_id, page_id, position);
-CREATE INDEX findings_by_page ON findings (page_id);
 CREATE INDEX findings_by_fingerprint ON findings (fingerprint);
 
 CREATE TABLE vendors (
