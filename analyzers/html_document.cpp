@@ -24,31 +24,82 @@ bool is_alpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-bool name_is(std::string_view name, std::initializer_list<std::string_view> names) {
+enum class TagClass { nesting, flat, formatting, raw_text };
+
+bool one_of(std::string_view name, std::initializer_list<std::string_view> names) {
   for (std::string_view candidate : names) {
     if (candidate == name) return true;
   }
   return false;
 }
 
-// Elements that never hold children or whose end tag is implied: they do not deepen the tree.
-bool is_flat(std::string_view name) {
-  return name_is(name,
-                 {"area",     "base",    "br",    "col",    "embed", "hr",    "img",     "input",
-                  "link",     "meta",    "param", "source", "track", "wbr",   "keygen",  "frame",
-                  "basefont", "bgsound", "image", "p",      "li",    "dt",    "dd",      "option",
-                  "optgroup", "tr",      "td",    "th",     "tbody", "thead", "tfoot",   "colgroup",
-                  "rp",       "rt",      "rb",    "html",   "head",  "body",  "!doctype"});
-}
-
-bool is_formatting(std::string_view name) {
-  return name_is(name, {"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike",
-                        "strong", "tt", "u"});
-}
-
-bool is_raw_text(std::string_view name) {
-  return name_is(name,
-                 {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "plaintext"});
+// Flat: never holds children, or its end tag is implied, so it does not deepen the tree.
+// Formatting: the elements Gumbo's active-formatting list reconstructs. Raw text: content is not
+// markup. Dispatching on the first letter keeps this off the profile.
+TagClass classify(std::string_view name) {
+  if (name.empty()) return TagClass::flat;
+  switch (name[0]) {
+    case 'a':
+      if (name == "a") return TagClass::formatting;
+      return name == "area" ? TagClass::flat : TagClass::nesting;
+    case 'b':
+      if (name == "b" || name == "big") return TagClass::formatting;
+      return one_of(name, {"base", "br", "basefont", "bgsound", "body"}) ? TagClass::flat
+                                                                         : TagClass::nesting;
+    case 'c':
+      if (name == "code") return TagClass::formatting;
+      return one_of(name, {"col", "colgroup"}) ? TagClass::flat : TagClass::nesting;
+    case 'd':
+      return one_of(name, {"dt", "dd"}) ? TagClass::flat : TagClass::nesting;
+    case 'e':
+      if (name == "em") return TagClass::formatting;
+      return name == "embed" ? TagClass::flat : TagClass::nesting;
+    case 'f':
+      if (name == "font") return TagClass::formatting;
+      return name == "frame" ? TagClass::flat : TagClass::nesting;
+    case 'h':
+      return one_of(name, {"hr", "html", "head"}) ? TagClass::flat : TagClass::nesting;
+    case 'i':
+      if (name == "i") return TagClass::formatting;
+      if (name == "iframe") return TagClass::raw_text;
+      return one_of(name, {"img", "input", "image"}) ? TagClass::flat : TagClass::nesting;
+    case 'k':
+      return name == "keygen" ? TagClass::flat : TagClass::nesting;
+    case 'l':
+      return one_of(name, {"link", "li"}) ? TagClass::flat : TagClass::nesting;
+    case 'm':
+      return name == "meta" ? TagClass::flat : TagClass::nesting;
+    case 'n':
+      if (name == "nobr") return TagClass::formatting;
+      return name == "noembed" ? TagClass::raw_text : TagClass::nesting;
+    case 'o':
+      return one_of(name, {"option", "optgroup"}) ? TagClass::flat : TagClass::nesting;
+    case 'p':
+      if (name == "plaintext") return TagClass::raw_text;
+      return one_of(name, {"p", "param"}) ? TagClass::flat : TagClass::nesting;
+    case 'r':
+      return one_of(name, {"rp", "rt", "rb"}) ? TagClass::flat : TagClass::nesting;
+    case 's':
+      if (one_of(name, {"s", "small", "strike", "strong"})) return TagClass::formatting;
+      if (name == "script" || name == "style") return TagClass::raw_text;
+      return name == "source" ? TagClass::flat : TagClass::nesting;
+    case 't':
+      if (name == "tt") return TagClass::formatting;
+      if (name == "textarea" || name == "title") return TagClass::raw_text;
+      return one_of(name, {"track", "tr", "td", "th", "tbody", "thead", "tfoot"})
+                 ? TagClass::flat
+                 : TagClass::nesting;
+    case 'u':
+      return name == "u" ? TagClass::formatting : TagClass::nesting;
+    case 'w':
+      return name == "wbr" ? TagClass::flat : TagClass::nesting;
+    case 'x':
+      return name == "xmp" ? TagClass::raw_text : TagClass::nesting;
+    case '!':
+      return TagClass::flat;
+    default:
+      return TagClass::nesting;
+  }
 }
 
 std::size_t find_end_tag(std::string_view html, std::size_t from, std::string_view name) {
@@ -89,19 +140,19 @@ std::string refusal_reason(std::string_view html) {
       name_buffer[length++] = lower(html[at++]);
     }
     std::string_view name(name_buffer, length);
+    TagClass kind = classify(name);
     if (closing) {
-      if (!is_flat(name) && depth > 0) --depth;
-      if (is_formatting(name) && open_formatting > 0) --open_formatting;
+      if (kind != TagClass::flat && depth > 0) --depth;
+      if (kind == TagClass::formatting && open_formatting > 0) --open_formatting;
       continue;
     }
-    if (name.starts_with("!")) continue;
-    if (is_raw_text(name)) {
+    if (kind == TagClass::raw_text) {
       at = find_end_tag(html, at, name);
       continue;
     }
-    if (is_flat(name)) continue;
+    if (kind == TagClass::flat) continue;
     max_depth = std::max(max_depth, ++depth);
-    if (is_formatting(name)) max_formatting = std::max(max_formatting, ++open_formatting);
+    if (kind == TagClass::formatting) max_formatting = std::max(max_formatting, ++open_formatting);
   }
   if (max_depth > kMaxNestingEstimate) {
     return "markup nested about " + std::to_string(max_depth) + " levels deep (limit " +

@@ -4,11 +4,13 @@
 #include "analyzers/page_analyzer.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <unordered_set>
 #include <utility>
 
 #include "analyzers/css_urls.h"
+#include "analyzers/fast_url.h"
 #include "analyzers/html_document.h"
 #include "analyzers/inline_scripts.h"
 #include "analyzers/tag_attribution.h"
@@ -291,12 +293,17 @@ class PageExtractor {
                          static_cast<int>(element.start_pos.column), Initiator::parser);
   }
   void add_note(std::string note);
+  std::optional<std::string> resolve(std::string_view reference) const {
+    if (std::optional<std::string> quick = fast_resolver_.resolve(reference)) return quick;
+    return resolve_url(base_url_, reference);
+  }
   const GumboNode* text_child(const GumboElement& element) const;
 
   const HtmlDocument& document_;
   std::string_view source_;
   std::string page_url_;
   std::string base_url_;
+  FastResolver fast_resolver_{""};
   PageAnalysis& analysis_;
   const TagAttribution& attribution_;
   std::vector<Span> noscript_spans_;
@@ -342,7 +349,7 @@ Tag* PageExtractor::add_reference(TagKind kind, std::string_view raw_url,
                                   int column, Initiator initiator) {
   std::string_view reference = trim(raw_url);
   if (reference.empty() || reference.front() == '#') return nullptr;
-  std::optional<std::string> resolved = resolve_url(base_url_, reference);
+  std::optional<std::string> resolved = resolve(reference);
   if (!resolved) {
     std::string_view scheme = reference.substr(0, reference.find(':'));
     bool inert =
@@ -403,7 +410,7 @@ void PageExtractor::add_link(const char* href) {
   if (href == nullptr) return;
   std::string_view reference = trim(href);
   if (reference.empty() || reference.front() == '#') return;
-  std::optional<std::string> resolved = resolve_url(base_url_, reference);
+  std::optional<std::string> resolved = resolve(reference);
   if (!resolved || !is_http_url(*resolved)) return;
   if (std::size_t hash = resolved->find('#'); hash != std::string::npos) resolved->resize(hash);
   if (seen_links_.insert(*resolved).second) analysis_.links.push_back(std::move(*resolved));
@@ -437,6 +444,7 @@ void PageExtractor::find_base() {
 
 void PageExtractor::run() {
   find_base();
+  fast_resolver_ = FastResolver(base_url_);
   std::size_t head_end = find_ignoring_case(source_, "</head", 0);
   std::size_t body_start = find_ignoring_case(source_, "<body", 0);
   head_source_end_ = std::min(head_end, body_start);
@@ -467,14 +475,17 @@ void PageExtractor::run() {
 }
 
 void PageExtractor::visit(const GumboElement& element, const Frame& frame) {
-  if (const char* style = attribute(element, "style");
-      style != nullptr && find_ignoring_case(style, "url(", 0) != std::string_view::npos) {
-    const GumboAttribute* attr = gumbo_get_attribute(&element.attributes, "style");
-    std::string_view css = style;
+  // style="" on any element; Gumbo lower-cases attribute names, so a plain compare will do.
+  for (unsigned i = 0; i < element.attributes.length; ++i) {
+    auto* attr = static_cast<const GumboAttribute*>(element.attributes.data[i]);
+    if (std::strcmp(attr->name, "style") != 0) continue;
+    std::string_view css = attr->value;
+    if (find_ignoring_case(css, "url(", 0) == std::string_view::npos) break;
     for (const CssReference& reference : css_references(css)) {
       auto [line, column] = advance(attr->value_start, css, reference.offset);
       add_reference(TagKind::css, reference.url, element, frame, line, column, Initiator::parser);
     }
+    break;
   }
   bool svg = element.tag_namespace == GUMBO_NAMESPACE_SVG;
   switch (element.tag) {

@@ -1,0 +1,98 @@
+// See fast_url.h. The accepted character set is deliberately narrow: every byte accepted here is
+// one curl's URL API leaves unchanged, so the output equals resolve_url's.
+#include "analyzers/fast_url.h"
+
+namespace tw {
+namespace {
+
+bool is_plain_path_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
+         c == '-' || c == '_' || c == '.' || c == '~' || c == '?' || c == '=' || c == '&' ||
+         c == '+' || c == ',' || c == ';' || c == ':' || c == '!' || c == '*' || c == '(' ||
+         c == ')' || c == '$' || c == '@' || c == '#';
+}
+
+bool is_host_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+}
+
+// Path and query without dot segments ("/./", "/../", trailing "/." or "/..") and only plain
+// characters; '#' starts the fragment, which is dropped.
+bool plain_path(std::string_view text) {
+  std::string_view before_fragment = text.substr(0, text.find('#'));
+  if (before_fragment.ends_with('?')) return false;  // curl drops an empty query
+  for (char c : text) {
+    if (c == '#') break;
+    if (!is_plain_path_char(c)) return false;
+  }
+  std::string_view path = text.substr(0, text.find_first_of("?#"));
+  std::size_t at = 0;
+  while (at <= path.size()) {
+    std::size_t end = path.find('/', at);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view segment = path.substr(at, end - at);
+    if (segment == "." || segment == "..") return false;
+    at = end + 1;
+  }
+  return true;
+}
+
+std::string drop_fragment(std::string url) {
+  if (std::size_t hash = url.find('#'); hash != std::string::npos) url.resize(hash);
+  return url;
+}
+
+}  // namespace
+
+FastResolver::FastResolver(std::string_view base) {
+  std::size_t colon = base.find("://");
+  if (colon == std::string_view::npos) return;
+  scheme_ = std::string(base.substr(0, colon));
+  if (scheme_ != "http" && scheme_ != "https") return;
+  std::size_t path_start = base.find('/', colon + 3);
+  if (path_start == std::string_view::npos) return;
+  std::string_view authority = base.substr(colon + 3, path_start - colon - 3);
+  for (char c : authority) {
+    if (!is_host_char(c) && c != ':') return;
+  }
+  origin_ = std::string(base.substr(0, path_start));
+  std::string_view path = base.substr(path_start);
+  path = path.substr(0, path.find_first_of("?#"));
+  directory_ = std::string(path.substr(0, path.rfind('/') + 1));
+  usable_ = plain_path(directory_);
+}
+
+std::optional<std::string> FastResolver::resolve(std::string_view reference) const {
+  if (!usable_ || reference.empty()) return std::nullopt;
+  if (reference.starts_with("https://") || reference.starts_with("http://")) {
+    std::size_t host_start = reference.find("://") + 3;
+    std::size_t host_end = reference.find_first_of("/?#", host_start);
+    if (host_end == std::string_view::npos || reference[host_end] != '/') return std::nullopt;
+    std::string_view host = reference.substr(host_start, host_end - host_start);
+    // Numeric hosts ("127.1") are normalised by curl: slow path.
+    if (host.empty() || host.front() == '.' || host.back() == '.' ||
+        (host.back() >= '0' && host.back() <= '9')) {
+      return std::nullopt;
+    }
+    for (char c : host) {
+      if (!is_host_char(c)) return std::nullopt;  // upper case, ports, userinfo: slow path
+    }
+    if (!plain_path(reference.substr(host_end))) return std::nullopt;
+    return drop_fragment(std::string(reference));
+  }
+  char first = reference.front();
+  if (first == '/' && reference.size() > 1 && reference[1] == '/') {
+    return resolve(scheme_ + ":" + std::string(reference));  // protocol-relative
+  }
+  if (first == '?' || first == '#') return std::nullopt;  // rare; keep the base's own path rules
+  if (!plain_path(reference)) return std::nullopt;
+  if (first == '/') return drop_fragment(origin_ + std::string(reference));
+  // A relative path: no scheme may hide before the first '/'.
+  std::size_t colon = reference.find(':');
+  if (colon != std::string_view::npos && colon < reference.find_first_of("/?#")) {
+    return std::nullopt;
+  }
+  return drop_fragment(origin_ + directory_ + std::string(reference));
+}
+
+}  // namespace tw
