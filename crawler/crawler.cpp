@@ -85,6 +85,10 @@ struct Origin {
   Clock::time_point robots_retry_at{};
   bool sitemaps_queued = false;
   bool is_start = false;
+  // Whether answers came over HTTP/1.x. PIPEWAIT only pays when streams can share a connection
+  // (HTTP/2, negotiated over TLS); on an HTTP/1.1 host whose answers close the connection it
+  // would make every transfer wait for the one before.
+  bool http1_seen = false;
 };
 
 enum class TransferKind { page, robots, sitemap };
@@ -351,7 +355,9 @@ struct Crawler::Impl {
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
-    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);         // prefer an HTTP/2 stream on a live conn
+    bool may_multiplex =
+        url.starts_with("https://") && (t.origin == nullptr || !t.origin->http1_seen);
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, may_multiplex ? 1L : 0L);  // wait for an HTTP/2 stream
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options.connect_timeout_s));
@@ -609,6 +615,11 @@ struct Crawler::Impl {
     char* type = nullptr;
     curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &type);
     std::string content_type = type != nullptr ? type : "";
+    long version = 0;
+    curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &version);
+    if (version == CURL_HTTP_VERSION_1_0 || version == CURL_HTTP_VERSION_1_1) {
+      t.origin->http1_seen = true;
+    }
     bool success_status = status >= 200 && status < 300;
 
     if (code != CURLE_OK && !(t.abort == Abort::too_large && !success_status)) {

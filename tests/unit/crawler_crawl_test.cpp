@@ -438,6 +438,54 @@ TEST_CASE("no more than max_pending_analysis pages wait for their links") {
   CHECK(most_waiting <= 3);
 }
 
+TEST_CASE("per-host connection cap and delay are honoured") {
+  std::atomic<int> active{0};
+  std::atomic<int> most{0};
+  TestServer server([&](const Request& r) {
+    if (r.path == "/robots.txt") return http_response(404, "text/plain", "none");
+    if (r.path == "/") {
+      std::string body;
+      for (int i = 0; i < 8; ++i) body += "<a href=\"/p" + std::to_string(i) + "\">x</a>";
+      return html(body);
+    }
+    int now = ++active;
+    for (int seen = most; now > seen && !most.compare_exchange_weak(seen, now);) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    --active;
+    return html("<p>leaf</p>");
+  });
+  CrawlOptions capped = options_for(server);
+  capped.per_host = 2;
+  CHECK(crawl(capped).size() == 9);
+  CHECK(most == 2);
+  most = 0;
+  capped.per_host = 8;
+  CHECK(crawl(capped).size() == 9);
+  CHECK(most == 8);
+
+  CrawlOptions delayed = options_for(server);
+  delayed.delay_ms = 100;
+  auto begin = std::chrono::steady_clock::now();
+  CHECK(crawl(delayed).size() == 9);
+  // Nine page requests, each at least 100 ms after the one before.
+  CHECK(std::chrono::steady_clock::now() - begin >= std::chrono::milliseconds(800));
+}
+
+TEST_CASE("request_stop ends the crawl early and says so") {
+  TestServer server([](const Request& r) {
+    return html("<a href=\"" + r.path + "a/\">x</a><a href=\"" + r.path + "b/\">y</a>");
+  });
+  Crawler crawler(options_for(server));
+  int delivered = 0;
+  CrawlSummary summary = crawler.run([&](Page&& page) {
+    if (++delivered == 3) crawler.request_stop();
+    crawler.report_links(page.requested_url, page.depth, hrefs(page));
+  });
+  CHECK(summary.stopped);
+  CHECK(delivered < 10);
+}
+
 TEST_CASE("options are validated with messages naming the bad value") {
   CrawlOptions options;
   options.start_urls = {"http://example.com/"};

@@ -64,8 +64,13 @@ class TestServer {
     ::shutdown(listener_, SHUT_RDWR);
     ::close(listener_);
     acceptor_.join();
-    std::lock_guard lock(mutex_);
-    for (std::thread& worker : workers_) worker.join();
+    // Joined without the lock: a worker may still need it to record its request.
+    std::vector<std::thread> workers;
+    {
+      std::lock_guard lock(mutex_);
+      workers.swap(workers_);
+    }
+    for (std::thread& worker : workers) worker.join();
   }
 
   int port() const { return port_; }
