@@ -689,15 +689,12 @@ Status ScanStore::Impl::load_page_details(
     std::int64_t scan_id, std::optional<std::int64_t> page_id, std::vector<PageAnalysis>& pages,
     const std::unordered_map<std::int64_t, std::size_t>& index_of, bool with_findings,
     std::vector<Finding>* site_findings) {
-  // Rows are selected either for the whole scan or for one page; ?1 is the scan, ?2 the page.
-  const std::string page_filter = "p.scan_id = ?1 AND (?2 IS NULL OR p.id = ?2)";
+  // Rows are selected either for the whole scan or for one page (by its primary key, so a
+  // re-scan's lookups stay O(1) per page); ?1 is the scan, ?2 the page.
+  const std::string page_filter = page_id ? "p.id = ?2 AND p.scan_id = ?1" : "p.scan_id = ?1";
   auto bind_filter = [&](Statement& stmt) {
     stmt.bind(1, scan_id);
-    if (page_id) {
-      stmt.bind(2, *page_id);
-    } else {
-      stmt.bind_null(2);
-    }
+    if (page_id) stmt.bind(2, *page_id);
   };
   auto page_at = [&](std::int64_t id) -> PageAnalysis* {
     auto found = index_of.find(id);
