@@ -228,7 +228,8 @@ std::string xml(std::string_view text) {
 }
 
 std::string csv_cell(std::string_view text) {
-  std::string value = valid_utf8(text);
+  // Controls made visible too: a CSV printed to a terminal must not drive it.
+  std::string value = visible_controls(text, "\t\r\n");
   std::size_t first = value.find_first_not_of(' ');
   if (first != std::string::npos &&
       std::string_view("=+-@\t\r\n").find(value[first]) != std::string_view::npos) {

@@ -22,7 +22,8 @@ std::string html(std::string_view text);
 std::string xml(std::string_view text);
 
 // One RFC 4180 field: quoted when needed, and neutralised for spreadsheets (a cell that starts
-// with = + - @ tab CR LF, also after leading spaces, gets a leading apostrophe).
+// with = + - @ tab CR LF, also after leading spaces, gets a leading apostrophe); controls other
+// than tab, CR and LF are made visible.
 std::string csv_cell(std::string_view text);
 // A number cell (never neutralised, never quoted).
 std::string csv_number(long long value);

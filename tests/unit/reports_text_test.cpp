@@ -49,6 +49,7 @@ TEST_CASE("CSV cells are quoted per RFC 4180 and formulas are neutralised") {
   CHECK(csv_cell("  =1") == "'  =1");
   CHECK(csv_cell("a=b") == "a=b");
   CHECK(csv_number(-3) == "-3");
+  CHECK(csv_cell("a\x1b[2Jb") == "a\\x1b[2Jb");
 }
 
 TEST_CASE("Markdown text cannot form links, images, HTML or autolinks") {
