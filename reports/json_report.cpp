@@ -74,6 +74,43 @@ Json finding_json(const Finding& finding) {
               {"baseline_state", finding.baseline_state}};
 }
 
+Json vendor_json(const VendorSummary& vendor) {
+  return Json{{"name", vendor.name},  {"category", vendor.category}, {"hosts", vendor.hosts},
+              {"ids", vendor.ids},    {"pages", vendor.pages},       {"status", vendor.status},
+              {"owner", vendor.owner}};
+}
+
+// Writes `value` pretty-printed as if nested `depth` levels deep. The report is streamed element
+// by element, so a large scan never holds a second, JSON-shaped copy of itself in memory. Crawled
+// text may be invalid UTF-8: it is replaced rather than thrown on.
+void write_nested(std::ostream& out, const Json& value, int depth) {
+  std::string text = value.dump(2, ' ', false, Json::error_handler_t::replace);
+  std::string pad(2 * static_cast<std::size_t>(depth), ' ');
+  std::size_t start = 0;
+  for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', start)) {
+    out.write(text.data() + start, static_cast<std::streamsize>(nl + 1 - start));
+    out << pad;
+    start = nl + 1;
+  }
+  out.write(text.data() + start, static_cast<std::streamsize>(text.size() - start));
+}
+
+template <typename Items, typename ToJson>
+void write_array(std::ostream& out, const Items& items, ToJson to_json) {
+  if (items.empty()) {
+    out << "[]";
+    return;
+  }
+  out << "[";
+  bool first = true;
+  for (const auto& item : items) {
+    out << (first ? "\n    " : ",\n    ");
+    write_nested(out, to_json(item), 2);
+    first = false;
+  }
+  out << "\n  ]";
+}
+
 }  // namespace
 
 void write_json_report(const ScanReport& report, const ReportOptions& options, std::ostream& out) {
@@ -90,7 +127,6 @@ void write_json_report(const ScanReport& report, const ReportOptions& options, s
 
   Json doc;
   doc["tool"] = Json{{"name", kToolName}, {"version", kToolVersion}};
-  doc["schema_version"] = kReportSchemaVersion;
   doc["scan"] = Json{{"id", scan.id},
                      {"targets", scan.targets},
                      {"started", scan.started},
@@ -111,25 +147,17 @@ void write_json_report(const ScanReport& report, const ReportOptions& options, s
                                      {"suppressed", summary.suppressed},
                                      {"new_findings", summary.new_findings},
                                      {"by_severity", severity_counts}}}};
-  Json pages = Json::array();
-  for (const PageAnalysis& page : report.pages) pages.push_back(page_json(page));
-  doc["pages"] = std::move(pages);
-  Json vendors = Json::array();
-  for (const VendorSummary& vendor : report.vendors) {
-    vendors.push_back(Json{{"name", vendor.name},
-                           {"category", vendor.category},
-                           {"hosts", vendor.hosts},
-                           {"ids", vendor.ids},
-                           {"pages", vendor.pages},
-                           {"status", vendor.status},
-                           {"owner", vendor.owner}});
-  }
-  doc["vendors"] = std::move(vendors);
-  Json findings = Json::array();
-  for (const Finding* finding : report.all_findings()) findings.push_back(finding_json(*finding));
-  doc["findings"] = std::move(findings);
-  // Crawled text may be invalid UTF-8: replace it rather than throw.
-  out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+  out << "{\n  \"tool\": ";
+  write_nested(out, doc["tool"], 1);
+  out << ",\n  \"schema_version\": " << kReportSchemaVersion << ",\n  \"scan\": ";
+  write_nested(out, doc["scan"], 1);
+  out << ",\n  \"pages\": ";
+  write_array(out, report.pages, page_json);
+  out << ",\n  \"vendors\": ";
+  write_array(out, report.vendors, vendor_json);
+  out << ",\n  \"findings\": ";
+  write_array(out, report.all_findings(), [](const Finding* f) { return finding_json(*f); });
+  out << "\n}\n";
 }
 
 }  // namespace tw

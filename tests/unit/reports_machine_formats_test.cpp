@@ -63,6 +63,16 @@ TEST_CASE("JSON report keeps the issue-2 shape and every finding field") {
   CHECK(doc["scan"]["counts"]["pages_analysed"] == 1);
 }
 
+TEST_CASE("JSON report of a scan with no pages is valid with empty arrays") {
+  ScanReport empty;
+  empty.scan.targets = {"https://nothing.example/"};
+  Json doc = Json::parse(render(ReportFormat::json, empty));
+  CHECK(doc["pages"] == Json::array());
+  CHECK(doc["vendors"] == Json::array());
+  CHECK(doc["findings"] == Json::array());
+  CHECK(doc["scan"]["status"] == "running");
+}
+
 TEST_CASE("JSON report survives invalid UTF-8 in crawled text") {
   ScanReport report = test::hostile_sample_report();
   report.pages[0].title = "bad \xff\xfe bytes";
