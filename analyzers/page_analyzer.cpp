@@ -39,9 +39,23 @@ std::size_t find_ignoring_case(std::string_view text, std::string_view needle, s
   char first_lower = lower(needle[0]);
   char first_upper =
       first_lower >= 'a' && first_lower <= 'z' ? static_cast<char>(first_lower - 32) : first_lower;
-  for (std::size_t i = from; i + needle.size() <= text.size(); ++i) {
-    if (text[i] != first_lower && text[i] != first_upper) continue;
-    if (equals_ignoring_case(text.substr(i, needle.size()), needle)) return i;
+  std::size_t last = text.size() - needle.size();
+  while (from <= last) {
+    // memchr for the first byte (the needles here start with '<' or a letter seen rarely).
+    const void* hit = std::memchr(text.data() + from, first_lower, last - from + 1);
+    std::size_t at = hit != nullptr
+                         ? static_cast<std::size_t>(static_cast<const char*>(hit) - text.data())
+                         : std::string_view::npos;
+    if (first_upper != first_lower) {
+      const void* upper_hit = std::memchr(text.data() + from, first_upper, last - from + 1);
+      if (upper_hit != nullptr) {
+        at = std::min(at,
+                      static_cast<std::size_t>(static_cast<const char*>(upper_hit) - text.data()));
+      }
+    }
+    if (at == std::string_view::npos) return at;
+    if (equals_ignoring_case(text.substr(at, needle.size()), needle)) return at;
+    from = at + 1;
   }
   return std::string_view::npos;
 }
@@ -417,7 +431,12 @@ void PageExtractor::add_link(const char* href) {
 }
 
 void PageExtractor::find_base() {
-  if (find_ignoring_case(source_, "<base", 0) == std::string_view::npos) return;
+  // Most pages have no <base>: a quick memmem for the usual spellings saves a tree walk.
+  bool mentioned = false;
+  for (std::string_view spelling : {"<base", "<BASE", "<Base"}) {
+    if (source_.find(spelling) != std::string_view::npos) mentioned = true;
+  }
+  if (!mentioned) return;
   std::vector<const GumboNode*> stack{document_.root()};
   while (!stack.empty()) {
     const GumboNode* node = stack.back();

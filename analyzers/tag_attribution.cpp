@@ -8,7 +8,7 @@
 namespace tw {
 
 TagAttribution::TagAttribution(std::string_view page_url, const AnalysisContext& context)
-    : page_host_(url_host(page_url)),
+    : page_host_(url_host(page_url)),  // once per page; tags use the cheaper host_of
       catalogue_(context.rules.policy != nullptr ? &context.rules.policy->catalogue
                                                  : context.rules.catalogue),
       policy_(context.rules.policy) {
