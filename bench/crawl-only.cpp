@@ -1,6 +1,7 @@
 // crawl-only: the crawler alone, with a trivial href scanner standing in for analysis, so the
 // fetch loop's own speed and memory can be told apart from the whole pipeline's
-// (bench/crawl-bench.sh --crawl-only). Usage: crawl-only URL [concurrency] [per_host]
+// (run by hand against bench/crawl-bench.sh's nginx). Usage: crawl-only URL [concurrency]
+// [per_host]
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
