@@ -4,11 +4,14 @@ scripts and a file name) is scanned in directory mode, and each report is opened
 audience would open it."""
 
 import json
+import os
+import pty
 import re
+import subprocess
 import unittest
 import xml.etree.ElementTree as ET
 
-from harness import FIXTURES, TagwardenTestCase
+from harness import BIN, FIXTURES, TagwardenTestCase
 from report_validators import (check_html, json_report_problems, junit_problems, read_csv,
                                render_markdown, sarif_problems, unneutralised_cells)
 
@@ -86,6 +89,41 @@ class HostileSiteReportsTest(TagwardenTestCase):
         self.assertIsNone(TERMINAL_CONTROLS.search(out.replace("\n", "")), repr(out))
         self.assertIn(f"pages: {len(self.report['pages'])}", out.splitlines())
         self.assertNotIn("\x1b", self.result.stderr)
+
+    def scan_on_terminal(self, *extra, env=None):
+        """The console summary as a terminal receives it (stdout is a pseudo-terminal)."""
+        master, slave = pty.openpty()
+        full_env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+        full_env.update(env or {})
+        out_dir = self.work / "tty"
+        out_dir.mkdir(exist_ok=True)
+        proc = subprocess.Popen([BIN, "scan", SITE, "--base-url", BASE, "--format", "json",
+                                 "--out", out_dir, "--db", out_dir / "tw.db", *extra],
+                                stdout=slave, stderr=subprocess.DEVNULL, env=full_env)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO once the child has exited and closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(master)
+        self.assertIn(proc.wait(timeout=120), (0, 1))
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    def test_colour_on_a_terminal_carries_only_the_writers_own_sequences(self):
+        coloured = self.scan_on_terminal()
+        self.assertIn("\x1b[", coloured, "colour on a terminal")
+        # Every escape is a complete SGR sequence (colour), none comes from crawled text.
+        self.assertIsNone(re.search(r"\x1b(?!\[[0-9;]*m)", coloured), repr(coloured))
+        without_sgr = re.sub(r"\x1b\[[0-9;]*m", "", coloured)
+        self.assertIsNone(TERMINAL_CONTROLS.search(without_sgr.replace("\r\n", "")))
+        self.assertIn(f"pages: {len(self.report['pages'])}", without_sgr.splitlines())
+        self.assertNotIn("\x1b", self.scan_on_terminal("--no-color"))
+        self.assertNotIn("\x1b", self.scan_on_terminal(env={"NO_COLOR": "1"}))
 
     def test_machine_reports_stay_valid(self):
         self.assertEqual(json_report_problems(self.work / "tagwarden-report.json"), [])
