@@ -130,16 +130,6 @@ bool use_color(bool no_color_flag) {
   return isatty(STDOUT_FILENO) == 1;
 }
 
-int count_failing(const ScanReport& report, Severity threshold, bool baseline) {
-  int failing = 0;
-  for (const Finding* finding : report.all_findings()) {
-    if (finding->suppressed || finding->severity < threshold) continue;
-    if (baseline && finding->baseline_state == "existing") continue;
-    ++failing;
-  }
-  return failing;
-}
-
 }  // namespace
 
 int run_scan(const Args& args) {
@@ -208,6 +198,15 @@ int run_scan(const Args& args) {
   settings.baseline = flags.baseline;
   settings.keep_pages = file_reports || settings.fetch_third_party || !flags.baseline.empty();
 
+  // Made before crawling, so an unwritable --out fails in a second, not after the crawl.
+  std::error_code ec;
+  std::filesystem::create_directories(flags.out, ec);
+  if (ec) {
+    std::cerr << "tagwarden scan: cannot create --out directory " << flags.out << ": "
+              << ec.message() << "\n";
+    return kExitUsage;
+  }
+
   Result<ScanOutcome> outcome = run_scan_pipeline(settings, std::cerr);
   if (!outcome) {
     std::cerr << "tagwarden scan: " << outcome.error() << "\n";
@@ -219,21 +218,16 @@ int run_scan(const Args& args) {
   report_options.color = use_color(flags.no_color);
   report_options.baseline = !flags.baseline.empty();
   std::vector<std::string> written;
-  std::error_code ec;
-  std::filesystem::create_directories(flags.out, ec);
   for (ReportFormat format : *formats) {
     if (format == ReportFormat::console) continue;
-    std::filesystem::path path = std::filesystem::path(flags.out) / default_report_file(format);
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    Status status = file ? write_report(format, outcome->report, report_options, file)
-                         : Status(Error{"cannot write " + path.string()});
-    file.close();
-    if (!status || !file) {
-      std::cerr << "tagwarden scan: cannot write " << path.string()
-                << (status ? "" : ": " + status.error()) << "\n";
+    Status status = write_report_files(format, outcome->report, report_options, flags.out);
+    if (!status) {
+      std::cerr << "tagwarden scan: " << status.error() << "\n";
       return kExitScanFailed;
     }
-    written.push_back(path.string());
+    for (const std::string& file : report_files(format)) {
+      written.push_back((std::filesystem::path(flags.out) / file).string());
+    }
   }
 
   Status printed = write_report(ReportFormat::console, outcome->report, report_options, std::cout);
@@ -252,9 +246,13 @@ int run_scan(const Args& args) {
               << " pages analysed and stored, scan marked partial\n";
     return kExitInterrupted;
   }
-  if (!flags.fail_on.empty() &&
-      count_failing(outcome->report, *parse_severity(flags.fail_on), report_options.baseline) > 0) {
-    return kExitFindings;
+  if (!flags.fail_on.empty()) {
+    std::vector<const Finding*> findings = outcome->report.all_findings();
+    if (std::any_of(findings.begin(), findings.end(), [&](const Finding* finding) {
+          return fails_build(*finding, report_options);
+        })) {
+      return kExitFindings;
+    }
   }
   return kExitOk;
 }

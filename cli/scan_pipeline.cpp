@@ -304,6 +304,13 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
   if (crawler && !stop_requested) {
     CrawlSummary summary = crawler->run(deliver);
     info.settings["queued_left"] = std::to_string(summary.queued_left);
+    if (!settings.quiet) {
+      for (const std::string& note : summary.notes) notes << "tagwarden: " << note << "\n";
+      if (summary.queued_left > 0) {
+        notes << "tagwarden: " << summary.queued_left
+              << " URLs were left unvisited by --max-pages / --max-depth\n";
+      }
+    }
   }
 
   pages.close();
