@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "analyzers/inline_scripts.h"
@@ -375,10 +376,11 @@ class Stage {
   }
 
   // The tags a custom HTML tag holds, through the page analyzer (scripts, pixels, iframes and
-  // recognised snippets with their ids), as if the HTML stood in the page.
+  // recognised snippets with their ids), as if the HTML stood in the page. Cached per site, since
+  // what counts as first party depends on the page's domain.
   std::vector<Tag> custom_html_tags(const PageAnalysis& page, const std::string& container,
                                     const std::string& html) {
-    auto key = std::make_pair(container, html);
+    auto key = std::make_tuple(container, registrable_domain(url_host(page_url(page))), html);
     if (auto it = custom_html_.find(key); it != custom_html_.end()) return it->second;
     Page fragment;
     fragment.requested_url = page_url(page);
@@ -492,7 +494,7 @@ class Stage {
   std::unordered_map<std::string, Plan> plans_;
   std::unordered_map<std::string, ResourceInsight> insights_;
   std::map<std::string, std::string> gtm_named_;  // GTM id -> loader URL
-  std::map<std::pair<std::string, std::string>, std::vector<Tag>> custom_html_;
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<Tag>> custom_html_;
 };
 
 }  // namespace
