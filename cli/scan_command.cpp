@@ -248,11 +248,15 @@ int run_scan(const Args& args) {
   }
   if (!flags.fail_on.empty()) {
     std::vector<const Finding*> findings = outcome->report.all_findings();
-    if (std::any_of(findings.begin(), findings.end(), [&](const Finding* finding) {
-          return fails_build(*finding, report_options);
-        })) {
-      return kExitFindings;
+    bool failing = std::any_of(findings.begin(), findings.end(), [&](const Finding* finding) {
+      return fails_build(*finding, report_options);
+    });
+    if (const std::optional<StreamedTotals>& streamed = outcome->report.streamed) {
+      for (const auto& [rule_severity, count] : streamed->by_rule_severity) {
+        failing = failing || (count > 0 && rule_severity.second >= report_options.fail_on);
+      }
     }
+    if (failing) return kExitFindings;
   }
   return kExitOk;
 }

@@ -110,6 +110,31 @@ PageAnalysis reuse_analysis(PageAnalysis previous, Page page, const AnalysisCont
   return previous;
 }
 
+// Keeps the counts and the worst few findings of a page that is not kept in memory.
+void add_to_totals(StreamedTotals& totals, const PageAnalysis& page) {
+  constexpr std::size_t kWorstKept = 10;
+  if (page.page.error == PageError::none) {
+    ++totals.pages_analysed;
+  } else {
+    ++totals.pages_failed;
+  }
+  totals.tags += static_cast<int>(page.tags.size());
+  for (const Finding& finding : page.findings) {
+    ++totals.findings;
+    if (finding.suppressed) {
+      ++totals.suppressed;
+      continue;
+    }
+    ++totals.by_rule_severity[{finding.rule, finding.severity}];
+    auto worse = [](const Finding& a, const Finding& b) { return a.severity > b.severity; };
+    auto at = std::upper_bound(totals.worst.begin(), totals.worst.end(), finding, worse);
+    if (static_cast<std::size_t>(at - totals.worst.begin()) < kWorstKept) {
+      totals.worst.insert(at, finding);
+      if (totals.worst.size() > kWorstKept) totals.worst.pop_back();
+    }
+  }
+}
+
 struct Targets {
   std::vector<std::string> urls;
   std::vector<std::string> directories;
@@ -242,6 +267,7 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
 
   SiteFacts facts;
   std::string store_error;
+  if (!settings.keep_pages) outcome.report.streamed.emplace();
   std::thread writer([&] {
     std::vector<PageAnalysis> batch;
     auto flush = [&] {
@@ -259,6 +285,8 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
           page.links = {};
           outcome.report.pages.push_back(std::move(page));
         }
+      } else {
+        for (const PageAnalysis& page : batch) add_to_totals(*outcome.report.streamed, page);
       }
       batch.clear();
     };

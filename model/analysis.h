@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,14 +24,14 @@ struct ContentSecurityPolicy {
 struct PageAnalysis {
   Page page;  // body cleared once analysed
   std::string title;
-  std::vector<Tag> tags;  // third-party tags only, in source order
+  std::vector<Tag> tags;           // third-party tags only, in source order
   std::vector<std::string> links;  // same-page-resolved hrefs, for the crawler
   std::vector<Finding> findings;   // page-level findings
   ContentSecurityPolicy csp;
   // Consent: the first consent-manager tag on the page (index into tags), -1 when none.
   int consent_manager_index = -1;
   std::vector<std::string> notes;  // what could not be extracted and why
-  bool reused = false;  // tags reused from a previous scan (content unchanged)
+  bool reused = false;             // tags reused from a previous scan (content unchanged)
 };
 
 // A vendor as seen across the scan.
@@ -61,11 +62,25 @@ struct ScanInfo {
   std::map<std::string, int> error_counts;      // PageError name -> pages
 };
 
+// Counted while pages stream through the pipeline, for scans that do not keep every page in
+// memory (a console-only scan of a large site): summaries use these when `pages` was not kept.
+struct StreamedTotals {
+  int pages_analysed = 0;
+  int pages_failed = 0;
+  int tags = 0;
+  int findings = 0;  // page-level, unsuppressed and suppressed
+  int suppressed = 0;
+  // (rule id, severity) -> unsuppressed page-level findings
+  std::map<std::pair<std::string, Severity>, int> by_rule_severity;
+  std::vector<Finding> worst;  // the few worst page-level findings, worst first
+};
+
 struct ScanReport {
   ScanInfo scan;
-  std::vector<PageAnalysis> pages;
+  std::vector<PageAnalysis> pages;  // empty when not kept (see `streamed`)
   std::vector<VendorSummary> vendors;
-  std::vector<Finding> site_findings;  // site-level (overlap, required-missing, drift)
+  std::vector<Finding> site_findings;      // site-level (overlap, required-missing, drift)
+  std::optional<StreamedTotals> streamed;  // set when `pages` was not kept
 
   // Every finding, page-level first in page order, then site-level.
   std::vector<const Finding*> all_findings() const;

@@ -83,6 +83,7 @@ void write_console_report(const ScanReport& report, const ReportOptions& options
     for (const PageAnalysis& page : report.pages) {
       if (page.page.error != PageError::none) ++errors[std::string(to_string(page.page.error))];
     }
+    if (report.streamed) errors = report.scan.error_counts;
     std::string detail;
     for (const auto& [name, count] : errors) {
       detail += fmt::format("{}{} {}", detail.empty() ? "" : ", ", name, count);
@@ -97,6 +98,11 @@ void write_console_report(const ScanReport& report, const ReportOptions& options
                   s.vendors_by_status["unreviewed"]));
   int failing = 0;
   for (const Finding* f : report.all_findings()) failing += fails_build(*f, options);
+  if (report.streamed) {
+    for (const auto& [rule_severity, count] : report.streamed->by_rule_severity) {
+      if (rule_severity.second >= options.fail_on) failing += count;
+    }
+  }
   std::string findings_line = fmt::format(
       "findings: {} (critical {}, high {}, medium {}, low {}, info {})", s.findings - s.suppressed,
       s.by_severity[Severity::critical], s.by_severity[Severity::high],
@@ -122,6 +128,14 @@ void write_console_report(const ScanReport& report, const ReportOptions& options
     row.worst = std::max(row.worst, f->severity);
     ++row.count;
   }
+  if (report.streamed) {
+    for (const auto& [rule_severity, count] : report.streamed->by_rule_severity) {
+      RuleRow& row = rows[rule_severity.first];
+      row.id = rule_severity.first;
+      row.worst = std::max(row.worst, rule_severity.second);
+      row.count += count;
+    }
+  }
   std::vector<RuleRow> ordered;
   for (auto& [id, row] : rows) ordered.push_back(row);
   std::stable_sort(ordered.begin(), ordered.end(), [](const RuleRow& a, const RuleRow& b) {
@@ -138,8 +152,14 @@ void write_console_report(const ScanReport& report, const ReportOptions& options
 
   std::vector<const Finding*> worst;
   for (const Finding* f : findings_worst_first(report)) {
-    if (!f->suppressed && worst.size() < kWorstShown) worst.push_back(f);
+    if (!f->suppressed) worst.push_back(f);
   }
+  if (report.streamed) {
+    for (const Finding& f : report.streamed->worst) worst.push_back(&f);
+    std::stable_sort(worst.begin(), worst.end(),
+                     [](const Finding* a, const Finding* b) { return a->severity > b->severity; });
+  }
+  if (worst.size() > kWorstShown) worst.resize(kWorstShown);
   out << "\n";
   print.line("worst findings:", "\x1b[1m");
   for (const Finding* f : worst) {

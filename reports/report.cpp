@@ -92,7 +92,7 @@ bool fails_build(const Finding& finding, const ReportOptions& options) {
 }
 
 int analysed_page_count(const ScanReport& report) {
-  int count = 0;
+  int count = report.streamed ? report.streamed->pages_analysed : 0;
   for (const PageAnalysis& page : report.pages) {
     if (page.page.error == PageError::none) ++count;
   }

@@ -62,6 +62,20 @@ ReportSummary summarize(const ScanReport& report) {
     ++s.by_area[rule_text(f->rule).area][f->severity];
     ++s.by_rule[f->rule];
   }
+  if (const std::optional<StreamedTotals>& streamed = report.streamed) {
+    s.pages_total += streamed->pages_analysed + streamed->pages_failed;
+    s.pages_analysed += streamed->pages_analysed;
+    s.pages_failed += streamed->pages_failed;
+    s.tags += streamed->tags;
+    s.findings += streamed->findings;
+    s.suppressed += streamed->suppressed;
+    for (const auto& [rule_severity, count] : streamed->by_rule_severity) {
+      const auto& [rule, severity] = rule_severity;
+      s.by_severity[severity] += count;
+      s.by_area[rule_text(rule).area][severity] += count;
+      s.by_rule[rule] += count;
+    }
+  }
   for (std::string_view status : {"sanctioned", "unsanctioned", "forbidden", "unreviewed"}) {
     s.vendors_by_status[std::string(status)] = 0;
   }
