@@ -217,6 +217,7 @@ int run_scan(const Args& args) {
   report_options.fail_on = flags.fail_on.empty() ? Severity::high : *parse_severity(flags.fail_on);
   report_options.color = use_color(flags.no_color);
   report_options.baseline = !flags.baseline.empty();
+  report_options.fail_on_given = !flags.fail_on.empty();
   std::vector<std::string> written;
   for (ReportFormat format : *formats) {
     if (format == ReportFormat::console) continue;

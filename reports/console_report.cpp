@@ -110,8 +110,15 @@ void write_console_report(const ScanReport& report, const ReportOptions& options
   if (s.suppressed) findings_line += fmt::format(" · suppressed {}", s.suppressed);
   if (options.baseline) findings_line += fmt::format(" · new {}", s.new_findings);
   print.line(findings_line);
-  print.line(fmt::format("failing at or above {}: {}", to_string(options.fail_on), failing),
-             failing ? "\x1b[1;31m" : "\x1b[32m");
+  if (options.fail_on_given) {
+    print.line(fmt::format("failing at or above {}: {}", to_string(options.fail_on), failing),
+               failing ? "\x1b[1;31m" : "\x1b[32m");
+  } else {
+    print.line(
+        fmt::format("at or above {}: {} (no --fail-on given: findings do not set the exit "
+                    "code)",
+                    to_string(options.fail_on), failing));
+  }
   if (s.by_rule.empty()) return;
 
   // Rules, worst first, then by count.

@@ -32,6 +32,7 @@ struct ReportOptions {
   Severity fail_on = Severity::high;  // JUnit failures, console emphasis
   bool color = false;                 // console only
   bool baseline = false;              // findings carry baseline_state
+  bool fail_on_given = true;  // false: the run's exit code ignores findings (console says so)
 };
 
 // True when the finding should fail a CI run: at or above fail_on, not suppressed and, when a
