@@ -319,7 +319,8 @@ struct Crawler::Impl {
       ++summary.errors[std::string(to_string(page.error))];
     }
     if (page.status == 304) ++summary.not_modified;
-    if (page.error == PageError::none && page.status != 304) pending.insert(page.requested_url);
+    // A 304 page comes back with its stored links, so the crawl waits for it like any other.
+    if (page.error == PageError::none) pending.insert(page.requested_url);
     (*deliver)(std::move(page));
   }
 

@@ -83,9 +83,9 @@ class Crawler {
   // Runs until the frontier is empty, every delivered page has been reported back, or a stop is
   // requested. `deliver` is called on this thread and must return quickly (hand the page on).
   // Every URL taken into the frontier is delivered exactly once, fetched or failed (robots,
-  // off-scope redirects and not-HTML answers included). A page delivered with error none and a
-  // status other than 304 carries a body and MUST be reported back with report_links (an empty
-  // list is fine); the crawl waits for those reports. Reports for other pages are accepted.
+  // off-scope redirects and not-HTML answers included). A page delivered with error none (a 304
+  // included: the caller reports the links it stored) MUST be reported back with report_links (an
+  // empty list is fine); the crawl waits for those reports. Reports for other pages are accepted.
   CrawlSummary run(const std::function<void(Page&&)>& deliver);
 
   // The analysis of the page delivered as `page_url` (its requested_url) at `depth` found `links`

@@ -2,6 +2,7 @@
 a runner for the built tagwarden binary. Vendor hosts are mapped to the local server with
 --resolve, so no test ever contacts a real third party."""
 
+import hashlib
 import http.server
 import json
 import os
@@ -54,6 +55,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if route.handler is not None:
             route.handler(self)
             return
+        etag = route.headers.get("ETag")
+        if etag and self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.send_response(route.status)
         self.send_header("Content-Type", route.content_type)
         self.send_header("Content-Length", str(len(route.body)))
@@ -86,7 +94,11 @@ def _static_route(docroot, path):
     types = {".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
              ".js": "application/javascript", ".css": "text/css", ".txt": "text/plain",
              ".xml": "application/xml", ".json": "application/json"}
-    return Route(target.read_bytes(), content_type=types.get(suffix, "application/octet-stream"))
+    body = target.read_bytes()
+    # A strong validator, so re-scans can send conditional requests and get 304s.
+    etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
+    return Route(body, content_type=types.get(suffix, "application/octet-stream"),
+                 headers={"ETag": etag})
 
 
 class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):

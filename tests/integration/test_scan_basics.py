@@ -119,6 +119,29 @@ class HttpCrawlTest(TagwardenTestCase):
         self.assertTrue(all(r["host"] == "www.example-shop.com" for r in server.requests
                             if r["path"] != "/robots.txt"))
 
+    def test_unchanged_rescan_reuses_stored_tags_and_reaches_every_page(self):
+        with TestServer(docroot=SITE) as server:
+            start = server.url("/index.html", host="www.example-shop.com")
+            args = (start, *server.resolve_args("www.example-shop.com"), "--format", "json",
+                    "--quiet", "--no-fetch-third-party")
+            first = self.scan(*args)
+            self.assertEqual(first.returncode, 0, first.stderr)
+            first_report = self.report_json()
+            second = self.scan(*args)
+            self.assertEqual(second.returncode, 0, second.stderr)
+            second_report = self.report_json()
+            conditional = [r for r in server.requests
+                           if r["headers"].get("If-None-Match") and r["path"].endswith(".html")]
+        # The second scan asked with validators, got 304s and still crawled the whole site.
+        self.assertGreaterEqual(len(conditional), 12)
+        self.assertEqual(len(second_report["pages"]), len(first_report["pages"]))
+        self.assertTrue(all(p["reused"] for p in second_report["pages"]))
+        tags = lambda report: sorted((p["url"], t["url"], t["line"]) for p in report["pages"]
+                                     for t in p["tags"])
+        self.assertEqual(tags(first_report), tags(second_report))
+        fingerprints = lambda report: sorted(f["fingerprint"] for f in report["findings"])
+        self.assertEqual(fingerprints(first_report), fingerprints(second_report))
+
     def test_max_pages_and_depth(self):
         with TestServer(docroot=SITE) as server:
             start = server.url("/index.html")

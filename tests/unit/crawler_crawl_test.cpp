@@ -43,7 +43,7 @@ std::vector<Page> crawl(CrawlOptions options, CrawlSummary* summary_out = nullpt
   Crawler crawler(std::move(options));
   std::vector<Page> pages;
   CrawlSummary summary = crawler.run([&](Page&& page) {
-    if (page.error == PageError::none && page.status != 304) {
+    if (page.error == PageError::none) {
       crawler.report_links(page.requested_url, page.depth, hrefs(page));
     }
     pages.push_back(std::move(page));
