@@ -19,6 +19,9 @@ SOURCE_DIR = Path(os.environ.get("TAGWARDEN_SOURCE_DIR", Path(__file__).resolve(
 FIXTURES = SOURCE_DIR / "tests" / "fixtures"
 EXAMPLES = SOURCE_DIR / "examples"
 TMP_ROOT = Path(os.environ.get("TAGWARDEN_TEST_TMP", tempfile.gettempdir()))
+# ASan's shadow memory and quarantine inflate resident memory about threefold: memory bounds in
+# the tests are multiplied by this so the sanitizer build checks the same behaviour.
+MEMORY_SCALE = 3 if os.environ.get("TAGWARDEN_SANITIZED") == "1" else 1
 
 
 class Route:

@@ -8,7 +8,7 @@ the right exit code."""
 import json
 
 import hostile_server as hostile
-from harness import TagwardenTestCase
+from harness import MEMORY_SCALE, TagwardenTestCase
 
 FAST = ["--format", "json", "--quiet", "--no-fetch-third-party", "--timeout", "4",
         "--connect-timeout", "2", "--retries", "1", "--per-host", "32"]
@@ -55,7 +55,7 @@ class HostileServerTest(TagwardenTestCase):
         self.assertEqual(run.returncode, 0, run.stderr)
         # Timeouts are 4 s, one retry: everything overlaps, so well under a minute.
         self.assertLess(run.seconds, 45)
-        self.assertLess(run.max_rss_mib, 256, "memory bounded despite 10 GB and bomb bodies")
+        self.assertLess(run.max_rss_mib, 256 * MEMORY_SCALE, "memory bounded despite 10 GB and bomb bodies")
         pages = pages_by_path(self.report(), server.port)
         for path, (_, error) in cases.items():
             with self.subTest(path=path):
@@ -87,7 +87,7 @@ class HostileServerTest(TagwardenTestCase):
 
         self.assertFalse(run.killed, "the scan hung")
         self.assertEqual(run.returncode, 0, run.stderr)
-        self.assertLess(run.max_rss_mib, 1024)
+        self.assertLess(run.max_rss_mib, 1024 * MEMORY_SCALE)
         report = self.report()
         self.assertEqual(len(report["pages"]), 200)
         self.assertLessEqual(requests, 205, "nothing fetched beyond --max-pages")
@@ -128,7 +128,7 @@ class HostileRobotsTest(TagwardenTestCase):
         errors, run = self.crawl(hostile.huge_robots)
         self.assertEqual(errors["early"], "robots")
         self.assertEqual(errors["late"], "none", "rules past the 512 KiB cap are not read")
-        self.assertLess(run.max_rss_mib, 256)
+        self.assertLess(run.max_rss_mib, 256 * MEMORY_SCALE)
 
     def test_a_binary_robots_txt_blocks_nothing(self):
         errors, _ = self.crawl(lambda h: (h.send_response(200),
