@@ -2,6 +2,10 @@
 // as the ScanReport it was written from.
 #include "store/scan_store.h"
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -375,13 +379,29 @@ Result<ScanStore> ScanStore::open(const std::string& path, const StoreOptions& o
     }
   }
   {
-    auto wal = db.prepare("PRAGMA journal_mode = WAL");
-    if (!wal) return Error{wal.error()};
-    code = wal->step();
-    if (code != SQLITE_ROW) return db.error(code, "switching to WAL mode");
-    if (wal->text(0) != "wal") {
-      return Error{path + ": cannot use write-ahead logging here (journal mode stays " +
-                   wal->text(0) + "); put the database on a local file system"};
+    // Two processes creating the same new database both switch it to WAL; the switch needs an
+    // exclusive lock and SQLite returns BUSY at once instead of calling the busy handler, so
+    // retry for as long as the busy timeout would have waited.
+    auto deadline = std::chrono::steady_clock::now() +
+                    std::chrono::milliseconds(std::max(options.busy_timeout_ms, 0));
+    std::string mode;
+    for (;;) {
+      auto wal = db.prepare("PRAGMA journal_mode = WAL");
+      if (!wal) return Error{wal.error()};
+      code = wal->step();
+      if (code == SQLITE_ROW) {
+        mode = wal->text(0);
+        break;
+      }
+      if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) ||
+          std::chrono::steady_clock::now() >= deadline) {
+        return db.error(code, "switching to WAL mode");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (mode != "wal") {
+      return Error{path + ": cannot use write-ahead logging here (journal mode stays " + mode +
+                   "); put the database on a local file system"};
     }
   }
   // NORMAL is safe with WAL: a crash can lose the last commit on power loss, never consistency.
