@@ -2,6 +2,7 @@
 // reads the directory; `threads` workers analyse pages; one writer gathers site facts and stores
 // batches, so SQLite is only ever touched from one thread.
 #include "cli/scan_pipeline.h"
+#include "model/clock.h"
 
 #include <algorithm>
 #include <chrono>
@@ -29,15 +30,6 @@ namespace {
 
 constexpr std::size_t kStoreBatch = 64;
 constexpr auto kStoreFlushInterval = std::chrono::milliseconds(500);
-
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return buffer;
-}
 
 bool has_scheme(const std::string& target) {
   std::size_t colon = target.find("://");
@@ -173,7 +165,7 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
   ScanOutcome outcome;
   ScanInfo& info = outcome.report.scan;
   info.targets = settings.targets;
-  info.started = utc_now();
+  info.started = utc_now_iso8601();
   info.tool_version = kToolVersion;
   if (settings.policy) {
     info.policy_path = settings.policy->path;
@@ -400,7 +392,7 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
   }
   if (!store_error.empty()) outcome.could_not_run = "storing the scan failed: " + store_error;
 
-  info.finished = utc_now();
+  info.finished = utc_now_iso8601();
   info.status = outcome.interrupted || !store_error.empty() ? ScanStatus::partial
                 : outcome.could_not_run.empty()             ? ScanStatus::complete
                                                             : ScanStatus::failed;

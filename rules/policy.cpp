@@ -2,6 +2,7 @@
 // name, pattern and cross-reference against it and collects each problem as
 // "file:line:column: message", so a typo is never silently ignored.
 #include "rules/policy.h"
+#include "model/clock.h"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
@@ -44,15 +45,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     }
   }
   return row[b.size()];
-}
-
-std::string utc_today() {
-  std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char buffer[16];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &parts);
-  return buffer;
 }
 
 bool valid_date(std::string_view text) {

@@ -1,6 +1,7 @@
 // ScanStore on SQLite: opening and migrating, writing a scan batch by batch, and reading it back
 // as the ScanReport it was written from.
 #include "store/scan_store.h"
+#include "model/clock.h"
 
 #include <algorithm>
 #include <chrono>
@@ -28,15 +29,6 @@ namespace {
 using nlohmann::json;
 using sqlite::Connection;
 using sqlite::Statement;
-
-std::string now_iso() {
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
 
 // Crawled text may be any bytes; invalid UTF-8 is replaced rather than failing the write.
 std::string to_json_text(const json& value) {
@@ -305,7 +297,7 @@ Status ScanStore::Impl::migrate() {
       if (Status applied = db.exec(std::string(migrations[step])); !applied) return applied;
       auto record = db.prepare("INSERT INTO schema_version (version, applied) VALUES (?, ?)");
       if (!record) return Error{record.error()};
-      record->bind(1, static_cast<std::int64_t>(step + 1)).bind(2, now_iso());
+      record->bind(1, static_cast<std::int64_t>(step + 1)).bind(2, utc_now_iso8601());
       if (Status done = sqlite::run(db, *record, "recording the schema version"); !done) {
         return done;
       }
@@ -422,7 +414,7 @@ Result<std::int64_t> ScanStore::begin_scan(const ScanInfo& info) {
         "error_counts, updated, hostname, pid, process_start) "
         "VALUES (?, ?, 'running', ?, ?, ?, '{}', ?, ?, ?, ?)");
     if (!insert) return Error{insert.error()};
-    std::string now = now_iso();
+    std::string now = utc_now_iso8601();
     insert->bind(1, join_targets(info.targets))
         .bind(2, info.started.empty() ? now : info.started)
         .bind(3, info.tool_version)
@@ -609,7 +601,7 @@ Status ScanStore::add_pages(std::int64_t scan_id, std::span<const PageAnalysis> 
     }
     auto touch = db.prepare("UPDATE scans SET updated = ? WHERE id = ?");
     if (!touch) return Error{touch.error()};
-    touch->bind(1, now_iso()).bind(2, scan_id);
+    touch->bind(1, utc_now_iso8601()).bind(2, scan_id);
     return sqlite::run(db, *touch, "recording progress");
   });
 }
@@ -622,7 +614,7 @@ Status ScanStore::finish_scan(std::int64_t scan_id, const ScanInfo& info,
     json error_counts = json::object();
     for (const auto& [name, count] : info.error_counts) error_counts[name] = count;
     ScanStatus status = info.status == ScanStatus::running ? ScanStatus::complete : info.status;
-    std::string finished = info.finished.empty() ? now_iso() : info.finished;
+    std::string finished = info.finished.empty() ? utc_now_iso8601() : info.finished;
     auto update = db.prepare(
         "UPDATE scans SET status = ?, finished = ?, updated = ?, error_counts = ?, "
         "policy_path = ?, policy_digest = ?, "
