@@ -15,7 +15,7 @@ set +e
   --format json,sarif,junit,html,csv,markdown --out "$out" --db "$out/tagwarden.db"
 code=$?
 set -e
-echo "exit code: $code (0 ok, 1 findings at or above --fail-on, 2 usage, 3 scan could not run)"
+echo "exit code: $code (0 ok, 1 findings at or above --fail-on, 2 usage, 3 scan could not run, 4 interrupted)"
 echo "open $out/tagwarden-report.html in a browser for the full report"
 # Findings are the point of the demo, not a failure of it.
 [[ $code -le 1 ]]
