@@ -1,5 +1,7 @@
 #include "rules/compromised_domains.h"
 
+#include "rules/embedded_data.h"
+
 #include <nlohmann/json.hpp>
 
 #include <stdexcept>
@@ -39,7 +41,7 @@ Result<CompromisedDomains> CompromisedDomains::from_json(std::string_view json,
 const CompromisedDomains& CompromisedDomains::builtin() {
   static const CompromisedDomains list = [] {
     Result<CompromisedDomains> parsed =
-        from_json(embedded_compromised_domains_json(), "compromised-domains.json");
+        from_json(embedded_file("compromised-domains.json"), "compromised-domains.json");
     // The file is ours and checked by the unit tests; a broken build is a programmer error.
     if (!parsed) throw std::logic_error(parsed.error());
     return std::move(parsed).value();

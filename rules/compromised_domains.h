@@ -35,7 +35,4 @@ class CompromisedDomains {
   std::vector<CompromisedHost> hosts_;
 };
 
-// The JSON embedded in the binary (embedded_policy_data.cpp).
-std::string_view embedded_compromised_domains_json();
-
 }  // namespace tw

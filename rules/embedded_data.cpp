@@ -23,6 +23,8 @@
 
 TW_EMBED(tw_data_third_party_web, "third-party-web/entities.json")
 TW_EMBED(tw_data_tagwarden_vendors, "tagwarden-vendors.json")
+TW_EMBED(tw_data_compromised_domains, "compromised-domains.json")
+TW_EMBED(tw_data_retire_repository, "retirejs/jsrepository.json")
 
 namespace tw {
 
@@ -35,6 +37,10 @@ std::string_view embedded_file(std::string_view name) {
   static const File files[] = {
       {"third-party-web/entities.json", tw_data_third_party_web_begin, tw_data_third_party_web_end},
       {"tagwarden-vendors.json", tw_data_tagwarden_vendors_begin, tw_data_tagwarden_vendors_end},
+      {"compromised-domains.json", tw_data_compromised_domains_begin,
+       tw_data_compromised_domains_end},
+      {"retirejs/jsrepository.json", tw_data_retire_repository_begin,
+       tw_data_retire_repository_end},
   };
   for (const File& file : files) {
     if (file.name == name) {

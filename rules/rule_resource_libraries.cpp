@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <variant>
 
-#include "rules/embedded_resource_data.h"
+#include "rules/embedded_data.h"
 
 namespace tw {
 namespace {
@@ -163,7 +163,8 @@ LibraryRepository& LibraryRepository::operator=(LibraryRepository&&) noexcept = 
 
 const LibraryRepository& LibraryRepository::builtin() {
   static const LibraryRepository repository = [] {
-    auto parsed = from_json(embedded_retire_repository(), "retirejs/jsrepository.json");
+    auto parsed =
+        from_json(embedded_file("retirejs/jsrepository.json"), "retirejs/jsrepository.json");
     // The shipped file is tested in CI; an empty repository beats aborting a scan.
     return parsed ? std::move(parsed.value()) : LibraryRepository{};
   }();
