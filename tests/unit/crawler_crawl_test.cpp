@@ -1,6 +1,5 @@
 // The crawl loop against a real server on 127.0.0.1: scope, limits, redirects, errors, robots,
 // retries, conditional requests, sitemaps and the analysis back-pressure.
-#include <zlib.h>
 
 #include <catch2/catch.hpp>
 #include <regex>
@@ -11,6 +10,7 @@
 #include "model/url.h"
 
 using namespace tw;
+using tw::test::gzip;
 using tw::test::html;
 using tw::test::http_response;
 using tw::test::Request;
@@ -57,20 +57,6 @@ const Page* find(const std::vector<Page>& pages, std::string_view suffix) {
     if (std::string_view(page.requested_url).ends_with(suffix)) return &page;
   }
   return nullptr;
-}
-
-std::string gzip(std::string_view data) {
-  z_stream stream{};
-  deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&stream, data.size()) + 32, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  deflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
 }
 
 }  // namespace

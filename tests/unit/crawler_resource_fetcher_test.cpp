@@ -1,6 +1,5 @@
 // The third-party fetcher against a loopback server that answers with canned raw responses:
 // caching, redirects, cookies across hops, the decoded-body cap (gzip bomb), DNS failures.
-#include <zlib.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -12,6 +11,8 @@
 
 #include "crawler/resource_fetcher.h"
 #include "crawler_test_server.h"
+
+using tw::test::gzip;
 
 namespace {
 
@@ -58,20 +59,6 @@ class CannedServer {
 std::string response(const std::string& head, const std::string& body) {
   return "HTTP/1.1 " + head + "\r\nContent-Length: " + std::to_string(body.size()) +
          "\r\nConnection: close\r\n\r\n" + body;
-}
-
-std::string gzip(const std::string& data) {
-  z_stream stream{};
-  deflateInit2(&stream, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&stream, data.size()), '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  deflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
 }
 
 tw::ResourceFetchOptions options_for(const CannedServer& server,
