@@ -40,7 +40,7 @@ bool has_scheme(const std::string& target) {
 // counted.
 PageAnalysis failed_page(Page page) {
   PageAnalysis analysis;
-  page.body.clear();
+  page.body = std::string();  // frees the buffer; clear() would keep its capacity
   analysis.page = std::move(page);
   return analysis;
 }
@@ -94,7 +94,7 @@ PageAnalysis reuse_analysis(PageAnalysis previous, Page page, const AnalysisCont
     page.content_hash = previous.page.content_hash;
     page.body_bytes = previous.page.body_bytes;
   }
-  page.body.clear();
+  page.body = std::string();  // frees the buffer; clear() would keep its capacity
   previous.page = std::move(page);
   previous.findings.clear();
   previous.reused = true;

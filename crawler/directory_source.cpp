@@ -99,7 +99,7 @@ Result<int> read_directory_site(const DirectoryOptions& options,
       if (!in.good() && !in.eof()) {
         page.error = PageError::read;
         page.error_detail = "cannot read " + file.string();
-        page.body.clear();
+        page.body = std::string();  // frees the buffer; clear() would keep its capacity
       } else if (page.body.empty()) {
         page.error = PageError::unparseable;
         page.error_detail = "empty file, nothing to analyse";
@@ -107,7 +107,7 @@ Result<int> read_directory_site(const DirectoryOptions& options,
         page.error = PageError::not_html;
         page.error_detail = "binary content in a file named " + file.filename().string();
         page.body_bytes = page.body.size();
-        page.body.clear();
+        page.body = std::string();  // frees the buffer; clear() would keep its capacity
       } else {
         page.status = 200;
         page.body_bytes = page.body.size();
