@@ -8,7 +8,7 @@
 #include <system_error>
 #include <vector>
 
-#include "model/finding.h"
+#include "crawler/http_outcome.h"
 
 namespace tw {
 namespace {
@@ -111,7 +111,7 @@ Result<int> read_directory_site(const DirectoryOptions& options,
       } else {
         page.status = 200;
         page.body_bytes = page.body.size();
-        page.content_hash = stable_fingerprint({page.body});
+        page.content_hash = body_digest(page.body);
       }
     }
     deliver(std::move(page));
