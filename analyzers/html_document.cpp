@@ -7,14 +7,14 @@
 namespace tw {
 namespace {
 
-const GumboOptions& parse_options() {
-  static const GumboOptions options = [] {
-    GumboOptions o = kGumboDefaultOptions;
-    o.tab_stop = 1;    // a tab is one column, as editors and our inline-script positions count
-    o.max_errors = 0;  // parse errors are not reported, so do not collect them
-    return o;
-  }();
-  return options;
+GumboOptions parse_options(ParseArena* arena) {
+  GumboOptions o = kGumboDefaultOptions;
+  o.tab_stop = 1;    // a tab is one column, as editors and our inline-script positions count
+  o.max_errors = 0;  // parse errors are not reported, so do not collect them
+  o.allocator = &ParseArena::gumbo_allocate;
+  o.deallocator = &ParseArena::gumbo_deallocate;
+  o.userdata = arena;
+  return o;
 }
 
 char lower(char c) {
@@ -166,15 +166,19 @@ std::string refusal_reason(std::string_view html) {
 }
 
 void HtmlDocument::OutputDeleter::operator()(GumboOutput* output) const {
-  gumbo_destroy_output(&parse_options(), output);
+  if (!arena->handed_out_malloc_blocks()) return;
+  GumboOptions options = parse_options(arena);
+  gumbo_destroy_output(&options, output);
 }
 
 Result<HtmlDocument> HtmlDocument::parse(std::string_view html) {
   std::string reason = refusal_reason(html);
   if (!reason.empty()) return Error{reason};
-  GumboOutput* output = gumbo_parse_with_options(&parse_options(), html.data(), html.size());
+  PooledParseArena arena = acquire_parse_arena();
+  GumboOptions options = parse_options(arena.get());
+  GumboOutput* output = gumbo_parse_with_options(&options, html.data(), html.size());
   if (output == nullptr || output->root == nullptr) return Error{"the HTML parser gave up"};
-  return HtmlDocument(html, output);
+  return HtmlDocument(html, std::move(arena), output);
 }
 
 }  // namespace tw

@@ -1,13 +1,16 @@
 // An HTML page parsed by Gumbo, after a cheap pre-scan that refuses input Gumbo cannot survive
 // (nesting deep enough to overflow its recursion, long runs of unclosed formatting tags that make
-// it quadratic). Owns the GumboOutput; not copyable; one thread at a time.
+// it quadratic). Owns the GumboOutput and the arena its nodes live in (parse_arena.h); not
+// copyable; one thread at a time.
 #pragma once
 
 #include <gumbo.h>
 
 #include <memory>
 #include <string_view>
+#include <utility>
 
+#include "analyzers/parse_arena.h"
 #include "model/result.h"
 
 namespace tw {
@@ -27,11 +30,15 @@ class HtmlDocument {
   std::string_view source() const { return source_; }
 
  private:
+  // Frees the nodes only when some came from malloc; arena memory goes when the arena resets.
   struct OutputDeleter {
+    ParseArena* arena;
     void operator()(GumboOutput* output) const;
   };
-  HtmlDocument(std::string_view source, GumboOutput* output) : source_(source), output_(output) {}
+  HtmlDocument(std::string_view source, PooledParseArena arena, GumboOutput* output)
+      : source_(source), arena_(std::move(arena)), output_(output, OutputDeleter{arena_.get()}) {}
   std::string_view source_;
+  PooledParseArena arena_;  // declared first: outlives output_
   std::unique_ptr<GumboOutput, OutputDeleter> output_;
 };
 

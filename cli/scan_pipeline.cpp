@@ -13,6 +13,8 @@
 #include <optional>
 #include <thread>
 
+#include <pthread.h>
+
 #include "analyzers/page_analyzer.h"
 #include "analyzers/resource_analysis.h"
 #include "cli/interrupt_watcher.h"
@@ -246,6 +248,7 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
   std::vector<std::thread> workers;
   for (unsigned i = 0; i < threads; ++i) {
     workers.emplace_back([&] {
+      pthread_setname_np(pthread_self(), "tw-analyze");
       while (std::optional<Page> page = pages.pop()) {
         std::string url = page->requested_url;
         int depth = page->depth;
@@ -261,6 +264,7 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
   std::string store_error;
   if (!settings.keep_pages) outcome.report.streamed.emplace();
   std::thread writer([&] {
+    pthread_setname_np(pthread_self(), "tw-store");
     std::vector<PageAnalysis> batch;
     auto flush = [&] {
       if (batch.empty()) return;

@@ -1,0 +1,161 @@
+// Bump allocator for Gumbo parses and the pool that reuses it; see parse_arena.h.
+#include "analyzers/parse_arena.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstdlib>
+#include <mutex>
+#include <new>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+// Arena memory not handed out is poisoned, so a read of a node after its document went is still
+// caught by AddressSanitizer.
+#define TW_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define TW_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define TW_POISON(p, n) ((void)(p), (void)(n))
+#define TW_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+namespace tw {
+namespace {
+
+constexpr std::size_t kAlignment = alignof(std::max_align_t);
+
+std::size_t aligned(std::size_t size) {
+  return (size + kAlignment - 1) & ~(kAlignment - 1);
+}
+
+}  // namespace
+
+ParseArena::ParseArena() {
+  add_chunk(kFirstChunkBytes);
+}
+
+ParseArena::~ParseArena() {
+  for (const Chunk& chunk : chunks_) {
+    TW_UNPOISON(chunk.data, chunk.size);
+    std::free(chunk.data);
+  }
+}
+
+bool ParseArena::add_chunk(std::size_t at_least) {
+  std::size_t size = chunks_.empty() ? at_least : std::max(at_least, chunks_.back().size * 2);
+  if (chunk_bytes_ + size > kCapBytes) return false;
+  char* data = static_cast<char*>(std::malloc(size));
+  if (data == nullptr) return false;
+  TW_POISON(data, size);
+  chunks_.push_back({data, size});
+  chunk_bytes_ += size;
+  used_ = 0;
+  return true;
+}
+
+void* ParseArena::allocate(std::size_t size) {
+  size = aligned(size == 0 ? 1 : size);
+  if (size < kLargeBlockBytes) {
+    if (used_ + size > chunks_.back().size && !add_chunk(size)) return allocate_from_malloc(size);
+    char* block = chunks_.back().data + used_;
+    used_ += size;
+    latest_ = block;
+    TW_UNPOISON(block, size);
+    return block;
+  }
+  return allocate_from_malloc(size);
+}
+
+void* ParseArena::allocate_from_malloc(std::size_t size) {
+  void* block = std::malloc(size);
+  if (block == nullptr) throw std::bad_alloc();
+  ++malloc_blocks_;
+  return block;
+}
+
+bool ParseArena::owns(const void* block) const {
+  const char* p = static_cast<const char*>(block);
+  for (const Chunk& chunk : chunks_) {
+    if (p >= chunk.data && p < chunk.data + chunk.size) return true;
+  }
+  return false;
+}
+
+void ParseArena::deallocate(void* block) {
+  if (block == nullptr) return;
+  if (block == latest_) {
+    // The common pattern "allocate a scratch buffer, free it": take the bytes back.
+    char* end = chunks_.back().data + used_;
+    used_ = static_cast<std::size_t>(latest_ - chunks_.back().data);
+    TW_POISON(latest_, static_cast<std::size_t>(end - latest_));
+    latest_ = nullptr;
+    return;
+  }
+  if (owns(block)) return;
+  std::free(block);
+  --malloc_blocks_;
+}
+
+void ParseArena::reset() {
+  if (chunks_.size() > 1) {
+    // The page needed more than one chunk: keep one big enough for such a page next time.
+    std::size_t wanted = std::min(std::bit_ceil(chunk_bytes_), kRetainedBytes);
+    for (const Chunk& chunk : chunks_) {
+      TW_UNPOISON(chunk.data, chunk.size);
+      std::free(chunk.data);
+    }
+    chunks_.clear();
+    chunk_bytes_ = 0;
+    if (!add_chunk(wanted)) add_chunk(kFirstChunkBytes);
+  } else {
+    TW_POISON(chunks_.back().data, chunks_.back().size);
+  }
+  used_ = 0;
+  latest_ = nullptr;
+  malloc_blocks_ = 0;
+}
+
+void* ParseArena::gumbo_allocate(void* arena, std::size_t size) {
+  return static_cast<ParseArena*>(arena)->allocate(size);
+}
+
+void ParseArena::gumbo_deallocate(void* arena, void* block) {
+  static_cast<ParseArena*>(arena)->deallocate(block);
+}
+
+namespace {
+
+// Arenas not in use. Its size is the largest number of documents alive at once (one per
+// analysis thread), so it needs no bound of its own.
+struct ArenaPool {
+  std::mutex mutex;
+  std::vector<std::unique_ptr<ParseArena>> idle;
+};
+
+ArenaPool& arena_pool() {
+  static ArenaPool* pool = new ArenaPool();  // never destroyed: documents may outlive statics
+  return *pool;
+}
+
+}  // namespace
+
+void ReturnParseArena::operator()(ParseArena* arena) const {
+  arena->reset();
+  ArenaPool& pool = arena_pool();
+  std::lock_guard lock(pool.mutex);
+  pool.idle.emplace_back(arena);
+}
+
+PooledParseArena acquire_parse_arena() {
+  ArenaPool& pool = arena_pool();
+  {
+    std::lock_guard lock(pool.mutex);
+    if (!pool.idle.empty()) {
+      ParseArena* arena = pool.idle.back().release();
+      pool.idle.pop_back();
+      return PooledParseArena(arena);
+    }
+  }
+  return PooledParseArena(new ParseArena());
+}
+
+}  // namespace tw
