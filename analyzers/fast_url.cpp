@@ -67,7 +67,8 @@ std::optional<std::string> FastResolver::resolve(std::string_view reference) con
   if (reference.starts_with("https://") || reference.starts_with("http://")) {
     std::size_t host_start = reference.find("://") + 3;
     std::size_t host_end = reference.find_first_of("/?#", host_start);
-    if (host_end == std::string_view::npos || reference[host_end] != '/') return std::nullopt;
+    bool bare_origin = host_end == std::string_view::npos;  // "https://host" means "https://host/"
+    if (!bare_origin && reference[host_end] != '/') return std::nullopt;
     std::string_view host = reference.substr(host_start, host_end - host_start);
     // Numeric hosts ("127.1") are normalised by curl: slow path.
     if (host.empty() || host.front() == '.' || host.back() == '.' ||
@@ -77,6 +78,7 @@ std::optional<std::string> FastResolver::resolve(std::string_view reference) con
     for (char c : host) {
       if (!is_host_char(c)) return std::nullopt;  // upper case, ports, userinfo: slow path
     }
+    if (bare_origin) return std::string(reference) + "/";
     if (!plain_path(reference.substr(host_end))) return std::nullopt;
     return drop_fragment(std::string(reference));
   }

@@ -34,6 +34,16 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return true;
 }
 
+// URLs in schemes that load nothing from a server: neither a tag nor a link, and not worth a note.
+bool has_inert_scheme(std::string_view reference) {
+  std::size_t colon = reference.find(':');
+  if (colon == std::string_view::npos) return false;
+  std::string_view scheme = reference.substr(0, colon);
+  return equals_ignoring_case(scheme, "javascript") || equals_ignoring_case(scheme, "data") ||
+         equals_ignoring_case(scheme, "mailto") || equals_ignoring_case(scheme, "tel") ||
+         equals_ignoring_case(scheme, "about") || equals_ignoring_case(scheme, "blob");
+}
+
 std::size_t find_ignoring_case(std::string_view text, std::string_view needle, std::size_t from) {
   if (needle.empty() || text.size() < needle.size()) return std::string_view::npos;
   char first_lower = lower(needle[0]);
@@ -288,6 +298,7 @@ class PageExtractor {
     bool in_noscript;
   };
 
+  void find_landmarks();
   void find_base();
   void visit(const GumboElement& element, const Frame& frame);
   void visit_script(const GumboElement& element, const Frame& frame);
@@ -309,6 +320,7 @@ class PageExtractor {
   void add_note(std::string note);
   std::optional<std::string> resolve(std::string_view reference) const {
     if (std::optional<std::string> quick = fast_resolver_.resolve(reference)) return quick;
+    if (has_inert_scheme(reference)) return std::nullopt;  // javascript:, mailto:...: never fetched
     return resolve_url(base_url_, reference);
   }
   const GumboNode* text_child(const GumboElement& element) const;
@@ -365,13 +377,7 @@ Tag* PageExtractor::add_reference(TagKind kind, std::string_view raw_url,
   if (reference.empty() || reference.front() == '#') return nullptr;
   std::optional<std::string> resolved = resolve(reference);
   if (!resolved) {
-    std::string_view scheme = reference.substr(0, reference.find(':'));
-    bool inert =
-        scheme.size() < reference.size() &&
-        (equals_ignoring_case(scheme, "javascript") || equals_ignoring_case(scheme, "data") ||
-         equals_ignoring_case(scheme, "mailto") || equals_ignoring_case(scheme, "tel") ||
-         equals_ignoring_case(scheme, "about") || equals_ignoring_case(scheme, "blob"));
-    if (!inert) {
+    if (!has_inert_scheme(reference)) {
       add_note("line " + std::to_string(line) + ": could not resolve URL \"" +
                std::string(reference.substr(0, 120)) + "\"");
     }
@@ -430,13 +436,29 @@ void PageExtractor::add_link(const char* href) {
   if (seen_links_.insert(*resolved).second) analysis_.links.push_back(std::move(*resolved));
 }
 
-void PageExtractor::find_base() {
-  // Most pages have no <base>: a quick memmem for the usual spellings saves a tree walk.
-  bool mentioned = false;
-  for (std::string_view spelling : {"<base", "<BASE", "<Base"}) {
-    if (source_.find(spelling) != std::string_view::npos) mentioned = true;
+void PageExtractor::find_landmarks() {
+  // One pass over the tags' opening '<': where the head's source ends (the first "</head" or
+  // "<body") and whether "<base" occurs at all; most pages have no <base>, which saves a walk.
+  bool base_mentioned = false;
+  bool head_end_found = false;
+  const char* begin = source_.data();
+  const char* end = begin + source_.size();
+  for (const char* at = begin; at < end && !(base_mentioned && head_end_found);) {
+    at = static_cast<const char*>(std::memchr(at, '<', static_cast<std::size_t>(end - at)));
+    if (at == nullptr) break;
+    std::string_view rest(at + 1, std::min<std::size_t>(5, static_cast<std::size_t>(end - at - 1)));
+    if (!base_mentioned && equals_ignoring_case(rest.substr(0, 4), "base")) base_mentioned = true;
+    if (!head_end_found && (equals_ignoring_case(rest.substr(0, 5), "/head") ||
+                            equals_ignoring_case(rest.substr(0, 4), "body"))) {
+      head_source_end_ = static_cast<std::size_t>(at - begin);
+      head_end_found = true;
+    }
+    ++at;
   }
-  if (!mentioned) return;
+  if (base_mentioned) find_base();
+}
+
+void PageExtractor::find_base() {
   std::vector<const GumboNode*> stack{document_.root()};
   while (!stack.empty()) {
     const GumboNode* node = stack.back();
@@ -462,11 +484,8 @@ void PageExtractor::find_base() {
 }
 
 void PageExtractor::run() {
-  find_base();
+  find_landmarks();
   fast_resolver_ = FastResolver(base_url_);
-  std::size_t head_end = find_ignoring_case(source_, "</head", 0);
-  std::size_t body_start = find_ignoring_case(source_, "<body", 0);
-  head_source_end_ = std::min(head_end, body_start);
 
   std::vector<Frame> stack{{document_.root(), false, false}};
   while (!stack.empty()) {
