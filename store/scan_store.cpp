@@ -170,7 +170,7 @@ PageAnalysis read_page(const Statement& row) {
 }
 
 constexpr const char* kTagColumns =
-    "t.id, t.page_id, t.kind, t.url, t.host, t.domain, t.vendor, t.category, t.line, t.col, "
+    "t.ids, t.page_id, t.kind, t.url, t.host, t.domain, t.vendor, t.category, t.line, t.col, "
     "t.initiator, t.parent, t.snippet, t.attributes, t.in_head, t.in_noscript, t.consent_gated, "
     "t.document_write";
 
@@ -197,6 +197,12 @@ Tag read_tag(const Statement& row) {
   tag.in_noscript = row.integer(15) != 0;
   tag.consent_gated = row.integer(16) != 0;
   tag.document_write = row.integer(17) != 0;
+  json ids = parse_json_text(row.text(0));
+  if (ids.is_array()) {
+    for (const json& id : ids) {
+      if (id.is_string()) tag.ids.push_back(id.get<std::string>());
+    }
+  }
   return tag;
 }
 
@@ -272,11 +278,15 @@ struct ScanStore::Impl {
 
 Status ScanStore::Impl::migrate() {
   return in_transaction(db, [&]() -> Status {
-    auto version_query = db.prepare("PRAGMA user_version");
-    if (!version_query) return Error{version_query.error()};
-    int code = version_query->step();
-    if (code != SQLITE_ROW) return db.error(code, "reading the schema version");
-    auto version = static_cast<std::size_t>(version_query->integer(0));
+    // Every statement is reset before the migrations run: DROP TABLE fails while one is active.
+    std::size_t version = 0;
+    {
+      auto version_query = db.prepare("PRAGMA user_version");
+      if (!version_query) return Error{version_query.error()};
+      int code = version_query->step();
+      if (code != SQLITE_ROW) return db.error(code, "reading the schema version");
+      version = static_cast<std::size_t>(version_query->integer(0));
+    }
     std::span<const std::string_view> migrations = schema_migrations();
     if (version > migrations.size()) {
       return Error{db.path() + ": database schema version " + std::to_string(version) +
@@ -287,7 +297,8 @@ Status ScanStore::Impl::migrate() {
     if (version == 0) {
       auto tables = db.prepare("SELECT count(*) FROM sqlite_master");
       if (!tables) return Error{tables.error()};
-      if (tables->step() == SQLITE_ROW && tables->integer(0) > 0) {
+      bool has_tables = tables->step() == SQLITE_ROW && tables->integer(0) > 0;
+      if (has_tables) {
         return Error{db.path() +
                      ": a SQLite database that tagwarden did not create (it has tables but no "
                      "tagwarden schema version); use another --db file"};
@@ -345,7 +356,10 @@ Result<ScanStore> ScanStore::open(const std::string& path, const StoreOptions& o
   }
   sqlite3* raw = nullptr;
   int code =
-      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+      // NOMUTEX: a connection belongs to one thread (sqlite.h), so SQLite's per-call locking
+      // is pure cost.
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   sqlite::ConnectionPtr handle(raw);
   if (code != SQLITE_OK) {
     int system_errno = raw ? sqlite3_system_errno(raw) : 0;
@@ -449,10 +463,11 @@ Result<std::int64_t> ScanStore::begin_scan(const ScanInfo& info) {
 
 Status ScanStore::Impl::insert_finding(std::int64_t scan_id, std::optional<std::int64_t> page_id,
                                        int position, const Finding& finding) {
-  auto insert = db.prepare(
+  static const std::string kInsert =
       "INSERT INTO findings (scan_id, page_id, position, rule, severity, page, vendor, host, "
       "tag_url, line, col, message, evidence, fingerprint, suppressed, suppression_reason, "
-      "baseline_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "baseline_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  auto insert = db.prepare(kInsert);
   if (!insert) return Error{insert.error()};
   insert->bind(1, scan_id);
   if (page_id) {
@@ -460,21 +475,22 @@ Status ScanStore::Impl::insert_finding(std::int64_t scan_id, std::optional<std::
   } else {
     insert->bind_null(2);
   }
+  // The finding outlives the step, so its strings are bound without a copy.
   insert->bind(3, position)
-      .bind(4, finding.rule)
-      .bind(5, to_string(finding.severity))
-      .bind(6, finding.page)
-      .bind(7, finding.vendor)
-      .bind(8, finding.host)
-      .bind(9, finding.tag_url)
+      .bind_borrowed(4, finding.rule)
+      .bind_borrowed(5, to_string(finding.severity))
+      .bind_borrowed(6, finding.page)
+      .bind_borrowed(7, finding.vendor)
+      .bind_borrowed(8, finding.host)
+      .bind_borrowed(9, finding.tag_url)
       .bind(10, finding.line)
       .bind(11, finding.column)
-      .bind(12, finding.message)
-      .bind(13, finding.evidence)
-      .bind(14, finding.fingerprint)
+      .bind_borrowed(12, finding.message)
+      .bind_borrowed(13, finding.evidence)
+      .bind_borrowed(14, finding.fingerprint)
       .bind(15, finding.suppressed)
-      .bind(16, finding.suppression_reason)
-      .bind(17, finding.baseline_state);
+      .bind_borrowed(16, finding.suppression_reason)
+      .bind_borrowed(17, finding.baseline_state);
   return sqlite::run(db, *insert, "storing a finding");
 }
 
@@ -485,8 +501,13 @@ Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& ana
   for (const Header& header : page.headers) headers.push_back({header.name, header.value});
 
   // An upsert keeps the row id of a page stored before, and with it the page's place in the order.
+  // An upsert that updates leaves last_insert_rowid alone, which tells a new page (nothing of it
+  // to clear) from one stored again (the third-party stage's pages). A new page whose id happens
+  // to equal the previous rowid only costs the four deletes below.
   std::int64_t page_id = 0;
+  bool stored_before = false;
   {
+    std::int64_t last_rowid = sqlite3_last_insert_rowid(db.handle());
     auto upsert = db.prepare(
         "INSERT INTO pages (scan_id, requested_url, url, status, content_type, depth, fetch_ms, "
         "body_bytes, content_hash, etag, last_modified, error, error_detail, title, csp_header, "
@@ -527,12 +548,14 @@ Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& ana
     if (code != SQLITE_ROW) return db.error(code, "storing page " + key);
     page_id = upsert->integer(0);
     if (code = upsert->step(); code != SQLITE_DONE) return db.error(code, "storing page " + key);
+    stored_before = sqlite3_last_insert_rowid(db.handle()) == last_rowid;
   }
   // findings are found through their (scan_id, page_id, position) index, the others by page_id.
   for (const char* sql :
        {"DELETE FROM tags WHERE page_id = ?1",
         "DELETE FROM findings WHERE scan_id = ?2 AND page_id = ?1",
         "DELETE FROM redirects WHERE page_id = ?1", "DELETE FROM notes WHERE page_id = ?1"}) {
+    if (!stored_before) break;
     auto clear = db.prepare(sql);
     if (!clear) return Error{clear.error()};
     clear->bind(1, page_id).bind(2, scan_id);
@@ -550,38 +573,36 @@ Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& ana
     insert->bind(1, page_id).bind(2, static_cast<std::int64_t>(i)).bind(3, analysis.notes[i]);
     if (Status done = sqlite::run(db, *insert, "storing a note"); !done) return done;
   }
+  static const std::string kTagInsert =
+      "INSERT INTO tags (page_id, position, kind, url, host, domain, vendor, category, line, col, "
+      "initiator, parent, snippet, attributes, ids, in_head, in_noscript, consent_gated, "
+      "document_write) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   for (std::size_t i = 0; i < analysis.tags.size(); ++i) {
     const Tag& tag = analysis.tags[i];
-    auto insert = db.prepare(
-        "INSERT INTO tags (page_id, position, kind, url, host, domain, vendor, category, line, "
-        "col, initiator, parent, snippet, attributes, in_head, in_noscript, consent_gated, "
-        "document_write) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto insert = db.prepare(kTagInsert);
     if (!insert) return Error{insert.error()};
+    // The tag outlives the step, so its strings are bound without a copy.
     insert->bind(1, page_id)
         .bind(2, static_cast<std::int64_t>(i))
-        .bind(3, to_string(tag.kind))
-        .bind(4, tag.url)
-        .bind(5, tag.host)
-        .bind(6, tag.domain)
-        .bind(7, tag.vendor)
-        .bind(8, tag.category)
+        .bind_borrowed(3, to_string(tag.kind))
+        .bind_borrowed(4, tag.url)
+        .bind_borrowed(5, tag.host)
+        .bind_borrowed(6, tag.domain)
+        .bind_borrowed(7, tag.vendor)
+        .bind_borrowed(8, tag.category)
         .bind(9, tag.line)
         .bind(10, tag.column)
-        .bind(11, to_string(tag.initiator))
-        .bind(12, tag.parent)
-        .bind(13, tag.snippet)
-        .bind(14, to_json_text(json(tag.attributes)))
-        .bind(15, tag.in_head)
-        .bind(16, tag.in_noscript)
-        .bind(17, tag.consent_gated)
-        .bind(18, tag.document_write);
-    if (Status done = sqlite::run(db, *insert, "storing a tag of " + key); !done) return done;
-    std::int64_t tag_id = sqlite3_last_insert_rowid(db.handle());
-    for (std::size_t j = 0; j < tag.ids.size(); ++j) {
-      auto id = db.prepare("INSERT INTO tag_ids (tag_id, position, value) VALUES (?, ?, ?)");
-      if (!id) return Error{id.error()};
-      id->bind(1, tag_id).bind(2, static_cast<std::int64_t>(j)).bind(3, tag.ids[j]);
-      if (Status done = sqlite::run(db, *id, "storing a tag id of " + key); !done) return done;
+        .bind_borrowed(11, to_string(tag.initiator))
+        .bind_borrowed(12, tag.parent)
+        .bind_borrowed(13, tag.snippet)
+        .bind(14, tag.attributes.empty() ? "{}" : to_json_text(json(tag.attributes)))
+        .bind(15, tag.ids.empty() ? "[]" : to_json_text(json(tag.ids)))
+        .bind(16, tag.in_head)
+        .bind(17, tag.in_noscript)
+        .bind(18, tag.consent_gated)
+        .bind(19, tag.document_write);
+    if (int code = insert->step(); code != SQLITE_DONE) {
+      return db.error(code, "storing a tag of " + key);
     }
   }
   for (std::size_t i = 0; i < analysis.findings.size(); ++i) {
@@ -683,15 +704,28 @@ Status ScanStore::finish_scan(std::int64_t scan_id, const ScanInfo& info,
 Status ScanStore::record_baseline_states(std::int64_t scan_id,
                                          const std::vector<const Finding*>& findings) {
   Connection& db = impl_->db;
+  // Findings have no index by fingerprint (it cost every insert); the states go into a keyed
+  // temporary table and one pass over the scan's findings picks them up.
+  if (Status created =
+          db.exec("CREATE TEMP TABLE IF NOT EXISTS baseline_states (fingerprint TEXT PRIMARY KEY, "
+                  "state TEXT NOT NULL) WITHOUT ROWID; DELETE FROM temp.baseline_states");
+      !created) {
+    return created;
+  }
   return in_transaction(db, [&]() -> Status {
     for (const Finding* finding : findings) {
-      auto update = db.prepare(
-          "UPDATE findings SET baseline_state = ? WHERE scan_id = ? AND fingerprint = ?");
-      if (!update) return Error{update.error()};
-      update->bind(1, finding->baseline_state).bind(2, scan_id).bind(3, finding->fingerprint);
-      if (Status done = sqlite::run(db, *update, "recording baseline states"); !done) return done;
+      auto state = db.prepare(
+          "INSERT OR REPLACE INTO temp.baseline_states (fingerprint, state) VALUES (?, ?)");
+      if (!state) return Error{state.error()};
+      state->bind(1, finding->fingerprint).bind(2, finding->baseline_state);
+      if (Status done = sqlite::run(db, *state, "recording baseline states"); !done) return done;
     }
-    return Ok{};
+    auto update = db.prepare(
+        "UPDATE findings SET baseline_state = coalesce((SELECT b.state FROM temp.baseline_states b "
+        "WHERE b.fingerprint = findings.fingerprint), baseline_state) WHERE scan_id = ?");
+    if (!update) return Error{update.error()};
+    update->bind(1, scan_id);
+    return sqlite::run(db, *update, "recording baseline states");
   });
 }
 
@@ -736,8 +770,6 @@ Status ScanStore::Impl::load_page_details(
       if (PageAnalysis* page = page_at(rows->integer(0))) page->notes.push_back(rows->text(1));
     }
   }
-  // Tag ids are attached once every tag vector has stopped growing (no dangling pointers).
-  std::unordered_map<std::int64_t, std::pair<PageAnalysis*, std::size_t>> tag_by_id;
   {
     auto rows = db.prepare(std::string("SELECT ") + kTagColumns +
                            " FROM tags t JOIN pages p ON p.id = t.page_id WHERE " + page_filter +
@@ -745,24 +777,7 @@ Status ScanStore::Impl::load_page_details(
     if (!rows) return Error{rows.error()};
     bind_filter(*rows);
     while (rows->step() == SQLITE_ROW) {
-      if (PageAnalysis* page = page_at(rows->integer(1))) {
-        tag_by_id[rows->integer(0)] = {page, page->tags.size()};
-        page->tags.push_back(read_tag(*rows));
-      }
-    }
-  }
-  {
-    auto rows = db.prepare(
-        "SELECT i.tag_id, i.value FROM tag_ids i JOIN tags t ON t.id = i.tag_id JOIN pages p ON "
-        "p.id = t.page_id WHERE " +
-        page_filter + " ORDER BY i.tag_id, i.position");
-    if (!rows) return Error{rows.error()};
-    bind_filter(*rows);
-    while (rows->step() == SQLITE_ROW) {
-      auto found = tag_by_id.find(rows->integer(0));
-      if (found == tag_by_id.end()) continue;
-      auto [page, index] = found->second;
-      page->tags[index].ids.push_back(rows->text(1));
+      if (PageAnalysis* page = page_at(rows->integer(1))) page->tags.push_back(read_tag(*rows));
     }
   }
   if (!with_findings) return Ok{};

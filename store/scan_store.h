@@ -22,7 +22,7 @@
 
 namespace tw {
 
-inline constexpr int kStoreSchemaVersion = 1;
+inline constexpr int kStoreSchemaVersion = 2;
 
 struct StoreOptions {
   int busy_timeout_ms = 30000;  // how long a writer waits for another process's transaction

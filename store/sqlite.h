@@ -40,7 +40,9 @@ class Statement {
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
-  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, std::string_view text);  // copied: temporaries are fine
+  // Not copied: `text` must stay alive and unchanged until the statement is reset.
+  Statement& bind_borrowed(int index, std::string_view text);
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
   Statement& bind(int index, bool value) { return bind(index, static_cast<std::int64_t>(value)); }

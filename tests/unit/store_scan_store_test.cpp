@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "store/scan_store.h"
+#include "store/schema.h"
 #include "store_test_support.h"
 
 using namespace tw;
@@ -243,6 +244,50 @@ TEST_CASE("storing a page again replaces its tags and findings instead of adding
   CHECK(report->pages[1].tags.size() == 1);
   CHECK(raw_query(path, "SELECT count(*) FROM tags") == "4");
   CHECK(raw_query(path, "SELECT count(*) FROM findings") == "2");
+}
+
+TEST_CASE("a version 1 database is migrated on open and keeps its scans, tags and tag ids") {
+  TempDir dir;
+  std::string path = dir.path("v1.db");
+  std::string version1(schema_migrations()[0]);
+  raw_query(path, version1 +
+                      "INSERT INTO schema_version VALUES (1, '2026-11-01T00:00:00Z');"
+                      "PRAGMA user_version = 1;"
+                      "INSERT INTO scans (id, target, started, status) VALUES "
+                      "  (7, 'https://a.example/', '2026-11-01T00:00:00Z', 'complete');"
+                      "INSERT INTO scan_targets VALUES (7, 0, 'https://a.example/');"
+                      "INSERT INTO pages VALUES (3, 7, 'https://a.example/', 'https://a.example/', "
+                      "  200, 'text/html', 0, 1.5, 100, 'h', '', '', 'none', '', 'Home', '', '', "
+                      "  -1, 0, '[]', '');"
+                      "INSERT INTO tags VALUES (11, 3, 0, 'script', "
+                      "  'https://www.googletagmanager.com/gtm.js?id=GTM-AAA', "
+                      "  'www.googletagmanager.com', 'googletagmanager.com', 'Google Tag Manager', "
+                      "  'tag-manager', 4, 2, 'parser', 'head', '', '{\"async\":\"\"}', 1, 0, "
+                      "  0, 0);"
+                      "INSERT INTO tag_ids VALUES (11, 0, 'GTM-AAA'), (11, 1, 'G-BBB');"
+                      "INSERT INTO findings VALUES (1, 7, 3, 0, 'TW100', 'high', "
+                      "  'https://a.example/', 'Google Tag Manager', 'www.googletagmanager.com', "
+                      "  '', 4, 2, 'not sanctioned', '', 'fp1', 0, '', '');");
+  REQUIRE(raw_query(path, "PRAGMA user_version") == "1");
+
+  ScanStore store = open_store(path);
+  CHECK(raw_query(path, "PRAGMA user_version") == std::to_string(kStoreSchemaVersion));
+  CHECK(raw_query(path, "SELECT count(*) FROM schema_version") ==
+        std::to_string(kStoreSchemaVersion));
+  auto report = store.load_scan(7);
+  REQUIRE(report.ok());
+  REQUIRE(report->pages.size() == 1);
+  REQUIRE(report->pages[0].tags.size() == 1);
+  const Tag& tag = report->pages[0].tags[0];
+  CHECK(tag.vendor == "Google Tag Manager");
+  CHECK(tag.ids == std::vector<std::string>{"GTM-AAA", "G-BBB"});
+  CHECK(tag.attributes.at("async").empty());
+  CHECK(tag.in_head);
+  REQUIRE(report->pages[0].findings.size() == 1);
+  CHECK(report->pages[0].findings[0].fingerprint == "fp1");
+  CHECK(raw_query(path, "SELECT group_concat(tag_id, ' ') FROM v_tag_ids") == "GTM-AAA G-BBB");
+  CHECK(raw_query(path, "SELECT ids FROM v_tags") == "GTM-AAA G-BBB");
+  CHECK(raw_query(path, "PRAGMA integrity_check") == "ok");
 }
 
 TEST_CASE("a file that is not SQLite is refused with a one-line error") {
