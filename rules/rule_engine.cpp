@@ -104,13 +104,18 @@ void SiteFacts::add_page(const PageAnalysis& page) {
     }
     for (const std::string& id : tag.ids) {
       if (std::find(it->ids.begin(), it->ids.end(), id) == it->ids.end()) it->ids.push_back(id);
-      if (std::find(site_page.ids.begin(), site_page.ids.end(), id) == site_page.ids.end()) {
-        site_page.ids.push_back(id);
+      auto [known, new_id] =
+          data_->tag_id_index.emplace(id, static_cast<std::uint32_t>(data_->tag_ids.size()));
+      if (new_id) data_->tag_ids.push_back(id);
+      if (std::find(site_page.ids.begin(), site_page.ids.end(), known->second) ==
+          site_page.ids.end()) {
+        site_page.ids.push_back(known->second);
       }
     }
     if (vendors_here.insert(key).second) {
       ++it->pages;
-      if (!tag.vendor.empty()) site_page.vendors.push_back(tag.vendor);
+      if (!tag.vendor.empty())
+        site_page.vendors.push_back(static_cast<std::uint32_t>(found->second));
     }
   }
   data_->pages.push_back(std::move(site_page));

@@ -3,6 +3,7 @@
 // with stable fingerprints. Internal to the rules folder.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -97,11 +98,13 @@ extern const PageRule kMissingPreconnectRule;     // TW406
 extern const SiteRule kExpiredSuppressionRule;    // TW010
 
 // What SiteFacts keeps per page and per vendor (no page bodies, no tags).
+// Kept for every analysed page, so it holds indexes rather than names: at 100,000 pages the
+// names alone cost ~100 MB.
 struct SitePage {
   std::string url;
   std::string path;
-  std::vector<std::string> vendors;  // lower-case names present on the page
-  std::vector<std::string> ids;      // tag ids present on the page
+  std::vector<std::uint32_t> vendors;  // named vendors on the page: indexes into Data::vendors
+  std::vector<std::uint32_t> ids;      // tag ids on the page: indexes into Data::tag_ids
 };
 
 struct SiteVendor {
@@ -119,6 +122,8 @@ namespace tw {
 struct SiteFacts::Data {
   std::vector<SitePage> pages;      // analysed pages only, in the order they were added
   std::vector<SiteVendor> vendors;  // by first sight; unknown hosts grouped by domain
-  std::unordered_map<std::string, std::size_t> vendor_index;  // lower-case name -> vendors
+  std::unordered_map<std::string, std::size_t> vendor_index;    // lower-case name -> vendors
+  std::vector<std::string> tag_ids;                             // every tag id seen, once
+  std::unordered_map<std::string, std::uint32_t> tag_id_index;  // -> tag_ids
 };
 }  // namespace tw

@@ -23,20 +23,36 @@ Finding site_finding(const RuleInfo& rule, std::string page_url, std::string_vie
   return finding;
 }
 
-bool contains_ignoring_case(const std::vector<std::string>& values, std::string_view wanted) {
+// Whether any of a page's indexes is one of the matching entries.
+bool contains_match(const std::vector<std::uint32_t>& indexes, const std::vector<bool>& matches) {
+  return std::any_of(indexes.begin(), indexes.end(),
+                     [&](std::uint32_t index) { return matches[index]; });
+}
+
+// Which entries of a site-wide table equal `wanted` ignoring case, by index.
+template <typename Entry, typename NameOf>
+std::vector<bool> matching_ignoring_case(const std::vector<Entry>& entries, std::string_view wanted,
+                                         NameOf name_of) {
   std::string lower = to_lower_ascii(wanted);
-  return std::any_of(values.begin(), values.end(),
-                     [&](const std::string& v) { return to_lower_ascii(v) == lower; });
+  std::vector<bool> matches(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    matches[i] = to_lower_ascii(name_of(entries[i])) == lower;
+  }
+  return matches;
 }
 
 void check_required_missing(const SiteFacts::Data& facts, const RuleContext& context,
                             std::vector<Finding>& out) {
   const SanctionedStack::Details& details = *context.policy->details;
   for (const RequiredTag& required : details.required) {
+    std::vector<bool> vendor_matches = matching_ignoring_case(
+        facts.vendors, required.vendor, [](const SiteVendor& vendor) { return vendor.name; });
+    std::vector<bool> id_matches = matching_ignoring_case(facts.tag_ids, required.id,
+                                                          [](const std::string& id) { return id; });
     for (const SitePage& page : facts.pages) {
       if (!required.paths.matches(page.path)) continue;
-      bool vendor_present = contains_ignoring_case(page.vendors, required.vendor);
-      bool id_present = required.id.empty() || contains_ignoring_case(page.ids, required.id);
+      bool vendor_present = contains_match(page.vendors, vendor_matches);
+      bool id_present = required.id.empty() || contains_match(page.ids, id_matches);
       if (vendor_present && id_present) continue;
       std::string what = required.vendor + (required.id.empty() ? "" : " " + required.id);
       Finding finding =

@@ -517,6 +517,19 @@ TEST_CASE("TW103 required tag missing, checked across the site") {
   CHECK(missing[1].vendor == "OneTrust");
 }
 
+TEST_CASE("TW103 matches required vendors and ids ignoring case, and names a wrong id") {
+  tw::SiteFacts facts;
+  Tag lower_case_gtm = gtm(8, "gtm-abc123");
+  lower_case_gtm.vendor = "google tag manager";
+  facts.add_page(page("/", {consent_manager(3), lower_case_gtm}));
+  facts.add_page(page("/other", {consent_manager(3), gtm(8, "GTM-OTHER")}));
+  tw::RuleContext context{&shop_policy().catalogue, &shop_policy()};
+  auto missing = of_rule(tw::run_site_rules(facts, context), "TW103");
+  REQUIRE(missing.size() == 1);
+  CHECK(missing[0].page == std::string(kShop) + "/other");
+  CHECK_THAT(missing[0].evidence, Catch::Contains("present, but not with GTM-ABC123"));
+}
+
 TEST_CASE("TW105 more vendors in a category than the policy allows") {
   Tag ga = tag(TagKind::script, "https://www.google-analytics.com/analytics.js", "Google Analytics",
                "analytics", 7);
