@@ -775,10 +775,14 @@ struct Crawler::Impl {
     origin_for(job.url).queue.push_front(std::move(job));
   }
 
-  void collect_done() {
+  // Returns whether any transfer finished (a slot, robots.txt or a sitemap may now let others
+  // start).
+  bool collect_done() {
+    bool any = false;
     int left = 0;
     while (CURLMsg* message = curl_multi_info_read(multi.get(), &left)) {
       if (message->msg != CURLMSG_DONE) continue;
+      any = true;
       CURL* e = message->easy_handle;
       CURLcode code = message->data.result;
       curl_multi_remove_handle(multi.get(), e);
@@ -800,6 +804,7 @@ struct Crawler::Impl {
           break;
       }
     }
+    return any;
   }
 
   std::size_t queued() const {
@@ -946,9 +951,12 @@ CrawlSummary Crawler::run(const std::function<void(Page&&)>& deliver) {
     s.start_transfers();
     int running = 0;
     curl_multi_perform(s.multi.get(), &running);
-    s.collect_done();
+    bool freed_slots = s.collect_done();
     if (s.finished()) break;
     s.show_progress(false);
+    // A finished transfer frees a slot (or releases a host waiting for robots.txt): start the
+    // next one now rather than after the next socket event or the poll timeout.
+    if (freed_slots) continue;
     curl_multi_poll(s.multi.get(), nullptr, 0, s.poll_timeout_ms(), nullptr);
   }
 
