@@ -16,12 +16,12 @@ InterruptWatcher::InterruptWatcher(std::function<void()> on_interrupt)
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, kWakeSignal);
   pthread_sigmask(SIG_BLOCK, &set, &previous_mask_);
   thread_ = std::thread([this, set] {
     while (!done_.load()) {
-      timespec wait{0, 100'000'000};
-      int signal = sigtimedwait(&set, nullptr, &wait);
-      if (signal <= 0) continue;
+      int signal = sigwaitinfo(&set, nullptr);
+      if (signal <= 0 || signal == kWakeSignal) continue;
       if (interrupted_.exchange(true)) std::_Exit(kExitInterrupted);
       on_interrupt_();
     }
@@ -29,7 +29,9 @@ InterruptWatcher::InterruptWatcher(std::function<void()> on_interrupt)
 }
 
 InterruptWatcher::~InterruptWatcher() {
+  // Woken at once: a polling wait here cost every scan up to its poll interval at exit.
   done_ = true;
+  pthread_kill(thread_.native_handle(), kWakeSignal);
   thread_.join();
   pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
 }
