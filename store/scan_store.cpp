@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/json_text.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 
@@ -169,41 +170,95 @@ PageAnalysis read_page(const Statement& row) {
   return analysis;
 }
 
-constexpr const char* kTagColumns =
-    "t.ids, t.page_id, t.kind, t.url, t.host, t.domain, t.vendor, t.category, t.line, t.col, "
-    "t.initiator, t.parent, t.snippet, t.attributes, t.in_head, t.in_noscript, t.consent_gated, "
-    "t.document_write";
+// A page's tags as stored in page_tags.tags (schema.cpp): one JSON array per tag.
+std::string tags_json(const std::vector<Tag>& tags) {
+  std::string out;
+  out.reserve(tags.size() * 320);
+  out.push_back('[');
+  for (const Tag& tag : tags) {
+    if (out.size() > 1) out.push_back(',');
+    out.push_back('[');
+    for (std::string_view text : {to_string(tag.kind), std::string_view(tag.url),
+                                  std::string_view(tag.host), std::string_view(tag.domain),
+                                  std::string_view(tag.vendor), std::string_view(tag.category)}) {
+      append_json_string(out, text);
+      out.push_back(',');
+    }
+    out += std::to_string(tag.line);
+    out.push_back(',');
+    out += std::to_string(tag.column);
+    out.push_back(',');
+    for (std::string_view text :
+         {to_string(tag.initiator), std::string_view(tag.parent), std::string_view(tag.snippet)}) {
+      append_json_string(out, text);
+      out.push_back(',');
+    }
+    out.push_back('{');
+    bool first = true;
+    for (const auto& [name, value] : tag.attributes) {
+      if (!first) out.push_back(',');
+      first = false;
+      append_json_string(out, name);
+      out.push_back(':');
+      append_json_string(out, value);
+    }
+    out += "},[";
+    for (std::size_t i = 0; i < tag.ids.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      append_json_string(out, tag.ids[i]);
+    }
+    out.push_back(']');
+    for (bool flag : {tag.in_head, tag.in_noscript, tag.consent_gated, tag.document_write}) {
+      out += flag ? ",1" : ",0";
+    }
+    out.push_back(']');
+  }
+  out.push_back(']');
+  return out;
+}
 
-Tag read_tag(const Statement& row) {
-  Tag tag;
-  tag.kind = parse_tag_kind(row.text(2)).value_or(TagKind::script);
-  tag.url = row.text(3);
-  tag.host = row.text(4);
-  tag.domain = row.text(5);
-  tag.vendor = row.text(6);
-  tag.category = row.text(7);
-  tag.line = static_cast<int>(row.integer(8));
-  tag.column = static_cast<int>(row.integer(9));
-  tag.initiator = parse_initiator(row.text(10)).value_or(Initiator::parser);
-  tag.parent = row.text(11);
-  tag.snippet = row.text(12);
-  json attributes = parse_json_text(row.text(13));
-  if (attributes.is_object()) {
-    for (const auto& [name, value] : attributes.items()) {
-      if (value.is_string()) tag.attributes[name] = value.get<std::string>();
+// The inverse of tags_json; entries that do not have the shape are skipped.
+std::vector<Tag> tags_from_json(const std::string& text) {
+  std::vector<Tag> tags;
+  json stored = parse_json_text(text);
+  if (!stored.is_array()) return tags;
+  tags.reserve(stored.size());
+  auto text_at = [](const json& row, std::size_t i) {
+    return row[i].is_string() ? row[i].get<std::string>() : std::string();
+  };
+  auto number_at = [](const json& row, std::size_t i) {
+    return row[i].is_number_integer() ? row[i].get<long long>() : 0LL;
+  };
+  for (const json& row : stored) {
+    if (!row.is_array() || row.size() != 17) continue;
+    Tag& tag = tags.emplace_back();
+    tag.kind = parse_tag_kind(text_at(row, 0)).value_or(TagKind::script);
+    tag.url = text_at(row, 1);
+    tag.host = text_at(row, 2);
+    tag.domain = text_at(row, 3);
+    tag.vendor = text_at(row, 4);
+    tag.category = text_at(row, 5);
+    tag.line = static_cast<int>(number_at(row, 6));
+    tag.column = static_cast<int>(number_at(row, 7));
+    tag.initiator = parse_initiator(text_at(row, 8)).value_or(Initiator::parser);
+    tag.parent = text_at(row, 9);
+    tag.snippet = text_at(row, 10);
+    if (row[11].is_object()) {
+      for (const auto& [name, value] : row[11].items()) {
+        if (value.is_string()) tag.attributes[name] = value.get<std::string>();
+      }
     }
-  }
-  tag.in_head = row.integer(14) != 0;
-  tag.in_noscript = row.integer(15) != 0;
-  tag.consent_gated = row.integer(16) != 0;
-  tag.document_write = row.integer(17) != 0;
-  json ids = parse_json_text(row.text(0));
-  if (ids.is_array()) {
-    for (const json& id : ids) {
-      if (id.is_string()) tag.ids.push_back(id.get<std::string>());
+    if (row[12].is_array()) {
+      for (const json& id : row[12]) {
+        if (id.is_string()) tag.ids.push_back(id.get<std::string>());
+      }
     }
+    tag.in_head = number_at(row, 13) != 0;
+    tag.in_noscript = number_at(row, 14) != 0;
+    tag.consent_gated = number_at(row, 15) != 0;
+    tag.document_write = number_at(row, 16) != 0;
   }
-  return tag;
+  return tags;
 }
 
 constexpr const char* kFindingColumns =
@@ -552,7 +607,7 @@ Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& ana
   }
   // findings are found through their (scan_id, page_id, position) index, the others by page_id.
   for (const char* sql :
-       {"DELETE FROM tags WHERE page_id = ?1",
+       {"DELETE FROM page_tags WHERE page_id = ?1",
         "DELETE FROM findings WHERE scan_id = ?2 AND page_id = ?1",
         "DELETE FROM redirects WHERE page_id = ?1", "DELETE FROM notes WHERE page_id = ?1"}) {
     if (!stored_before) break;
@@ -573,37 +628,12 @@ Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& ana
     insert->bind(1, page_id).bind(2, static_cast<std::int64_t>(i)).bind(3, analysis.notes[i]);
     if (Status done = sqlite::run(db, *insert, "storing a note"); !done) return done;
   }
-  static const std::string kTagInsert =
-      "INSERT INTO tags (page_id, position, kind, url, host, domain, vendor, category, line, col, "
-      "initiator, parent, snippet, attributes, ids, in_head, in_noscript, consent_gated, "
-      "document_write) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  for (std::size_t i = 0; i < analysis.tags.size(); ++i) {
-    const Tag& tag = analysis.tags[i];
-    auto insert = db.prepare(kTagInsert);
+  if (!analysis.tags.empty()) {
+    auto insert = db.prepare("INSERT INTO page_tags (page_id, tags) VALUES (?, ?)");
     if (!insert) return Error{insert.error()};
-    // The tag outlives the step, so its strings are bound without a copy.
-    insert->bind(1, page_id)
-        .bind(2, static_cast<std::int64_t>(i))
-        .bind_borrowed(3, to_string(tag.kind))
-        .bind_borrowed(4, tag.url)
-        .bind_borrowed(5, tag.host)
-        .bind_borrowed(6, tag.domain)
-        .bind_borrowed(7, tag.vendor)
-        .bind_borrowed(8, tag.category)
-        .bind(9, tag.line)
-        .bind(10, tag.column)
-        .bind_borrowed(11, to_string(tag.initiator))
-        .bind_borrowed(12, tag.parent)
-        .bind_borrowed(13, tag.snippet)
-        .bind(14, tag.attributes.empty() ? "{}" : to_json_text(json(tag.attributes)))
-        .bind(15, tag.ids.empty() ? "[]" : to_json_text(json(tag.ids)))
-        .bind(16, tag.in_head)
-        .bind(17, tag.in_noscript)
-        .bind(18, tag.consent_gated)
-        .bind(19, tag.document_write);
-    if (int code = insert->step(); code != SQLITE_DONE) {
-      return db.error(code, "storing a tag of " + key);
-    }
+    std::string tags = tags_json(analysis.tags);
+    insert->bind(1, page_id).bind_borrowed(2, tags);
+    if (Status done = sqlite::run(db, *insert, "storing the tags of " + key); !done) return done;
   }
   for (std::size_t i = 0; i < analysis.findings.size(); ++i) {
     if (Status done = insert_finding(scan_id, page_id, static_cast<int>(i), analysis.findings[i]);
@@ -771,13 +801,15 @@ Status ScanStore::Impl::load_page_details(
     }
   }
   {
-    auto rows = db.prepare(std::string("SELECT ") + kTagColumns +
-                           " FROM tags t JOIN pages p ON p.id = t.page_id WHERE " + page_filter +
-                           " ORDER BY t.page_id, t.position");
+    auto rows = db.prepare(
+        "SELECT t.page_id, t.tags FROM page_tags t JOIN pages p ON p.id = "
+        "t.page_id WHERE " +
+        page_filter);
     if (!rows) return Error{rows.error()};
     bind_filter(*rows);
     while (rows->step() == SQLITE_ROW) {
-      if (PageAnalysis* page = page_at(rows->integer(1))) page->tags.push_back(read_tag(*rows));
+      if (PageAnalysis* page = page_at(rows->integer(0)))
+        page->tags = tags_from_json(rows->text(1));
     }
   }
   if (!with_findings) return Ok{};

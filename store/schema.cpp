@@ -194,56 +194,57 @@ FROM tag_ids i JOIN tags t ON t.id = i.tag_id JOIN pages p ON p.id = t.page_id
 JOIN scans s ON s.id = p.scan_id;
 )sql";
 
-// Version 2: storing a page cost 8% of a scan, mostly per-row work for its ~50 tags. Tags are
-// clustered by page (WITHOUT ROWID, primary key page_id, position: no separate index), their
-// account ids move into the row as a JSON array (no tag_ids table and its index), and findings
-// lose the fingerprint index (baseline states are written in one pass instead).
+// Version 2: storing a page cost 8% of a scan, mostly SQLite's per-row work for ~50 tag rows a
+// page. A page's tags now go into one row (a JSON array, one array per tag, in the column order
+// of the `tags` view below), and `tags` becomes a view with the old columns, so queries keep
+// working; `tag_ids` goes (the ids are in each tag), and so does the findings' fingerprint index
+// (baseline states are written in one pass instead).
 constexpr std::string_view kVersion2 = R"sql(
 DROP VIEW v_tags;
 DROP VIEW v_tag_ids;
 
-CREATE TABLE tags_v2 (
-  page_id INTEGER NOT NULL REFERENCES pages (id) ON DELETE CASCADE,
-  position INTEGER NOT NULL,
-  kind TEXT NOT NULL,
-  url TEXT NOT NULL,
-  host TEXT NOT NULL,
-  domain TEXT NOT NULL,
-  vendor TEXT NOT NULL,
-  category TEXT NOT NULL,
-  line INTEGER NOT NULL,
-  col INTEGER NOT NULL,
-  initiator TEXT NOT NULL,
-  parent TEXT NOT NULL,
-  snippet TEXT NOT NULL,
-  attributes TEXT NOT NULL,             -- JSON object
-  ids TEXT NOT NULL,                    -- JSON array: GTM-XXXX, G-XXXX, a pixel id...
-  in_head INTEGER NOT NULL,
-  in_noscript INTEGER NOT NULL,
-  consent_gated INTEGER NOT NULL,
-  document_write INTEGER NOT NULL,
-  PRIMARY KEY (page_id, position)
-) WITHOUT ROWID;
+CREATE TABLE page_tags (
+  page_id INTEGER PRIMARY KEY REFERENCES pages (id) ON DELETE CASCADE,
+  tags TEXT NOT NULL   -- JSON: [[kind, url, host, domain, vendor, category, line, col, initiator,
+                       --   parent, snippet, {attributes}, [ids], in_head, in_noscript,
+                       --   consent_gated, document_write], ...] in page order
+);
 
-INSERT INTO tags_v2
-SELECT t.page_id, t.position, t.kind, t.url, t.host, t.domain, t.vendor, t.category, t.line, t.col,
-       t.initiator, t.parent, t.snippet, t.attributes,
-       coalesce((SELECT json_group_array(value)
-                 FROM (SELECT i.value FROM tag_ids i WHERE i.tag_id = t.id ORDER BY i.position)),
-                '[]'),
-       t.in_head, t.in_noscript, t.consent_gated, t.document_write
-FROM tags t;
+INSERT INTO page_tags (page_id, tags)
+SELECT page_id, json_group_array(json(tag))
+FROM (SELECT t.page_id,
+             json_array(t.kind, t.url, t.host, t.domain, t.vendor, t.category, t.line, t.col,
+                        t.initiator, t.parent, t.snippet, json(t.attributes),
+                        (SELECT json_group_array(value)
+                         FROM (SELECT i.value FROM tag_ids i WHERE i.tag_id = t.id
+                               ORDER BY i.position)),
+                        t.in_head, t.in_noscript, t.consent_gated, t.document_write) AS tag
+      FROM tags t ORDER BY t.page_id, t.position)
+GROUP BY page_id;
 
 DROP TABLE tag_ids;
 DROP TABLE tags;
-ALTER TABLE tags_v2 RENAME TO tags;
 DROP INDEX findings_by_fingerprint;
+
+-- One row per tag, as version 1 stored them (ids: a JSON array).
+CREATE VIEW tags AS
+SELECT t.page_id, CAST(j.key AS INTEGER) AS position,
+       json_extract(j.value, '$[0]') AS kind, json_extract(j.value, '$[1]') AS url,
+       json_extract(j.value, '$[2]') AS host, json_extract(j.value, '$[3]') AS domain,
+       json_extract(j.value, '$[4]') AS vendor, json_extract(j.value, '$[5]') AS category,
+       json_extract(j.value, '$[6]') AS line, json_extract(j.value, '$[7]') AS col,
+       json_extract(j.value, '$[8]') AS initiator, json_extract(j.value, '$[9]') AS parent,
+       json_extract(j.value, '$[10]') AS snippet, json_extract(j.value, '$[11]') AS attributes,
+       json_extract(j.value, '$[12]') AS ids, json_extract(j.value, '$[13]') AS in_head,
+       json_extract(j.value, '$[14]') AS in_noscript,
+       json_extract(j.value, '$[15]') AS consent_gated,
+       json_extract(j.value, '$[16]') AS document_write
+FROM page_tags t, json_each(t.tags) j;
 
 -- Every tag with its page, and the account ids it carries (space-separated).
 CREATE VIEW v_tags AS
 SELECT p.scan_id, p.url AS page, t.kind, t.url, t.host, t.domain, t.vendor, t.category, t.line,
-       t.col, t.initiator,
-       (SELECT group_concat(i.value, ' ') FROM json_each(t.ids) i) AS ids
+       t.col, t.initiator, (SELECT group_concat(i.value, ' ') FROM json_each(t.ids) i) AS ids
 FROM tags t JOIN pages p ON p.id = t.page_id;
 
 -- Where each account id (GTM container, GA property, pixel id...) was seen.
