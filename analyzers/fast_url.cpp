@@ -5,6 +5,11 @@
 namespace tw {
 namespace {
 
+std::string drop_fragment(std::string url) {
+  if (std::size_t hash = url.find('#'); hash != std::string::npos) url.resize(hash);
+  return url;
+}
+
 bool is_plain_path_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
          c == '-' || c == '_' || c == '.' || c == '~' || c == '?' || c == '=' || c == '&' ||
@@ -16,30 +21,71 @@ bool is_host_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
 }
 
-// Path and query without dot segments ("/./", "/../", trailing "/." or "/..") and only plain
-// characters; '#' starts the fragment, which is dropped.
-bool plain_path(std::string_view text) {
+// Only plain characters before the fragment ('#', dropped), and no empty query.
+bool plain_characters(std::string_view text) {
   std::string_view before_fragment = text.substr(0, text.find('#'));
   if (before_fragment.ends_with('?')) return false;  // curl drops an empty query
-  for (char c : text) {
-    if (c == '#') break;
+  for (char c : before_fragment) {
     if (!is_plain_path_char(c)) return false;
   }
-  std::string_view path = text.substr(0, text.find_first_of("?#"));
+  return true;
+}
+
+bool has_dot_segments(std::string_view path) {
   std::size_t at = 0;
   while (at <= path.size()) {
     std::size_t end = path.find('/', at);
     if (end == std::string_view::npos) end = path.size();
     std::string_view segment = path.substr(at, end - at);
-    if (segment == "." || segment == "..") return false;
+    if (segment == "." || segment == "..") return true;
     at = end + 1;
   }
-  return true;
+  return false;
 }
 
-std::string drop_fragment(std::string url) {
-  if (std::size_t hash = url.find('#'); hash != std::string::npos) url.resize(hash);
-  return url;
+// Path and query with plain characters and no dot segments ("/./", "/../", trailing "/." or
+// "/..").
+bool plain_path(std::string_view text) {
+  return plain_characters(text) && !has_dot_segments(text.substr(0, text.find_first_of("?#")));
+}
+
+// RFC 3986 section 5.2.4 on an absolute path (starts with '/'), as curl's URL API applies it
+// when it joins a relative reference ("../x" is common in links).
+std::string remove_dot_segments(std::string_view input) {
+  std::string output;
+  output.reserve(input.size());
+  auto drop_last_segment = [&] {
+    std::size_t slash = output.rfind('/');
+    output.resize(slash == std::string::npos ? 0 : slash);
+  };
+  while (!input.empty()) {
+    if (input.starts_with("/./")) {
+      input.remove_prefix(2);
+    } else if (input == "/.") {
+      input = "/";
+    } else if (input.starts_with("/../")) {
+      input.remove_prefix(3);
+      drop_last_segment();
+    } else if (input == "/..") {
+      input = "/";
+      drop_last_segment();
+    } else {
+      std::size_t next = input.find('/', 1);
+      if (next == std::string_view::npos) next = input.size();
+      output.append(input.substr(0, next));
+      input.remove_prefix(next);
+    }
+  }
+  return output;
+}
+
+// origin + path (dot segments removed) + the rest (query), fragment dropped.
+std::string join(const std::string& origin, std::string path_and_query) {
+  std::size_t end = path_and_query.find_first_of("?#");
+  std::string_view path = std::string_view(path_and_query).substr(0, end);
+  if (!has_dot_segments(path)) return drop_fragment(origin + path_and_query);
+  std::string rest = end == std::string::npos ? std::string() : path_and_query.substr(end);
+  return drop_fragment(origin + remove_dot_segments(path) + rest);
 }
 
 }  // namespace
@@ -87,14 +133,14 @@ std::optional<std::string> FastResolver::resolve(std::string_view reference) con
     return resolve(scheme_ + ":" + std::string(reference));  // protocol-relative
   }
   if (first == '?' || first == '#') return std::nullopt;  // rare; keep the base's own path rules
-  if (!plain_path(reference)) return std::nullopt;
-  if (first == '/') return drop_fragment(origin_ + std::string(reference));
+  if (!plain_characters(reference)) return std::nullopt;
+  if (first == '/') return join(origin_, std::string(reference));
   // A relative path: no scheme may hide before the first '/'.
   std::size_t colon = reference.find(':');
   if (colon != std::string_view::npos && colon < reference.find_first_of("/?#")) {
     return std::nullopt;
   }
-  return drop_fragment(origin_ + directory_ + std::string(reference));
+  return join(origin_, directory_ + std::string(reference));
 }
 
 }  // namespace tw

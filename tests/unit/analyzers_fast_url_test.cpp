@@ -68,7 +68,20 @@ TEST_CASE("fast URL resolution agrees with resolve_url wherever it answers") {
                               "/.",
                               "/..",
                               "..",
-                              "."};
+                              ".",
+                              "../../../../x.html",
+                              "../../x/./y/../z.html#f",
+                              "a/./b/../c",
+                              "a/..",
+                              "a/../",
+                              "./",
+                              "../",
+                              "../x?y=/../z",
+                              "/a/b/../../../c",
+                              "..?q=1",
+                              ".#f",
+                              "../.hidden/..x/x..",
+                              "/./../a"};
   std::size_t answered = 0;
   for (const char* base : bases) {
     tw::FastResolver fast(base);
@@ -81,4 +94,12 @@ TEST_CASE("fast URL resolution agrees with resolve_url wherever it answers") {
     }
   }
   CHECK(answered > 30);  // the fast path must actually cover the common shapes
+}
+
+TEST_CASE("fast URL resolution removes dot segments from relative links itself") {
+  tw::FastResolver fast("https://www.shop.example/a/b/page.html");
+  CHECK(fast.resolve("../x.html") == "https://www.shop.example/a/x.html");
+  CHECK(fast.resolve("../../../x.html#top") == "https://www.shop.example/x.html");
+  CHECK(fast.resolve("./c/../d?q=/../e") == "https://www.shop.example/a/b/d?q=/../e");
+  CHECK(fast.resolve("/p/./q/..") == "https://www.shop.example/p/");
 }
