@@ -2,6 +2,8 @@
 
 #include <libpsl.h>
 
+#include <unordered_map>
+
 namespace tw {
 namespace {
 
@@ -30,8 +32,14 @@ std::string registrable_domain(std::string_view host) {
   std::string h(host);
   while (!h.empty() && h.back() == '.') h.pop_back();
   if (h.empty() || is_ip_literal(h) || suffix_list() == nullptr) return h;
+  // The same vendor hosts come back on every page: a per-thread memo skips most libpsl lookups.
+  thread_local std::unordered_map<std::string, std::string> memo;
+  if (auto found = memo.find(h); found != memo.end()) return found->second;
   const char* domain = psl_registrable_domain(suffix_list(), h.c_str());
-  return domain ? std::string(domain) : h;
+  std::string result = domain ? std::string(domain) : h;
+  if (memo.size() >= 4096) memo.clear();
+  memo.emplace(std::move(h), result);
+  return result;
 }
 
 bool host_in_domain(std::string_view host, std::string_view domain) {

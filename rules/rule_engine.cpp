@@ -99,14 +99,12 @@ void SiteFacts::add_page(const PageAnalysis& page) {
       data_->vendors.push_back(std::move(vendor));
     }
     SiteVendor* it = &data_->vendors[found->second];
-    if (std::find(it->hosts.begin(), it->hosts.end(), tag.host) == it->hosts.end()) {
-      it->hosts.push_back(tag.host);
-    }
+    if (it->host_set.insert(tag.host).second) it->hosts.push_back(tag.host);
     for (const std::string& id : tag.ids) {
-      if (std::find(it->ids.begin(), it->ids.end(), id) == it->ids.end()) it->ids.push_back(id);
       auto [known, new_id] =
           data_->tag_id_index.emplace(id, static_cast<std::uint32_t>(data_->tag_ids.size()));
       if (new_id) data_->tag_ids.push_back(id);
+      if (it->id_set.insert(known->second).second) it->ids.push_back(id);
       if (std::find(site_page.ids.begin(), site_page.ids.end(), known->second) ==
           site_page.ids.end()) {
         site_page.ids.push_back(known->second);

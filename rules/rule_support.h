@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "model/analysis.h"
@@ -110,8 +111,12 @@ struct SitePage {
 struct SiteVendor {
   std::string name;
   std::string category;
-  std::vector<std::string> hosts;
+  std::vector<std::string> hosts;  // in first-seen order
   std::vector<std::string> ids;
+  // Membership of hosts and ids (ids as Data::tag_ids indexes): a vendor can collect thousands
+  // of ids over a site (one per page, say), so a linear search per tag grew quadratically.
+  std::unordered_set<std::string> host_set;
+  std::unordered_set<std::uint32_t> id_set;
   int pages = 0;
   std::string first_page;  // where it was first seen (for site findings' evidence)
 };
