@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include <pthread.h>
 
@@ -62,9 +63,11 @@ class IncrementalLookup {
  public:
   explicit IncrementalLookup(ScanStore store) : store_(std::move(store)) {}
 
+  // Called by the fetch loop before each request; the answer is kept for unchanged().
   std::pair<std::string, std::string> validators(const std::string& url) {
     std::lock_guard lock(mutex_);
     std::optional<ScanStore::PreviousPage> previous = store_.previous_page(url);
+    looked_up_[url] = previous;
     if (!previous) return {};
     return {previous->etag, previous->last_modified};
   }
@@ -75,7 +78,13 @@ class IncrementalLookup {
     bool not_modified = page.status == 304;
     if (!not_modified && page.content_hash.empty()) return std::nullopt;
     std::lock_guard lock(mutex_);
-    std::optional<ScanStore::PreviousPage> previous = store_.previous_page(page.requested_url);
+    std::optional<ScanStore::PreviousPage> previous;
+    if (auto known = looked_up_.find(page.requested_url); known != looked_up_.end()) {
+      previous = std::move(known->second);
+      looked_up_.erase(known);
+    } else {
+      previous = store_.previous_page(page.requested_url);
+    }
     if (!previous || (!not_modified && previous->content_hash != page.content_hash)) {
       return std::nullopt;
     }
@@ -85,6 +94,8 @@ class IncrementalLookup {
  private:
   std::mutex mutex_;
   ScanStore store_;
+  // previous_page answers for URLs requested but not yet analysed (one query per page, not two)
+  std::unordered_map<std::string, std::optional<ScanStore::PreviousPage>> looked_up_;
 };
 
 // Carries the stored tags, links and facts of an unchanged page over to this scan; the findings
@@ -194,7 +205,8 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
     baseline.emplace(std::move(loaded).value());
   }
   std::optional<IncrementalLookup> incremental;
-  if (store && settings.incremental) {
+  // A database without an earlier scan has nothing to reuse: no lookups at all.
+  if (store && settings.incremental && store->has_reusable_pages()) {
     Result<ScanStore> second = ScanStore::open(settings.db_path);
     if (!second) return Error{second.error()};
     incremental.emplace(std::move(second).value());

@@ -1011,6 +1011,12 @@ std::optional<ScanStore::PreviousPage> ScanStore::previous_page(const std::strin
   return PreviousPage{row->text(0), row->text(1), row->text(2)};
 }
 
+bool ScanStore::has_reusable_pages() {
+  auto row = impl_->db.prepare(
+      "SELECT EXISTS (SELECT 1 FROM scans WHERE status IN ('complete', 'partial'))");
+  return row && row->step() == SQLITE_ROW && row->integer(0) != 0;
+}
+
 std::optional<PageAnalysis> ScanStore::previous_analysis(const std::string& url) {
   std::vector<PageAnalysis> pages;
   std::unordered_map<std::int64_t, std::size_t> index_of;

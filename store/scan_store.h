@@ -80,6 +80,8 @@ class ScanStore {
     std::string content_hash;
   };
   std::optional<PreviousPage> previous_page(const std::string& url);
+  // Whether any complete or partial scan exists, i.e. whether previous_page can find anything.
+  bool has_reusable_pages();
   // The analysis stored with that same fetch (page metadata, title, tags, links, CSP, notes;
   // findings are left empty because they are evaluated again against the current policy).
   std::optional<PageAnalysis> previous_analysis(const std::string& url);
