@@ -103,8 +103,8 @@ void SiteFacts::add_page(const PageAnalysis& page) {
     for (const std::string& id : tag.ids) {
       auto [known, new_id] =
           data_->tag_id_index.emplace(id, static_cast<std::uint32_t>(data_->tag_ids.size()));
-      if (new_id) data_->tag_ids.push_back(id);
-      if (it->id_set.insert(known->second).second) it->ids.push_back(id);
+      if (new_id) data_->tag_ids.push_back(&known->first);
+      if (it->id_set.insert(known->second).second) it->ids.push_back(known->second);
       if (std::find(site_page.ids.begin(), site_page.ids.end(), known->second) ==
           site_page.ids.end()) {
         site_page.ids.push_back(known->second);
@@ -139,7 +139,7 @@ std::vector<VendorSummary> summarize_vendors(const SiteFacts& facts, const RuleC
     summary.name = vendor.name;
     summary.category = vendor.category;
     summary.hosts = vendor.hosts;
-    summary.ids = vendor.ids;
+    for (std::uint32_t id : vendor.ids) summary.ids.push_back(*facts.data().tag_ids[id]);
     summary.pages = vendor.pages;
     std::sort(summary.hosts.begin(), summary.hosts.end());
     std::sort(summary.ids.begin(), summary.ids.end());

@@ -112,9 +112,9 @@ struct SiteVendor {
   std::string name;
   std::string category;
   std::vector<std::string> hosts;  // in first-seen order
-  std::vector<std::string> ids;
-  // Membership of hosts and ids (ids as Data::tag_ids indexes): a vendor can collect thousands
-  // of ids over a site (one per page, say), so a linear search per tag grew quadratically.
+  std::vector<std::uint32_t> ids;  // indexes into Data::tag_ids, in first-seen order
+  // Membership of hosts and ids: a vendor can collect thousands of ids over a site (one per
+  // page, say), so a linear search per tag grew quadratically.
   std::unordered_set<std::string> host_set;
   std::unordered_set<std::uint32_t> id_set;
   int pages = 0;
@@ -127,8 +127,10 @@ namespace tw {
 struct SiteFacts::Data {
   std::vector<SitePage> pages;      // analysed pages only, in the order they were added
   std::vector<SiteVendor> vendors;  // by first sight; unknown hosts grouped by domain
-  std::unordered_map<std::string, std::size_t> vendor_index;    // lower-case name -> vendors
-  std::vector<std::string> tag_ids;                             // every tag id seen, once
+  std::unordered_map<std::string, std::size_t> vendor_index;  // lower-case name -> vendors
+  // Every tag id seen, once: the map owns the text and tag_ids points at its keys (stable in a
+  // node-based map), so a site with an id per page holds each id once.
   std::unordered_map<std::string, std::uint32_t> tag_id_index;  // -> tag_ids
+  std::vector<const std::string*> tag_ids;
 };
 }  // namespace tw

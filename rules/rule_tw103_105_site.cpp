@@ -47,8 +47,8 @@ void check_required_missing(const SiteFacts::Data& facts, const RuleContext& con
   for (const RequiredTag& required : details.required) {
     std::vector<bool> vendor_matches = matching_ignoring_case(
         facts.vendors, required.vendor, [](const SiteVendor& vendor) { return vendor.name; });
-    std::vector<bool> id_matches = matching_ignoring_case(facts.tag_ids, required.id,
-                                                          [](const std::string& id) { return id; });
+    std::vector<bool> id_matches = matching_ignoring_case(
+        facts.tag_ids, required.id, [](const std::string* id) { return *id; });
     for (const SitePage& page : facts.pages) {
       if (!required.paths.matches(page.path)) continue;
       bool vendor_present = contains_match(page.vendors, vendor_matches);
