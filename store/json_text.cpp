@@ -35,6 +35,16 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
   std::size_t i = 0;
   while (i < text.size()) {
+    // Runs of characters that need nothing are copied in one go (most of a URL is one run).
+    std::size_t run = i;
+    while (run < text.size()) {
+      auto plain = static_cast<unsigned char>(text[run]);
+      if (plain < 0x20 || plain >= 0x80 || plain == '"' || plain == '\\') break;
+      ++run;
+    }
+    out.append(text.substr(i, run - i));
+    i = run;
+    if (i == text.size()) break;
     auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
       std::size_t length = utf8_sequence_length(text.substr(i));
