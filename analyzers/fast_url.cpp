@@ -2,6 +2,8 @@
 // one curl's URL API leaves unchanged, so the output equals resolve_url's.
 #include "analyzers/fast_url.h"
 
+#include "model/url.h"
+
 namespace tw {
 namespace {
 
@@ -10,43 +12,10 @@ std::string drop_fragment(std::string url) {
   return url;
 }
 
-bool is_plain_path_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
-         c == '-' || c == '_' || c == '.' || c == '~' || c == '?' || c == '=' || c == '&' ||
-         c == '+' || c == ',' || c == ';' || c == ':' || c == '!' || c == '*' || c == '(' ||
-         c == ')' || c == '$' || c == '@' || c == '#';
-}
-
-bool is_host_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
-}
-
-// Only plain characters before the fragment ('#', dropped), and no empty query.
-bool plain_characters(std::string_view text) {
-  std::string_view before_fragment = text.substr(0, text.find('#'));
-  if (before_fragment.ends_with('?')) return false;  // curl drops an empty query
-  for (char c : before_fragment) {
-    if (!is_plain_path_char(c)) return false;
-  }
-  return true;
-}
-
-bool has_dot_segments(std::string_view path) {
-  std::size_t at = 0;
-  while (at <= path.size()) {
-    std::size_t end = path.find('/', at);
-    if (end == std::string_view::npos) end = path.size();
-    std::string_view segment = path.substr(at, end - at);
-    if (segment == "." || segment == "..") return true;
-    at = end + 1;
-  }
-  return false;
-}
-
 // Path and query with plain characters and no dot segments ("/./", "/../", trailing "/." or
 // "/..").
 bool plain_path(std::string_view text) {
-  return plain_characters(text) && !has_dot_segments(text.substr(0, text.find_first_of("?#")));
+  return is_plain_url_text(text) && !has_dot_segments(text.substr(0, text.find_first_of("?#")));
 }
 
 // RFC 3986 section 5.2.4 on an absolute path (starts with '/'), as curl's URL API applies it
@@ -98,8 +67,10 @@ FastResolver::FastResolver(std::string_view base) {
   std::size_t path_start = base.find('/', colon + 3);
   if (path_start == std::string_view::npos) return;
   std::string_view authority = base.substr(colon + 3, path_start - colon - 3);
+  // Host and port as curl writes them back: lower case, no userinfo.
   for (char c : authority) {
-    if (!is_host_char(c) && c != ':') return;
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':';
+    if (!ok) return;
   }
   origin_ = std::string(base.substr(0, path_start));
   std::string_view path = base.substr(path_start);
@@ -116,14 +87,7 @@ std::optional<std::string> FastResolver::resolve(std::string_view reference) con
     bool bare_origin = host_end == std::string_view::npos;  // "https://host" means "https://host/"
     if (!bare_origin && reference[host_end] != '/') return std::nullopt;
     std::string_view host = reference.substr(host_start, host_end - host_start);
-    // Numeric hosts ("127.1") are normalised by curl: slow path.
-    if (host.empty() || host.front() == '.' || host.back() == '.' ||
-        (host.back() >= '0' && host.back() <= '9')) {
-      return std::nullopt;
-    }
-    for (char c : host) {
-      if (!is_host_char(c)) return std::nullopt;  // upper case, ports, userinfo: slow path
-    }
+    if (!is_plain_host(host)) return std::nullopt;  // upper case, ports, userinfo, "127.1"
     if (bare_origin) return std::string(reference) + "/";
     if (!plain_path(reference.substr(host_end))) return std::nullopt;
     return drop_fragment(std::string(reference));
@@ -133,7 +97,7 @@ std::optional<std::string> FastResolver::resolve(std::string_view reference) con
     return resolve(scheme_ + ":" + std::string(reference));  // protocol-relative
   }
   if (first == '?' || first == '#') return std::nullopt;  // rare; keep the base's own path rules
-  if (!plain_characters(reference)) return std::nullopt;
+  if (!is_plain_url_text(reference)) return std::nullopt;
   if (first == '/') return join(origin_, std::string(reference));
   // A relative path: no scheme may hide before the first '/'.
   std::size_t colon = reference.find(':');

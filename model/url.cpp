@@ -76,9 +76,71 @@ bool fetchable_scheme(std::string_view scheme) {
          scheme == "ftp";
 }
 
+bool is_plain_url_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
+         c == '-' || c == '_' || c == '.' || c == '~' || c == '?' || c == '=' || c == '&' ||
+         c == '+' || c == ',' || c == ';' || c == ':' || c == '!' || c == '*' || c == '(' ||
+         c == ')' || c == '$' || c == '@';
+}
+
+// parse_url without curl for plain http(s) URLs; nullopt means "ask curl".
+std::optional<Url> parse_plain(std::string_view text) {
+  std::size_t host_start = text.starts_with("https://") ? 8 : text.starts_with("http://") ? 7 : 0;
+  if (host_start == 0) return std::nullopt;
+  std::size_t host_end = text.find_first_of("/?#", host_start);
+  if (host_end == std::string_view::npos) host_end = text.size();
+  if (host_end < text.size() && text[host_end] != '/') return std::nullopt;
+  std::string_view host = text.substr(host_start, host_end - host_start);
+  std::string_view rest = text.substr(host_end);
+  std::string_view path_and_query = rest.substr(0, rest.find('#'));
+  std::string_view path = path_and_query.substr(0, path_and_query.find('?'));
+  if (!is_plain_host(host) || !is_plain_url_text(rest) || has_dot_segments(path)) {
+    return std::nullopt;
+  }
+  Url url;
+  url.scheme = std::string(text.substr(0, host_start - 3));
+  url.host = std::string(host);
+  url.path = path.empty() ? "/" : std::string(path);
+  if (path.size() < path_and_query.size()) url.query = path_and_query.substr(path.size() + 1);
+  return url;
+}
+
 }  // namespace
 
+bool is_plain_url_text(std::string_view path_and_query) {
+  std::string_view before_fragment = path_and_query.substr(0, path_and_query.find('#'));
+  if (before_fragment.ends_with('?')) return false;  // curl drops an empty query
+  return std::all_of(before_fragment.begin(), before_fragment.end(), is_plain_url_char);
+}
+
+bool has_dot_segments(std::string_view path) {
+  std::size_t at = 0;
+  while (at <= path.size()) {
+    std::size_t end = path.find('/', at);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view segment = path.substr(at, end - at);
+    if (segment == "." || segment == "..") return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+bool is_plain_host(std::string_view host) {
+  if (host.empty() || host.front() == '.' || host.back() == '.' ||
+      (host.back() >= '0' && host.back() <= '9')) {
+    return false;
+  }
+  return std::all_of(host.begin(), host.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+  });
+}
+
 std::optional<Url> parse_url(std::string_view text) {
+  if (std::optional<Url> plain = parse_plain(text)) return plain;
+  return parse_url_with_curl(text);
+}
+
+std::optional<Url> parse_url_with_curl(std::string_view text) {
   CurlUrlHandle handle = parse_handle(text);
   if (!handle) return std::nullopt;
   Url url;
@@ -125,8 +187,8 @@ std::optional<std::string> normalize_url(std::string_view text) {
   if (!url || url->host.empty()) return std::nullopt;
   std::string out = url->scheme + "://";
   out += url->host.find(':') != std::string::npos ? "[" + url->host + "]" : url->host;
-  bool default_port = (url->scheme == "http" && url->port == 80) ||
-                      (url->scheme == "https" && url->port == 443);
+  bool default_port =
+      (url->scheme == "http" && url->port == 80) || (url->scheme == "https" && url->port == 443);
   if (url->port != 0 && !default_port) out += ":" + std::to_string(url->port);
   out += upper_percent_escapes(url->path);
   if (!url->query.empty()) out += "?" + upper_percent_escapes(url->query);

@@ -15,8 +15,22 @@ struct Url {
   std::string query;   // without '?'
 };
 
-// Parses an absolute URL; nullopt when it is not one.
+// Parses an absolute URL; nullopt when it is not one. Plain http(s) URLs (lower-case host of
+// letters, digits, dots and dashes; no port; plain path characters; no dot segments) are split
+// without curl: they are most tag and link URLs, and curl's parse was a tenth of analysis CPU.
 std::optional<Url> parse_url(std::string_view text);
+// The same through curl's URL API for every input: the reference parse_url's fast path agrees
+// with (tests hold them equal).
+std::optional<Url> parse_url_with_curl(std::string_view text);
+
+// The characters curl's URL API leaves unchanged in a path and query: letters, digits and
+// -._~/?=&+,;:!*()$@ ('#' ends the text checked; an empty query does not count as plain).
+bool is_plain_url_text(std::string_view path_and_query);
+// Whether a path has "." or ".." segments, which resolution removes.
+bool has_dot_segments(std::string_view path);
+// Lower-case letters, digits, dots and dashes, not starting or ending with a dot, and not ending
+// with a digit (curl normalises numeric hosts such as "127.1").
+bool is_plain_host(std::string_view host);
 
 // Resolves `reference` against absolute `base`. Returns nullopt for references that do not name
 // a fetchable resource (javascript:, data:, mailto:, unparsable) unless the result is http(s),

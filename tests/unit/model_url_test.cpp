@@ -46,3 +46,51 @@ TEST_CASE("registrable domain follows the public suffix list") {
   CHECK(host_in_domain("cdn.example.com", "example.com"));
   CHECK_FALSE(host_in_domain("badexample.com", "example.com"));
 }
+
+TEST_CASE("parse_url's curl-free path agrees with curl wherever it answers") {
+  const char* urls[] = {"https://www.googletagmanager.com/gtm.js?id=GTM-AB12",
+                        "http://cdn.example.net/a/b.js",
+                        "https://cdn.example.net",
+                        "https://cdn.example.net/",
+                        "https://cdn.example.net/x?",
+                        "https://cdn.example.net/x?a=1&b=2#frag",
+                        "https://cdn.example.net#frag",
+                        "https://cdn.example.net?q=1",
+                        "https://cdn.example.net/a/../b",
+                        "https://cdn.example.net/./b",
+                        "https://cdn.example.net/a/..",
+                        "https://cdn.example.net/%7Euser",
+                        "https://cdn.example.net/a b",
+                        "https://CDN.example.net/x",
+                        "HTTPS://cdn.example.net/x",
+                        "https://cdn.example.net:443/x",
+                        "https://cdn.example.net:8443/x",
+                        "https://user:pw@cdn.example.net/x",
+                        "https://127.0.0.1/x",
+                        "https://127.1/x",
+                        "https://[::1]/x",
+                        "https://a..b/x",
+                        "https://.example/x",
+                        "https://example./x",
+                        "https://xn--bcher-kva.example/x",
+                        "https://cdn.example.net/caf\xc3\xa9",
+                        "https://cdn.example.net/a;b,c!d*e(f)g$h@i+j~k:l",
+                        " https://cdn.example.net/padded ",
+                        "https://cdn.example.net/x?y=/../z",
+                        "ftp://files.example.net/x",
+                        "//cdn.example.net/x",
+                        "https://"};
+  for (const char* text : urls) {
+    INFO(text);
+    std::optional<tw::Url> quick = tw::parse_url(text);
+    std::optional<tw::Url> reference = tw::parse_url_with_curl(text);
+    REQUIRE(quick.has_value() == reference.has_value());
+    if (!quick) continue;
+    CHECK(quick->scheme == reference->scheme);
+    CHECK(quick->host == reference->host);
+    CHECK(quick->port == reference->port);
+    CHECK(quick->path == reference->path);
+    CHECK(quick->query == reference->query);
+    CHECK(tw::normalize_url(text) == tw::normalize_url(std::string(" ") + text));  // padded: curl
+  }
+}
