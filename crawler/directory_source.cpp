@@ -94,8 +94,11 @@ Result<int> read_directory_site(const DirectoryOptions& options,
                           std::to_string(options.max_page_bytes) + "-byte page limit";
       page.body_bytes = size;
     } else {
+      // One read of the size stat gave (a file that shrank since reads short and hits EOF).
       std::ifstream in(file, std::ios::binary);
-      page.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      page.body.resize(static_cast<std::size_t>(size));
+      in.read(page.body.data(), static_cast<std::streamsize>(size));
+      page.body.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
       if (!in.good() && !in.eof()) {
         page.error = PageError::read;
         page.error_detail = "cannot read " + file.string();
