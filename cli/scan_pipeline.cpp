@@ -384,7 +384,7 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
   outcome.report.site_findings = std::move(site_findings);
   sort_pages(outcome.report.pages);
   if (baseline) {
-    apply_baseline(outcome.report, *baseline);
+    apply_baseline(outcome.report, *baseline, context.rules);
     if (store && store_error.empty()) {
       Status recorded = store->record_baseline_states(info.id, outcome.report.all_findings());
       if (!recorded) store_error = recorded.error();

@@ -236,7 +236,7 @@ std::vector<Finding> drift_findings(const Baseline& baseline, const ScanReport& 
   return out;
 }
 
-void apply_baseline(ScanReport& current, const Baseline& baseline) {
+void apply_baseline(ScanReport& current, const Baseline& baseline, const RuleContext& rules) {
   std::set<std::string> known;
   for (const Finding* finding : baseline.report.all_findings()) {
     if (!finding->fingerprint.empty()) known.insert(finding->fingerprint);
@@ -248,9 +248,9 @@ void apply_baseline(ScanReport& current, const Baseline& baseline) {
     for (Finding& finding : page.findings) mark(finding);
   }
   for (Finding& finding : current.site_findings) mark(finding);
-  for (Finding& finding : drift_findings(baseline, current)) {
-    current.site_findings.push_back(std::move(finding));
-  }
+  std::vector<Finding> drift = drift_findings(baseline, current);
+  apply_policy(drift, rules);
+  for (Finding& finding : drift) current.site_findings.push_back(std::move(finding));
 }
 
 }  // namespace tw

@@ -9,6 +9,7 @@
 
 #include "model/analysis.h"
 #include "model/result.h"
+#include "rules/rule_engine.h"
 #include "store/scan_store.h"
 
 namespace tw {
@@ -32,7 +33,9 @@ Result<ScanReport> parse_json_report(const std::string& text, const std::string&
 std::vector<Finding> drift_findings(const Baseline& baseline, const ScanReport& current);
 
 // Sets baseline_state on every finding of `current` ("existing" when the baseline has the same
-// fingerprint, "new" otherwise) and appends the TW107 drift findings to its site findings.
-void apply_baseline(ScanReport& current, const Baseline& baseline);
+// fingerprint, "new" otherwise) and appends the TW107 drift findings to its site findings, with
+// the policy in `rules` applied to them like to every other finding (disabled, severity
+// override, suppressions).
+void apply_baseline(ScanReport& current, const Baseline& baseline, const RuleContext& rules);
 
 }  // namespace tw

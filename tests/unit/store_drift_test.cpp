@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
+#include "rules/catalogue.h"
+#include "rules/policy.h"
 #include "store/baseline.h"
 #include "store/drift.h"
 #include "store_test_support.h"
@@ -101,7 +103,7 @@ TEST_CASE("drift renders as text and as JSON") {
 TEST_CASE("a baseline marks findings new or existing and adds TW107 drift findings") {
   Baseline baseline{"scan 1", last_night()};
   ScanReport current = tonight();
-  apply_baseline(current, baseline);
+  apply_baseline(current, baseline, RuleContext{&Catalogue::builtin(), nullptr});
   const std::vector<Finding>& cart = current.pages[1].findings;
   REQUIRE(cart.size() == 2);
   CHECK(cart[0].baseline_state == "existing");
@@ -116,6 +118,31 @@ TEST_CASE("a baseline marks findings new or existing and adds TW107 drift findin
   CHECK_THAT(drift[0]->message, Catch::Contains("New vendor TikTok") && Catch::Contains("scan 1"));
   CHECK(drift[0]->evidence == "https://shop.example/cart");
   CHECK(drift[0]->fingerprint != drift[1]->fingerprint);
+}
+
+TEST_CASE("TW107 drift findings follow the policy: severity override, suppression, disabling") {
+  Baseline baseline{"scan 1", last_night()};
+  auto policy = load_policy_text(
+      "rules:\n  TW107: high\n"
+      "suppressions:\n  - rule: TW107\n    vendor: TikTok\n    reason: pilot approved\n",
+      "policy.yaml");
+  REQUIRE(policy.ok());
+  ScanReport current = tonight();
+  apply_baseline(current, baseline, RuleContext{&policy->catalogue, &*policy});
+  int drift = 0;
+  for (const Finding& finding : current.site_findings) {
+    if (finding.rule != "TW107") continue;
+    ++drift;
+    CHECK(finding.severity == Severity::high);
+    CHECK(finding.suppressed == (finding.vendor == "TikTok"));
+  }
+  CHECK(drift == 7);
+
+  auto disabled = load_policy_text("rules:\n  TW107: {enabled: false}\n", "policy.yaml");
+  REQUIRE(disabled.ok());
+  ScanReport quiet = tonight();
+  apply_baseline(quiet, baseline, RuleContext{&disabled->catalogue, &*disabled});
+  for (const Finding& finding : quiet.site_findings) CHECK(finding.rule != "TW107");
 }
 
 TEST_CASE("TW107 fingerprints are stable from one run to the next") {
