@@ -48,16 +48,19 @@ bool ParseArena::add_chunk(std::size_t at_least) {
   TW_POISON(data, size);
   chunks_.push_back({data, size});
   chunk_bytes_ += size;
-  used_ = 0;
+  cursor_ = data;
+  limit_ = data + size;
   return true;
 }
 
 void* ParseArena::allocate(std::size_t size) {
   size = aligned(size == 0 ? 1 : size);
   if (size < kLargeBlockBytes) {
-    if (used_ + size > chunks_.back().size && !add_chunk(size)) return allocate_from_malloc(size);
-    char* block = chunks_.back().data + used_;
-    used_ += size;
+    if (static_cast<std::size_t>(limit_ - cursor_) < size && !add_chunk(size)) {
+      return allocate_from_malloc(size);
+    }
+    char* block = cursor_;
+    cursor_ += size;
     latest_ = block;
     TW_UNPOISON(block, size);
     return block;
@@ -84,9 +87,8 @@ void ParseArena::deallocate(void* block) {
   if (block == nullptr) return;
   if (block == latest_) {
     // The common pattern "allocate a scratch buffer, free it": take the bytes back.
-    char* end = chunks_.back().data + used_;
-    used_ = static_cast<std::size_t>(latest_ - chunks_.back().data);
-    TW_POISON(latest_, static_cast<std::size_t>(end - latest_));
+    TW_POISON(latest_, static_cast<std::size_t>(cursor_ - latest_));
+    cursor_ = latest_;
     latest_ = nullptr;
     return;
   }
@@ -106,10 +108,12 @@ void ParseArena::reset() {
     chunks_.clear();
     chunk_bytes_ = 0;
     if (!add_chunk(wanted)) add_chunk(kFirstChunkBytes);
-  } else {
+  } else if (!chunks_.empty()) {
     TW_POISON(chunks_.back().data, chunks_.back().size);
   }
-  used_ = 0;
+  // No chunk at all only after malloc failed: the next allocate tries again.
+  cursor_ = chunks_.empty() ? nullptr : chunks_.back().data;
+  limit_ = chunks_.empty() ? nullptr : cursor_ + chunks_.back().size;
   latest_ = nullptr;
   malloc_blocks_ = 0;
 }

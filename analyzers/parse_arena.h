@@ -48,7 +48,8 @@ class ParseArena {
 
   std::vector<Chunk> chunks_;
   std::size_t chunk_bytes_ = 0;  // sum of chunk sizes
-  std::size_t used_ = 0;         // in the last chunk
+  char* cursor_ = nullptr;       // next free byte of the last chunk
+  char* limit_ = nullptr;        // end of the last chunk
   char* latest_ = nullptr;       // the most recent arena block
   std::size_t malloc_blocks_ = 0;
 };

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 
 namespace tw {
@@ -76,11 +77,20 @@ bool fetchable_scheme(std::string_view scheme) {
          scheme == "ftp";
 }
 
+// A table, not a chain of comparisons: every character of every tag and link URL passes here.
+constexpr std::array<bool, 256> kPlainUrlChars = [] {
+  std::array<bool, 256> table{};
+  for (int c = 'a'; c <= 'z'; ++c) table[static_cast<std::size_t>(c)] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) table[static_cast<std::size_t>(c)] = true;
+  for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = true;
+  for (char c : std::string_view("/-_.~?=&+,;:!*()$@")) {
+    table[static_cast<unsigned char>(c)] = true;
+  }
+  return table;
+}();
+
 bool is_plain_url_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
-         c == '-' || c == '_' || c == '.' || c == '~' || c == '?' || c == '=' || c == '&' ||
-         c == '+' || c == ',' || c == ';' || c == ':' || c == '!' || c == '*' || c == '(' ||
-         c == ')' || c == '$' || c == '@';
+  return kPlainUrlChars[static_cast<unsigned char>(c)];
 }
 
 // parse_url without curl for plain http(s) URLs; nullopt means "ask curl".
