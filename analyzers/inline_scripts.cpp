@@ -4,6 +4,8 @@
 #include "analyzers/inline_scripts.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
 
@@ -330,11 +332,35 @@ bool host_matches(std::string_view host, std::string_view suffix) {
 
 }  // namespace
 
+// Which of kUrlIds' needles occur in `url`, as bits, found in one pass over it: a search per
+// needle (27 of them, for every tag URL) was a percent of a scan's CPU.
+std::uint32_t needles_in(std::string_view url) {
+  static_assert(std::size(kUrlIds) <= 32, "one bit per needle");
+  static const auto by_first_byte = [] {
+    std::array<std::vector<std::uint8_t>, 256> table;
+    for (std::size_t i = 0; i < std::size(kUrlIds); ++i) {
+      table[static_cast<unsigned char>(kUrlIds[i].needle[0])].push_back(
+          static_cast<std::uint8_t>(i));
+    }
+    return table;
+  }();
+  std::uint32_t found = 0;
+  for (std::size_t at = 0; at < url.size(); ++at) {
+    for (std::uint8_t i : by_first_byte[static_cast<unsigned char>(url[at])]) {
+      if ((found & (1u << i)) == 0 && url.substr(at).starts_with(kUrlIds[i].needle)) {
+        found |= 1u << i;
+      }
+    }
+  }
+  return found;
+}
+
 std::vector<std::string> ids_from_url(std::string_view url) {
   std::vector<std::string> ids;
   const auto& patterns = compiled().url_ids;
+  std::uint32_t present = needles_in(url);
   for (std::size_t i = 0; i < std::size(kUrlIds); ++i) {
-    if (url.find(kUrlIds[i].needle) == std::string_view::npos) continue;
+    if ((present & (1u << i)) == 0) continue;
     if (auto match = patterns[i]->find(url)) {
       add_unique(ids, std::string(kUrlIds[i].id.prefix) + std::string(match->group));
     }
