@@ -82,15 +82,11 @@ FastResolver::FastResolver(std::string_view base) {
 std::optional<std::string> FastResolver::resolve(std::string_view reference) const {
   if (!usable_ || reference.empty()) return std::nullopt;
   if (reference.starts_with("https://") || reference.starts_with("http://")) {
-    std::size_t host_start = reference.find("://") + 3;
-    std::size_t host_end = reference.find_first_of("/?#", host_start);
-    bool bare_origin = host_end == std::string_view::npos;  // "https://host" means "https://host/"
-    if (!bare_origin && reference[host_end] != '/') return std::nullopt;
-    std::string_view host = reference.substr(host_start, host_end - host_start);
-    if (!is_plain_host(host)) return std::nullopt;  // upper case, ports, userinfo, "127.1"
-    if (bare_origin) return std::string(reference) + "/";
-    if (!plain_path(reference.substr(host_end))) return std::nullopt;
-    return drop_fragment(std::string(reference));
+    // Upper case, ports, userinfo, numeric hosts, escapes, dot segments: curl's slow path.
+    std::optional<Url> url = parse_plain_url(reference);
+    if (!url) return std::nullopt;
+    return url->scheme + "://" + url->host + url->path + (url->query.empty() ? "" : "?") +
+           url->query;
   }
   char first = reference.front();
   if (first == '/' && reference.size() > 1 && reference[1] == '/') {

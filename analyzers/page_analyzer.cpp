@@ -34,16 +34,6 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return true;
 }
 
-// URLs in schemes that load nothing from a server: neither a tag nor a link, and not worth a note.
-bool has_inert_scheme(std::string_view reference) {
-  std::size_t colon = reference.find(':');
-  if (colon == std::string_view::npos) return false;
-  std::string_view scheme = reference.substr(0, colon);
-  return equals_ignoring_case(scheme, "javascript") || equals_ignoring_case(scheme, "data") ||
-         equals_ignoring_case(scheme, "mailto") || equals_ignoring_case(scheme, "tel") ||
-         equals_ignoring_case(scheme, "about") || equals_ignoring_case(scheme, "blob");
-}
-
 std::size_t find_ignoring_case(std::string_view text, std::string_view needle, std::size_t from) {
   if (needle.empty() || text.size() < needle.size()) return std::string_view::npos;
   char first_lower = lower(needle[0]);
@@ -320,7 +310,6 @@ class PageExtractor {
   void add_note(std::string note);
   std::optional<std::string> resolve(std::string_view reference) const {
     if (std::optional<std::string> quick = fast_resolver_.resolve(reference)) return quick;
-    if (has_inert_scheme(reference)) return std::nullopt;  // javascript:, mailto:...: never fetched
     return resolve_url(base_url_, reference);
   }
   const GumboNode* text_child(const GumboElement& element) const;

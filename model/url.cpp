@@ -93,28 +93,6 @@ bool is_plain_url_char(char c) {
   return kPlainUrlChars[static_cast<unsigned char>(c)];
 }
 
-// parse_url without curl for plain http(s) URLs; nullopt means "ask curl".
-std::optional<Url> parse_plain(std::string_view text) {
-  std::size_t host_start = text.starts_with("https://") ? 8 : text.starts_with("http://") ? 7 : 0;
-  if (host_start == 0) return std::nullopt;
-  std::size_t host_end = text.find_first_of("/?#", host_start);
-  if (host_end == std::string_view::npos) host_end = text.size();
-  if (host_end < text.size() && text[host_end] != '/') return std::nullopt;
-  std::string_view host = text.substr(host_start, host_end - host_start);
-  std::string_view rest = text.substr(host_end);
-  std::string_view path_and_query = rest.substr(0, rest.find('#'));
-  std::string_view path = path_and_query.substr(0, path_and_query.find('?'));
-  if (!is_plain_host(host) || !is_plain_url_text(rest) || has_dot_segments(path)) {
-    return std::nullopt;
-  }
-  Url url;
-  url.scheme = std::string(text.substr(0, host_start - 3));
-  url.host = std::string(host);
-  url.path = path.empty() ? "/" : std::string(path);
-  if (path.size() < path_and_query.size()) url.query = path_and_query.substr(path.size() + 1);
-  return url;
-}
-
 }  // namespace
 
 bool is_plain_url_text(std::string_view path_and_query) {
@@ -145,8 +123,29 @@ bool is_plain_host(std::string_view host) {
   });
 }
 
+std::optional<Url> parse_plain_url(std::string_view text) {
+  std::size_t host_start = text.starts_with("https://") ? 8 : text.starts_with("http://") ? 7 : 0;
+  if (host_start == 0) return std::nullopt;
+  std::size_t host_end = text.find_first_of("/?#", host_start);
+  if (host_end == std::string_view::npos) host_end = text.size();
+  if (host_end < text.size() && text[host_end] != '/') return std::nullopt;
+  std::string_view host = text.substr(host_start, host_end - host_start);
+  std::string_view rest = text.substr(host_end);
+  std::string_view path_and_query = rest.substr(0, rest.find('#'));
+  std::string_view path = path_and_query.substr(0, path_and_query.find('?'));
+  if (!is_plain_host(host) || !is_plain_url_text(rest) || has_dot_segments(path)) {
+    return std::nullopt;
+  }
+  Url url;
+  url.scheme = std::string(text.substr(0, host_start - 3));
+  url.host = std::string(host);
+  url.path = path.empty() ? "/" : std::string(path);
+  if (path.size() < path_and_query.size()) url.query = path_and_query.substr(path.size() + 1);
+  return url;
+}
+
 std::optional<Url> parse_url(std::string_view text) {
-  if (std::optional<Url> plain = parse_plain(text)) return plain;
+  if (std::optional<Url> plain = parse_plain_url(text)) return plain;
   return parse_url_with_curl(text);
 }
 
@@ -168,14 +167,18 @@ std::optional<Url> parse_url_with_curl(std::string_view text) {
   return url;
 }
 
+bool has_inert_scheme(std::string_view reference) {
+  std::size_t colon = reference.find(':');
+  if (colon == std::string_view::npos || colon > 10) return false;  // "javascript" is the longest
+  std::string scheme = to_lower(std::string(reference.substr(0, colon)));
+  return scheme == "javascript" || scheme == "data" || scheme == "mailto" || scheme == "tel" ||
+         scheme == "about" || scheme == "blob";
+}
+
 std::optional<std::string> resolve_url(std::string_view base, std::string_view reference) {
   std::string ref = clean_reference(reference);
   if (ref.empty() || ref.find('\0') != std::string::npos) return std::nullopt;
-  // Scheme-bearing references that never name a fetchable resource.
-  std::string lowered = to_lower(ref.substr(0, 16));
-  for (std::string_view bad : {"javascript:", "data:", "mailto:", "tel:", "about:", "blob:"}) {
-    if (lowered.starts_with(bad)) return std::nullopt;
-  }
+  if (has_inert_scheme(ref)) return std::nullopt;
   CurlUrlHandle handle = parse_handle(base);
   if (!handle) return std::nullopt;
   if (curl_url_set(handle.get(), CURLUPART_URL, ref.c_str(),

@@ -22,6 +22,8 @@ std::optional<Url> parse_url(std::string_view text);
 // The same through curl's URL API for every input: the reference parse_url's fast path agrees
 // with (tests hold them equal).
 std::optional<Url> parse_url_with_curl(std::string_view text);
+// parse_url's curl-free half: nullopt when `text` is not a plain http(s) URL (ask curl then).
+std::optional<Url> parse_plain_url(std::string_view text);
 
 // The characters curl's URL API leaves unchanged in a path and query: letters, digits and
 // -._~/?=&+,;:!*()$@ ('#' ends the text checked; an empty query does not count as plain).
@@ -36,6 +38,10 @@ bool is_plain_host(std::string_view host);
 // a fetchable resource (javascript:, data:, mailto:, unparsable) unless the result is http(s),
 // ftp, ws or similar; callers check the scheme they accept.
 std::optional<std::string> resolve_url(std::string_view base, std::string_view reference);
+
+// Whether `reference` names a scheme that loads nothing from a server (javascript:, data:,
+// mailto:, tel:, about:, blob:, any case): neither a tag nor a link.
+bool has_inert_scheme(std::string_view reference);
 
 // Canonical form for de-duplication: scheme and host lower case, default port dropped, fragment
 // dropped, dot segments removed, percent-escapes upper case, empty path -> "/".
