@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -121,6 +122,8 @@ class PolicyReader {
   std::optional<std::vector<std::pair<std::string, YAML::Node>>> scalar_list(
       const YAML::Node& node, const std::string& what);
   std::optional<int> integer(const YAML::Node& node, const std::string& what);
+  // A size in bytes: a whole number, optionally with a unit (B, kB, MB, GB; KiB, MiB, GiB).
+  std::optional<std::uint64_t> byte_size(const YAML::Node& node, const std::string& what);
   PathScope paths(const YAML::Node& node, const std::string& what);
   std::optional<Glob> glob(const YAML::Node& node, Glob::Kind kind, const std::string& what);
   std::optional<std::string> vendor_name(const YAML::Node& node, const std::string& what);
@@ -249,6 +252,34 @@ std::optional<int> PolicyReader::integer(const YAML::Node& node, const std::stri
     if (digits && node.Tag() != "!") return std::stoi(s);
     error(node, what + " must be a whole number of 0 or more, not '" + s + "'");
   }
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> PolicyReader::byte_size(const YAML::Node& node,
+                                                     const std::string& what) {
+  static constexpr std::pair<std::string_view, std::uint64_t> kUnits[] = {{"", 1},
+                                                                          {"b", 1},
+                                                                          {"kb", 1'000},
+                                                                          {"mb", 1'000'000},
+                                                                          {"gb", 1'000'000'000},
+                                                                          {"kib", 1ULL << 10},
+                                                                          {"mib", 1ULL << 20},
+                                                                          {"gib", 1ULL << 30}};
+  auto text = scalar(node, what);
+  if (!text) return std::nullopt;
+  std::string_view s = *text;
+  std::size_t digits = 0;
+  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+  std::size_t unit_start = digits;
+  while (unit_start < s.size() && s[unit_start] == ' ') ++unit_start;
+  std::string unit = to_lower_ascii(s.substr(unit_start));
+  if (digits > 0 && digits <= 12 && node.Tag() != "!") {
+    std::uint64_t number = std::stoull(std::string(s.substr(0, digits)));
+    for (const auto& [name, factor] : kUnits) {
+      if (unit == name && number <= UINT64_MAX / factor) return number * factor;
+    }
+  }
+  error(node, what + " must be a size such as 500000, 500 kB or 2 MiB, not '" + *text + "'");
   return std::nullopt;
 }
 
@@ -540,11 +571,21 @@ void PolicyReader::read_sensitive(const YAML::Node& node) {
 }
 
 void PolicyReader::read_budgets(const YAML::Node& node) {
-  auto entries = mapping(node, "budgets", {"third_party_hosts_per_page", "vendors_per_category"});
+  auto entries = mapping(node, "budgets",
+                         {"third_party_hosts_per_page", "third_party_bytes_per_page",
+                          "slow_response_ms", "vendors_per_category"});
   if (!entries) return;
   for (const Entry& e : *entries) {
     if (e.key == "third_party_hosts_per_page") {
       details_->budgets.third_party_hosts_per_page = integer(e.value, e.key);
+      continue;
+    }
+    if (e.key == "third_party_bytes_per_page") {
+      details_->budgets.third_party_bytes_per_page = byte_size(e.value, e.key);
+      continue;
+    }
+    if (e.key == "slow_response_ms") {
+      details_->budgets.slow_response_ms = integer(e.value, e.key);
       continue;
     }
     auto categories = mapping(e.value, "vendors_per_category", {});

@@ -3,6 +3,7 @@
 // suppressions and custom vendors. Built once by the policy loader, immutable afterwards.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -53,9 +54,11 @@ struct SensitivePattern {
 };
 
 struct Budgets {
-  std::optional<int> third_party_hosts_per_page;    // TW402
-  std::map<std::string, int> vendors_per_category;  // TW105, by category
-  std::optional<int> default_vendors_per_category;  // TW105, any other category
+  std::optional<int> third_party_hosts_per_page;            // TW402
+  std::optional<std::uint64_t> third_party_bytes_per_page;  // TW403, bytes on the wire
+  std::optional<int> slow_response_ms;                      // TW404, one resource's total time
+  std::map<std::string, int> vendors_per_category;          // TW105, by category
+  std::optional<int> default_vendors_per_category;          // TW105, any other category
 };
 
 struct RuleSetting {

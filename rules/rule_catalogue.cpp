@@ -43,11 +43,14 @@ constexpr RuleInfo kReservedRules[] = {
      "domain can serve code to your visitors (subdomain or domain takeover).",
      "Remove the reference, or take ownership of the domain.", true, false},
     {"TW403", "third-party-bytes", "performance", "Third-party bytes per page over the budget",
-     Severity::low, "The third-party resources a page loads add up to more bytes than the budget.",
+     Severity::low,
+     "The third-party resources a page loads add up to more bytes on the wire than the budget "
+     "(budgets.third_party_bytes_per_page, default 1 MB).",
      "Remove unused tags, load heavy ones on interaction, or raise the budget deliberately.", true,
      false},
     {"TW404", "slow-third-party", "performance", "Slow third-party response", Severity::low,
-     "A third-party resource took longer than the threshold to answer.",
+     "A third-party resource took longer than the threshold to answer "
+     "(budgets.slow_response_ms, default 2000 ms).",
      "Load it asynchronously, self-host it, or ask the vendor about their CDN.", true, false},
     {"TW405", "uncompressed-or-uncacheable", "performance",
      "Third-party script served uncompressed or uncacheable", Severity::low,

@@ -254,8 +254,15 @@ constexpr std::pair<std::string_view, Check> kChecks[] = {
 
 }  // namespace
 
-ResourceBudgets resource_budgets(const RuleContext&) {
-  return {};
+ResourceBudgets resource_budgets(const RuleContext& context) {
+  ResourceBudgets budgets;
+  if (context.policy == nullptr || !context.policy->details) return budgets;
+  const Budgets& set = context.policy->details->budgets;
+  if (set.third_party_bytes_per_page) {
+    budgets.third_party_bytes_per_page = *set.third_party_bytes_per_page;
+  }
+  if (set.slow_response_ms) budgets.slow_response_ms = *set.slow_response_ms;
+  return budgets;
 }
 
 bool is_resource_rule(std::string_view rule_id) {

@@ -11,8 +11,8 @@
 
 namespace tw {
 
-// Thresholds for the performance rules. The policy has no keys for them yet, so these defaults
-// apply to every scan.
+// Thresholds for the performance rules: these defaults, or the policy's budgets
+// (third_party_bytes_per_page, slow_response_ms).
 struct ResourceBudgets {
   std::uint64_t third_party_bytes_per_page = 1'000'000;  // TW403, bytes on the wire
   double slow_response_ms = 2000;                        // TW404, total time of one resource

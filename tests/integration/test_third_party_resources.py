@@ -236,6 +236,18 @@ class ThirdPartyResourcesTest(TagwardenTestCase):
         self.assertIn("uncompressed", delivery["static.bigvendor.com"])
         self.assertNotIn("code.jquery.com", delivery)  # under the size worth compressing
 
+    def test_policy_budgets_set_the_bytes_and_time_thresholds(self):
+        policy = self.work / "policy.yaml"
+        policy.write_text("budgets:\n  third_party_bytes_per_page: 2 kB\n"
+                          "  slow_response_ms: 60000\n")
+        report = self.scan_site("--policy", policy)
+        home, about = self.page(report, "/"), self.page(report, "/about")
+        self.assertFalse(self.findings(about, "TW404"))  # 2.3 s is under a minute
+        heavy = self.findings(home, "TW403")  # the default 1 MB budget leaves home alone
+        self.assertEqual(len(heavy), 1, heavy)
+        self.assertIn("over the budget of 2 kB", heavy[0]["message"])  # ~5 kB of small scripts
+        self.assertIn("gtm.js", heavy[0]["evidence"].split(";")[0])  # the largest comes first
+
     def test_no_fetch_third_party_reads_only_the_pages(self):
         report = self.scan_site("--no-fetch-third-party")
         home = self.page(report, "/")

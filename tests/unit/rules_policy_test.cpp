@@ -43,6 +43,8 @@ sensitive_paths:
   - regex: "[?&]order="
 budgets:
   third_party_hosts_per_page: 12
+  third_party_bytes_per_page: 2 MiB
+  slow_response_ms: 1500
   vendors_per_category: {analytics: 2, default: 3}
 rules:
   TW400: low
@@ -77,6 +79,8 @@ TEST_CASE("a full policy loads with every section") {
   REQUIRE(d.sensitive.size() == 2);
   CHECK(d.sensitive[1].matches("/thanks", "/thanks?order=42"));
   CHECK(d.budgets.third_party_hosts_per_page == 12);
+  CHECK(d.budgets.third_party_bytes_per_page == 2 * 1024 * 1024);
+  CHECK(d.budgets.slow_response_ms == 1500);
   CHECK(d.budgets.vendors_per_category.at("analytics") == 2);
   CHECK(d.budgets.default_vendors_per_category == 3);
   CHECK(d.rules.at("TW400").severity == tw::Severity::low);
@@ -105,7 +109,7 @@ TEST_CASE("expired suppressions are warnings with their position") {
   REQUIRE(policy.ok());
   auto warnings = tw::policy_warnings(*policy);
   REQUIRE(warnings.size() == 1);
-  CHECK_THAT(warnings[0], Catch::StartsWith("policy.yaml:41:5: suppression of TW302 expired"));
+  CHECK_THAT(warnings[0], Catch::StartsWith("policy.yaml:43:5: suppression of TW302 expired"));
 }
 
 TEST_CASE("an empty policy is an error") {
@@ -153,6 +157,13 @@ TEST_CASE("wrong types are reported where they stand") {
              Catch::Contains("whole number"));
   CHECK_THAT(load("budgets:\n  third_party_hosts_per_page: '12'\n").error(),
              Catch::Contains("whole number"));
+  CHECK_THAT(load("budgets:\n  third_party_bytes_per_page: 2 furlongs\n").error(),
+             Catch::Contains("must be a size such as"));
+  CHECK_THAT(load("budgets:\n  third_party_bytes_per_page: -5\n").error(),
+             Catch::Contains("must be a size such as"));
+  CHECK_THAT(load("budgets:\n  third_party_bytes_per_page: 99999999999 GiB\n").error(),
+             Catch::Contains("must be a size such as"));
+  CHECK_THAT(load("budgets:\n  slow_response_ms: soon\n").error(), Catch::Contains("whole number"));
   CHECK_THAT(load("vendors:\n  - name: Hotjar\n    ids: {a: 1}\n").error(),
              Catch::Contains("ids must be a list"));
 }
@@ -231,4 +242,20 @@ TEST_CASE("a deeply nested policy is refused without crashing") {
   auto policy = load(yaml);
   REQUIRE_FALSE(policy.ok());
   CHECK_THAT(policy.error(), Catch::Contains("nested more deeply"));
+}
+
+TEST_CASE("byte budgets take a plain number or a decimal or binary unit") {
+  auto bytes = [](const std::string& text) {
+    auto policy = load("budgets:\n  third_party_bytes_per_page: " + text + "\n");
+    INFO(text << ": " << (policy.ok() ? std::string() : policy.error()));
+    REQUIRE(policy.ok());
+    return policy->details->budgets.third_party_bytes_per_page.value();
+  };
+  CHECK(bytes("500000") == 500'000);
+  CHECK(bytes("500 kB") == 500'000);
+  CHECK(bytes("500KB") == 500'000);
+  CHECK(bytes("3 MB") == 3'000'000);
+  CHECK(bytes("64 KiB") == 65'536);
+  CHECK(bytes("1 GiB") == 1'073'741'824);
+  CHECK(bytes("12 B") == 12);
 }

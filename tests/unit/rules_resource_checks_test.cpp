@@ -167,3 +167,20 @@ TEST_CASE("a policy can turn a resource rule off") {
   CHECK(of_rule(tw::run_resource_rules(page_with({plain}), with_policy), "TW405").empty());
   CHECK_FALSE(of_rule(tw::run_resource_rules(page_with({plain}), context()), "TW405").empty());
 }
+
+TEST_CASE("the policy's budgets move the bytes and response-time thresholds") {
+  auto policy = tw::load_policy_text(
+      "budgets:\n  third_party_bytes_per_page: 300 kB\n  slow_response_ms: 100\n", "policy.yml");
+  REQUIRE(policy.ok());
+  tw::RuleContext with_policy{&tw::Catalogue::builtin(), &policy.value()};
+  // 400 kB in 120 ms: under the defaults (1 MB, 2000 ms), over both of the policy's budgets
+  auto page = page_with({script("https://x.example.org/a.js", "x.example.org", fetched(400'000))});
+  CHECK(of_rule(tw::run_resource_rules(page, context()), "TW403").empty());
+  CHECK(of_rule(tw::run_resource_rules(page, context()), "TW404").empty());
+  auto heavy = of_rule(tw::run_resource_rules(page, with_policy), "TW403");
+  REQUIRE(heavy.size() == 1);
+  CHECK(heavy[0].message.find("over the budget of 300 kB") != std::string::npos);
+  auto slow = of_rule(tw::run_resource_rules(page, with_policy), "TW404");
+  REQUIRE(slow.size() == 1);
+  CHECK(slow[0].message.find("threshold 100 ms") != std::string::npos);
+}
