@@ -1,9 +1,22 @@
 // See json_text.h.
 #include "store/json_text.h"
 
+#include <array>
+
 #include "model/utf8.h"
 
 namespace tw {
+
+namespace {
+
+// True for the bytes a JSON string holds as they are: printable ASCII but the quote and backslash.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+  return plain;
+}();
+
+}  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -12,11 +25,7 @@ void append_json_string(std::string& out, std::string_view text) {
   while (i < text.size()) {
     // Runs of characters that need nothing are copied in one go (most of a URL is one run).
     std::size_t run = i;
-    while (run < text.size()) {
-      auto plain = static_cast<unsigned char>(text[run]);
-      if (plain < 0x20 || plain >= 0x80 || plain == '"' || plain == '\\') break;
-      ++run;
-    }
+    while (run < text.size() && kPlain[static_cast<unsigned char>(text[run])]) ++run;
     out.append(text.substr(i, run - i));
     i = run;
     if (i == text.size()) break;

@@ -4,6 +4,7 @@
 #include "model/clock.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <thread>
 
@@ -184,10 +185,11 @@ std::string tags_json(const std::vector<Tag>& tags) {
       append_json_string(out, text);
       out.push_back(',');
     }
-    out += std::to_string(tag.line);
-    out.push_back(',');
-    out += std::to_string(tag.column);
-    out.push_back(',');
+    for (int number : {tag.line, tag.column}) {
+      char digits[16];
+      out.append(digits, std::to_chars(digits, digits + sizeof digits, number).ptr);
+      out.push_back(',');
+    }
     for (std::string_view text :
          {to_string(tag.initiator), std::string_view(tag.parent), std::string_view(tag.snippet)}) {
       append_json_string(out, text);
