@@ -3,13 +3,16 @@
 #include <nlohmann/json.hpp>
 
 #include "model/version.h"
+#include "reports/json_stream.h"
 #include "reports/report_summary.h"
 #include "reports/writers.h"
 
 namespace tw {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using json_stream::Json;
+using json_stream::write_array;
+using json_stream::write_nested;
 
 Json tag_json(const Tag& tag) {
   Json attributes = Json::object();
@@ -80,37 +83,6 @@ Json vendor_json(const VendorSummary& vendor) {
               {"owner", vendor.owner}};
 }
 
-// Writes `value` pretty-printed as if nested `depth` levels deep. The report is streamed element
-// by element, so a large scan never holds a second, JSON-shaped copy of itself in memory. Crawled
-// text may be invalid UTF-8: it is replaced rather than thrown on.
-void write_nested(std::ostream& out, const Json& value, int depth) {
-  std::string text = value.dump(2, ' ', false, Json::error_handler_t::replace);
-  std::string pad(2 * static_cast<std::size_t>(depth), ' ');
-  std::size_t start = 0;
-  for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', start)) {
-    out.write(text.data() + start, static_cast<std::streamsize>(nl + 1 - start));
-    out << pad;
-    start = nl + 1;
-  }
-  out.write(text.data() + start, static_cast<std::streamsize>(text.size() - start));
-}
-
-template <typename Items, typename ToJson>
-void write_array(std::ostream& out, const Items& items, ToJson to_json) {
-  if (items.empty()) {
-    out << "[]";
-    return;
-  }
-  out << "[";
-  bool first = true;
-  for (const auto& item : items) {
-    out << (first ? "\n    " : ",\n    ");
-    write_nested(out, to_json(item), 2);
-    first = false;
-  }
-  out << "\n  ]";
-}
-
 }  // namespace
 
 void write_json_report(const ScanReport& report, const ReportOptions& options, std::ostream& out) {
@@ -152,11 +124,12 @@ void write_json_report(const ScanReport& report, const ReportOptions& options, s
   out << ",\n  \"schema_version\": " << kReportSchemaVersion << ",\n  \"scan\": ";
   write_nested(out, doc["scan"], 1);
   out << ",\n  \"pages\": ";
-  write_array(out, report.pages, page_json);
+  write_array(out, report.pages, page_json, 1);
   out << ",\n  \"vendors\": ";
-  write_array(out, report.vendors, vendor_json);
+  write_array(out, report.vendors, vendor_json, 1);
   out << ",\n  \"findings\": ";
-  write_array(out, report.all_findings(), [](const Finding* f) { return finding_json(*f); });
+  write_array(
+      out, report.all_findings(), [](const Finding* f) { return finding_json(*f); }, 1);
   out << "\n}\n";
 }
 

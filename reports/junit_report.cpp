@@ -23,6 +23,10 @@ struct Case {
   bool skipped = false;
 };
 
+bool case_fails(const Finding& finding, const ReportOptions& options) {
+  return !finding.suppressed && fails_build(finding, options);
+}
+
 Case finding_case(const Finding& finding, const ReportOptions& options) {
   RuleText rule = rule_text(finding.rule);
   Case c;
@@ -42,7 +46,7 @@ Case finding_case(const Finding& finding, const ReportOptions& options) {
   if (finding.suppressed) {
     c.skipped = true;
     c.body = "<skipped message=\"" + xml("suppressed: " + finding.suppression_reason) + "\"/>";
-  } else if (fails_build(finding, options)) {
+  } else if (case_fails(finding, options)) {
     c.failed = true;
     c.body = "<failure message=\"" + xml(finding.message) + "\" type=\"" +
              std::string(to_string(finding.severity)) + "\">" + xml(details) + "</failure>";
@@ -78,14 +82,24 @@ void write_suite(std::ostream& out, std::string_view name, double seconds,
 }  // namespace
 
 void write_junit_report(const ScanReport& report, const ReportOptions& options, std::ostream& out) {
-  struct Suite {
-    std::string name;
-    double seconds;
-    std::vector<Case> cases;
-  };
-  std::vector<Suite> suites;
+  // Totals first, then one suite at a time: a suite's cases are built, written and dropped, so a
+  // large scan is never held twice (as findings and as XML).
+  std::size_t tests = report.site_findings.size();
+  int failures = 0;
+  double seconds = 0;
   for (const PageAnalysis& page : report.pages) {
-    Suite suite{std::string(page_url(page)), page.page.fetch_ms / 1000.0, {}};
+    tests += 1 + page.findings.size();
+    seconds += page.page.fetch_ms / 1000.0;
+    for (const Finding& finding : page.findings) failures += case_fails(finding, options);
+  }
+  for (const Finding& finding : report.site_findings) failures += case_fails(finding, options);
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << fmt::format(
+      "<testsuites name=\"tagwarden\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{:.3f}\">\n",
+      tests, failures, seconds);
+  std::vector<Case> cases;
+  for (const PageAnalysis& page : report.pages) {
+    cases.clear();
     Case analysed{"page analysed", "tagwarden.page", {}, false, false};
     if (page.page.error != PageError::none) {
       analysed.skipped = true;
@@ -94,33 +108,17 @@ void write_junit_report(const ScanReport& report, const ReportOptions& options, 
                           page.page.error_detail) +
                       "\"/>";
     }
-    suite.cases.push_back(std::move(analysed));
-    for (const Finding& finding : page.findings) {
-      suite.cases.push_back(finding_case(finding, options));
-    }
-    suites.push_back(std::move(suite));
+    cases.push_back(std::move(analysed));
+    for (const Finding& finding : page.findings) cases.push_back(finding_case(finding, options));
+    write_suite(out, page_url(page), page.page.fetch_ms / 1000.0, cases);
   }
   if (!report.site_findings.empty()) {
-    Suite site{"site", 0, {}};
+    cases.clear();
     for (const Finding& finding : report.site_findings) {
-      site.cases.push_back(finding_case(finding, options));
+      cases.push_back(finding_case(finding, options));
     }
-    suites.push_back(std::move(site));
+    write_suite(out, "site", 0, cases);
   }
-
-  std::size_t tests = 0;
-  int failures = 0;
-  double seconds = 0;
-  for (const Suite& suite : suites) {
-    tests += suite.cases.size();
-    seconds += suite.seconds;
-    for (const Case& c : suite.cases) failures += c.failed;
-  }
-  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << fmt::format(
-      "<testsuites name=\"tagwarden\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{:.3f}\">\n",
-      tests, failures, seconds);
-  for (const Suite& suite : suites) write_suite(out, suite.name, suite.seconds, suite.cases);
   out << "</testsuites>\n";
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "model/version.h"
+#include "reports/json_stream.h"
 #include "reports/report_summary.h"
 #include "reports/report_text.h"
 #include "reports/writers.h"
@@ -12,7 +13,7 @@
 namespace tw {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using json_stream::Json;
 
 std::string_view sarif_level(Severity severity) {
   switch (severity) {
@@ -80,6 +81,46 @@ std::string site_location(const ScanReport& report) {
   return {};
 }
 
+Json result_json(const Finding& finding, int rule_index, const std::string& site,
+                 const ReportOptions& options) {
+  Json result{{"ruleId", finding.rule},
+              {"ruleIndex", rule_index},
+              {"level", sarif_level(finding.severity)},
+              {"message", Json{{"text", finding.message.empty() ? rule_text(finding.rule).title
+                                                                : finding.message}}}};
+  std::string where = finding.page.empty() ? site : report_text::uri(finding.page);
+  if (!where.empty()) {
+    Json physical{{"artifactLocation", Json{{"uri", where}}}};
+    if (finding.line > 0) {
+      Json region{{"startLine", finding.line}};
+      if (finding.column > 0) region["startColumn"] = finding.column;
+      if (!finding.evidence.empty()) region["snippet"] = Json{{"text", finding.evidence}};
+      physical["region"] = std::move(region);
+    }
+    result["locations"] = Json::array({Json{{"physicalLocation", std::move(physical)}}});
+  }
+  if (!finding.fingerprint.empty()) {
+    result["partialFingerprints"] = Json{{"tagwarden/v1", finding.fingerprint}};
+  }
+  if (options.baseline && !finding.baseline_state.empty()) {
+    result["baselineState"] = finding.baseline_state == "new" ? "new" : "unchanged";
+  }
+  if (finding.suppressed) {
+    Json suppression{{"kind", "external"}};
+    if (!finding.suppression_reason.empty()) {
+      suppression["justification"] = finding.suppression_reason;
+    }
+    result["suppressions"] = Json::array({suppression});
+  }
+  result["properties"] = Json{{"severity", to_string(finding.severity)},
+                              {"page", finding.page},
+                              {"vendor", finding.vendor},
+                              {"host", finding.host},
+                              {"tagUrl", finding.tag_url},
+                              {"evidence", finding.evidence}};
+  return result;
+}
+
 }  // namespace
 
 void write_sarif_report(const ScanReport& report, const ReportOptions& options, std::ostream& out) {
@@ -97,45 +138,6 @@ void write_sarif_report(const ScanReport& report, const ReportOptions& options, 
   }
 
   std::string site = report_text::uri(site_location(report));
-  Json results = Json::array();
-  for (const Finding* finding : findings) {
-    Json result{{"ruleId", finding->rule},
-                {"ruleIndex", rule_index[finding->rule]},
-                {"level", sarif_level(finding->severity)},
-                {"message", Json{{"text", finding->message.empty() ? rule_text(finding->rule).title
-                                                                   : finding->message}}}};
-    std::string where = finding->page.empty() ? site : report_text::uri(finding->page);
-    if (!where.empty()) {
-      Json physical{{"artifactLocation", Json{{"uri", where}}}};
-      if (finding->line > 0) {
-        Json region{{"startLine", finding->line}};
-        if (finding->column > 0) region["startColumn"] = finding->column;
-        if (!finding->evidence.empty()) region["snippet"] = Json{{"text", finding->evidence}};
-        physical["region"] = std::move(region);
-      }
-      result["locations"] = Json::array({Json{{"physicalLocation", std::move(physical)}}});
-    }
-    if (!finding->fingerprint.empty()) {
-      result["partialFingerprints"] = Json{{"tagwarden/v1", finding->fingerprint}};
-    }
-    if (options.baseline && !finding->baseline_state.empty()) {
-      result["baselineState"] = finding->baseline_state == "new" ? "new" : "unchanged";
-    }
-    if (finding->suppressed) {
-      Json suppression{{"kind", "external"}};
-      if (!finding->suppression_reason.empty()) {
-        suppression["justification"] = finding->suppression_reason;
-      }
-      result["suppressions"] = Json::array({suppression});
-    }
-    result["properties"] = Json{{"severity", to_string(finding->severity)},
-                                {"page", finding->page},
-                                {"vendor", finding->vendor},
-                                {"host", finding->host},
-                                {"tagUrl", finding->tag_url},
-                                {"evidence", finding->evidence}};
-    results.push_back(std::move(result));
-  }
 
   Json invocation{{"executionSuccessful", report.scan.status != ScanStatus::failed}};
   if (!report.scan.started.empty()) invocation["startTimeUtc"] = report.scan.started;
@@ -145,15 +147,23 @@ void write_sarif_report(const ScanReport& report, const ReportOptions& options, 
               {"version", kToolVersion},
               {"semanticVersion", kToolVersion},
               {"rules", std::move(rules)}};
-  Json run{{"tool", Json{{"driver", std::move(driver)}}},
-           {"invocations", Json::array({std::move(invocation)})},
-           {"results", std::move(results)},
-           {"properties",
-            Json{{"scanStatus", to_string(report.scan.status)}, {"targets", report.scan.targets}}}};
-  Json doc{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-           {"version", "2.1.0"},
-           {"runs", Json::array({std::move(run)})}};
-  out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+  Json properties{{"scanStatus", to_string(report.scan.status)}, {"targets", report.scan.targets}};
+  // The results are written one at a time (a large scan has tens of thousands).
+  out << "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+         "  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": ";
+  json_stream::write_nested(out, Json{{"driver", std::move(driver)}}, 3);
+  out << ",\n      \"invocations\": ";
+  json_stream::write_nested(out, Json::array({std::move(invocation)}), 3);
+  out << ",\n      \"results\": ";
+  json_stream::write_array(
+      out, findings,
+      [&](const Finding* finding) {
+        return result_json(*finding, rule_index[finding->rule], site, options);
+      },
+      3);
+  out << ",\n      \"properties\": ";
+  json_stream::write_nested(out, properties, 3);
+  out << "\n    }\n  ]\n}\n";
 }
 
 }  // namespace tw
