@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -83,6 +84,16 @@ Plan plan_for(const Tag& tag) {
   return plan;
 }
 
+// What a resolve-only check asks for: the URL's origin ("https://host:port/"). A connection check
+// says the same for every URL of an origin, and pages often carry a distinct pixel URL each, so
+// checking origins keeps the stage's memory with the hosts, not with the pages.
+std::string resolve_key(std::string_view url) {
+  std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(url);
+  std::size_t end = url.find_first_of("/?#", scheme_end + 3);
+  return std::string(url.substr(0, end)) + "/";
+}
+
 // "name=value; Domain=x; Secure" -> "name; Domain=x; Secure": values are often identifiers.
 std::string cookie_without_value(std::string_view header) {
   auto semicolon = header.find(';');
@@ -150,65 +161,82 @@ std::string absolute(std::string_view url) {
   return normalize_url(text).value_or(std::string());
 }
 
-class Stage {
+}  // namespace
+
+class ThirdPartyStage::Impl {
  public:
-  Stage(ScanReport& report, const ResourceFetchOptions& options, const AnalysisContext& context)
-      : report_(report), context_(context), fetcher_(options), stop_(options.stop) {}
+  Impl(const ResourceFetchOptions& options, const AnalysisContext& context)
+      : context_(context), fetcher_(options), stop_(options.stop) {}
 
-  ThirdPartySummary run() {
-    // Tags this stage derived in an earlier scan come back with pages reused unchanged; they are
-    // derived again from today's containers and scripts.
-    for (PageAnalysis& page : report_.pages) {
-      std::erase_if(page.tags, [](const Tag& tag) {
-        return tag.initiator == Initiator::tag_manager ||
-               tag.initiator == Initiator::third_party_script;
-      });
+  // Round one is planned from each page as the crawl delivers it: what the pages name. Tags this
+  // stage derived in an earlier scan come back with pages reused unchanged; they are left out
+  // here and replaced by the last walk, derived again from today's containers.
+  void plan(const PageAnalysis& page) {
+    for (const Tag& tag : page.tags) {
+      std::string id = gtm_id_in_url(tag.url);
+      if (!id.empty() && !is_derived(tag) && !gtm_named_.contains(id)) gtm_named_[id] = tag.url;
     }
-    std::vector<ResourceRequest> round_one;
-    // Containers the pages load by URL; a GTM id named only in a snippet gets its usual loader.
-    for (const PageAnalysis& page : report_.pages) {
-      for (const Tag& tag : page.tags) {
-        std::string id = gtm_id_in_url(tag.url);
-        if (!id.empty() && !gtm_named_.contains(id)) gtm_named_[id] = tag.url;
+    if (page.page.error != PageError::none) return;
+    for (const Tag& tag : page.tags) {
+      if (is_derived(tag)) continue;
+      plan_tag(tag, round_one_);
+      for (const std::string& id : tag.ids) {
+        if (id.starts_with("GTM-")) snippet_ids_.insert(id);
       }
     }
-    for (const PageAnalysis& page : report_.pages) {
-      if (page.page.error != PageError::none) continue;
-      for (const Tag& tag : page.tags) {
-        plan_tag(tag, round_one);
-        for (const std::string& id : tag.ids) {
-          if (!id.starts_with("GTM-") || gtm_named_.contains(id)) continue;
-          gtm_named_[id] = gtm_container_url(id);
-          plan_url(gtm_named_[id], {true, true, ContainerKind::google_tag_manager}, round_one);
-        }
-      }
-    }
-    fetch(round_one);
+  }
 
-    // Tags the containers configure and the fourth parties scripts name, page by page.
+  Result<ThirdPartySummary> run(PageSet& pages,
+                                const std::function<void(const PageAnalysis&)>& each_final) {
+    // A GTM id named only in a snippet gets its usual loader, unless some page loads that
+    // container by URL.
+    for (const std::string& id : snippet_ids_) {
+      if (gtm_named_.contains(id)) continue;
+      gtm_named_[id] = gtm_container_url(id);
+      plan_url(gtm_named_[id], {true, true, ContainerKind::google_tag_manager}, round_one_);
+    }
+    fetch(round_one_);
+    round_one_ = {};
+    snippet_ids_ = {};
+
+    // Round two: the scripts the containers' tags load.
     std::vector<ResourceRequest> round_two;
-    std::vector<std::vector<Tag>> added(report_.pages.size());
-    std::vector<std::vector<std::string>> notes(report_.pages.size());
-    for (std::size_t i = 0; i < report_.pages.size(); ++i) {
-      const PageAnalysis& page = report_.pages[i];
-      if (page.page.error != PageError::none) continue;
-      added[i] = contained_tags(page, notes[i]);
-      for (const Tag& tag : added[i]) {
+    Status walked = pages.for_each([&](PageAnalysis& page) {
+      if (page.page.error != PageError::none) return false;
+      std::vector<std::string> notes;
+      std::optional<PageAnalysis> without_derived;
+      if (std::any_of(page.tags.begin(), page.tags.end(), is_derived)) {
+        without_derived = page;
+        drop_derived_tags(*without_derived);
+      }
+      for (const Tag& tag : contained_tags(without_derived ? *without_derived : page, notes)) {
         if (tag.url.empty() || tag.attribute("tagwarden-loader") == "template") continue;
         plan_tag(tag, round_two);
       }
-    }
+      return false;
+    });
+    if (!walked) return Error{walked.error()};
     if (!stop_requested()) fetch(round_two);
 
-    for (std::size_t i = 0; i < report_.pages.size(); ++i) {
-      PageAnalysis& page = report_.pages[i];
-      if (page.page.error != PageError::none) continue;
-      std::vector<Tag> fourth = fourth_party_tags(page, added[i]);
-      added[i].insert(added[i].end(), fourth.begin(), fourth.end());
-      bool noted = !notes[i].empty();
-      page.notes.insert(page.notes.end(), notes[i].begin(), notes[i].end());
-      if (finish_page(page, std::move(added[i])) || noted) summary_.changed_pages.push_back(i);
-    }
+    // Each page gets its facts, the tags the containers configure, the fourth parties its
+    // scripts name, and the resource rules' findings.
+    walked = pages.for_each([&](PageAnalysis& page) {
+      const bool dropped = drop_derived_tags(page);
+      bool changed = dropped;
+      if (page.page.error == PageError::none) {
+        std::vector<std::string> notes;
+        std::vector<Tag> added = contained_tags(page, notes);
+        std::vector<Tag> fourth = fourth_party_tags(page, added);
+        added.insert(added.end(), std::make_move_iterator(fourth.begin()),
+                     std::make_move_iterator(fourth.end()));
+        page.notes.insert(page.notes.end(), notes.begin(), notes.end());
+        changed = finish_page(page, std::move(added), dropped) || !notes.empty() || dropped;
+      }
+      if (changed) ++summary_.pages_changed;
+      if (each_final) each_final(page);
+      return changed;
+    });
+    if (!walked) return Error{walked.error()};
     summary_.resources_fetched = fetcher_.fetched_count();
     summary_.stopped = stop_requested();
     return summary_;
@@ -216,6 +244,15 @@ class Stage {
 
  private:
   bool stop_requested() const { return stop_ != nullptr && stop_->load(); }
+
+  static bool is_derived(const Tag& tag) {
+    return tag.initiator == Initiator::tag_manager ||
+           tag.initiator == Initiator::third_party_script;
+  }
+
+  static bool drop_derived_tags(PageAnalysis& page) {
+    return std::erase_if(page.tags, is_derived) > 0;
+  }
 
   // "GTM-ABC123" from a gtm.js?id=GTM-ABC123 URL, empty for any other URL.
   static std::string gtm_id_in_url(std::string_view url) {
@@ -245,7 +282,8 @@ class Stage {
 
   void plan_tag(const Tag& tag, std::vector<ResourceRequest>& requests) {
     if (!is_http_url(tag.url)) return;
-    plan_url(tag.url, plan_for(tag), requests);
+    Plan plan = plan_for(tag);
+    plan_url(plan.full ? tag.url : resolve_key(tag.url), plan, requests);
   }
 
   void fetch(const std::vector<ResourceRequest>& requests) {
@@ -287,6 +325,12 @@ class Stage {
   const ResourceInsight* insight(const std::string& url) const {
     auto it = insights_.find(url);
     return it == insights_.end() ? nullptr : &it->second;
+  }
+
+  // What is known of a tag's URL: its own fetch, else the connection check of its origin.
+  const ResourceInsight* facts_for(const std::string& url) const {
+    const ResourceInsight* found = insight(url);
+    return found != nullptr ? found : insight(resolve_key(url));
   }
 
   // A new tag attributed like the page's own, standing where its container or script stands.
@@ -437,15 +481,16 @@ class Stage {
     return out;
   }
 
-  // Facts on every tag, the new tags appended, the rules re-run. True when the page changed.
-  bool finish_page(PageAnalysis& page, std::vector<Tag> added) {
+  // Facts on every tag, the new tags appended, the rules re-run (also when `dropped`: the page
+  // lost tags derived in an earlier scan). True when the page changed.
+  bool finish_page(PageAnalysis& page, std::vector<Tag> added, bool dropped) {
     const bool had_new_tags = !added.empty();
-    bool changed = had_new_tags;
+    bool changed = had_new_tags || dropped;
     summary_.tags_added += static_cast<int>(added.size());
     for (Tag& tag : added) page.tags.push_back(std::move(tag));
     for (Tag& tag : page.tags) {
       if (tag.attribute("tagwarden-loader") == "template") continue;
-      const ResourceInsight* found = is_http_url(tag.url) ? insight(tag.url) : nullptr;
+      const ResourceInsight* found = is_http_url(tag.url) ? facts_for(tag.url) : nullptr;
       if (found == nullptr) continue;
       ResourceFacts facts = found->facts;
       if (found->has_body && tag.has_attribute("integrity")) {
@@ -458,7 +503,7 @@ class Stage {
     }
     if (!changed) return false;
     // The policy applies to what marketing added inside a container too.
-    if (had_new_tags) run_page_rules(page, context_.rules);
+    if (had_new_tags || dropped) run_page_rules(page, context_.rules);
     suggest_integrity(page);
     std::erase_if(page.findings, [](const Finding& f) { return is_resource_rule(f.rule); });
     std::vector<Finding> found = run_resource_rules(page, context_.rules);
@@ -486,9 +531,10 @@ class Stage {
     }
   }
 
-  ScanReport& report_;
   const AnalysisContext& context_;
   ResourceFetcher fetcher_;
+  std::vector<ResourceRequest> round_one_;
+  std::set<std::string> snippet_ids_;
   const std::atomic<bool>* stop_;
   ThirdPartySummary summary_;
   std::unordered_map<std::string, Plan> plans_;
@@ -497,13 +543,35 @@ class Stage {
   std::map<std::tuple<std::string, std::string, std::string>, std::vector<Tag>> custom_html_;
 };
 
-}  // namespace
+Status PagesInMemory::for_each(const std::function<bool(PageAnalysis&)>& visit) {
+  changed_.resize(pages_.size());
+  for (std::size_t i = 0; i < pages_.size(); ++i) {
+    if (visit(pages_[i])) changed_[i] = true;
+  }
+  return Ok{};
+}
 
-ThirdPartySummary analyze_third_party_resources(ScanReport& report,
-                                                const ResourceFetchOptions& options,
-                                                const AnalysisContext& context) {
-  Stage stage(report, options, context);
-  return stage.run();
+std::vector<std::size_t> PagesInMemory::changed() const {
+  std::vector<std::size_t> indices;
+  for (std::size_t i = 0; i < changed_.size(); ++i) {
+    if (changed_[i]) indices.push_back(i);
+  }
+  return indices;
+}
+
+ThirdPartyStage::ThirdPartyStage(const ResourceFetchOptions& options,
+                                 const AnalysisContext& context)
+    : impl_(std::make_unique<Impl>(options, context)) {}
+
+ThirdPartyStage::~ThirdPartyStage() = default;
+
+void ThirdPartyStage::plan(const PageAnalysis& page) {
+  impl_->plan(page);
+}
+
+Result<ThirdPartySummary> ThirdPartyStage::run(
+    PageSet& pages, const std::function<void(const PageAnalysis&)>& each_final) {
+  return impl_->run(pages, each_final);
 }
 
 }  // namespace tw

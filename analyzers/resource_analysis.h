@@ -6,11 +6,14 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <vector>
 
 #include "analyzers/page_analyzer.h"
 #include "crawler/resource_fetcher.h"
 #include "model/analysis.h"
+#include "model/result.h"
 
 namespace tw {
 
@@ -21,17 +24,54 @@ struct ThirdPartySummary {
   int containers_opened = 0;    // tag-manager containers parsed
   int tags_added = 0;           // tag-manager and fourth-party tags appended to pages
   int findings_added = 0;
-  bool stopped = false;                    // the stop flag was raised part-way
-  std::vector<std::size_t> changed_pages;  // indices into report.pages to store again
+  int pages_changed = 0;
+  bool stopped = false;  // the stop flag was raised part-way
 };
 
-// Augments `report.pages` in place: resource facts on existing tags (attributes "resource-*",
-// see model/resource_facts.h), new tags with initiator tag_manager / third_party_script and their
-// parent, new findings, and page notes for containers that could not be read. The caller
-// refreshes the site facts and vendor inventory from the changed pages. Runs the network I/O on
-// the calling thread; hostile responses are bounded and recorded, never thrown.
-ThirdPartySummary analyze_third_party_resources(ScanReport& report,
-                                                const ResourceFetchOptions& options,
-                                                const AnalysisContext& context);
+// The pages the stage reads and augments. It walks them three times (plan, plan the scripts the
+// containers load, augment), so they may be held in memory or read back from the store in batches,
+// which keeps a large scan from being held whole.
+class PageSet {
+ public:
+  virtual ~PageSet() = default;
+  // Calls `visit` on every page, in the same order each time. A page for which `visit` returns
+  // true changed and is kept (written back). A failure to read or write stops the walk.
+  virtual Status for_each(const std::function<bool(PageAnalysis&)>& visit) = 0;
+};
+
+// The pages of a report, in memory; remembers which changed.
+class PagesInMemory final : public PageSet {
+ public:
+  explicit PagesInMemory(std::vector<PageAnalysis>& pages) : pages_(pages) {}
+  Status for_each(const std::function<bool(PageAnalysis&)>& visit) override;
+  std::vector<std::size_t> changed() const;  // indices of the pages that changed, ascending
+
+ private:
+  std::vector<PageAnalysis>& pages_;
+  std::vector<bool> changed_;
+};
+
+// The stage itself. Made before the crawl: plan() sees each page as the crawl delivers it (the
+// URLs the pages name), run() fetches them and walks the pages twice more. run() augments the
+// pages: resource facts on existing tags (attributes "resource-*", see model/resource_facts.h),
+// new tags with initiator tag_manager / third_party_script and their parent, new findings, and
+// page notes for containers that could not be read. `each_final` sees every page once more after
+// its last change (for the site facts and totals). The network I/O runs on the calling thread;
+// hostile responses are bounded and recorded, never thrown.
+class ThirdPartyStage {
+ public:
+  ThirdPartyStage(const ResourceFetchOptions& options, const AnalysisContext& context);
+  ~ThirdPartyStage();
+  ThirdPartyStage(const ThirdPartyStage&) = delete;
+  ThirdPartyStage& operator=(const ThirdPartyStage&) = delete;
+
+  void plan(const PageAnalysis& page);  // every page once, before run(); one thread at a time
+  Result<ThirdPartySummary> run(PageSet& pages,
+                                const std::function<void(const PageAnalysis&)>& each_final = {});
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace tw

@@ -196,7 +196,10 @@ int run_scan(const Args& args) {
     return format != ReportFormat::console;
   });
   settings.baseline = flags.baseline;
-  settings.keep_pages = file_reports || settings.fetch_third_party || !flags.baseline.empty();
+  // The third-party stage reads the pages back from the store in batches; without a store it
+  // needs them in memory.
+  settings.keep_pages = file_reports || !flags.baseline.empty() ||
+                        (settings.fetch_third_party && settings.db_path.empty());
 
   // Made before crawling, so an unwritable --out fails in a second, not after the crawl.
   std::error_code ec;

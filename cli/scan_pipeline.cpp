@@ -140,6 +140,29 @@ void add_to_totals(StreamedTotals& totals, const PageAnalysis& page) {
   }
 }
 
+// The third-party stage's pages, read back from the store a batch at a time; the pages a walk
+// changed are stored again batch by batch.
+class StoredPages final : public PageSet {
+ public:
+  StoredPages(ScanStore& store, std::int64_t scan_id) : store_(store), scan_id_(scan_id) {}
+
+  Status for_each(const std::function<bool(PageAnalysis&)>& visit) override {
+    return store_.for_each_page_batch(scan_id_, kStoreBatch,
+                                      [&](std::vector<PageAnalysis>& pages) -> Status {
+                                        std::vector<PageAnalysis> changed;
+                                        for (PageAnalysis& page : pages) {
+                                          if (visit(page)) changed.push_back(std::move(page));
+                                        }
+                                        if (changed.empty()) return Ok{};
+                                        return store_.add_pages(scan_id_, changed);
+                                      });
+  }
+
+ private:
+  ScanStore& store_;
+  std::int64_t scan_id_;
+};
+
 struct Targets {
   std::vector<std::string> urls;
   std::vector<std::string> directories;
@@ -257,6 +280,16 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
     if (crawler) crawler->request_stop();
   });
 
+  // The third-party stage plans its fetches from each page as it passes to the store, so it
+  // need not read every page back for that.
+  std::optional<ThirdPartyStage> third_party_stage;
+  ResourceFetchOptions resource_options;
+  resource_options.limits = crawl;
+  resource_options.stop = &stop_requested;
+  if (settings.fetch_third_party && (settings.keep_pages || store)) {
+    third_party_stage.emplace(resource_options, context);
+  }
+
   std::vector<std::thread> workers;
   for (unsigned i = 0; i < threads; ++i) {
     workers.emplace_back([&] {
@@ -310,6 +343,7 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
           ++info.error_counts[std::string(to_string(analysis->page.error))];
         }
         facts.add_page(*analysis);
+        if (third_party_stage) third_party_stage->plan(*analysis);
         batch.push_back(std::move(*analysis));
       }
       if (batch.size() >= kStoreBatch || std::chrono::steady_clock::now() >= next_flush) {
@@ -355,26 +389,37 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
   writer.join();
   outcome.interrupted = watcher.interrupted();
 
-  if (settings.fetch_third_party && settings.keep_pages && !stop_requested &&
-      outcome.pages_analysed > 0) {
-    ResourceFetchOptions resource_options;
-    resource_options.limits = crawl;
-    resource_options.stop = &stop_requested;
-    ThirdPartySummary third_party =
-        analyze_third_party_resources(outcome.report, resource_options, context);
-    info.settings["third_party_fetched"] = std::to_string(third_party.resources_fetched);
-    if (!third_party.changed_pages.empty()) {
-      // Tags found inside containers count for the site rules and the inventory too.
-      facts = SiteFacts();
-      for (const PageAnalysis& page : outcome.report.pages) facts.add_page(page);
+  if (third_party_stage && !stop_requested && outcome.pages_analysed > 0 &&
+      (settings.keep_pages || store_error.empty())) {
+    // Tags found inside containers count for the site rules, the inventory and the totals too:
+    // both are rebuilt from every page as the stage leaves it.
+    SiteFacts refreshed;
+    std::optional<StreamedTotals> totals;
+    if (outcome.report.streamed) totals.emplace();
+    auto each_final = [&](const PageAnalysis& page) {
+      refreshed.add_page(page);
+      if (totals) add_to_totals(*totals, page);
+    };
+    Result<ThirdPartySummary> third_party = Error{""};
+    if (settings.keep_pages) {
+      PagesInMemory pages(outcome.report.pages);
+      third_party = third_party_stage->run(pages, each_final);
       std::vector<PageAnalysis> changed;
-      for (std::size_t index : third_party.changed_pages) {
-        changed.push_back(outcome.report.pages[index]);
-      }
-      if (store && store_error.empty()) {
+      for (std::size_t index : pages.changed()) changed.push_back(outcome.report.pages[index]);
+      if (third_party && store && store_error.empty() && !changed.empty()) {
         Status stored = store->add_pages(info.id, changed);
         if (!stored) store_error = stored.error();
       }
+    } else {
+      StoredPages pages(*store, info.id);
+      third_party = third_party_stage->run(pages, each_final);
+    }
+    if (third_party) {
+      info.settings["third_party_fetched"] = std::to_string(third_party->resources_fetched);
+      facts = std::move(refreshed);
+      if (totals) outcome.report.streamed = std::move(totals);
+    } else if (store_error.empty()) {
+      store_error = third_party.error();
     }
     outcome.interrupted = watcher.interrupted();
   }

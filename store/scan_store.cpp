@@ -313,6 +313,12 @@ struct ReadTransaction {
 
 }  // namespace
 
+// Page row ids first..last (inclusive) of one scan.
+struct PageIdRange {
+  std::int64_t first = 0;
+  std::int64_t last = 0;
+};
+
 struct ScanStore::Impl {
   Connection db;
   ProcessIdentity self = current_process();
@@ -327,7 +333,7 @@ struct ScanStore::Impl {
   Status store_page(std::int64_t scan_id, const PageAnalysis& analysis);
   Status insert_finding(std::int64_t scan_id, std::optional<std::int64_t> page_id, int position,
                         const Finding& finding);
-  Status load_page_details(std::int64_t scan_id, std::optional<std::int64_t> page_id,
+  Status load_page_details(std::int64_t scan_id, std::optional<PageIdRange> page_ids,
                            std::vector<PageAnalysis>& pages,
                            const std::unordered_map<std::int64_t, std::size_t>& index_of,
                            bool with_findings, std::vector<Finding>* site_findings);
@@ -762,17 +768,18 @@ Status ScanStore::record_baseline_states(std::int64_t scan_id,
 }
 
 // Fills redirects, notes, tags (with ids) and optionally findings of the pages already read:
-// every page of the scan, or only `page_id` when given.
+// every page of the scan, or only those with ids in `page_ids` when given.
 Status ScanStore::Impl::load_page_details(
-    std::int64_t scan_id, std::optional<std::int64_t> page_id, std::vector<PageAnalysis>& pages,
+    std::int64_t scan_id, std::optional<PageIdRange> page_ids, std::vector<PageAnalysis>& pages,
     const std::unordered_map<std::int64_t, std::size_t>& index_of, bool with_findings,
     std::vector<Finding>* site_findings) {
-  // Rows are selected either for the whole scan or for one page (by its primary key, so a
-  // re-scan's lookups stay O(1) per page); ?1 is the scan, ?2 the page.
-  const std::string page_filter = page_id ? "p.id = ?2 AND p.scan_id = ?1" : "p.scan_id = ?1";
+  // Rows are selected either for the whole scan or for a range of pages (by their primary key,
+  // so a re-scan's lookups stay O(1) per page); ?1 is the scan, ?2 and ?3 the range.
+  const std::string page_filter =
+      page_ids ? "p.id BETWEEN ?2 AND ?3 AND p.scan_id = ?1" : "p.scan_id = ?1";
   auto bind_filter = [&](Statement& stmt) {
     stmt.bind(1, scan_id);
-    if (page_id) stmt.bind(2, *page_id);
+    if (page_ids) stmt.bind(2, page_ids->first).bind(3, page_ids->last);
   };
   auto page_at = [&](std::int64_t id) -> PageAnalysis* {
     auto found = index_of.find(id);
@@ -815,11 +822,12 @@ Status ScanStore::Impl::load_page_details(
     }
   }
   if (!with_findings) return Ok{};
-  auto rows = db.prepare(std::string("SELECT ") + kFindingColumns +
-                         " FROM findings f WHERE f.scan_id = ? ORDER BY f.page_id IS NULL, "
-                         "f.page_id, f.position");
+  auto rows = db.prepare(
+      std::string("SELECT ") + kFindingColumns + " FROM findings f WHERE " +
+      (page_ids ? "f.scan_id = ?1 AND f.page_id BETWEEN ?2 AND ?3 " : "f.scan_id = ?1 ") +
+      "ORDER BY f.page_id IS NULL, f.page_id, f.position");
   if (!rows) return Error{rows.error()};
-  rows->bind(1, scan_id);
+  bind_filter(*rows);
   while (rows->step() == SQLITE_ROW) {
     if (rows->is_null(0)) {
       if (site_findings != nullptr) site_findings->push_back(read_finding(*rows));
@@ -828,6 +836,41 @@ Status ScanStore::Impl::load_page_details(
     }
   }
   return Ok{};
+}
+
+Status ScanStore::for_each_page_batch(
+    std::int64_t scan_id, std::size_t batch_size,
+    const std::function<Status(std::vector<PageAnalysis>&)>& visit) {
+  Connection& db = impl_->db;
+  std::int64_t after = 0;
+  for (;;) {
+    std::vector<PageAnalysis> pages;
+    std::unordered_map<std::int64_t, std::size_t> index_of;
+    PageIdRange range;
+    {
+      auto rows = db.prepare(std::string("SELECT ") + kPageColumns +
+                             " FROM pages p WHERE p.scan_id = ? AND p.id > ? ORDER BY p.id "
+                             "LIMIT ?");
+      if (!rows) return Error{rows.error()};
+      rows->bind(1, scan_id).bind(2, after).bind(3, static_cast<std::int64_t>(batch_size));
+      int code = SQLITE_ROW;
+      while ((code = rows->step()) == SQLITE_ROW) {
+        std::int64_t id = rows->integer(0);
+        if (pages.empty()) range.first = id;
+        range.last = id;
+        index_of[id] = pages.size();
+        pages.push_back(read_page(*rows));
+      }
+      if (code != SQLITE_DONE) return db.error(code, "reading the pages of the scan");
+    }
+    if (pages.empty()) return Ok{};
+    if (Status details = impl_->load_page_details(scan_id, range, pages, index_of, true, nullptr);
+        !details) {
+      return details;
+    }
+    after = range.last;
+    if (Status visited = visit(pages); !visited) return visited;
+  }
 }
 
 Result<ScanReport> ScanStore::load_scan(std::int64_t scan_id) {
@@ -1035,7 +1078,8 @@ std::optional<PageAnalysis> ScanStore::previous_analysis(const std::string& url)
     pages.push_back(read_page(*row));
     index_of[page_id] = 0;
   }
-  if (!impl_->load_page_details(scan_id, page_id, pages, index_of, false, nullptr)) {
+  if (!impl_->load_page_details(scan_id, PageIdRange{page_id, page_id}, pages, index_of, false,
+                                nullptr)) {
     return std::nullopt;
   }
   return std::move(pages.front());

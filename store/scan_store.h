@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -64,6 +65,11 @@ class ScanStore {
   // The whole stored scan, ready for any report (page bodies are not stored). Pages come in the
   // order reports list them: by depth, then final URL.
   Result<ScanReport> load_scan(std::int64_t scan_id);
+  // The scan's pages with their tags, notes, redirects and findings, `batch_size` at a time in the
+  // order they were first stored, so a large scan is never held whole. `visit` may store pages
+  // again (add_pages); an error from it stops the walk and is returned.
+  Status for_each_page_batch(std::int64_t scan_id, std::size_t batch_size,
+                             const std::function<Status(std::vector<PageAnalysis>&)>& visit);
   // The newest scan whose targets contain `target` (any scan when empty); with `complete_only`,
   // the newest complete one. An error when there is none.
   Result<std::int64_t> latest_scan_id(const std::string& target = {}, bool complete_only = false);

@@ -3,10 +3,12 @@ integrity does not match, a GTM container with custom HTML tags, a script that s
 and an uncacheable script, and a host that does not resolve. Vendor hosts are the real names,
 mapped to the local server with --resolve; nothing leaves 127.0.0.1."""
 
+import json
+import re
 import time
 import unittest
 
-from harness import FIXTURES, Route, TagwardenTestCase, TestServer
+from harness import FIXTURES, Route, TagwardenTestCase, TestServer, run_tagwarden
 
 THIRD_PARTY = FIXTURES / "third-party"
 VENDOR_HOSTS = ["code.jquery.com", "cdn.vendor-widgets.com", "www.googletagmanager.com",
@@ -248,12 +250,80 @@ class ThirdPartyResourcesTest(TagwardenTestCase):
         self.assertIn("over the budget of 2 kB", heavy[0]["message"])  # ~5 kB of small scripts
         self.assertIn("gtm.js", heavy[0]["evidence"].split(";")[0])  # the largest comes first
 
+    def test_a_console_scan_augments_the_stored_pages_like_a_scan_held_in_memory(self):
+        # Without file reports the stage walks the pages back from the store in batches instead
+        # of holding them; what it stores, and the totals it prints, must be the same.
+        in_memory, streamed = self.work / "in-memory", self.work / "streamed"
+        with TestServer() as server:
+            self.serve(server)
+            common = [server.url("/"), *server.resolve_args(*VENDOR_HOSTS)]
+            held = run_tagwarden("scan", *common, "--format", "json", "--out", in_memory,
+                                 "--db", in_memory / "tw.db", timeout=180)
+            console = run_tagwarden("scan", *common, "--format", "console", "--out", streamed,
+                                    "--db", streamed / "tw.db", timeout=180)
+        self.assertIn(held.returncode, (0, 1), held.stderr)
+        self.assertIn(console.returncode, (0, 1), console.stderr)
+        reported = run_tagwarden("report", "--db", streamed / "tw.db", "--scan", "latest",
+                                 "--format", "json", "--out", streamed)
+        self.assertEqual(reported.returncode, 0, reported.stderr)
+
+        def contents(report):
+            def facts(tag):  # timings differ from one fetch to the next
+                return json.dumps({k: v for k, v in tag["attributes"].items()
+                                   if not k.endswith("-ms")}, sort_keys=True)
+            pages = {}
+            for page in report["pages"]:
+                tags = sorted((t["kind"], t["url"], t["initiator"], t["parent"], t["vendor"],
+                               facts(t)) for t in page["tags"])
+                pages[page["url"]] = (tags, sorted(page["notes"]))
+            findings = sorted((f["page"], f["rule"], f["tag_url"],
+                               re.sub(r"\d+ ms", "N ms", f["message"]))
+                              for f in report["findings"])
+            return pages, findings, report["vendors"]
+
+        expected = json.loads((in_memory / "tagwarden-report.json").read_text())
+        stored = json.loads((streamed / "tagwarden-report.json").read_text())
+        self.assertEqual(contents(stored), contents(expected))
+        derived = [t for p in stored["pages"] for t in p["tags"] if t["initiator"] != "parser"]
+        self.assertTrue(derived)  # the container's tags are there, not only the page's own
+        counts = expected["scan"]["counts"]
+        self.assertIn(f"tags: {counts['tags']} ", console.stdout)
+        self.assertIn(f"findings: {counts['findings']} ", console.stdout)
+
     def test_no_fetch_third_party_reads_only_the_pages(self):
         report = self.scan_site("--no-fetch-third-party")
         home = self.page(report, "/")
         self.assertFalse([t for t in home["tags"] if t["initiator"] == "tag-manager"])
         self.assertFalse(self.findings(home, "TW304"))
         self.assertFalse([r for r in self.requests if r["host"] == "code.jquery.com"])
+
+
+class OriginChecksTest(TagwardenTestCase):
+    """Pixels and images need only a connection check, which says the same for every URL of an
+    origin: pages that each carry their own pixel URL must not cost a check (and memory) each."""
+
+    def test_distinct_pixel_urls_share_one_check_per_origin(self):
+        with TestServer() as server:
+            port = server.port
+            for n in range(1, 7):
+                pixels = "".join(
+                    f'<img src="http://px.pixel-vendor.com:{port}/tr?page={n}&amp;v={v}" '
+                    'width="1" height="1">' for v in range(3))
+                link = f'<a href="/p{n + 1}">next</a>' if n < 6 else ""
+                server.route("/" if n == 1 else f"/p{n}",
+                             Route(f"<!doctype html><title>p{n}</title><body>{pixels}{link}"))
+            result = self.scan(server.url("/"), "--format", "json",
+                               *server.resolve_args("px.pixel-vendor.com"))
+            requests = server.requests
+        self.assertIn(result.returncode, (0, 1), result.stderr)
+        report = self.report_json()
+        pixels = [t for p in report["pages"] for t in p["tags"]
+                  if t["host"] == "px.pixel-vendor.com"]
+        self.assertEqual(len({t["url"] for t in pixels}), 18)
+        for tag in pixels:  # every tag gets its origin's facts
+            self.assertEqual(tag["attributes"].get("resource-error"), "none", tag)
+        self.assertEqual(report["scan"]["settings"]["third_party_fetched"], "1")
+        self.assertFalse([r for r in requests if r["host"] == "px.pixel-vendor.com"])
 
 
 if __name__ == "__main__":
