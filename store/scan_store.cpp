@@ -219,48 +219,161 @@ std::string tags_json(const std::vector<Tag>& tags) {
   return out;
 }
 
-// The inverse of tags_json; entries that do not have the shape are skipped.
-std::vector<Tag> tags_from_json(const std::string& text) {
-  std::vector<Tag> tags;
-  json stored = parse_json_text(text);
-  if (!stored.is_array()) return tags;
-  tags.reserve(stored.size());
-  auto text_at = [](const json& row, std::size_t i) {
-    return row[i].is_string() ? row[i].get<std::string>() : std::string();
-  };
-  auto number_at = [](const json& row, std::size_t i) {
-    return row[i].is_number_integer() ? row[i].get<long long>() : 0LL;
-  };
-  for (const json& row : stored) {
-    if (!row.is_array() || row.size() != 17) continue;
-    Tag& tag = tags.emplace_back();
-    tag.kind = parse_tag_kind(text_at(row, 0)).value_or(TagKind::script);
-    tag.url = text_at(row, 1);
-    tag.host = text_at(row, 2);
-    tag.domain = text_at(row, 3);
-    tag.vendor = text_at(row, 4);
-    tag.category = text_at(row, 5);
-    tag.line = static_cast<int>(number_at(row, 6));
-    tag.column = static_cast<int>(number_at(row, 7));
-    tag.initiator = parse_initiator(text_at(row, 8)).value_or(Initiator::parser);
-    tag.parent = text_at(row, 9);
-    tag.snippet = text_at(row, 10);
-    if (row[11].is_object()) {
-      for (const auto& [name, value] : row[11].items()) {
-        if (value.is_string()) tag.attributes[name] = value.get<std::string>();
-      }
-    }
-    if (row[12].is_array()) {
-      for (const json& id : row[12]) {
-        if (id.is_string()) tag.ids.push_back(id.get<std::string>());
-      }
-    }
-    tag.in_head = number_at(row, 13) != 0;
-    tag.in_noscript = number_at(row, 14) != 0;
-    tag.consent_gated = number_at(row, 15) != 0;
-    tag.document_write = number_at(row, 16) != 0;
+// The inverse of tags_json; entries that do not have the shape are skipped, and text that is not
+// JSON gives no tags. Read with nlohmann's SAX parser straight into Tags: loading a scan parses
+// every page's tags, and a DOM first cost twice the time.
+class TagRowsReader final : public nlohmann::json_sax<json> {
+ public:
+  static constexpr std::size_t kFields = 17;
+
+  std::vector<Tag> take() { return valid_ ? std::move(tags_) : std::vector<Tag>(); }
+
+  bool null() override { return scalar({}, std::nullopt); }
+  bool boolean(bool) override { return scalar({}, std::nullopt); }
+  bool number_integer(number_integer_t value) override { return scalar({}, value); }
+  bool number_unsigned(number_unsigned_t value) override {
+    return scalar({}, static_cast<long long>(value));
   }
-  return tags;
+  bool number_float(number_float_t, const string_t&) override { return scalar({}, std::nullopt); }
+  bool string(string_t& value) override { return scalar(&value, std::nullopt); }
+  bool binary(binary_t&) override { return scalar({}, std::nullopt); }
+  bool key(string_t& value) override {
+    key_ = std::move(value);
+    return true;
+  }
+  bool start_object(std::size_t) override { return open(false); }
+  bool start_array(std::size_t) override { return open(true); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    valid_ = false;
+    return false;
+  }
+
+ private:
+  enum class Inside { row, attributes, ids };
+
+  // A scalar at the current depth: a row's field, an attribute value or an id.
+  bool scalar(std::string* text, std::optional<long long> number) {
+    if (ignoring()) return true;
+    if (depth_ == 0) {
+      valid_ = false;  // not an array of rows
+    } else if (depth_ == 2) {
+      set_field(text, number);
+      ++field_;
+    } else if (depth_ == 3 && text != nullptr) {
+      if (inside_ == Inside::attributes) row_.attributes[key_] = std::move(*text);
+      if (inside_ == Inside::ids) row_.ids.push_back(std::move(*text));
+    }
+    return true;
+  }
+
+  bool open(bool array) {
+    if (!ignoring()) {
+      if (depth_ == 0) {
+        if (!array) valid_ = false;
+      } else if (depth_ == 1 && array) {
+        row_ = Tag();
+        field_ = 0;
+      } else if (depth_ == 2 && field_ == 11 && !array) {
+        inside_ = Inside::attributes;
+      } else if (depth_ == 2 && field_ == 12 && array) {
+        inside_ = Inside::ids;
+      } else {
+        ignore_depth_ = depth_;  // a value of no interest, skipped whole
+      }
+    }
+    ++depth_;
+    return true;
+  }
+
+  bool close() {
+    --depth_;
+    if (ignore_depth_ >= 0) {
+      if (depth_ != ignore_depth_) return true;
+      ignore_depth_ = -1;
+      if (depth_ == 2) ++field_;  // the skipped value was a field of the row
+      return true;
+    }
+    if (depth_ == 2) {
+      inside_ = Inside::row;
+      ++field_;
+    } else if (depth_ == 1 && field_ == kFields) {
+      tags_.push_back(std::move(row_));
+    }
+    return true;
+  }
+
+  bool ignoring() const { return ignore_depth_ >= 0; }
+
+  void set_field(std::string* text, std::optional<long long> number) {
+    auto text_or_empty = [&] { return text != nullptr ? std::move(*text) : std::string(); };
+    auto flag = [&] { return number.value_or(0) != 0; };
+    switch (field_) {
+      case 0:
+        row_.kind = parse_tag_kind(text_or_empty()).value_or(TagKind::script);
+        break;
+      case 1:
+        row_.url = text_or_empty();
+        break;
+      case 2:
+        row_.host = text_or_empty();
+        break;
+      case 3:
+        row_.domain = text_or_empty();
+        break;
+      case 4:
+        row_.vendor = text_or_empty();
+        break;
+      case 5:
+        row_.category = text_or_empty();
+        break;
+      case 6:
+        row_.line = static_cast<int>(number.value_or(0));
+        break;
+      case 7:
+        row_.column = static_cast<int>(number.value_or(0));
+        break;
+      case 8:
+        row_.initiator = parse_initiator(text_or_empty()).value_or(Initiator::parser);
+        break;
+      case 9:
+        row_.parent = text_or_empty();
+        break;
+      case 10:
+        row_.snippet = text_or_empty();
+        break;
+      case 13:
+        row_.in_head = flag();
+        break;
+      case 14:
+        row_.in_noscript = flag();
+        break;
+      case 15:
+        row_.consent_gated = flag();
+        break;
+      case 16:
+        row_.document_write = flag();
+        break;
+      default:
+        break;  // 11 and 12 are containers; a scalar there leaves them empty
+    }
+  }
+
+  std::vector<Tag> tags_;
+  Tag row_;
+  std::string key_;
+  std::size_t field_ = 0;
+  int depth_ = 0;
+  int ignore_depth_ = -1;
+  Inside inside_ = Inside::row;
+  bool valid_ = true;
+};
+
+std::vector<Tag> tags_from_json(const std::string& text) {
+  TagRowsReader reader;
+  if (!json::sax_parse(text, &reader)) return {};
+  return reader.take();
 }
 
 constexpr const char* kFindingColumns =

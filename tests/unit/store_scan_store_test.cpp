@@ -529,3 +529,102 @@ TEST_CASE("baseline states are recorded on stored findings by fingerprint") {
   CHECK(report->pages[0].findings[0].baseline_state == "existing");
   CHECK(report->pages[0].findings[1].baseline_state == "new");
 }
+
+TEST_CASE("stored tag rows of the wrong shape are skipped and text that is not JSON gives none") {
+  TempDir dir;
+  std::string path = dir.path("tw.db");
+  ScanStore store = open_store(path);
+  auto id = store.begin_scan(scan_info("https://a.example/"));
+  REQUIRE(id.ok());
+  std::vector<PageAnalysis> pages;
+  for (int i = 0; i < 4; ++i) {
+    pages.push_back(make_page("https://a.example/" + std::to_string(i), {"cdn.one.example"}));
+  }
+  REQUIRE(store.add_pages(*id, pages).ok());
+  auto set_tags = [&](int page, const std::string& json) {
+    raw_query(path, "UPDATE page_tags SET tags = '" + json +
+                        "' WHERE page_id = (SELECT id FROM pages WHERE requested_url = "
+                        "'https://a.example/" +
+                        std::to_string(page) + "')");
+  };
+  // Row one: wrong types everywhere (defaults), nested junk skipped, attributes and ids kept
+  // where they are strings. Then a row with 16 fields, a row that is an object, a number.
+  set_tags(0, R"([["pixel","https://x.example/p",7,"x.example",{"deep":[1,[2]]},"ads",3.5,9,)"
+              R"("tag-manager","",null,{"async":"","n":1,"o":{"p":"q"},"async":"yes"},)"
+              R"(["ID-1",2,["x"],"ID-2"],1,0,true,2],)"
+              R"(["script","https://y.example/s","y.example","y.example","","",1,1,"parser","",)"
+              R"("",{},[],0,0,0],{"a":1},42])");
+  set_tags(1, R"([["script"],)");                                      // truncated: not JSON
+  set_tags(2, R"({"kind":"script"})");                                 // not an array of rows
+  set_tags(3, R"([[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18]])");  // 18 fields
+  auto report = store.load_scan(*id);
+  REQUIRE(report.ok());
+  std::map<std::string, const PageAnalysis*> by_url;
+  for (const PageAnalysis& page : report->pages) by_url[page.page.requested_url] = &page;
+  const std::vector<Tag>& tags = by_url.at("https://a.example/0")->tags;
+  REQUIRE(tags.size() == 1);
+  const Tag& tag = tags[0];
+  CHECK(tag.kind == TagKind::pixel);
+  CHECK(tag.url == "https://x.example/p");
+  CHECK(tag.host.empty());    // a number where text belongs
+  CHECK(tag.vendor.empty());  // an object there
+  CHECK(tag.category == "ads");
+  CHECK(tag.line == 0);  // 3.5 is not a whole number
+  CHECK(tag.column == 9);
+  CHECK(tag.initiator == Initiator::tag_manager);
+  CHECK(tag.attributes == std::map<std::string, std::string>{{"async", "yes"}});
+  CHECK(tag.ids == std::vector<std::string>{"ID-1", "ID-2"});
+  CHECK(tag.in_head);
+  CHECK_FALSE(tag.in_noscript);
+  CHECK_FALSE(tag.consent_gated);  // true is not a number
+  CHECK(tag.document_write);
+  CHECK(by_url.at("https://a.example/1")->tags.empty());
+  CHECK(by_url.at("https://a.example/2")->tags.empty());
+  CHECK(by_url.at("https://a.example/3")->tags.empty());
+}
+
+TEST_CASE("pages are walked in batches with their details, and a walk can store them again") {
+  TempDir dir;
+  std::string path = dir.path("tw.db");
+  ScanStore store = open_store(path);
+  auto id = store.begin_scan(scan_info("https://a.example/"));
+  auto other = store.begin_scan(scan_info("https://b.example/"));
+  REQUIRE(id.ok());
+  REQUIRE(other.ok());
+  std::vector<PageAnalysis> pages;
+  for (int i = 0; i < 7; ++i) {
+    PageAnalysis page = make_page("https://a.example/" + std::to_string(i), {"cdn.one.example"});
+    page.findings.push_back(make_finding("TW100", Severity::high, "", page.page.final_url));
+    page.notes.push_back("note " + std::to_string(i));
+    pages.push_back(std::move(page));
+  }
+  REQUIRE(store.add_pages(*id, pages).ok());
+  REQUIRE(
+      store.add_pages(*other, std::vector{make_page("https://b.example/", {"x.example"})}).ok());
+
+  std::vector<std::size_t> sizes;
+  std::vector<std::string> seen;
+  Status walked = store.for_each_page_batch(*id, 3, [&](std::vector<PageAnalysis>& batch) {
+    sizes.push_back(batch.size());
+    for (PageAnalysis& page : batch) {
+      seen.push_back(page.page.requested_url);
+      CHECK(page.tags.size() == 1);
+      CHECK(page.findings.size() == 1);
+      CHECK(page.notes.size() == 1);
+      page.tags.push_back(make_page("x", {"fourth.party.example"}).tags[0]);
+    }
+    return store.add_pages(*id, batch);  // written back while walking
+  });
+  REQUIRE(walked.ok());
+  CHECK(sizes == std::vector<std::size_t>{3, 3, 1});
+  REQUIRE(seen.size() == 7);
+  CHECK(seen.front() == "https://a.example/0");
+  CHECK(seen.back() == "https://a.example/6");
+  CHECK(raw_query(path, "SELECT count(*) FROM pages") == "8");
+  CHECK(raw_query(path, "SELECT count(*) FROM tags WHERE host = 'fourth.party.example'") == "7");
+
+  Status stopped = store.for_each_page_batch(
+      *id, 3, [](std::vector<PageAnalysis>&) -> Status { return Error{"disk on fire"}; });
+  REQUIRE_FALSE(stopped.ok());
+  CHECK(stopped.error() == "disk on fire");
+}
