@@ -306,58 +306,27 @@ class TagRowsReader final : public nlohmann::json_sax<json> {
 
   bool ignoring() const { return ignore_depth_ >= 0; }
 
+  // The row's fields by position (tags_json): text, whole numbers, and 0/1 flags.
   void set_field(std::string* text, std::optional<long long> number) {
-    auto text_or_empty = [&] { return text != nullptr ? std::move(*text) : std::string(); };
-    auto flag = [&] { return number.value_or(0) != 0; };
-    switch (field_) {
-      case 0:
-        row_.kind = parse_tag_kind(text_or_empty()).value_or(TagKind::script);
-        break;
-      case 1:
-        row_.url = text_or_empty();
-        break;
-      case 2:
-        row_.host = text_or_empty();
-        break;
-      case 3:
-        row_.domain = text_or_empty();
-        break;
-      case 4:
-        row_.vendor = text_or_empty();
-        break;
-      case 5:
-        row_.category = text_or_empty();
-        break;
-      case 6:
-        row_.line = static_cast<int>(number.value_or(0));
-        break;
-      case 7:
-        row_.column = static_cast<int>(number.value_or(0));
-        break;
-      case 8:
-        row_.initiator = parse_initiator(text_or_empty()).value_or(Initiator::parser);
-        break;
-      case 9:
-        row_.parent = text_or_empty();
-        break;
-      case 10:
-        row_.snippet = text_or_empty();
-        break;
-      case 13:
-        row_.in_head = flag();
-        break;
-      case 14:
-        row_.in_noscript = flag();
-        break;
-      case 15:
-        row_.consent_gated = flag();
-        break;
-      case 16:
-        row_.document_write = flag();
-        break;
-      default:
-        break;  // 11 and 12 are containers; a scalar there leaves them empty
+    static constexpr std::pair<std::size_t, std::string Tag::*> kTexts[] = {
+        {1, &Tag::url},      {2, &Tag::host},   {3, &Tag::domain},  {4, &Tag::vendor},
+        {5, &Tag::category}, {9, &Tag::parent}, {10, &Tag::snippet}};
+    static constexpr std::pair<std::size_t, bool Tag::*> kFlags[] = {{13, &Tag::in_head},
+                                                                     {14, &Tag::in_noscript},
+                                                                     {15, &Tag::consent_gated},
+                                                                     {16, &Tag::document_write}};
+    std::string value = text != nullptr ? std::move(*text) : std::string();
+    if (field_ == 0) row_.kind = parse_tag_kind(value).value_or(TagKind::script);
+    if (field_ == 6) row_.line = static_cast<int>(number.value_or(0));
+    if (field_ == 7) row_.column = static_cast<int>(number.value_or(0));
+    if (field_ == 8) row_.initiator = parse_initiator(value).value_or(Initiator::parser);
+    for (const auto& [index, member] : kTexts) {
+      if (index == field_) row_.*member = std::move(value);
     }
+    for (const auto& [index, member] : kFlags) {
+      if (index == field_) row_.*member = number.value_or(0) != 0;
+    }
+    // 11 and 12 are the attributes and ids containers; a scalar there leaves them empty.
   }
 
   std::vector<Tag> tags_;
