@@ -200,6 +200,14 @@ int run_scan(const Args& args) {
   // needs them in memory.
   settings.keep_pages = file_reports || !flags.baseline.empty() ||
                         (settings.fetch_third_party && settings.db_path.empty());
+  // Only the JSON and HTML reports list tags, and drift against a baseline compares them; the
+  // other reports need the pages' findings alone, so a SARIF/JUnit scan of a large site stays
+  // small. Without a store the third-party stage works on the kept pages, tags and all.
+  settings.keep_tags = !flags.baseline.empty() ||
+                       (settings.fetch_third_party && settings.db_path.empty()) ||
+                       std::any_of(formats->begin(), formats->end(), [](ReportFormat format) {
+                         return format == ReportFormat::json || format == ReportFormat::html;
+                       });
 
   // Made before crawling, so an unwritable --out fails in a second, not after the crawl.
   std::error_code ec;

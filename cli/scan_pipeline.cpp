@@ -140,6 +140,22 @@ void add_to_totals(StreamedTotals& totals, const PageAnalysis& page) {
   }
 }
 
+// The key a page is stored under (ScanStore: the requested URL, else the final one).
+const std::string& page_key(const PageAnalysis& page) {
+  return page.page.requested_url.empty() ? page.page.final_url : page.page.requested_url;
+}
+
+// Puts `page` into `slot` for the file reports: without its links (stored, not reported), and
+// without its tags when no report lists them (only counted).
+void keep_page(ScanReport& report, PageAnalysis& slot, PageAnalysis page, bool keep_tags) {
+  page.links = {};
+  if (!keep_tags) {
+    report.tags_not_kept += static_cast<int>(page.tags.size());
+    page.tags = {};
+  }
+  slot = std::move(page);
+}
+
 // The third-party stage's pages, read back from the store a batch at a time; the pages a walk
 // changed are stored again batch by batch.
 class StoredPages final : public PageSet {
@@ -323,8 +339,8 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
       }
       if (settings.keep_pages) {
         for (PageAnalysis& page : batch) {
-          page.links = {};
-          outcome.report.pages.push_back(std::move(page));
+          keep_page(outcome.report, outcome.report.pages.emplace_back(), std::move(page),
+                    settings.keep_tags);
         }
       } else {
         for (const PageAnalysis& page : batch) add_to_totals(*outcome.report.streamed, page);
@@ -389,29 +405,38 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
   writer.join();
   outcome.interrupted = watcher.interrupted();
 
+  const bool walk_store = store && store_error.empty();
   if (third_party_stage && !stop_requested && outcome.pages_analysed > 0 &&
-      (settings.keep_pages || store_error.empty())) {
+      (walk_store || settings.keep_tags)) {
     // Tags found inside containers count for the site rules, the inventory and the totals too:
     // both are rebuilt from every page as the stage leaves it.
     SiteFacts refreshed;
     std::optional<StreamedTotals> totals;
     if (outcome.report.streamed) totals.emplace();
+    // With a store the stage walks the stored pages, and the pages kept for the reports are
+    // replaced by their final state (without tags when no report lists them).
+    std::unordered_map<std::string, std::size_t> kept_index;
+    if (walk_store) {
+      for (std::size_t i = 0; i < outcome.report.pages.size(); ++i) {
+        kept_index.emplace(page_key(outcome.report.pages[i]), i);
+      }
+      outcome.report.tags_not_kept = 0;
+    }
     auto each_final = [&](const PageAnalysis& page) {
       refreshed.add_page(page);
       if (totals) add_to_totals(*totals, page);
+      if (!walk_store) return;
+      auto kept = kept_index.find(page_key(page));
+      if (kept == kept_index.end()) return;
+      keep_page(outcome.report, outcome.report.pages[kept->second], PageAnalysis(page),
+                settings.keep_tags);
     };
     Result<ThirdPartySummary> third_party = Error{""};
-    if (settings.keep_pages) {
-      PagesInMemory pages(outcome.report.pages);
-      third_party = third_party_stage->run(pages, each_final);
-      std::vector<PageAnalysis> changed;
-      for (std::size_t index : pages.changed()) changed.push_back(outcome.report.pages[index]);
-      if (third_party && store && store_error.empty() && !changed.empty()) {
-        Status stored = store->add_pages(info.id, changed);
-        if (!stored) store_error = stored.error();
-      }
-    } else {
+    if (walk_store) {
       StoredPages pages(*store, info.id);
+      third_party = third_party_stage->run(pages, each_final);
+    } else {
+      PagesInMemory pages(outcome.report.pages);
       third_party = third_party_stage->run(pages, each_final);
     }
     if (third_party) {

@@ -23,6 +23,7 @@ struct ScanSettings {
   const SanctionedStack* policy = nullptr;
   std::string db_path;      // empty = do not store
   bool keep_pages = true;   // keep every PageAnalysis for reports (memory grows)
+  bool keep_tags = true;    // with their tags (the JSON and HTML reports and drift list them)
   bool incremental = true;  // reuse stored tags of unchanged pages
   std::string baseline;     // scan id in the store or a JSON report: marks findings new/existing
   bool fetch_third_party = false;  // fetch and analyse every third-party resource once

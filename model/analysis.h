@@ -81,6 +81,7 @@ struct ScanReport {
   std::vector<VendorSummary> vendors;
   std::vector<Finding> site_findings;      // site-level (overlap, required-missing, drift)
   std::optional<StreamedTotals> streamed;  // set when `pages` was not kept
+  int tags_not_kept = 0;  // tags of the kept pages, dropped because no report lists them
 
   // Every finding, page-level first in page order, then site-level.
   std::vector<const Finding*> all_findings() const;

@@ -50,6 +50,7 @@ ReportSummary summarize(const ScanReport& report) {
     }
     s.tags += static_cast<int>(page.tags.size());
   }
+  s.tags += report.tags_not_kept;
   for (Severity severity : kSeveritiesWorstFirst) s.by_severity[severity] = 0;
   for (const Finding* f : report.all_findings()) {
     ++s.findings;

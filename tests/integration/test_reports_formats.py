@@ -7,7 +7,7 @@ import re
 import unittest
 import xml.etree.ElementTree as ET
 
-from harness import EXAMPLES, TagwardenTestCase
+from harness import EXAMPLES, TagwardenTestCase, run_tagwarden
 from report_validators import (check_html, json_report_problems, junit_problems, read_csv,
                                render_markdown, sarif_problems, unneutralised_cells)
 
@@ -45,6 +45,27 @@ class ReportFormatsTest(TagwardenTestCase):
                 self.assertIn(location["artifactLocation"]["uri"], page_urls)
             if finding["line"] > 0:
                 self.assertEqual(location["region"]["startLine"], finding["line"])
+
+    def test_reports_without_tags_are_the_same_when_the_scan_drops_the_tags(self):
+        # No JSON or HTML report: the kept pages lose their tags (only counted), which must
+        # change nothing in the other reports.
+        full, slim = self.work / "full", self.work / "slim"
+        outputs = {}
+        for out, formats in ((full, ALL_FORMATS), (slim, "sarif,junit,csv,markdown")):
+            result = run_tagwarden("scan", SITE, "--base-url", BASE, "--format", formats,
+                                   "--out", out, "--db", out / "tw.db")
+            self.assertIn(result.returncode, (0, 1), result.stderr)
+            outputs[out] = "".join(line for line in result.stdout.splitlines(True)
+                                   if not line.startswith(("report: ", "stored: ")))
+        counts = json.loads((full / "tagwarden-report.json").read_text())["scan"]["counts"]
+        self.assertGreater(counts["tags"], 0)
+        self.assertIn(f"tags: {counts['tags']} ", outputs[slim])
+        self.assertEqual(outputs[slim], outputs[full])
+        undated = lambda text: re.sub(r"\d{4}-\d\d-\d\dT[\d:]+Z", "T", text)
+        for name in ("tagwarden-report.sarif", "tagwarden-junit.xml", "tagwarden-summary.md",
+                     "tagwarden-vendors.csv", "tagwarden-findings.csv"):
+            self.assertEqual(undated((slim / name).read_text()), undated((full / name).read_text()),
+                             name)
 
     def test_json_report_matches_the_checked_in_schema(self):
         self.scan_all()
