@@ -199,9 +199,10 @@ class ThirdPartyStage::Impl {
     round_one_ = {};
     snippet_ids_ = {};
 
-    // Round two: the scripts the containers' tags load.
+    // Round two: the scripts the containers' tags load (no walk when no container configures
+    // any tag).
     std::vector<ResourceRequest> round_two;
-    Status walked = pages.for_each([&](PageAnalysis& page) {
+    auto plan_contained = [&](PageAnalysis& page) {
       if (page.page.error != PageError::none) return false;
       std::vector<std::string> notes;
       std::optional<PageAnalysis> without_derived;
@@ -214,7 +215,8 @@ class ThirdPartyStage::Impl {
         plan_tag(tag, round_two);
       }
       return false;
-    });
+    };
+    Status walked = any_contained_tags_ ? pages.for_each(plan_contained) : Status(Ok{});
     if (!walked) return Error{walked.error()};
     if (!stop_requested()) fetch(round_two);
 
@@ -313,6 +315,7 @@ class ThirdPartyStage::Impl {
     if (insight.container != ContainerKind::none) {
       insight.contents = open_container(insight.container, final_url, body);
       ++summary_.containers_opened;
+      if (!insight.contents.tags.empty()) any_contained_tags_ = true;
       return insight;  // a container's own runtime is the vendor's code, not configuration
     }
     for (const auto& library : LibraryRepository::builtin().detect(url, body, sha1_hex(body))) {
@@ -535,6 +538,7 @@ class ThirdPartyStage::Impl {
   ResourceFetcher fetcher_;
   std::vector<ResourceRequest> round_one_;
   std::set<std::string> snippet_ids_;
+  bool any_contained_tags_ = false;
   const std::atomic<bool>* stop_;
   ThirdPartySummary summary_;
   std::unordered_map<std::string, Plan> plans_;
