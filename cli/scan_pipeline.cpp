@@ -486,6 +486,8 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
     Status finished =
         store->finish_scan(info.id, info, outcome.report.site_findings, outcome.report.vendors);
     if (!finished) outcome.could_not_run = "storing the scan failed: " + finished.error();
+  } else if (store) {
+    (void)store->mark_partial(info.id);  // best effort; the store's error is the one reported
   }
   return outcome;
 }

@@ -747,6 +747,19 @@ Status ScanStore::add_pages(std::int64_t scan_id, std::span<const PageAnalysis> 
   });
 }
 
+Status ScanStore::mark_partial(std::int64_t scan_id) {
+  Connection& db = impl_->db;
+  return in_transaction(db, [&]() -> Status {
+    std::string now = utc_now_iso8601();
+    auto update = db.prepare(
+        "UPDATE scans SET status = 'partial', finished = ?, updated = ? "
+        "WHERE id = ? AND status = 'running'");
+    if (!update) return Error{update.error()};
+    update->bind(1, now).bind(2, now).bind(3, scan_id);
+    return sqlite::run(db, *update, "marking the scan partial");
+  });
+}
+
 Status ScanStore::finish_scan(std::int64_t scan_id, const ScanInfo& info,
                               const std::vector<Finding>& site_findings,
                               const std::vector<VendorSummary>& vendors) {

@@ -55,6 +55,10 @@ class ScanStore {
   Status add_pages(std::int64_t scan_id, std::span<const PageAnalysis> pages);
   // Marks the scan finished with its status (and finish time, settings, error counts from
   // `info`), replacing its site-level findings and vendor inventory.
+  // After a failed write (a full disk): marks a running scan partial with what it stored, a
+  // change small enough to succeed where a batch of pages did not. Best effort: if it fails too,
+  // the next open marks the scan partial once its process is gone.
+  Status mark_partial(std::int64_t scan_id);
   Status finish_scan(std::int64_t scan_id, const ScanInfo& info,
                      const std::vector<Finding>& site_findings,
                      const std::vector<VendorSummary>& vendors);

@@ -97,7 +97,10 @@ class BadDatabaseTest(TagwardenTestCase):
                  "print('integrity', c.execute('PRAGMA integrity_check').fetchone()[0]); "
                  "print('version', c.execute('PRAGMA user_version').fetchone()[0]); "
                  "print('tables', c.execute(\"SELECT count(*) FROM sqlite_master WHERE "
-                 "type = 'table'\").fetchone()[0])")
+                 "type = 'table'\").fetchone()[0]); "
+                 "[print('status', row[0]) for row in c.execute("
+                 "\"SELECT status FROM scans\" if c.execute(\"SELECT count(*) FROM sqlite_master "
+                 "WHERE name = 'scans'\").fetchone()[0] else 'SELECT 1 WHERE 0')]")
         (self.work / "check.py").write_text(check)
         # 40 KB free: the schema does not fit, so the migration must roll back completely;
         # 200 KB free: the schema fits but the pages do not.
@@ -122,6 +125,8 @@ class BadDatabaseTest(TagwardenTestCase):
                     self.assertRegex(result.stdout, r"version [1-9]")  # fully migrated
                     history = json.loads((self.work / "history").read_text())
                     self.assertEqual([scan["status"] for scan in history], ["partial"])
+                    # marked by the scan itself, not only by the next open
+                    self.assertIn("status partial", result.stdout)
                 elif "integrity" in result.stdout:
                     # Never half-migrated: either the whole schema or none of it.
                     self.assertIn("integrity ok", result.stdout)

@@ -352,6 +352,11 @@ TEST_CASE("a full disk fails the batch cleanly and keeps what was stored before"
   CHECK_THAT(stored.error(), Catch::Contains("disk full"));
   CHECK(raw_query(path, "SELECT count(*) FROM pages") == "1");
   CHECK(raw_query(path, "PRAGMA integrity_check") == "ok");
+  // The scan is marked partial at once, not left running until the next open.
+  CHECK(raw_query(path, "SELECT status FROM scans") == "running");
+  REQUIRE(store.mark_partial(*id).ok());
+  CHECK(raw_query(path, "SELECT status FROM scans") == "partial");
+  CHECK(raw_query(path, "SELECT finished <> '' FROM scans") == "1");
 }
 
 TEST_CASE("a scan left running by a process that is gone reads as partial") {
