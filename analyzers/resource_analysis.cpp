@@ -166,7 +166,10 @@ std::string absolute(std::string_view url) {
 class ThirdPartyStage::Impl {
  public:
   Impl(const ResourceFetchOptions& options, const AnalysisContext& context)
-      : context_(context), fetcher_(options), stop_(options.stop) {}
+      : context_(context),
+        fetcher_(options),
+        stop_(options.stop),
+        max_resources_(std::max(options.max_resources, 0)) {}
 
   // Round one is planned from each page as the crawl delivers it: what the pages name. Tags this
   // stage derived in an earlier scan come back with pages reused unchanged; they are left out
@@ -272,9 +275,16 @@ class ThirdPartyStage::Impl {
 
   // Each URL is requested once per scan; a URL planned again only strengthens its plan (seen as
   // a pixel first and as a script later, it needs its bytes after all, if not fetched yet).
+  // Past max_resources distinct URLs nothing new is planned, so a site whose every page names its
+  // own script URL costs neither fetches nor memory beyond the cap; those references are counted.
   void plan_url(const std::string& url, Plan plan, std::vector<ResourceRequest>& requests) {
-    auto [it, inserted] = plans_.try_emplace(url, plan);
-    if (inserted) {
+    auto it = plans_.find(url);
+    if (it == plans_.end()) {
+      if (static_cast<int>(plans_.size()) >= max_resources_) {
+        ++summary_.references_not_fetched;
+        return;
+      }
+      plans_.emplace(url, plan);
       requests.push_back({url, !plan.full});
       return;
     }
@@ -540,6 +550,7 @@ class ThirdPartyStage::Impl {
   std::set<std::string> snippet_ids_;
   bool any_contained_tags_ = false;
   const std::atomic<bool>* stop_;
+  int max_resources_;
   ThirdPartySummary summary_;
   std::unordered_map<std::string, Plan> plans_;
   std::unordered_map<std::string, ResourceInsight> insights_;

@@ -25,7 +25,8 @@ struct ThirdPartySummary {
   int tags_added = 0;           // tag-manager and fourth-party tags appended to pages
   int findings_added = 0;
   int pages_changed = 0;
-  bool stopped = false;  // the stop flag was raised part-way
+  int references_not_fetched = 0;  // tag references to URLs past max_resources distinct ones
+  bool stopped = false;            // the stop flag was raised part-way
 };
 
 // The pages the stage reads and augments. It walks them three times (plan, plan the scripts the

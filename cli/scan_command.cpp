@@ -39,6 +39,7 @@ struct ScanFlags {
   std::string baseline;
   bool fetch_third_party = false;
   bool no_fetch_third_party = false;
+  int max_third_party = 2000;
 };
 
 po::options_description scan_options(ScanFlags& flags, CrawlOptions& crawl) {
@@ -80,6 +81,7 @@ po::options_description scan_options(ScanFlags& flags, CrawlOptions& crawl) {
     ("baseline", po::value(&flags.baseline)->value_name("SCAN_ID|REPORT.json"), "mark findings new or existing against an earlier scan; --fail-on counts new ones only")
     ("fetch-third-party", po::bool_switch(&flags.fetch_third_party), "fetch every third-party resource once and look inside (default for URL targets)")
     ("no-fetch-third-party", po::bool_switch(&flags.no_fetch_third_party), "only read the pages (default for directory targets)")
+    ("max-third-party", po::value(&flags.max_third_party)->value_name("N"), "distinct third-party URLs fetched or checked per scan (default 2000)")
     ("no-incremental", po::bool_switch(&flags.no_incremental), "re-parse every page even if unchanged since the last scan")
     ("quiet,q", po::bool_switch(&flags.quiet), "no progress line and no notes (the summary stays)")
     ("no-color", po::bool_switch(&flags.no_color), "no colour in the summary (NO_COLOR is honoured too)");
@@ -97,6 +99,7 @@ Status check_flags(const ScanFlags& flags, const CrawlOptions& crawl) {
   if (crawl.max_pages < 0) return Error{"--max-pages must not be negative"};
   if (crawl.max_depth < 0) return Error{"--max-depth must not be negative"};
   if (crawl.max_page_bytes == 0) return Error{"--max-page-bytes must be positive"};
+  if (flags.max_third_party < 1) return Error{"--max-third-party must be at least 1"};
   if (crawl.timeout_s < 1 || crawl.connect_timeout_s < 1)
     return Error{"timeouts must be at least 1 second"};
   if (crawl.max_retries < 0 || crawl.max_retries > 10) return Error{"--retries must be 0..10"};
@@ -191,6 +194,7 @@ int run_scan(const Args& args) {
   bool any_url = std::any_of(flags.targets.begin(), flags.targets.end(),
                              [](const std::string& target) { return is_http_url(target); });
   settings.fetch_third_party = flags.fetch_third_party || (any_url && !flags.no_fetch_third_party);
+  settings.max_third_party = flags.max_third_party;
   // Only file reports list pages; a console-only scan keeps memory flat however big the site.
   bool file_reports = std::any_of(formats->begin(), formats->end(), [](ReportFormat format) {
     return format != ReportFormat::console;

@@ -302,6 +302,7 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
   ResourceFetchOptions resource_options;
   resource_options.limits = crawl;
   resource_options.stop = &stop_requested;
+  resource_options.max_resources = settings.max_third_party;
   if (settings.fetch_third_party && (settings.keep_pages || store)) {
     third_party_stage.emplace(resource_options, context);
   }
@@ -441,6 +442,14 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
     }
     if (third_party) {
       info.settings["third_party_fetched"] = std::to_string(third_party->resources_fetched);
+      if (int skipped = third_party->references_not_fetched; skipped > 0) {
+        info.settings["third_party_not_fetched"] = std::to_string(skipped);
+        if (!settings.quiet) {
+          notes << "tagwarden: " << skipped << " references to third-party URLs past the first "
+                << settings.max_third_party
+                << " distinct ones were not fetched (--max-third-party)\n";
+        }
+      }
       facts = std::move(refreshed);
       if (totals) outcome.report.streamed = std::move(totals);
     } else if (store_error.empty()) {

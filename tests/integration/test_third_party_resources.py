@@ -325,6 +325,28 @@ class OriginChecksTest(TagwardenTestCase):
         self.assertEqual(report["scan"]["settings"]["third_party_fetched"], "1")
         self.assertFalse([r for r in requests if r["host"] == "px.pixel-vendor.com"])
 
+    def test_past_max_third_party_nothing_new_is_fetched_and_the_scan_says_so(self):
+        with TestServer() as server:
+            port = server.port
+            scripts = "".join(f'<script src="http://cdn.many-scripts.com:{port}/s{n}.js"></script>'
+                              for n in range(6))
+            server.route("/", Route(f"<!doctype html><title>t</title>{scripts}"))
+            for n in range(6):
+                server.route(f"/s{n}.js", js_route(f"/* {n} */"), host="cdn.many-scripts.com")
+            result = run_tagwarden("scan", server.url("/"), "--format", "json", "--out", self.work,
+                                   "--db", self.work / "tw.db", "--max-third-party", "4",
+                                   *server.resolve_args("cdn.many-scripts.com"))
+            requests = server.requests
+        self.assertIn(result.returncode, (0, 1), result.stderr)
+        fetched = [r["path"] for r in requests if r["host"] == "cdn.many-scripts.com"]
+        self.assertEqual(sorted(fetched), ["/s0.js", "/s1.js", "/s2.js", "/s3.js"])
+        report = self.report_json()
+        self.assertEqual(report["scan"]["settings"]["third_party_not_fetched"], "2")
+        self.assertIn("2 references to third-party URLs past the first 4", result.stderr)
+        tags = {t["url"].rsplit("/", 1)[1]: t for t in report["pages"][0]["tags"]}
+        self.assertEqual(tags["s3.js"]["attributes"]["resource-status"], "200")
+        self.assertNotIn("resource-status", tags["s4.js"]["attributes"])  # never fetched
+
 
 if __name__ == "__main__":
     unittest.main()
