@@ -410,8 +410,9 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
   if (third_party_stage && !stop_requested && outcome.pages_analysed > 0 &&
       (walk_store || settings.keep_tags)) {
     // Tags found inside containers count for the site rules, the inventory and the totals too:
-    // both are rebuilt from every page as the stage leaves it.
-    SiteFacts refreshed;
+    // both are rebuilt from every page as the stage leaves it (the crawl's are dropped first, so
+    // two copies never coexist; if the stage fails the scan is partial anyway).
+    facts = SiteFacts();
     std::optional<StreamedTotals> totals;
     if (outcome.report.streamed) totals.emplace();
     // With a store the stage walks the stored pages, and the pages kept for the reports are
@@ -424,7 +425,7 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
       outcome.report.tags_not_kept = 0;
     }
     auto each_final = [&](const PageAnalysis& page) {
-      refreshed.add_page(page);
+      facts.add_page(page);
       if (totals) add_to_totals(*totals, page);
       if (!walk_store) return;
       auto kept = kept_index.find(page_key(page));
@@ -450,7 +451,6 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
                 << " distinct ones were not fetched (--max-third-party)\n";
         }
       }
-      facts = std::move(refreshed);
       if (totals) outcome.report.streamed = std::move(totals);
     } else if (store_error.empty()) {
       store_error = third_party.error();
