@@ -177,14 +177,16 @@ class ThirdPartyStage::Impl {
   void plan(const PageAnalysis& page) {
     for (const Tag& tag : page.tags) {
       std::string id = gtm_id_in_url(tag.url);
-      if (!id.empty() && !is_derived(tag) && !gtm_named_.contains(id)) gtm_named_[id] = tag.url;
+      if (!id.empty() && !is_derived(tag) && !gtm_named_.contains(id) && has_room(gtm_named_)) {
+        gtm_named_[id] = tag.url;
+      }
     }
     if (page.page.error != PageError::none) return;
     for (const Tag& tag : page.tags) {
       if (is_derived(tag)) continue;
       plan_tag(tag, round_one_);
       for (const std::string& id : tag.ids) {
-        if (id.starts_with("GTM-")) snippet_ids_.insert(id);
+        if (id.starts_with("GTM-") && has_room(snippet_ids_)) snippet_ids_.insert(id);
       }
     }
   }
@@ -249,6 +251,14 @@ class ThirdPartyStage::Impl {
 
  private:
   bool stop_requested() const { return stop_ != nullptr && stop_->load(); }
+
+  // Containers past max_resources are never fetched, so their ids need not be remembered either:
+  // a site whose every page has its own GTM container stays bounded.
+  template <typename Container>
+  bool has_room(const Container& ids) const {
+    return static_cast<int>(ids.size()) < max_resources_ &&
+           static_cast<int>(plans_.size()) < max_resources_;
+  }
 
   static bool is_derived(const Tag& tag) {
     return tag.initiator == Initiator::tag_manager ||
@@ -371,7 +381,10 @@ class ThirdPartyStage::Impl {
 
   // The container URL a tag stands for: its own URL, or the loader of the GTM id it names.
   std::string container_of(const Tag& tag) const {
-    if (std::string id = gtm_id_in_url(tag.url); !id.empty()) return gtm_named_.at(id);
+    if (std::string id = gtm_id_in_url(tag.url); !id.empty()) {
+      auto it = gtm_named_.find(id);
+      return it != gtm_named_.end() ? it->second : std::string();  // past the cap: not fetched
+    }
     if (container_kind(tag.url) != ContainerKind::none) return tag.url;
     for (const auto& id : tag.ids) {
       if (auto it = gtm_named_.find(id); it != gtm_named_.end()) return it->second;
