@@ -237,9 +237,8 @@ class ThirdPartyStage::Impl {
         added.insert(added.end(), std::make_move_iterator(fourth.begin()),
                      std::make_move_iterator(fourth.end()));
         page.notes.insert(page.notes.end(), notes.begin(), notes.end());
-        changed = finish_page(page, std::move(added), dropped) || !notes.empty() || dropped;
+        changed = finish_page(page, std::move(added), dropped) || !notes.empty();
       }
-      if (changed) ++summary_.pages_changed;
       if (each_final) each_final(page);
       return changed;
     });
@@ -572,19 +571,8 @@ class ThirdPartyStage::Impl {
 };
 
 Status PagesInMemory::for_each(const std::function<bool(PageAnalysis&)>& visit) {
-  changed_.resize(pages_.size());
-  for (std::size_t i = 0; i < pages_.size(); ++i) {
-    if (visit(pages_[i])) changed_[i] = true;
-  }
+  for (PageAnalysis& page : pages_) visit(page);
   return Ok{};
-}
-
-std::vector<std::size_t> PagesInMemory::changed() const {
-  std::vector<std::size_t> indices;
-  for (std::size_t i = 0; i < changed_.size(); ++i) {
-    if (changed_[i]) indices.push_back(i);
-  }
-  return indices;
 }
 
 ThirdPartyStage::ThirdPartyStage(const ResourceFetchOptions& options,

@@ -24,12 +24,11 @@ struct ThirdPartySummary {
   int containers_opened = 0;    // tag-manager containers parsed
   int tags_added = 0;           // tag-manager and fourth-party tags appended to pages
   int findings_added = 0;
-  int pages_changed = 0;
   int references_not_fetched = 0;  // tag references to URLs past max_resources distinct ones
   bool stopped = false;            // the stop flag was raised part-way
 };
 
-// The pages the stage reads and augments. It walks them three times (plan, plan the scripts the
+// The pages the stage reads and augments. It walks them up to twice (plan the scripts the
 // containers load, augment), so they may be held in memory or read back from the store in batches,
 // which keeps a large scan from being held whole.
 class PageSet {
@@ -40,16 +39,14 @@ class PageSet {
   virtual Status for_each(const std::function<bool(PageAnalysis&)>& visit) = 0;
 };
 
-// The pages of a report, in memory; remembers which changed.
+// The pages of a report, in memory: changed in place, nothing to write back.
 class PagesInMemory final : public PageSet {
  public:
   explicit PagesInMemory(std::vector<PageAnalysis>& pages) : pages_(pages) {}
   Status for_each(const std::function<bool(PageAnalysis&)>& visit) override;
-  std::vector<std::size_t> changed() const;  // indices of the pages that changed, ascending
 
  private:
   std::vector<PageAnalysis>& pages_;
-  std::vector<bool> changed_;
 };
 
 // The stage itself. Made before the crawl: plan() sees each page as the crawl delivers it (the
