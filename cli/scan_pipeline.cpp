@@ -140,11 +140,6 @@ void add_to_totals(StreamedTotals& totals, const PageAnalysis& page) {
   }
 }
 
-// The key a page is stored under (ScanStore: the requested URL, else the final one).
-const std::string& page_key(const PageAnalysis& page) {
-  return page.page.requested_url.empty() ? page.page.final_url : page.page.requested_url;
-}
-
 // Puts `page` into `slot` for the file reports: without its links (stored, not reported), and
 // without its tags when no report lists them (only counted).
 void keep_page(ScanReport& report, PageAnalysis& slot, PageAnalysis page, bool keep_tags) {
@@ -420,7 +415,7 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
     std::unordered_map<std::string, std::size_t> kept_index;
     if (walk_store) {
       for (std::size_t i = 0; i < outcome.report.pages.size(); ++i) {
-        kept_index.emplace(page_key(outcome.report.pages[i]), i);
+        kept_index.emplace(stored_page_key(outcome.report.pages[i].page), i);
       }
       outcome.report.tags_not_kept = 0;
     }
@@ -428,7 +423,7 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
       facts.add_page(page);
       if (totals) add_to_totals(*totals, page);
       if (!walk_store) return;
-      auto kept = kept_index.find(page_key(page));
+      auto kept = kept_index.find(stored_page_key(page.page));
       if (kept == kept_index.end()) return;
       keep_page(outcome.report, outcome.report.pages[kept->second], PageAnalysis(page),
                 settings.keep_tags);

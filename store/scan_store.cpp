@@ -639,9 +639,13 @@ Status ScanStore::Impl::insert_finding(std::int64_t scan_id, std::optional<std::
   return sqlite::run(db, *insert, "storing a finding");
 }
 
+const std::string& stored_page_key(const Page& page) {
+  return page.requested_url.empty() ? page.final_url : page.requested_url;
+}
+
 Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& analysis) {
   const Page& page = analysis.page;
-  const std::string& key = page.requested_url.empty() ? page.final_url : page.requested_url;
+  const std::string& key = stored_page_key(page);
   json headers = json::array();
   for (const Header& header : page.headers) headers.push_back({header.name, header.value});
 

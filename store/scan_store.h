@@ -38,6 +38,10 @@ struct ScanListEntry {
   std::map<std::string, int> findings_by_severity;
 };
 
+// The key a page is stored under within a scan: its requested URL, else its final URL. Storing a
+// page again with the same key replaces it.
+const std::string& stored_page_key(const Page& page);
+
 class ScanStore {
  public:
   ~ScanStore();
