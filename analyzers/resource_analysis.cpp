@@ -16,11 +16,11 @@
 #include "analyzers/resource_containers.h"
 #include "analyzers/resource_integrity.h"
 #include "analyzers/tag_attribution.h"
+#include "catalogue/known_libraries.h"
 #include "model/domain.h"
 #include "model/resource_facts.h"
 #include "model/url.h"
 #include "rules/rule_resource_checks.h"
-#include "rules/rule_resource_libraries.h"
 
 namespace tw {
 namespace {

@@ -3,7 +3,7 @@
 
 #include "model/domain.h"
 #include "model/url.h"
-#include "rules/policy.h"
+#include "policy/policy.h"
 
 namespace tw {
 

@@ -5,8 +5,8 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "rules/policy.h"
-#include "rules/policy_model.h"
+#include "policy/policy.h"
+#include "policy/policy_model.h"
 
 namespace tw::cli {
 

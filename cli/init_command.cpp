@@ -9,13 +9,13 @@
 #include <set>
 #include <sstream>
 
+#include "catalogue/catalogue.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/scan_pipeline.h"
 #include "cli/stored_scans.h"
 #include "model/url.h"
-#include "rules/catalogue.h"
-#include "rules/policy.h"
+#include "policy/policy.h"
 #include "store/scan_store.h"
 
 namespace tw::cli {

@@ -12,8 +12,8 @@
 #include "cli/options.h"
 #include "cli/scan_pipeline.h"
 #include "model/url.h"
+#include "policy/policy.h"
 #include "reports/report.h"
-#include "rules/policy.h"
 
 namespace tw::cli {
 namespace {

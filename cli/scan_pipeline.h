@@ -11,7 +11,7 @@
 #include "crawler/crawler.h"
 #include "model/analysis.h"
 #include "model/result.h"
-#include "rules/policy.h"
+#include "policy/policy.h"
 
 namespace tw::cli {
 

@@ -4,12 +4,12 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "catalogue/catalogue.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "model/domain.h"
 #include "model/url.h"
-#include "rules/catalogue.h"
-#include "rules/policy.h"
+#include "policy/policy.h"
 
 namespace tw::cli {
 namespace {

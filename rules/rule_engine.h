@@ -6,9 +6,9 @@
 #include <memory>
 #include <vector>
 
+#include "catalogue/catalogue.h"
 #include "model/analysis.h"
-#include "rules/catalogue.h"
-#include "rules/policy.h"
+#include "policy/policy.h"
 
 namespace tw {
 

@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <set>
 
+#include "catalogue/known_libraries.h"
 #include "model/domain.h"
 #include "model/resource_facts.h"
-#include "rules/rule_resource_libraries.h"
 #include "rules/rule_support.h"
 
 namespace tw {

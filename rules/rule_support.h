@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "model/analysis.h"
-#include "rules/policy_model.h"
+#include "policy/policy_model.h"
 #include "rules/rule_catalogue.h"
 #include "rules/rule_engine.h"
 

@@ -3,8 +3,8 @@
 // without sandbox (TW307).
 #include <set>
 
+#include "catalogue/compromised_domains.h"
 #include "model/url.h"
-#include "rules/compromised_domains.h"
 #include "rules/rule_support.h"
 
 namespace tw {

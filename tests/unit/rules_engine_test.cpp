@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "rules/policy.h"
-#include "rules/policy_model.h"
+#include "policy/policy.h"
+#include "policy/policy_model.h"
 #include "rules/rule_catalogue.h"
 #include "rules/rule_engine.h"
 

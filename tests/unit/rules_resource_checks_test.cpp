@@ -2,8 +2,8 @@
 // where it must not.
 #include <catch2/catch.hpp>
 
+#include "catalogue/catalogue.h"
 #include "model/resource_facts.h"
-#include "rules/catalogue.h"
 #include "rules/rule_resource_checks.h"
 
 namespace {

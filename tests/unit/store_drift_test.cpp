@@ -2,8 +2,8 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
-#include "rules/catalogue.h"
-#include "rules/policy.h"
+#include "catalogue/catalogue.h"
+#include "policy/policy.h"
 #include "store/baseline.h"
 #include "store/drift.h"
 #include "store_test_support.h"

@@ -1,7 +1,7 @@
 // Path and host globs, and the regular expressions policies use.
 #include <catch2/catch.hpp>
 
-#include "rules/policy_patterns.h"
+#include "policy/policy_patterns.h"
 
 using tw::Glob;
 

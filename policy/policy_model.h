@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "catalogue/catalogue.h"
 #include "model/severity.h"
-#include "rules/catalogue.h"
-#include "rules/policy.h"
-#include "rules/policy_patterns.h"
+#include "policy/policy.h"
+#include "policy/policy_patterns.h"
 
 namespace tw {
 

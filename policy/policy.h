@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "catalogue/catalogue.h"
 #include "model/result.h"
 #include "model/severity.h"
-#include "rules/catalogue.h"
 
 namespace tw {
 

@@ -2,8 +2,8 @@
 // file:line:column.
 #include <catch2/catch.hpp>
 
-#include "rules/policy.h"
-#include "rules/policy_model.h"
+#include "policy/policy.h"
+#include "policy/policy_model.h"
 
 namespace {
 

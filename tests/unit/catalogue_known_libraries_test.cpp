@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "rules/rule_resource_libraries.h"
+#include "catalogue/known_libraries.h"
 
 namespace {
 

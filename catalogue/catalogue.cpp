@@ -1,11 +1,11 @@
 // The vendor catalogue: parsing the shipped JSON, merging tagwarden's refinements over
 // third-party-web, and host / name lookup.
-#include "rules/catalogue.h"
+#include "catalogue/catalogue.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "rules/embedded_data.h"
+#include "catalogue/embedded_data.h"
 
 namespace tw {
 namespace {

@@ -1,6 +1,6 @@
 // Glob matching is a set-of-positions simulation (no backtracking), so a hostile pattern or a long
 // URL path costs at most patterns x path length.
-#include "rules/policy_patterns.h"
+#include "policy/policy_patterns.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>

@@ -1,6 +1,6 @@
 // Embeds rules/data/ files with the assembler's .incbin (TW_RULES_DATA_DIR comes from
 // rules/CMakeLists.txt, which also rebuilds this file when the data changes).
-#include "rules/embedded_data.h"
+#include "catalogue/embedded_data.h"
 
 #include <cstddef>
 

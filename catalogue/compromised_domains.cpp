@@ -1,6 +1,6 @@
-#include "rules/compromised_domains.h"
+#include "catalogue/compromised_domains.h"
 
-#include "rules/embedded_data.h"
+#include "catalogue/embedded_data.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 // The shipped list of compromised, attacker-run and abandoned hosts behind TW303.
 #include <catch2/catch.hpp>
 
-#include "rules/compromised_domains.h"
+#include "catalogue/compromised_domains.h"
 
 TEST_CASE("the shipped compromised-domains list is dated and every entry has a source") {
   const tw::CompromisedDomains& list = tw::CompromisedDomains::builtin();

@@ -1,7 +1,7 @@
 // Loads the sanctioned-stack YAML. yaml-cpp builds the tree; this file checks every key, type,
 // name, pattern and cross-reference against it and collects each problem as
 // "file:line:column: message", so a typo is never silently ignored.
-#include "rules/policy.h"
+#include "policy/policy.h"
 #include "model/clock.h"
 
 #include <yaml-cpp/depthguard.h>
@@ -18,7 +18,7 @@
 #include <tuple>
 
 #include "model/finding.h"
-#include "rules/policy_model.h"
+#include "policy/policy_model.h"
 #include "rules/rule_catalogue.h"
 #include "rules/rule_support.h"
 

@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include "rules/catalogue.h"
-#include "rules/embedded_data.h"
+#include "catalogue/catalogue.h"
+#include "catalogue/embedded_data.h"
 
 TEST_CASE("the builtin catalogue holds third-party-web's entities with known categories") {
   const tw::Catalogue& catalogue = tw::Catalogue::builtin();

@@ -1,7 +1,7 @@
 // retire.js's repository in C++: JS-flavoured extractor regexes through PCRE2 (JIT, with match
 // limits), retire's version comparison, advisories by range.
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "rules/rule_resource_libraries.h"
+#include "catalogue/known_libraries.h"
 
 #include <pcre2.h>
 
@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <variant>
 
-#include "rules/embedded_data.h"
+#include "catalogue/embedded_data.h"
 
 namespace tw {
 namespace {
