@@ -1,6 +1,11 @@
 // analyze_page: parse, walk the tree once (iteratively) collecting every reference a page makes,
 // resolve and keep the third-party ones as Tags, attribute vendors and IDs, then run the page
-// rules. See page_analyzer.h for the contract and DESIGN.md for the Gumbo facts relied on here.
+// rules. See page_analyzer.h for the contract. Gumbo 0.10.1 facts relied on here: it parses with
+// scripting off, so <noscript> content in <body> comes back as elements; in <head> a <noscript>
+// holding an <img> or <iframe> closes at once and the element lands in <body>, with its source
+// position still right (hence the noscript spans). It overflows the stack on very deep nesting and
+// is quadratic on long runs of unclosed formatting tags, so html_document.cpp measures the tags
+// before parsing and every walk here is iterative.
 #include "analyzers/page_analyzer.h"
 
 #include <algorithm>
