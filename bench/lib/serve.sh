@@ -26,7 +26,12 @@ ensure_nginx() {
 
 write_nginx_conf() {  # DOCROOT DIR PORT
   local types="types { text/html html; text/css css; application/javascript js; application/xml xml; text/plain txt; }"
+  # run as root, nginx's workers would switch to an unprivileged user that cannot read a private
+  # temp dir: keep them as the invoking user
+  local user=""
+  [ "$(id -u)" = 0 ] && user="user root;"
   cat >"$2/nginx.conf" <<CONF
+$user
 worker_processes 1;
 pid $2/nginx.pid;
 error_log $2/error.log warn;
