@@ -78,8 +78,9 @@ run_tool() {
   tool_command "$tool" "$root"
   : >"$site_log"
   local status=ok
-  (cd "$dir" && env "${env_prefix[@]}" timeout "$timeout_s" /usr/bin/time -v -o "$dir/time.txt" \
-    "${cmd[@]}" >"$dir/out.txt" 2>"$dir/err.txt") || status="exit$?"
+  (cd "$dir" && env "${env_prefix[@]}" /usr/bin/time -v -o "$dir/time.txt" \
+    timeout "$timeout_s" "${cmd[@]}" >"$dir/out.txt" 2>"$dir/err.txt") || status="exit$?"
+  [ "$status" = exit124 ] && status="TIMEOUT(${timeout_s}s)"
   local wall rss cpu fetched
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0;
     for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$dir/time.txt")
@@ -99,11 +100,13 @@ run_tool() {
   printf '  %-18s run %s: %s pages in %ss, %s\n' "$tool" "$run" "${fetched:-0}" "${wall:-?}" "$status" >&2
 }
 
-# measure SITE PAGES DELAY_MS
+# measure SITE PAGES DELAY_MS PREFERRED_PORT
 measure() {
-  local site=$1 n=$2 delay=$3 root=$work/site-$2
-  python3 "$here/make_site.py" --pages "$n" --out "$root"
-  serve_site "$root" "$work" "$delay"
+  local site=$1 n=$2 delay=$3 root=$work/site-$2 port
+  port=$(free_port "$4")
+  # the site names absolute URLs (robots.txt's sitemap, canonical links) on the port it is served on
+  python3 "$here/make_site.py" --pages "$n" --out "$root" --base "http://127.0.0.1:$port"
+  serve_site "$root" "$work" "$delay" "$port"
   site_log=$work/access.log expected=$n
   echo "$site site: $n pages on $SITE_URL (delay ${delay} ms)" >&2
   for run in $(seq "$runs"); do
@@ -116,7 +119,7 @@ measure() {
   stop_site
 }
 
-measure fast "$pages" 0
-[ "$slow" = 1 ] && measure slow "$slow_pages" "$delay_ms"
+measure fast "$pages" 0 18089
+[ "$slow" = 1 ] && measure slow "$slow_pages" "$delay_ms" 18090
 python3 "$here/compare_summary.py" "$results" | tee "$work/table.txt"
 echo "(rows: $results; logs: $work/run/)" >&2

@@ -30,11 +30,12 @@ done
 export BENCH_TMP=${BENCH_TMP:-/tmp/bench-crawl}
 mkdir -p "$BENCH_TMP"
 site=$BENCH_TMP/site-$pages
-python3 "$here/make_site.py" --pages "$pages" --out "$site"
 # shellcheck source=bench/lib/serve.sh
 source "$here/lib/serve.sh"
+port=$(free_port 18189)
+python3 "$here/make_site.py" --pages "$pages" --out "$site" --base "http://127.0.0.1:$port"
 trap stop_site EXIT
-serve_site "$site" "$BENCH_TMP" "$delay"
+serve_site "$site" "$BENCH_TMP" "$delay" "$port"
 
 printf '%-5s %8s %9s %8s %8s %12s %s\n' run pages wall_s pages/s cpu_s max_rss_MiB fetched
 for run in $(seq 1 "$runs"); do

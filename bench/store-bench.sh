@@ -36,7 +36,7 @@ mkdir -p "$BENCH_TMP"
 site=$BENCH_TMP/site-$pages
 # shellcheck source=bench/lib/serve.sh
 source "$here/lib/serve.sh"
-port=$(free_port)
+port=$(free_port 18095)
 # the sitemap names absolute URLs, so the site is made for the port it will be served on
 python3 "$here/make_site.py" --pages "$pages" --out "$site" --base "http://127.0.0.1:$port" 2>/dev/null
 trap stop_site EXIT

@@ -13,8 +13,23 @@
 bench_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 site_pid="" site_kind=""
 
+# free_port [PREFERRED]: PREFERRED if nothing listens there on 127.0.0.1, else any free port. Sites
+# name their own absolute URLs (sitemap, canonical links), so a stable port lets a generated site
+# be reused.
 free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  python3 - "${1:-0}" <<'PY'
+import socket, sys
+for port in (int(sys.argv[1]), 0):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        print(s.getsockname()[1])
+        break
+    except OSError:
+        continue
+    finally:
+        s.close()
+PY
 }
 
 ensure_nginx() {
