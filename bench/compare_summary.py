@@ -53,7 +53,7 @@ def main():
                 if ref not in summary:
                     continue
                 if summary[mine]["ok"] and summary[ref]["ok"] and summary[ref]["rate"] > 0:
-                    ratios.append(f"{summary[mine]['rate'] / summary[ref]['rate']:.2f} x {label}")
+                    ratios.append(f"{summary[mine]['rate'] / summary[ref]['rate']:.3g} x {label}")
                 else:
                     ratios.append(f"n/a x {label}")
             if ratios:
