@@ -2,6 +2,8 @@
 // CSS; it only has to find every reference a browser would fetch.
 #include "analyzers/css_urls.h"
 
+#include "model/text.h"
+
 namespace tw {
 namespace {
 
@@ -10,13 +12,7 @@ bool is_space(char c) {
 }
 
 bool starts_with_ignoring_case(std::string_view text, std::size_t at, std::string_view word) {
-  if (text.size() - at < word.size()) return false;
-  for (std::size_t i = 0; i < word.size(); ++i) {
-    char c = text[at + i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    if (c != word[i]) return false;
-  }
-  return true;
+  return equals_ignoring_ascii_case(text.substr(at, word.size()), word);
 }
 
 // Reads a quoted string starting at the quote; returns its end (after the closing quote).

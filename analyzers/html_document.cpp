@@ -4,6 +4,8 @@
 #include <cstring>
 #include <string>
 
+#include "model/text.h"
+
 namespace tw {
 namespace {
 
@@ -17,9 +19,6 @@ GumboOptions parse_options(ParseArena* arena) {
   return o;
 }
 
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-}
 bool is_alpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -105,7 +104,8 @@ TagClass classify(std::string_view name) {
 std::size_t find_end_tag(std::string_view html, std::size_t from, std::string_view name) {
   while ((from = html.find("</", from)) != std::string_view::npos) {
     std::size_t i = 0;
-    while (i < name.size() && from + 2 + i < html.size() && lower(html[from + 2 + i]) == name[i]) {
+    while (i < name.size() && from + 2 + i < html.size() &&
+           lower_ascii(html[from + 2 + i]) == name[i]) {
       ++i;
     }
     if (i == name.size()) return from;
@@ -137,7 +137,7 @@ std::string refusal_reason(std::string_view html) {
     std::size_t length = 0;
     while (at < html.size() && length < sizeof name_buffer &&
            (is_alpha(html[at]) || html[at] == '!' || (html[at] >= '0' && html[at] <= '9'))) {
-      name_buffer[length++] = lower(html[at++]);
+      name_buffer[length++] = lower_ascii(html[at++]);
     }
     std::string_view name(name_buffer, length);
     TagClass kind = classify(name);

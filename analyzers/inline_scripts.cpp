@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "analyzers/pattern.h"
+#include "model/text.h"
 
 namespace tw {
 namespace {
@@ -244,14 +245,8 @@ bool is_host_char(char c) {
 }
 
 bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
-  if (text.size() < suffix.size()) return false;
-  text = text.substr(text.size() - suffix.size());
-  for (std::size_t i = 0; i < suffix.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    if (c != suffix[i]) return false;
-  }
-  return true;
+  return text.size() >= suffix.size() &&
+         equals_ignoring_ascii_case(text.substr(text.size() - suffix.size()), suffix);
 }
 
 struct UrlLiteral {
@@ -313,10 +308,7 @@ std::vector<UrlLiteral> url_literals(std::string_view text) {
         if (text[i] == '\\' && i + 1 < end && text[i + 1] == '/') continue;
         literal.url.push_back(text[i]);
       }
-      literal.host.assign(host);
-      for (char& c : literal.host) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-      }
+      literal.host = lower_ascii(host);
       out.push_back(std::move(literal));
     }
     at = end;

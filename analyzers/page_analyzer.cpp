@@ -1,6 +1,11 @@
 // analyze_page: parse, walk the tree once (iteratively) collecting every reference a page makes,
 // resolve and keep the third-party ones as Tags, attribute vendors and IDs, then run the page
-// rules. See page_analyzer.h for the contract and DESIGN.md for the Gumbo facts relied on here.
+// rules. See page_analyzer.h for the contract. Gumbo 0.10.1 facts relied on here: it parses with
+// scripting off, so <noscript> content in <body> comes back as elements; in <head> a <noscript>
+// holding an <img> or <iframe> closes at once and the element lands in <body>, with its source
+// position still right (hence the noscript spans). It overflows the stack on very deep nesting and
+// is quadratic on long runs of unclosed formatting tags, so html_document.cpp measures the tags
+// before parsing and every walk here is iterative.
 #include "analyzers/page_analyzer.h"
 
 #include <algorithm>
@@ -14,6 +19,7 @@
 #include "analyzers/html_document.h"
 #include "analyzers/inline_scripts.h"
 #include "analyzers/tag_attribution.h"
+#include "model/text.h"
 #include "model/url.h"
 
 namespace tw {
@@ -22,21 +28,9 @@ namespace {
 constexpr std::size_t kMaxAttributeValue = 2048;  // longer values are cut (100 MB attributes)
 constexpr std::size_t kMaxNotes = 20;
 
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 std::size_t find_ignoring_case(std::string_view text, std::string_view needle, std::size_t from) {
   if (needle.empty() || text.size() < needle.size()) return std::string_view::npos;
-  char first_lower = lower(needle[0]);
+  char first_lower = lower_ascii(needle[0]);
   char first_upper =
       first_lower >= 'a' && first_lower <= 'z' ? static_cast<char>(first_lower - 32) : first_lower;
   std::size_t last = text.size() - needle.size();
@@ -54,17 +48,10 @@ std::size_t find_ignoring_case(std::string_view text, std::string_view needle, s
       }
     }
     if (at == std::string_view::npos) return at;
-    if (equals_ignoring_case(text.substr(at, needle.size()), needle)) return at;
+    if (equals_ignoring_ascii_case(text.substr(at, needle.size()), needle)) return at;
     from = at + 1;
   }
   return std::string_view::npos;
-}
-
-std::string_view trim(std::string_view text) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
-  while (!text.empty() && space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && space(text.back())) text.remove_suffix(1);
-  return text;
 }
 
 const char* attribute(const GumboElement& element, const char* name) {
@@ -140,10 +127,11 @@ bool is_consent_class(std::string_view value) {
 // similar managers put on the tags they hold back.
 bool is_consent_gated(const GumboElement& element) {
   const char* type = attribute(element, "type");
-  bool text_plain = type != nullptr && equals_ignoring_case(trim(type), "text/plain");
+  bool text_plain =
+      type != nullptr && equals_ignoring_ascii_case(trim(type, kHtmlSpace), "text/plain");
   if (const char* value = attribute(element, "data-cookieconsent")) {
-    return !equals_ignoring_case(trim(value), "ignore") &&
-           !equals_ignoring_case(trim(value), "necessary");
+    return !equals_ignoring_ascii_case(trim(value, kHtmlSpace), "ignore") &&
+           !equals_ignoring_ascii_case(trim(value, kHtmlSpace), "necessary");
   }
   if (attribute(element, "data-usercentrics") != nullptr) return true;
   if (const char* classes = attribute(element, "class")) {
@@ -164,7 +152,7 @@ bool is_consent_gated(const GumboElement& element) {
 
 bool parse_pixel_dimension(const char* value) {
   if (value == nullptr) return false;
-  std::string_view text = trim(value);
+  std::string_view text = trim(value, kHtmlSpace);
   if (text.ends_with("px")) text.remove_suffix(2);
   return text == "0" || text == "1";
 }
@@ -172,7 +160,7 @@ bool parse_pixel_dimension(const char* value) {
 bool is_hidden_style(std::string_view style) {
   std::string compact;
   for (char c : style) {
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') compact.push_back(lower(c));
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') compact.push_back(lower_ascii(c));
   }
   return compact.find("display:none") != std::string::npos ||
          compact.find("visibility:hidden") != std::string::npos ||
@@ -192,11 +180,11 @@ bool is_tracking_pixel(const GumboElement& element) {
 // Script types whose text is data, not code that loads anything.
 bool is_data_script(const char* type) {
   if (type == nullptr) return false;
-  std::string_view text = trim(type);
+  std::string_view text = trim(type, kHtmlSpace);
   for (std::string_view data :
        {"application/ld+json", "application/json", "text/template", "text/x-template", "text/html",
         "text/x-handlebars-template", "speculationrules", "text/x-magento-init"}) {
-    if (equals_ignoring_case(text, data)) return true;
+    if (equals_ignoring_ascii_case(text, data)) return true;
   }
   return false;
 }
@@ -205,9 +193,9 @@ bool is_data_script(const char* type) {
 std::string_view refresh_target(std::string_view content) {
   std::size_t at = find_ignoring_case(content, "url", 0);
   if (at == std::string_view::npos) return {};
-  std::string_view rest = trim(content.substr(at + 3));
+  std::string_view rest = trim(content.substr(at + 3), kHtmlSpace);
   if (rest.empty() || rest.front() != '=') return {};
-  rest = trim(rest.substr(1));
+  rest = trim(rest.substr(1), kHtmlSpace);
   if (!rest.empty() && (rest.front() == '\'' || rest.front() == '"')) {
     char quote = rest.front();
     rest.remove_prefix(1);
@@ -258,7 +246,7 @@ std::string host_of(std::string_view url) {
     authority = authority.substr(0, colon);
   }
   std::string host(authority);
-  for (char& c : host) c = lower(c);
+  for (char& c : host) c = lower_ascii(c);
   while (!host.empty() && host.back() == '.') host.pop_back();
   return host;
 }
@@ -362,7 +350,7 @@ const GumboNode* PageExtractor::text_child(const GumboElement& element) const {
 Tag* PageExtractor::add_reference(TagKind kind, std::string_view raw_url,
                                   const GumboElement& element, const Frame& frame, int line,
                                   int column, Initiator initiator) {
-  std::string_view reference = trim(raw_url);
+  std::string_view reference = trim(raw_url, kHtmlSpace);
   if (reference.empty() || reference.front() == '#') return nullptr;
   std::optional<std::string> resolved = resolve(reference);
   if (!resolved) {
@@ -408,7 +396,7 @@ Tag* PageExtractor::add_reference(TagKind kind, std::string_view raw_url,
   tag.ids = ids_from_url(tag.url);
   for (const char* id_attribute : {"data-cbid", "data-domain-script", "data-settings-id"}) {
     if (const char* value = attribute(element, id_attribute); value != nullptr && *value != '\0') {
-      std::string id(trim(value));
+      std::string id(trim(value, kHtmlSpace));
       if (std::find(tag.ids.begin(), tag.ids.end(), id) == tag.ids.end()) tag.ids.push_back(id);
     }
   }
@@ -417,7 +405,7 @@ Tag* PageExtractor::add_reference(TagKind kind, std::string_view raw_url,
 
 void PageExtractor::add_link(const char* href) {
   if (href == nullptr) return;
-  std::string_view reference = trim(href);
+  std::string_view reference = trim(href, kHtmlSpace);
   if (reference.empty() || reference.front() == '#') return;
   std::optional<std::string> resolved = resolve(reference);
   if (!resolved || !is_http_url(*resolved)) return;
@@ -436,9 +424,10 @@ void PageExtractor::find_landmarks() {
     at = static_cast<const char*>(std::memchr(at, '<', static_cast<std::size_t>(end - at)));
     if (at == nullptr) break;
     std::string_view rest(at + 1, std::min<std::size_t>(5, static_cast<std::size_t>(end - at - 1)));
-    if (!base_mentioned && equals_ignoring_case(rest.substr(0, 4), "base")) base_mentioned = true;
-    if (!head_end_found && (equals_ignoring_case(rest.substr(0, 5), "/head") ||
-                            equals_ignoring_case(rest.substr(0, 4), "body"))) {
+    if (!base_mentioned && equals_ignoring_ascii_case(rest.substr(0, 4), "base"))
+      base_mentioned = true;
+    if (!head_end_found && (equals_ignoring_ascii_case(rest.substr(0, 5), "/head") ||
+                            equals_ignoring_ascii_case(rest.substr(0, 4), "body"))) {
       head_source_end_ = static_cast<std::size_t>(at - begin);
       head_end_found = true;
     }
@@ -456,7 +445,7 @@ void PageExtractor::find_base() {
     const GumboElement& element = node->v.element;
     if (element.tag == GUMBO_TAG_BASE) {
       if (const char* href = attribute(element, "href")) {
-        std::optional<std::string> base = resolve_url(page_url_, trim(href));
+        std::optional<std::string> base = resolve_url(page_url_, trim(href, kHtmlSpace));
         if (base && is_http_url(*base)) {
           base_url_ = std::move(*base);
         } else {
@@ -522,8 +511,8 @@ void PageExtractor::visit(const GumboElement& element, const Frame& frame) {
     case GUMBO_TAG_IFRAME:
     case GUMBO_TAG_FRAME: {
       const char* src = attribute(element, "src");
-      std::string_view value = src != nullptr ? trim(src) : std::string_view{};
-      if (value.empty() || equals_ignoring_case(value.substr(0, 6), "about:")) {
+      std::string_view value = src != nullptr ? trim(src, kHtmlSpace) : std::string_view{};
+      if (value.empty() || equals_ignoring_ascii_case(value.substr(0, 6), "about:")) {
         if (const char* lazy = attribute(element, "data-src")) value = lazy;
       }
       add_element_reference(TagKind::iframe, value, element, frame);
@@ -539,7 +528,8 @@ void PageExtractor::visit(const GumboElement& element, const Frame& frame) {
       if (src != nullptr) add_element_reference(kind, src, element, frame);
       if (const char* srcset = attribute(element, "srcset")) {
         for (std::string_view url : srcset_urls(srcset)) {
-          if (src == nullptr || url != trim(src)) add_element_reference(kind, url, element, frame);
+          if (src == nullptr || url != trim(src, kHtmlSpace))
+            add_element_reference(kind, url, element, frame);
         }
       }
       break;
@@ -598,7 +588,7 @@ void PageExtractor::visit(const GumboElement& element, const Frame& frame) {
       if (!title_seen_ && !svg) {
         title_seen_ = true;
         if (const GumboNode* text = text_child(element)) {
-          analysis_.title = std::string(trim(text->v.text.text)).substr(0, 1024);
+          analysis_.title = std::string(trim(text->v.text.text, kHtmlSpace)).substr(0, 1024);
         }
       }
       break;
@@ -655,7 +645,7 @@ void PageExtractor::visit_link(const GumboElement& element, const Frame& frame) 
   const char* href = attribute(element, "href");
   if (rel == nullptr || href == nullptr) return;
   std::string tokens;
-  for (const char* c = rel; *c != '\0'; ++c) tokens.push_back(lower(*c));
+  for (const char* c = rel; *c != '\0'; ++c) tokens.push_back(lower_ascii(*c));
   auto has = [&](std::string_view token) {
     std::size_t at = 0;
     while ((at = tokens.find(token, at)) != std::string::npos) {
@@ -682,12 +672,12 @@ void PageExtractor::visit_meta(const GumboElement& element, const Frame& frame) 
   const char* http_equiv = attribute(element, "http-equiv");
   const char* content = attribute(element, "content");
   if (http_equiv == nullptr || content == nullptr) return;
-  std::string_view name = trim(http_equiv);
-  if (equals_ignoring_case(name, "refresh")) {
+  std::string_view name = trim(http_equiv, kHtmlSpace);
+  if (equals_ignoring_ascii_case(name, "refresh")) {
     std::string_view target = refresh_target(content);
     if (!target.empty()) add_element_reference(TagKind::meta_refresh, target, element, frame);
-  } else if (equals_ignoring_case(name, "content-security-policy")) {
-    std::string_view policy = trim(content);
+  } else if (equals_ignoring_ascii_case(name, "content-security-policy")) {
+    std::string_view policy = trim(content, kHtmlSpace);
     if (!analysis_.csp.meta.empty()) analysis_.csp.meta += ", ";
     analysis_.csp.meta += policy;
   }

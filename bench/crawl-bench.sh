@@ -1,26 +1,24 @@
 #!/usr/bin/env bash
-# crawl-bench.sh: crawl speed and memory of `tagwarden scan` on a generated site served by nginx on
-# 127.0.0.1 (the shared yardstick's generator and server, ../shared/bench). Prints pages/s, CPU
-# seconds and max RSS from /usr/bin/time. Everything generated goes to $BENCH_TMP.
+# crawl-bench.sh: crawl speed and memory of `tagwarden scan` alone on a site from bench/make_site.py
+# served on 127.0.0.1 (bench/lib/serve.sh: nginx on a free port, or the delaying Python server).
+# Prints pages/s, CPU seconds and max RSS from /usr/bin/time. Everything generated goes to
+# $BENCH_TMP. bench/compare.sh puts the same scan next to its ceiling and peers.
 #
-# usage: bench/crawl-bench.sh [--pages N] [--rate R] [--runs K] [--port P] [--bin PATH] [-- SCAN FLAGS...]
-#   --pages N   pages in the site (default 2000; 100000 for the memory-at-scale figure)
-#   --rate R    throttle every response like a remote site (nginx limit_rate, e.g. 800k); default off
-#   --runs K    crawls of the same site (default 3)
-#   --port P    nginx port (default 8189, away from run-all.sh's 8089/8090)
-#   --bin PATH  tagwarden binary (default build/cli/tagwarden under the repo)
+# usage: bench/crawl-bench.sh [--pages N] [--delay-ms MS] [--runs K] [--bin PATH] [-- SCAN FLAGS...]
+#   --pages N      pages in the site (default 2000; 100000 for the memory-at-scale figure)
+#   --delay-ms MS  answer every request after MS like a remote site (default 0: nginx, unthrottled)
+#   --runs K       crawls of the same site (default 3)
+#   --bin PATH     tagwarden binary (default build/cli/tagwarden under the repo)
 #   extra flags after -- go to `tagwarden scan` (e.g. --concurrency 64 --per-host 64)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
-yardstick=${YARDSTICK:-$repo/../shared/bench}
-pages=2000 rate=0 runs=3 port=8189 bin=$repo/build/cli/tagwarden
+pages=2000 delay=0 runs=3 bin=$repo/build/cli/tagwarden
 while [ $# -gt 0 ]; do
   case $1 in
     --pages) pages=$2; shift 2 ;;
-    --rate) rate=$2; shift 2 ;;
+    --delay-ms) delay=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
-    --port) port=$2; shift 2 ;;
     --bin) bin=$2; shift 2 ;;
     --) shift; break ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
@@ -32,12 +30,12 @@ done
 export BENCH_TMP=${BENCH_TMP:-/tmp/bench-crawl}
 mkdir -p "$BENCH_TMP"
 site=$BENCH_TMP/site-$pages
-if [ ! -f "$site/index.html" ]; then
-  python3 "$yardstick/make-site.py" --pages "$pages" --out "$site" >&2
-fi
-bash "$yardstick/serve.sh" --root "$site" --port "$port" --rate "$rate" \
-  --access-log "$BENCH_TMP/access.log" >&2
-trap 'bash "$yardstick/stop.sh" >&2 || true' EXIT
+# shellcheck source=bench/lib/serve.sh
+source "$here/lib/serve.sh"
+port=$(free_port 18189)
+python3 "$here/make_site.py" --pages "$pages" --out "$site" --base "http://127.0.0.1:$port"
+trap stop_site EXIT
+serve_site "$site" "$BENCH_TMP" "$delay" "$port"
 
 printf '%-5s %8s %9s %8s %8s %12s %s\n' run pages wall_s pages/s cpu_s max_rss_MiB fetched
 for run in $(seq 1 "$runs"); do
@@ -46,12 +44,12 @@ for run in $(seq 1 "$runs"); do
   : > "$BENCH_TMP/access.log"
   start=$(date +%s.%N)
   ( cd "$work" && /usr/bin/time -f '%e %U %S %M' -o time.txt \
-      "$bin" scan "http://127.0.0.1:$port/index.html" --quiet --format json --db tw.db \
+      "$bin" scan "$SITE_URL" --quiet --format json --db tw.db \
       --max-pages 0 --no-fetch-third-party "$@" > scan.log 2>&1 ) || true
   end=$(date +%s.%N)
   read -r wall user sys rss_kb < "$work/time.txt" || true
   analysed=$(grep -oE '^ *pages: *[0-9]+' "$work/scan.log" | grep -oE '[0-9]+' | head -1 || echo 0)
-  fetched=$(grep -c '^200 ' "$BENCH_TMP/access.log" || true)
+  fetched=$(grep -cE '^200 .*\.html$' "$BENCH_TMP/access.log" || true)
   awk -v r="$run" -v p="${analysed:-0}" -v s="$start" -v e="$end" -v u="$user" -v y="$sys" \
       -v m="$rss_kb" -v f="$fetched" \
       'BEGIN { w = e - s; printf "%-5s %8d %9.2f %8.1f %8.2f %12.1f %s\n", r, p, w, p / w, u + y, m / 1024, f }'

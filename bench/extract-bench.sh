@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Extraction CPU per page as a ratio to a bare Gumbo parse of the same pages (goal <= 1.25x), on
-# the fast benchmark site from shared/bench/make-site.py. Everything generated goes to
+# a site from bench/make_site.py (compare.sh's fast site). Everything generated goes to
 # $BENCH_TMP (default /tmp/bench-extract), never into the repository.
 # Usage: bench/extract-bench.sh [PAGES=300] [ROUNDS=5]
 set -euo pipefail
@@ -9,11 +9,10 @@ rounds="${2:-5}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="${BENCH_TMP:-/tmp/bench-extract}"
 build="$work/build"
-make_site="${MAKE_SITE:-$root/../shared/bench/make-site.py}"
 mkdir -p "$work"
 
-python3 "$make_site" --pages "$pages" --out "$work/site" >/dev/null
+python3 "$root/bench/make_site.py" --pages "$pages" --out "$work/site" 2>/dev/null
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
 ninja -C "$build" -j2 extract_bench >/dev/null
 "$build/bench/extract_bench" --rounds "$rounds" "$work/site" "$work/site.urls" \
-  http://127.0.0.1:8089 "$work/site.expected.tsv"
+  http://127.0.0.1 "$work/site.expected.tsv"

@@ -1,11 +1,11 @@
 // Extraction cost as a ratio to a bare Gumbo parse of the same pages (issue 4, item 6).
 //
 // usage: extract_bench [--rounds N] DOCROOT URLS_FILE [BASE_URL [EXPECTED_TSV]]
-// Reads every page named in URLS_FILE (site paths, as written by shared/bench/make-site.py) from
+// Reads every page named in URLS_FILE (site paths, as written by bench/make_site.py) from
 // DOCROOT into memory (disk is not timed), then per round measures process CPU time for
 // (a) gumbo_parse + gumbo_destroy_output of every page, (b) analyze_page of every page (parse,
 // extraction, attribution, page rules). Prints the best round of each and their ratio. With
-// EXPECTED_TSV (make-site's DIR.expected.tsv) it also counts how many of the third-party
+// EXPECTED_TSV (make_site.py's DIR.expected.tsv) it also counts how many of the third-party
 // script/iframe/img/link URLs the generator put in each page are among the extracted tags.
 #include <gumbo.h>
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# store-bench.sh: what the SQLite store costs, and what an incremental re-scan saves, on the
-# yardstick's fast site (../shared/bench: make-site.py, served by nginx on 127.0.0.1).
+# store-bench.sh: what the SQLite store costs, and what an incremental re-scan saves, on a site
+# from bench/make_site.py served by nginx on 127.0.0.1 (bench/lib/serve.sh, a free port).
 #
-# usage: bench/store-bench.sh [--bin PATH] [--pages N] [--runs R] [--port P]
+# usage: bench/store-bench.sh [--bin PATH] [--pages N] [--runs R]
 #   --bin    tagwarden binary (default build/cli/tagwarden)
-#   --pages  site size (default 2000, the yardstick's fast site)
+#   --pages  site size (default 2000, compare.sh's fast site)
 #   --runs   repetitions of each measurement, medians reported (default 3)
-#   --port   nginx port on 127.0.0.1 (default 8095; BENCH_TMP default /tmp/bench-store)
+#   (BENCH_TMP default /tmp/bench-store)
 #
 # Per run, with /usr/bin/time (wall, user+sys CPU of the scan):
 #   nostore  scan with --db '' (nothing stored)
@@ -19,14 +19,12 @@
 # visits all pages whatever the link order (and a 304 page's stored links are not needed).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-yardstick=$(realpath "$here/../../shared/bench" 2>/dev/null || echo /work/shared/bench)
-bin=$here/../build/cli/tagwarden pages=2000 runs=3 port=8095
+bin=$here/../build/cli/tagwarden pages=2000 runs=3
 while [ $# -gt 0 ]; do
   case $1 in
     --bin) bin=$2; shift 2 ;;
     --pages) pages=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
-    --port) port=$2; shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "store-bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -36,10 +34,14 @@ bin=$(realpath "$bin")
 export BENCH_TMP=${BENCH_TMP:-/tmp/bench-store}
 mkdir -p "$BENCH_TMP"
 site=$BENCH_TMP/site-$pages
-python3 "$yardstick/make-site.py" --pages "$pages" --out "$site" --base "http://127.0.0.1:$port" >/dev/null
-bash "$yardstick/serve.sh" --root "$site" --port "$port" >/dev/null
-trap 'bash "$yardstick/stop.sh" >/dev/null' EXIT
-url=http://127.0.0.1:$port/index.html
+# shellcheck source=bench/lib/serve.sh
+source "$here/lib/serve.sh"
+port=$(free_port 18095)
+# the sitemap names absolute URLs, so the site is made for the port it will be served on
+python3 "$here/make_site.py" --pages "$pages" --out "$site" --base "http://127.0.0.1:$port" 2>/dev/null
+trap stop_site EXIT
+serve_site "$site" "$BENCH_TMP" 0 "$port" >/dev/null
+url=$SITE_URL
 work=$BENCH_TMP/work
 results=$BENCH_TMP/results.tsv
 : >"$results"

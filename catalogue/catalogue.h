@@ -12,7 +12,7 @@
 
 namespace tw {
 
-// The categories tagwarden reports in (DESIGN.md "Vendor").
+// The categories tagwarden reports a vendor in (every catalogue entry names one of them).
 inline constexpr std::string_view kCategories[] = {
     "analytics",      "advertising",      "social",  "tag-manager", "consent-provider",
     "session-replay", "customer-success", "video",   "cdn",         "hosting",

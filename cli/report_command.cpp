@@ -5,7 +5,6 @@
 #include <boost/program_options.hpp>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -88,17 +87,15 @@ int run_report(const Args& args) {
       if (!printed) std::cerr << "tagwarden report: " << printed.error() << "\n";
       continue;
     }
-    std::filesystem::path path = std::filesystem::path(out_dir) / default_report_file(format);
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    Status status = file ? write_report(format, *report, report_options, file)
-                         : Status(Error{"cannot open the file for writing"});
-    file.close();
-    if (!status || !file) {
-      std::cerr << "tagwarden report: cannot write " << path.string()
-                << (status ? "" : ": " + status.error()) << "\n";
+    // Every file of the format, as scan writes them (csv is two: vendors and findings).
+    Status status = write_report_files(format, *report, report_options, out_dir);
+    if (!status) {
+      std::cerr << "tagwarden report: " << status.error() << "\n";
       return kExitScanFailed;
     }
-    written.push_back(path.string());
+    for (const std::string& file : report_files(format)) {
+      written.push_back((std::filesystem::path(out_dir) / file).string());
+    }
   }
   for (const std::string& path : written) std::cout << "report: " << path << "\n";
   return kExitOk;

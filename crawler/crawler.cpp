@@ -19,6 +19,7 @@
 #include "crawler/http_outcome.h"
 #include "crawler/robots.h"
 #include "crawler/sitemap.h"
+#include "model/text.h"
 #include "model/url.h"
 #include "model/version.h"
 
@@ -165,9 +166,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   t->header_bytes += bytes;
   Header header;
   header.name.reserve(colon);
-  for (char c : line.substr(0, colon)) {
-    header.name.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
-  }
+  header.name = lower_ascii(line.substr(0, colon));
   std::string_view value = line.substr(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
@@ -185,20 +184,6 @@ std::string_view header_value(const std::vector<Header>& headers, std::string_vi
   return {};
 }
 
-// "http://h:1/a?b" -> "http://h:1" (the argument is normalised, so the path starts at the first
-// '/' after "://").
-std::string origin_of(std::string_view url) {
-  std::size_t scheme_end = url.find("://");
-  std::size_t path = url.find('/', scheme_end == std::string_view::npos ? 0 : scheme_end + 3);
-  return std::string(url.substr(0, path));
-}
-
-std::string path_of(std::string_view url) {
-  std::size_t scheme_end = url.find("://");
-  std::size_t path = url.find('/', scheme_end == std::string_view::npos ? 0 : scheme_end + 3);
-  return path == std::string_view::npos ? std::string("/") : std::string(url.substr(path));
-}
-
 std::string format_bytes(std::uint64_t bytes) {
   char text[32];
   if (bytes >= (1u << 20)) {
@@ -207,13 +192,6 @@ std::string format_bytes(std::uint64_t bytes) {
     std::snprintf(text, sizeof text, "%llu bytes", static_cast<unsigned long long>(bytes));
   }
   return text;
-}
-
-std::string join_chain(const std::vector<std::string>& chain, std::string_view last) {
-  std::string out;
-  for (const std::string& url : chain) out += url + " -> ";
-  out += last;
-  return out;
 }
 
 void init_curl_once() {
@@ -265,7 +243,7 @@ struct Crawler::Impl {
   Clock::time_point last_progress{};
 
   Origin& origin_for(const std::string& url) {
-    std::string key = origin_of(url);
+    std::string key(url_origin_text(url));  // url is normalised
     auto it = origins.find(key);
     if (it != origins.end()) return *it->second;
     auto origin = std::make_unique<Origin>();
@@ -481,7 +459,7 @@ struct Crawler::Impl {
         }
         if (origin.robots_state == RobotsState::fetching) break;
         Job& job = origin.queue.front();
-        RobotsVerdict verdict = origin.robots.check(path_of(job.url));
+        RobotsVerdict verdict = origin.robots.check(url_path_text(job.url));
         if (!verdict.allowed) {
           Job blocked = std::move(job);
           origin.queue.pop_front();
@@ -747,8 +725,10 @@ struct Crawler::Impl {
     bool loop = *target == job.url ||
                 std::find(job.chain.begin(), job.chain.end(), *target) != job.chain.end();
     if (loop) {
-      fail_redirect(PageError::redirect,
-                    "redirect loop: " + join_chain(job.chain, job.url) + " -> " + *target);
+      std::vector<std::string> hops = job.chain;
+      hops.push_back(job.url);
+      hops.push_back(*target);
+      fail_redirect(PageError::redirect, "redirect loop: " + join(hops, " -> "));
       return;
     }
     if (static_cast<int>(job.chain.size()) >= options.max_redirects) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "crawler/http_outcome.h"
+#include "model/text.h"
 
 namespace tw {
 namespace {
@@ -16,10 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 
 bool is_html_file(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) {
-    return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  });
+  std::string ext = lower_ascii(path.extension().string());
   return ext == ".html" || ext == ".htm";
 }
 

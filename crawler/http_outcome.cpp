@@ -6,15 +6,10 @@
 #include <cstring>
 #include <ctime>
 
+#include "model/text.h"
+
 namespace tw {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string with_detail(std::string head, std::string_view curl_message) {
   if (!curl_message.empty()) head += ": " + std::string(curl_message);
@@ -129,7 +124,7 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
 }
 
 bool is_html_content_type(std::string_view content_type) {
-  std::string type = lower(content_type.substr(0, content_type.find(';')));
+  std::string type = lower_ascii(content_type.substr(0, content_type.find(';')));
   while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
   while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.erase(0, 1);
   return type == "text/html" || type == "application/xhtml+xml";

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "model/text.h"
 #include "model/url.h"
 #include "model/version.h"
 
@@ -34,26 +35,10 @@ using StringList = std::unique_ptr<curl_slist, ListDeleter>;
 
 using Clock = std::chrono::steady_clock;
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 // Headers a site's credentials travel in: they are for the site, never for its vendors.
 bool is_credential_header(std::string_view header) {
   auto colon = header.find(':');
-  std::string name = lower(trim(header.substr(0, colon)));
+  std::string name = lower_ascii(trim(header.substr(0, colon)));
   return name == "authorization" || name == "cookie" || name == "proxy-authorization";
 }
 
@@ -131,7 +116,7 @@ size_t write_header(char* data, size_t size, size_t count, void* user) {
   auto colon = line.find(':');
   if (colon == std::string_view::npos || transfer->headers.size() >= 500) return bytes;
   transfer->headers.push_back(
-      Header{lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
+      Header{lower_ascii(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
   return bytes;
 }
 

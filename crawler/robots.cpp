@@ -3,22 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "model/text.h"
+
 namespace tw {
 namespace {
-
-std::string_view trim(std::string_view text) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; };
-  while (!text.empty() && space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // Rules and paths are compared in one canonical encoding: escapes upper case, bytes outside
 // printable ASCII percent-encoded (RFC 9309 2.2.2).
@@ -116,19 +104,22 @@ RobotsRules RobotsRules::parse(std::string_view text, std::string_view product_t
     std::string_view key = trim(line.substr(0, colon));
     std::string_view value = trim(line.substr(colon + 1));
 
-    if (iequals(key, "user-agent")) {
+    if (equals_ignoring_ascii_case(key, "user-agent")) {
       if (!in_agent_lines) groups.emplace_back();
       in_agent_lines = true;
       std::string_view product = product_of(value);
       if (value == "*") groups.back().for_star = true;
-      if (!product.empty() && iequals(product, product_token)) groups.back().for_us = true;
-    } else if (iequals(key, "allow") || iequals(key, "disallow")) {
+      if (!product.empty() && equals_ignoring_ascii_case(product, product_token))
+        groups.back().for_us = true;
+    } else if (equals_ignoring_ascii_case(key, "allow") ||
+               equals_ignoring_ascii_case(key, "disallow")) {
       in_agent_lines = false;
       if (groups.empty()) continue;  // a rule before any user-agent line belongs to no group
       // "Disallow:" with an empty value allows everything: it is not a rule.
       if (value.empty()) continue;
-      groups.back().rules.push_back({iequals(key, "allow"), canonical_path(value)});
-    } else if (iequals(key, "sitemap")) {
+      groups.back().rules.push_back(
+          {equals_ignoring_ascii_case(key, "allow"), canonical_path(value)});
+    } else if (equals_ignoring_ascii_case(key, "sitemap")) {
       if (!value.empty() && out.sitemaps_.size() < 1000) out.sitemaps_.emplace_back(value);
     } else {
       // Unknown keys (crawl-delay, host...) end an agent block without opening a group.

@@ -4,15 +4,10 @@
 
 #include <string>
 
+#include "model/text.h"
+
 namespace tw {
 namespace {
-
-std::string_view trim(std::string_view text) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!text.empty() && space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && space(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 std::string decode_entities(std::string_view text) {
   static constexpr std::pair<std::string_view, char> kEntities[] = {
@@ -74,10 +69,10 @@ SitemapContents parse_sitemap(std::string_view xml, std::size_t max_locations) {
       if (close == std::string_view::npos) break;
       value = xml.substr(end + 9, close - end - 9);
       end = close + 3;
-      std::string text(trim(value));
+      std::string text(trim(value, kXmlSpace));
       if (!text.empty()) contents.locations.push_back(std::move(text));
     } else {
-      std::string text = decode_entities(trim(value));
+      std::string text = decode_entities(trim(value, kXmlSpace));
       if (!text.empty()) contents.locations.push_back(std::move(text));
     }
     pos = end;

@@ -3,19 +3,13 @@
 #include <charconv>
 #include <string_view>
 
+#include "model/text.h"
+
 namespace tw {
 namespace {
 
-// Lists are joined with newlines: neither header values nor normalised URLs can contain one.
-std::string join_lines(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += '\n';
-    out += item;
-  }
-  return out;
-}
-
+// Lists are stored joined with newlines: neither header values nor normalised URLs can contain
+// one.
 std::vector<std::string> split_lines(std::string_view text) {
   std::vector<std::string> out;
   while (!text.empty()) {
@@ -56,7 +50,7 @@ void ResourceFacts::write_to(Tag& tag) const {
   set(tag, "resource-resolve-only", resolve_only ? "true" : "");
   set(tag, "resource-status", status ? std::to_string(status) : "");
   set(tag, "resource-final-url", final_url);
-  set(tag, "resource-redirects", join_lines(redirects));
+  set(tag, "resource-redirects", join(redirects, "\n"));
   set(tag, "resource-content-type", content_type);
   set(tag, "resource-content-encoding", content_encoding);
   set(tag, "resource-cache-control", cache_control);
@@ -68,7 +62,7 @@ void ResourceFacts::write_to(Tag& tag) const {
   set(tag, "resource-truncated", truncated ? "true" : "");
   set(tag, "resource-ttfb-ms", answered ? format_ms(ttfb_ms) : "");
   set(tag, "resource-total-ms", resolve_only ? "" : format_ms(total_ms));
-  set(tag, "resource-set-cookie", join_lines(set_cookies));
+  set(tag, "resource-set-cookie", join(set_cookies, "\n"));
   set(tag, "resource-integrity", integrity);
   set(tag, "resource-integrity-actual", integrity_actual);
   set(tag, "resource-sri-sha384", sri_sha384);
@@ -76,7 +70,7 @@ void ResourceFacts::write_to(Tag& tag) const {
   for (const auto& library : libraries) {
     lines.push_back(library.name + "@" + library.version + " " + library.detection);
   }
-  set(tag, "resource-libraries", join_lines(lines));
+  set(tag, "resource-libraries", join(lines, "\n"));
 }
 
 std::optional<ResourceFacts> ResourceFacts::read_from(const Tag& tag) {

@@ -6,6 +6,8 @@
 #include <array>
 #include <memory>
 
+#include "model/text.h"
+
 namespace tw {
 namespace {
 
@@ -28,24 +30,13 @@ std::string get_part(CURLU* handle, CURLUPart part, unsigned flags = 0) {
 
 // HTML's URL attribute rule: strip leading/trailing ASCII whitespace and drop tabs and newlines.
 std::string clean_reference(std::string_view text) {
-  auto is_space = [](char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-  };
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  text = trim(text, kHtmlSpace);
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
     if (c != '\t' && c != '\n' && c != '\r') out.push_back(c);
   }
   return out;
-}
-
-std::string to_lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) {
-    return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  });
-  return text;
 }
 
 CurlUrlHandle parse_handle(std::string_view text) {
@@ -153,8 +144,8 @@ std::optional<Url> parse_url_with_curl(std::string_view text) {
   CurlUrlHandle handle = parse_handle(text);
   if (!handle) return std::nullopt;
   Url url;
-  url.scheme = to_lower(get_part(handle.get(), CURLUPART_SCHEME));
-  url.host = to_lower(get_part(handle.get(), CURLUPART_HOST));
+  url.scheme = lower_ascii(get_part(handle.get(), CURLUPART_SCHEME));
+  url.host = lower_ascii(get_part(handle.get(), CURLUPART_HOST));
   if (url.host.size() >= 2 && url.host.front() == '[' && url.host.back() == ']') {
     url.host = url.host.substr(1, url.host.size() - 2);
   }
@@ -170,7 +161,7 @@ std::optional<Url> parse_url_with_curl(std::string_view text) {
 bool has_inert_scheme(std::string_view reference) {
   std::size_t colon = reference.find(':');
   if (colon == std::string_view::npos || colon > 10) return false;  // "javascript" is the longest
-  std::string scheme = to_lower(std::string(reference.substr(0, colon)));
+  std::string scheme = lower_ascii(reference.substr(0, colon));
   return scheme == "javascript" || scheme == "data" || scheme == "mailto" || scheme == "tel" ||
          scheme == "about" || scheme == "blob";
 }
@@ -185,10 +176,10 @@ std::optional<std::string> resolve_url(std::string_view base, std::string_view r
                    CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE) != CURLUE_OK) {
     return std::nullopt;
   }
-  std::string scheme = to_lower(get_part(handle.get(), CURLUPART_SCHEME));
+  std::string scheme = lower_ascii(get_part(handle.get(), CURLUPART_SCHEME));
   if (!fetchable_scheme(scheme)) return std::nullopt;
   std::string host = get_part(handle.get(), CURLUPART_HOST);
-  std::string lower_host = to_lower(host);
+  std::string lower_host = lower_ascii(host);
   if (host != lower_host) curl_url_set(handle.get(), CURLUPART_HOST, lower_host.c_str(), 0);
   std::string out = get_part(handle.get(), CURLUPART_URL);
   if (out.empty()) return std::nullopt;
@@ -209,7 +200,7 @@ std::optional<std::string> normalize_url(std::string_view text) {
 }
 
 bool is_http_url(std::string_view text) {
-  std::string head = to_lower(std::string(text.substr(0, 8)));
+  std::string head = lower_ascii(text.substr(0, 8));
   return head.starts_with("http://") || head.starts_with("https://");
 }
 
@@ -222,6 +213,22 @@ std::string url_path(std::string_view text) {
   std::optional<Url> url = parse_url(text);
   if (!url) return "/";
   return url->query.empty() ? url->path : url->path + "?" + url->query;
+}
+
+namespace {
+std::size_t path_start(std::string_view url) {
+  std::size_t scheme_end = url.find("://");
+  return url.find('/', scheme_end == std::string_view::npos ? 0 : scheme_end + 3);
+}
+}  // namespace
+
+std::string_view url_origin_text(std::string_view url) {
+  return url.substr(0, path_start(url));
+}
+
+std::string_view url_path_text(std::string_view url) {
+  std::size_t start = path_start(url);
+  return start == std::string_view::npos ? std::string_view("/") : url.substr(start);
 }
 
 }  // namespace tw

@@ -56,4 +56,11 @@ std::string url_host(std::string_view text);
 // Path (and query) of an absolute URL, "/" when empty.
 std::string url_path(std::string_view text);
 
+// The origin ("https://h:8443") and the path with its query ("/a/b?q") of an absolute URL, cut
+// from its text at the first '/' after "://" (no parse): cheap, and exact for normalised URLs
+// (normalize_url), which is what callers pass. Without a '/' there the path is "/". Views into
+// `url` (the path's "/" fallback is static).
+std::string_view url_origin_text(std::string_view url);
+std::string_view url_path_text(std::string_view url);
+
 }  // namespace tw

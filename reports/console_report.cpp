@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 
+#include "model/url.h"
 #include "model/version.h"
 #include "reports/report_summary.h"
 #include "reports/report_text.h"
@@ -52,13 +53,6 @@ class Printer {
   std::ostream& out_;
   bool color_;
 };
-
-std::string path_of(std::string_view url) {
-  std::size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return std::string(url);
-  std::size_t path = url.find('/', scheme + 3);
-  return path == std::string_view::npos ? std::string("/") : std::string(url.substr(path));
-}
 
 }  // namespace
 
@@ -170,7 +164,7 @@ void write_console_report(const ScanReport& report, const ReportOptions& options
   out << "\n";
   print.line("worst findings:", "\x1b[1m");
   for (const Finding* f : worst) {
-    std::string where = f->page.empty() ? std::string("(site)") : terminal(path_of(f->page));
+    std::string where = f->page.empty() ? std::string("(site)") : terminal(url_path_text(f->page));
     where = report_text::truncate_to_width(where, 30);
     if (f->line > 0) where += fmt::format(":{}", f->line);
     print.line(fmt::format("  {:<8} {:<6} {}  {}", to_string(f->severity), terminal(f->rule), where,

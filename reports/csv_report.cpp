@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "model/text.h"
 #include "reports/report_summary.h"
 #include "reports/report_text.h"
 #include "reports/writers.h"
@@ -18,12 +19,6 @@ void write_row(std::ostream& out, const std::vector<std::string>& cells) {
   out << "\r\n";
 }
 
-std::string join(const std::vector<std::string>& values) {
-  std::string out;
-  for (const std::string& value : values) out += (out.empty() ? "" : "; ") + value;
-  return out;
-}
-
 std::string_view sanctioned_column(std::string_view status) {
   if (status == "sanctioned") return "yes";
   if (status == "unreviewed") return "unreviewed";
@@ -37,8 +32,8 @@ void write_csv_vendors(const ScanReport& report, std::ostream& out) {
   for (const VendorSummary& vendor : report.vendors) {
     write_row(out, {csv_cell(vendor.name), csv_cell(vendor.category),
                     csv_cell(sanctioned_column(vendor.status)), csv_cell(vendor.status),
-                    csv_cell(vendor.owner), csv_number(vendor.pages), csv_cell(join(vendor.hosts)),
-                    csv_cell(join(vendor.ids))});
+                    csv_cell(vendor.owner), csv_number(vendor.pages),
+                    csv_cell(join(vendor.hosts, "; ")), csv_cell(join(vendor.ids, "; "))});
   }
 }
 

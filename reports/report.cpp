@@ -6,6 +6,7 @@
 #include <fstream>
 #include <utility>
 
+#include "model/text.h"
 #include "reports/writers.h"
 
 namespace tw {
@@ -21,12 +22,6 @@ constexpr std::array<std::pair<ReportFormat, std::string_view>, 7> kFormatNames{
     {ReportFormat::console, "console"},
 }};
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 }  // namespace
 
 std::string_view to_string(ReportFormat format) {
@@ -40,7 +35,7 @@ Result<std::vector<ReportFormat>> parse_report_formats(std::string_view comma_li
   std::vector<ReportFormat> formats;
   while (true) {
     std::size_t comma = comma_list.find(',');
-    std::string_view name = trim(comma_list.substr(0, comma));
+    std::string_view name = trim(comma_list.substr(0, comma), " \t");
     if (name == "md") name = "markdown";
     bool known = false;
     for (const auto& [f, text] : kFormatNames) {

@@ -1,5 +1,6 @@
 // Every rule's metadata, in one place: `tagwarden rules`, SARIF rule descriptors, the HTML report's
-// explanations and each finding's defaults all come from here (DESIGN.md "Rule catalogue").
+// explanations and each finding's defaults all come from here (rule ids are stable; a policy may
+// change a rule's severity or turn it off).
 #pragma once
 
 #include <span>

@@ -9,6 +9,10 @@ packages=(
   catch2 libpsl-dev nlohmann-json3-dev libyaml-cpp-dev libfmt-dev libpcre2-dev zlib1g-dev libssl-dev
   python3 sqlite3 curl publicsuffix
 )
+# bench/compare.sh's server and peers (it also installs them itself when missing).
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(nginx-light wget2 time)
+fi
 # Browser and SARIF validator only for the test suite (the demo needs neither).
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libicu72 chromium clang libclang-rt-14-dev libxml2-utils cmark-gfm)

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "model/text.h"
 #include "store/json_text.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
@@ -52,29 +53,11 @@ std::vector<std::string> json_strings(const std::string& text) {
   return out;
 }
 
-std::string join_lines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const std::string& line : lines) {
-    if (!out.empty()) out += '\n';
-    out += line;
-  }
-  return out;
-}
-
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
     if (!line.empty()) out.push_back(line);
-  }
-  return out;
-}
-
-std::string join_targets(const std::vector<std::string>& targets) {
-  std::string out;
-  for (const std::string& target : targets) {
-    if (!out.empty()) out += ' ';
-    out += target;
   }
   return out;
 }
@@ -574,7 +557,7 @@ Result<std::int64_t> ScanStore::begin_scan(const ScanInfo& info) {
         "VALUES (?, ?, 'running', ?, ?, ?, '{}', ?, ?, ?, ?)");
     if (!insert) return Error{insert.error()};
     std::string now = utc_now_iso8601();
-    insert->bind(1, join_targets(info.targets))
+    insert->bind(1, join(info.targets, " "))
         .bind(2, info.started.empty() ? now : info.started)
         .bind(3, info.tool_version)
         .bind(4, info.policy_path)
@@ -692,7 +675,7 @@ Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& ana
         .bind(17, analysis.consent_manager_index)
         .bind(18, analysis.reused)
         .bind(19, to_json_text(headers))
-        .bind(20, join_lines(analysis.links));
+        .bind(20, join(analysis.links, "\n"));
     int code = upsert->step();
     if (code != SQLITE_ROW) return db.error(code, "storing page " + key);
     page_id = upsert->integer(0);

@@ -5,7 +5,15 @@
 #        update-retire.sh --download   fetches them from github.com/RetireJS/retire.js (master)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-source_dir="${1:-$here/../../../shared/data/retirejs}"
+if [[ $# -ne 1 ]]; then
+  echo "usage: update-retire.sh DIR | --download   (DIR holds jsrepository-v5.json, LICENSE.md, NOTICE.md)" >&2
+  exit 2
+fi
+source_dir="$1"
+if [[ "$source_dir" != "--download" && ! -f "$source_dir/jsrepository-v5.json" ]]; then
+  echo "update-retire.sh: no jsrepository-v5.json in $source_dir" >&2
+  exit 2
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

@@ -15,7 +15,8 @@ class ReportFromStoreTest(TagwardenTestCase):
         super().setUp()
         self.db = self.work / "tw.db"
         result = run_tagwarden("scan", SITE, "--base-url", BASE, "--db", self.db, "--out",
-                               self.work / "scan", "--quiet", cwd=self.work)
+                               self.work / "scan", "--format", "json,csv", "--quiet",
+                               cwd=self.work)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.original = json.loads((self.work / "scan" / "tagwarden-report.json").read_text())
 
@@ -35,7 +36,14 @@ class ReportFromStoreTest(TagwardenTestCase):
                                cwd=self.work)
         self.assertEqual(result.returncode, 0, result.stderr)
         written = sorted(p.name for p in out.iterdir())
-        self.assertEqual(len(written), 6, written)
+        self.assertEqual(written, ["tagwarden-findings.csv", "tagwarden-junit.xml",
+                                   "tagwarden-report.html", "tagwarden-report.json",
+                                   "tagwarden-report.sarif", "tagwarden-summary.md",
+                                   "tagwarden-vendors.csv"])
+        for name in ("tagwarden-vendors.csv", "tagwarden-findings.csv"):
+            self.assertEqual((out / name).read_bytes(), (self.work / "scan" / name).read_bytes(),
+                             f"{name} from the store differs from the one the scan wrote")
+            self.assertIn(f"report: {out / name}", result.stdout.splitlines())
         for path in out.iterdir():
             self.assertGreater(path.stat().st_size, 100, path.name)
         self.assertIn(f"pages: {len(self.original['pages'])}", result.stdout.splitlines())
