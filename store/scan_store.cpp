@@ -611,6 +611,10 @@ Result<ScanStore> ScanStore::open(const std::string& path, const StoreOptions& o
       return Error{capped.error()};
     }
   }
+  // Takes effect only on a new, empty file (before the switch to WAL writes its first page):
+  // pruning then gives space back with an incremental vacuum; an older file gets it with
+  // `tagwarden prune --vacuum`. Best effort: a file that is not a database fails just below.
+  (void)db.exec("PRAGMA auto_vacuum = INCREMENTAL");
   {
     // Two processes creating the same new database both switch it to WAL; the switch needs an
     // exclusive lock and SQLite returns BUSY at once instead of calling the busy handler, so
@@ -640,11 +644,6 @@ Result<ScanStore> ScanStore::open(const std::string& path, const StoreOptions& o
   // NORMAL is safe with WAL: a crash can lose the last commit on power loss, never consistency.
   if (Status pragmas = db.exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON"); !pragmas) {
     return Error{pragmas.error()};
-  }
-  // Takes effect only on a file without tables (a new database): pruning then gives space back
-  // with an incremental vacuum. An older file gets it with `tagwarden prune --vacuum`.
-  if (Status incremental = db.exec("PRAGMA auto_vacuum = INCREMENTAL"); !incremental) {
-    return Error{incremental.error()};
   }
   if (Status migrated = impl->migrate(); !migrated) return Error{migrated.error()};
   if (Status marked = impl->mark_abandoned_scans_partial(); !marked) return Error{marked.error()};
