@@ -4,8 +4,11 @@ back, and a prune killed with SIGKILL at any moment leaves the database consiste
 
 import json
 import random
+import shutil
 import subprocess
+import time
 import unittest
+from pathlib import Path
 
 from harness import BIN, TagwardenTestCase, run_tagwarden
 from store_support import query, wait_until, write_directory_site
@@ -54,10 +57,7 @@ class PruneTest(TagwardenTestCase):
         self.assertEqual(query(self.db, "SELECT count(*) FROM analyses WHERE id NOT IN "
                                         "(SELECT analysis_id FROM pages)"), [(0,)])
         self.assertLess(self.db.stat().st_size, size_before * 0.6)
-        report = run_tagwarden("report", "--scan", "4", "--db", self.db, "--out",
-                               self.work / "r", "--format", "json")
-        self.assertEqual(report.returncode, 0, report.stderr)
-        doc = json.loads((self.work / "r" / "tagwarden-report.json").read_text())
+        doc = json.loads(self.stored_report(4, "r"))
         self.assertEqual(len(doc["pages"]), 60)
 
         # Scans of the last days stay; with --keep-days 0 only the limit of scans keeps any.
@@ -78,30 +78,45 @@ class PruneTest(TagwardenTestCase):
 
     def test_prune_killed_at_any_moment_leaves_the_database_consistent(self):
         self.scan_nights("a", 6, pages=150)
-        newest_report = run_tagwarden("report", "--scan", "6", "--db", self.db, "--out",
-                                      self.work / "before", "--format", "json")
-        self.assertEqual(newest_report.returncode, 0, newest_report.stderr)
+        query(self.db, "PRAGMA wal_checkpoint(TRUNCATE)")
+        pristine = self.work / "pristine.db"
+        shutil.copyfile(self.db, pristine)
+        expected = self.stored_report(6, "before")
+
+        def restore():
+            for suffix in ("-wal", "-shm"):
+                Path(f"{self.db}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(pristine, self.db)
+
+        # How long a whole prune takes here, so the kills land inside it.
+        restore()
+        start = time.monotonic()
+        self.assertEqual(self.prune("--keep-scans", "1", "--vacuum").returncode, 0)
+        duration = time.monotonic() - start
         rng = random.Random(20261205)
-        for delay in [0.0, 0.01, 0.03] + [rng.uniform(0.0, 0.4) for _ in range(5)]:
+        for delay in [0.0, 0.005] + [rng.uniform(0.0, duration) for _ in range(8)]:
+            restore()
             process = subprocess.Popen([BIN, "prune", "--db", str(self.db), "--keep-scans", "1",
                                         "--vacuum"], stdout=subprocess.PIPE,
                                        stderr=subprocess.PIPE)
             wait_until(lambda: False, timeout=delay)
             process.kill()
             process.communicate(timeout=30)
-            self.assert_consistent(f"kill after {delay:.2f}s")
-            self.assertIn(6, [scan["id"] for scan in self.history()])
+            note = f"kill after {delay:.3f}s of {duration:.3f}s"
+            self.assert_consistent(note)
+            self.assertEqual(self.stored_report(6, "killed"), expected, note)
+            # The next prune finishes the job and leaves nothing that no scan refers to.
+            self.assertEqual(self.prune("--keep-scans", "1").returncode, 0, note)
+            self.assertEqual([scan["id"] for scan in self.history()], [6], note)
+            self.assertEqual(query(self.db, "SELECT count(*) FROM analyses WHERE id NOT IN "
+                                            "(SELECT analysis_id FROM pages)"), [(0,)], note)
+            self.assert_consistent(note)
 
-        result = self.prune("--keep-scans", "1")
+    def stored_report(self, scan_id, name):
+        result = run_tagwarden("report", "--scan", scan_id, "--db", self.db, "--out",
+                               self.work / name, "--format", "json")
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual([scan["id"] for scan in self.history()], [6])
-        self.assert_consistent()
-        after = run_tagwarden("report", "--scan", "6", "--db", self.db, "--out",
-                              self.work / "after", "--format", "json")
-        self.assertEqual(after.returncode, 0, after.stderr)
-        self.assertEqual((self.work / "after" / "tagwarden-report.json").read_bytes(),
-                         (self.work / "before" / "tagwarden-report.json").read_bytes())
-
+        return (self.work / name / "tagwarden-report.json").read_bytes()
 
 if __name__ == "__main__":
     unittest.main()
