@@ -20,6 +20,7 @@ int run_scan(const Args& args);
 int run_report(const Args& args);
 int run_diff(const Args& args);
 int run_history(const Args& args);
+int run_prune(const Args& args);
 int run_init(const Args& args);
 int run_vendors(const Args& args);
 int run_rules(const Args& args);

@@ -1,4 +1,5 @@
-// `tagwarden history`: the stored scans, newest first, with their counts.
+// `tagwarden history`: the stored scans, newest first, with their counts and the trend: findings
+// new and fixed since the scan before (the newest older complete scan of the same targets).
 #include <boost/program_options.hpp>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -7,11 +8,14 @@
 #include "cli/options.h"
 #include "cli/stored_scans.h"
 #include "model/severity.h"
+#include "reports/report_text.h"
 
 namespace tw::cli {
 namespace {
 
 namespace po = boost::program_options;
+using report_text::csv_cell;
+using report_text::csv_number;
 
 constexpr Severity kWorstFirst[] = {Severity::critical, Severity::high, Severity::medium,
                                     Severity::low, Severity::info};
@@ -28,7 +32,8 @@ std::string joined_targets(const ScanInfo& info) {
 }
 
 void print_text(const std::vector<ScanListEntry>& scans, std::ostream& out) {
-  out << "   id  status    started               pages  vendors  findings c/h/m/l/i  target\n";
+  out << "   id  status    started               pages  vendors  findings c/h/m/l/i     new  fixed"
+         "  target\n";
   for (const ScanListEntry& entry : scans) {
     std::string counts;
     for (Severity severity : kWorstFirst) {
@@ -39,7 +44,11 @@ void print_text(const std::vector<ScanListEntry>& scans, std::ostream& out) {
                   static_cast<long long>(entry.info.id),
                   std::string(to_string(entry.info.status)).c_str(), entry.info.started.c_str(),
                   entry.pages, entry.vendors, counts.c_str());
-    out << line << joined_targets(entry.info) << "\n";
+    char change[32] = "     -      -  ";
+    if (entry.compared_with != 0) {
+      std::snprintf(change, sizeof change, "%6d %6d  ", entry.new_findings, entry.fixed_findings);
+    }
+    out << line << change << joined_targets(entry.info) << "\n";
   }
 }
 
@@ -50,16 +59,41 @@ void print_json(const std::vector<ScanListEntry>& scans, std::ostream& out) {
     for (Severity severity : kWorstFirst) {
       findings[std::string(to_string(severity))] = count_of(entry, severity);
     }
-    list.push_back({{"id", entry.info.id},
-                    {"targets", entry.info.targets},
-                    {"started", entry.info.started},
-                    {"finished", entry.info.finished},
-                    {"status", std::string(to_string(entry.info.status))},
-                    {"pages", entry.pages},
-                    {"vendors", entry.vendors},
-                    {"findings", findings}});
+    list.push_back(
+        {{"id", entry.info.id},
+         {"targets", entry.info.targets},
+         {"started", entry.info.started},
+         {"finished", entry.info.finished},
+         {"status", std::string(to_string(entry.info.status))},
+         {"pages", entry.pages},
+         {"vendors", entry.vendors},
+         {"findings", findings},
+         {"compared_with",
+          entry.compared_with == 0 ? nlohmann::json(nullptr) : nlohmann::json(entry.compared_with)},
+         {"new_findings", entry.new_findings},
+         {"fixed_findings", entry.fixed_findings}});
   }
   out << list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+// One row per scan; new, fixed and compared_with are empty for a scan with none before it.
+void print_csv(const std::vector<ScanListEntry>& scans, std::ostream& out) {
+  out << "id,targets,started,finished,status,pages,vendors";
+  for (Severity severity : kWorstFirst) out << "," << to_string(severity);
+  out << ",new_findings,fixed_findings,compared_with\r\n";
+  for (const ScanListEntry& entry : scans) {
+    out << csv_number(entry.info.id) << "," << csv_cell(joined_targets(entry.info)) << ","
+        << csv_cell(entry.info.started) << "," << csv_cell(entry.info.finished) << ","
+        << to_string(entry.info.status) << "," << csv_number(entry.pages) << ","
+        << csv_number(entry.vendors);
+    for (Severity severity : kWorstFirst) out << "," << csv_number(count_of(entry, severity));
+    if (entry.compared_with == 0) {
+      out << ",,,\r\n";
+    } else {
+      out << "," << csv_number(entry.new_findings) << "," << csv_number(entry.fixed_findings) << ","
+          << csv_number(entry.compared_with) << "\r\n";
+    }
+  }
 }
 
 }  // namespace
@@ -69,11 +103,11 @@ int run_history(const Args& args) {
   std::string target;
   std::string format = "text";
   po::options_description options(
-      "tagwarden history [--db FILE] [--target T] [--format text|json]");
+      "tagwarden history [--db FILE] [--target T] [--format text|json|csv]");
   options.add_options()("help,h", "show this help")("db", po::value(&db)->value_name("FILE"),
                                                     "SQLite scan history (default tagwarden.db)")(
       "target", po::value(&target)->value_name("T"), "only scans with a target containing T")(
-      "format", po::value(&format)->value_name("text|json"), "output format (default text)");
+      "format", po::value(&format)->value_name("text|json|csv"), "output format (default text)");
   po::variables_map vm;
   if (Status parsed = parse_command_line(args, options, {}, vm); !parsed) {
     std::cerr << "tagwarden history: " << parsed.error() << " (see 'tagwarden history --help')\n";
@@ -83,8 +117,8 @@ int run_history(const Args& args) {
     std::cout << options << "\n";
     return kExitOk;
   }
-  if (format != "text" && format != "json") {
-    std::cerr << "tagwarden history: unknown --format '" << format << "' (text or json)\n";
+  if (format != "text" && format != "json" && format != "csv") {
+    std::cerr << "tagwarden history: unknown --format '" << format << "' (text, json or csv)\n";
     return kExitUsage;
   }
   Result<ScanStore> store = open_existing_store(db);
@@ -99,6 +133,8 @@ int run_history(const Args& args) {
   }
   if (format == "json") {
     print_json(*scans, std::cout);
+  } else if (format == "csv") {
+    print_csv(*scans, std::cout);
   } else if (scans->empty()) {
     std::cout << "no scans stored in " << db << (target.empty() ? "" : " for " + target) << "\n";
   } else {

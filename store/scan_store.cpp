@@ -17,11 +17,13 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 #include <utility>
 
 #include "model/text.h"
+#include "store/content_digest.h"
 #include "store/json_text.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
@@ -119,12 +121,21 @@ bool process_alive(const ProcessIdentity& writer, const ProcessIdentity& self) {
   return true;
 }
 
+// A page row with its analysis and its findings (version 3 keeps each distinct one once).
 constexpr const char* kPageColumns =
     "p.id, p.requested_url, p.url, p.status, p.content_type, p.depth, p.fetch_ms, p.body_bytes, "
-    "p.content_hash, p.error, p.error_detail, p.title, p.csp_header, p.csp_meta, "
-    "p.consent_manager_index, p.reused, p.headers, p.links";
+    "p.content_hash, p.error, p.error_detail, coalesce(a.title, ''), p.csp_header, "
+    "coalesce(a.csp_meta, ''), coalesce(a.consent_manager_index, -1), p.reused, p.headers, "
+    "coalesce(a.links, ''), coalesce(a.notes, '[]'), coalesce(a.tags, '[]'), "
+    "coalesce(f.findings, '[]')";
+constexpr const char* kPagesFrom =
+    " FROM pages p LEFT JOIN analyses a ON a.id = p.analysis_id "
+    "LEFT JOIN finding_sets f ON f.id = p.finding_set_id ";
 
-PageAnalysis read_page(const Statement& row) {
+std::vector<Tag> tags_from_json(const std::string& text);
+std::vector<Finding> findings_from_json(const std::string& text);
+
+PageAnalysis read_page(const Statement& row, bool with_findings = true) {
   PageAnalysis analysis;
   Page& page = analysis.page;
   page.requested_url = row.text(1);
@@ -151,7 +162,20 @@ PageAnalysis read_page(const Statement& row) {
     }
   }
   analysis.links = split_lines(row.text(17));
+  analysis.notes = json_strings(row.text(18));
+  analysis.tags = tags_from_json(row.text(19));
+  if (with_findings) analysis.findings = findings_from_json(row.text(20));
   return analysis;
+}
+
+std::string notes_json(const std::vector<std::string>& notes) {
+  std::string out = "[";
+  for (const std::string& note : notes) {
+    if (out.size() > 1) out.push_back(',');
+    append_json_string(out, note);
+  }
+  out.push_back(']');
+  return out;
 }
 
 // A page's tags as stored in page_tags.tags (schema.cpp): one JSON array per tag.
@@ -328,27 +352,76 @@ std::vector<Tag> tags_from_json(const std::string& text) {
   return reader.take();
 }
 
-constexpr const char* kFindingColumns =
-    "f.page_id, f.rule, f.severity, f.page, f.vendor, f.host, f.tag_url, f.line, f.col, "
-    "f.message, f.evidence, f.fingerprint, f.suppressed, f.suppression_reason, f.baseline_state";
+// A list of findings as stored in finding_sets.findings (schema.cpp): one JSON array per finding,
+// and the unsuppressed ones counted by severity.
+struct FindingSetText {
+  std::string json;
+  std::array<int, 5> unsuppressed{};  // info, low, medium, high, critical
+};
 
-Finding read_finding(const Statement& row) {
-  Finding finding;
-  finding.rule = row.text(1);
-  finding.severity = parse_severity(row.text(2)).value_or(Severity::info);
-  finding.page = row.text(3);
-  finding.vendor = row.text(4);
-  finding.host = row.text(5);
-  finding.tag_url = row.text(6);
-  finding.line = static_cast<int>(row.integer(7));
-  finding.column = static_cast<int>(row.integer(8));
-  finding.message = row.text(9);
-  finding.evidence = row.text(10);
-  finding.fingerprint = row.text(11);
-  finding.suppressed = row.integer(12) != 0;
-  finding.suppression_reason = row.text(13);
-  finding.baseline_state = row.text(14);
-  return finding;
+FindingSetText findings_json(const std::vector<Finding>& findings) {
+  FindingSetText set;
+  std::string& out = set.json;
+  out.push_back('[');
+  for (const Finding& finding : findings) {
+    if (out.size() > 1) out.push_back(',');
+    out.push_back('[');
+    for (std::string_view text :
+         {std::string_view(finding.rule), to_string(finding.severity),
+          std::string_view(finding.page), std::string_view(finding.vendor),
+          std::string_view(finding.host), std::string_view(finding.tag_url)}) {
+      append_json_string(out, text);
+      out.push_back(',');
+    }
+    out += std::to_string(finding.line) + ',' + std::to_string(finding.column) + ',';
+    for (std::string_view text :
+         {std::string_view(finding.message), std::string_view(finding.evidence),
+          std::string_view(finding.fingerprint)}) {
+      append_json_string(out, text);
+      out.push_back(',');
+    }
+    out += finding.suppressed ? "1," : "0,";
+    append_json_string(out, finding.suppression_reason);
+    out.push_back(',');
+    append_json_string(out, finding.baseline_state);
+    out.push_back(']');
+    if (!finding.suppressed) ++set.unsuppressed[static_cast<std::size_t>(finding.severity)];
+  }
+  out.push_back(']');
+  return set;
+}
+
+// The inverse of findings_json; rows of another shape are skipped.
+std::vector<Finding> findings_from_json(const std::string& text) {
+  std::vector<Finding> out;
+  json rows = parse_json_text(text);
+  if (!rows.is_array()) return out;
+  auto text_at = [](const json& row, std::size_t i) {
+    return row[i].is_string() ? row[i].get<std::string>() : std::string();
+  };
+  auto number_at = [](const json& row, std::size_t i) {
+    return row[i].is_number_integer() ? row[i].get<int>() : 0;
+  };
+  for (const json& row : rows) {
+    if (!row.is_array() || row.size() != 14) continue;
+    Finding finding;
+    finding.rule = text_at(row, 0);
+    finding.severity = parse_severity(text_at(row, 1)).value_or(Severity::info);
+    finding.page = text_at(row, 2);
+    finding.vendor = text_at(row, 3);
+    finding.host = text_at(row, 4);
+    finding.tag_url = text_at(row, 5);
+    finding.line = number_at(row, 6);
+    finding.column = number_at(row, 7);
+    finding.message = text_at(row, 8);
+    finding.evidence = text_at(row, 9);
+    finding.fingerprint = text_at(row, 10);
+    finding.suppressed = number_at(row, 11) != 0;
+    finding.suppression_reason = text_at(row, 12);
+    finding.baseline_state = text_at(row, 13);
+    out.push_back(std::move(finding));
+  }
+  return out;
 }
 
 // Runs `body` between BEGIN IMMEDIATE and COMMIT (rolled back on any error). IMMEDIATE takes the
@@ -387,6 +460,7 @@ struct PageIdRange {
 struct ScanStore::Impl {
   Connection db;
   ProcessIdentity self = current_process();
+  std::unordered_map<std::int64_t, std::string> analyser_versions;  // scan id -> tool version
 
   Status migrate();
   Status mark_abandoned_scans_partial();
@@ -396,12 +470,17 @@ struct ScanStore::Impl {
     return !process_alive(writer, self);
   }
   Status store_page(std::int64_t scan_id, const PageAnalysis& analysis);
-  Status insert_finding(std::int64_t scan_id, std::optional<std::int64_t> page_id, int position,
-                        const Finding& finding);
-  Status load_page_details(std::int64_t scan_id, std::optional<PageIdRange> page_ids,
-                           std::vector<PageAnalysis>& pages,
-                           const std::unordered_map<std::int64_t, std::size_t>& index_of,
-                           bool with_findings, std::vector<Finding>* site_findings);
+  Result<std::string> analyser_version(std::int64_t scan_id);
+  Result<std::int64_t> intern_analysis(const PageAnalysis& analysis, const std::string& version);
+  // nullopt for no findings: a page without findings refers to no set.
+  Result<std::optional<std::int64_t>> intern_findings(const std::vector<Finding>& findings);
+  Status drop_if_unreferenced(std::optional<std::int64_t> analysis_id,
+                              std::optional<std::int64_t> finding_set_id);
+  Status add_finding_changes(std::vector<ScanListEntry>& entries);
+  std::optional<StoredAnalysis> read_previous(const std::string& url, bool with_findings);
+  Status load_redirects(std::int64_t scan_id, std::optional<PageIdRange> page_ids,
+                        std::vector<PageAnalysis>& pages,
+                        const std::unordered_map<std::int64_t, std::size_t>& index_of);
 };
 
 Status ScanStore::Impl::migrate() {
@@ -500,6 +579,9 @@ Result<ScanStore> ScanStore::open(const std::string& path, const StoreOptions& o
   Connection& db = impl->db;
   sqlite3_busy_timeout(db.handle(), options.busy_timeout_ms);
   sqlite3_extended_result_codes(db.handle(), 1);
+  if (int registered = register_content_digest(db.handle()); registered != SQLITE_OK) {
+    return db.error(registered, "registering tw_digest");
+  }
   if (sqlite3_db_readonly(db.handle(), "main") == 1) {
     return Error{path +
                  ": the database is read-only (check the permissions of the file and its "
@@ -512,6 +594,10 @@ Result<ScanStore> ScanStore::open(const std::string& path, const StoreOptions& o
       return Error{capped.error()};
     }
   }
+  // Takes effect only on a new, empty file (before the switch to WAL writes its first page):
+  // pruning then gives space back with an incremental vacuum; an older file gets it with
+  // `tagwarden prune --vacuum`. Best effort: a file that is not a database fails just below.
+  (void)db.exec("PRAGMA auto_vacuum = INCREMENTAL");
   {
     // Two processes creating the same new database both switch it to WAL; the switch needs an
     // exclusive lock and SQLite returns BUSY at once instead of calling the busy handler, so
@@ -547,14 +633,15 @@ Result<ScanStore> ScanStore::open(const std::string& path, const StoreOptions& o
   return ScanStore(std::move(impl));
 }
 
-Result<std::int64_t> ScanStore::begin_scan(const ScanInfo& info) {
+Result<std::int64_t> ScanStore::begin_scan(const ScanInfo& info,
+                                           std::string_view catalogue_digest) {
   Connection& db = impl_->db;
   std::int64_t scan_id = 0;
   Status stored = in_transaction(db, [&]() -> Status {
     auto insert = db.prepare(
         "INSERT INTO scans (target, started, status, tool_version, policy_path, policy_digest, "
-        "error_counts, updated, hostname, pid, process_start) "
-        "VALUES (?, ?, 'running', ?, ?, ?, '{}', ?, ?, ?, ?)");
+        "error_counts, updated, hostname, pid, process_start, catalogue_digest) "
+        "VALUES (?, ?, 'running', ?, ?, ?, '{}', ?, ?, ?, ?, ?)");
     if (!insert) return Error{insert.error()};
     std::string now = utc_now_iso8601();
     insert->bind(1, join(info.targets, " "))
@@ -565,7 +652,8 @@ Result<std::int64_t> ScanStore::begin_scan(const ScanInfo& info) {
         .bind(6, now)
         .bind(7, impl_->self.hostname)
         .bind(8, impl_->self.pid)
-        .bind(9, impl_->self.start);
+        .bind(9, impl_->self.start)
+        .bind(10, catalogue_digest);
     if (Status done = sqlite::run(db, *insert, "recording a new scan"); !done) return done;
     scan_id = sqlite3_last_insert_rowid(db.handle());
     for (std::size_t i = 0; i < info.targets.size(); ++i) {
@@ -589,42 +677,120 @@ Result<std::int64_t> ScanStore::begin_scan(const ScanInfo& info) {
   return scan_id;
 }
 
-Status ScanStore::Impl::insert_finding(std::int64_t scan_id, std::optional<std::int64_t> page_id,
-                                       int position, const Finding& finding) {
-  static const std::string kInsert =
-      "INSERT INTO findings (scan_id, page_id, position, rule, severity, page, vendor, host, "
-      "tag_url, line, col, message, evidence, fingerprint, suppressed, suppression_reason, "
-      "baseline_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  auto insert = db.prepare(kInsert);
-  if (!insert) return Error{insert.error()};
-  insert->bind(1, scan_id);
-  if (page_id) {
-    insert->bind(2, *page_id);
-  } else {
-    insert->bind_null(2);
+Result<std::string> ScanStore::Impl::analyser_version(std::int64_t scan_id) {
+  if (auto known = analyser_versions.find(scan_id); known != analyser_versions.end()) {
+    return known->second;
   }
-  // The finding outlives the step, so its strings are bound without a copy.
-  insert->bind(3, position)
-      .bind_borrowed(4, finding.rule)
-      .bind_borrowed(5, to_string(finding.severity))
-      .bind_borrowed(6, finding.page)
-      .bind_borrowed(7, finding.vendor)
-      .bind_borrowed(8, finding.host)
-      .bind_borrowed(9, finding.tag_url)
-      .bind(10, finding.line)
-      .bind(11, finding.column)
-      .bind_borrowed(12, finding.message)
-      .bind_borrowed(13, finding.evidence)
-      .bind_borrowed(14, finding.fingerprint)
-      .bind(15, finding.suppressed)
-      .bind_borrowed(16, finding.suppression_reason)
-      .bind_borrowed(17, finding.baseline_state);
-  return sqlite::run(db, *insert, "storing a finding");
+  auto row = db.prepare("SELECT tool_version FROM scans WHERE id = ?");
+  if (!row) return Error{row.error()};
+  row->bind(1, scan_id);
+  if (int code = row->step(); code != SQLITE_ROW) {
+    if (code == SQLITE_DONE) return Error{db.path() + ": no scan " + std::to_string(scan_id)};
+    return db.error(code, "reading the scan");
+  }
+  return analyser_versions[scan_id] = row->text(0);
+}
+
+namespace {
+// Looks a row up by its digest and inserts it when new; returns its id either way.
+template <typename Bind>
+Result<std::int64_t> intern_row(Connection& db, const std::string& table,
+                                const std::string& columns, int column_count,
+                                const std::string& digest, Bind&& bind_columns) {
+  {
+    auto found = db.prepare("SELECT id FROM " + table + " WHERE digest = ?");
+    if (!found) return Error{found.error()};
+    found->bind(1, digest);
+    int code = found->step();
+    if (code == SQLITE_ROW) return found->integer(0);
+    if (code != SQLITE_DONE) return db.error(code, "looking up stored " + table);
+  }
+  std::string placeholders = "?";
+  for (int i = 0; i < column_count; ++i) placeholders += ", ?";
+  auto insert = db.prepare("INSERT INTO " + table + " (digest, " + columns + ") VALUES (" +
+                           placeholders + ")");
+  if (!insert) return Error{insert.error()};
+  insert->bind(1, digest);
+  bind_columns(*insert);
+  if (Status done = sqlite::run(db, *insert, "storing " + table); !done) return Error{done.error()};
+  return sqlite3_last_insert_rowid(db.handle());
+}
+}  // namespace
+
+Result<std::int64_t> ScanStore::Impl::intern_analysis(const PageAnalysis& analysis,
+                                                      const std::string& version) {
+  const std::string tags = tags_json(analysis.tags);
+  const std::string links = join_lines(analysis.links);
+  const std::string notes = notes_json(analysis.notes);
+  const std::string consent = std::to_string(analysis.consent_manager_index);
+  const std::string& content_hash = analysis.page.content_hash;
+  // The same parts in the same order as the version 3 migration's tw_digest call.
+  std::string digest = content_digest(
+      {content_hash, version, analysis.title, analysis.csp.meta, consent, tags, links, notes});
+  return intern_row(db, "analyses",
+                    "content_hash, analyser_version, title, csp_meta, consent_manager_index, tags, "
+                    "links, notes",
+                    8, digest, [&](Statement& insert) {
+                      insert.bind_borrowed(2, content_hash)
+                          .bind_borrowed(3, version)
+                          .bind_borrowed(4, analysis.title)
+                          .bind_borrowed(5, analysis.csp.meta)
+                          .bind(6, analysis.consent_manager_index)
+                          .bind_borrowed(7, tags)
+                          .bind_borrowed(8, links)
+                          .bind_borrowed(9, notes);
+                    });
+}
+
+Result<std::optional<std::int64_t>> ScanStore::Impl::intern_findings(
+    const std::vector<Finding>& findings) {
+  if (findings.empty()) return std::optional<std::int64_t>();
+  FindingSetText set = findings_json(findings);
+  auto id = intern_row(db, "finding_sets", "findings, info, low, medium, high, critical", 6,
+                       content_digest({set.json}), [&](Statement& insert) {
+                         insert.bind_borrowed(2, set.json);
+                         for (int i = 0; i < 5; ++i) insert.bind(3 + i, set.unsuppressed[i]);
+                       });
+  if (!id) return Error{id.error()};
+  return std::optional<std::int64_t>(*id);
+}
+
+// After a page or scan stopped referring to them: rows nothing refers to any more go at once
+// (a page stored again by the third-party stage would otherwise leave its first analysis behind).
+Status ScanStore::Impl::drop_if_unreferenced(std::optional<std::int64_t> analysis_id,
+                                             std::optional<std::int64_t> finding_set_id) {
+  if (analysis_id) {
+    auto drop = db.prepare(
+        "DELETE FROM analyses WHERE id = ?1 AND NOT EXISTS "
+        "(SELECT 1 FROM pages WHERE analysis_id = ?1)");
+    if (!drop) return Error{drop.error()};
+    drop->bind(1, *analysis_id);
+    if (Status done = sqlite::run(db, *drop, "dropping an unused analysis"); !done) return done;
+  }
+  if (!finding_set_id) return Ok{};
+  auto drop = db.prepare(
+      "DELETE FROM finding_sets WHERE id = ?1 AND NOT EXISTS "
+      "(SELECT 1 FROM pages WHERE finding_set_id = ?1) AND NOT EXISTS "
+      "(SELECT 1 FROM scans WHERE site_finding_set_id = ?1)");
+  if (!drop) return Error{drop.error()};
+  drop->bind(1, *finding_set_id);
+  return sqlite::run(db, *drop, "dropping unused findings");
 }
 
 const std::string& stored_page_key(const Page& page) {
   return page.requested_url.empty() ? page.final_url : page.requested_url;
 }
+
+namespace {
+std::optional<std::int64_t> nullable_id(const Statement& row, int column) {
+  if (row.is_null(column)) return std::nullopt;
+  return row.integer(column);
+}
+
+Statement& bind_id(Statement& stmt, int index, std::optional<std::int64_t> id) {
+  return id ? stmt.bind(index, *id) : stmt.bind_null(index);
+}
+}  // namespace
 
 Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& analysis) {
   const Page& page = analysis.page;
@@ -632,91 +798,84 @@ Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& ana
   json headers = json::array();
   for (const Header& header : page.headers) headers.push_back({header.name, header.value});
 
-  // An upsert keeps the row id of a page stored before, and with it the page's place in the order.
-  // An upsert that updates leaves last_insert_rowid alone, which tells a new page (nothing of it
-  // to clear) from one stored again (the third-party stage's pages). A new page whose id happens
-  // to equal the previous rowid only costs the four deletes below.
-  std::int64_t page_id = 0;
-  bool stored_before = false;
+  Result<std::string> version = analyser_version(scan_id);
+  if (!version) return Error{version.error()};
+  Result<std::int64_t> analysis_id = intern_analysis(analysis, *version);
+  if (!analysis_id) return Error{analysis_id.error()};
+  Result<std::optional<std::int64_t>> finding_set_id = intern_findings(analysis.findings);
+  if (!finding_set_id) return Error{finding_set_id.error()};
+
+  // A page stored again (the third-party stage's) keeps its row id, and with it its place in the
+  // order; what it referred to before is dropped if nothing else refers to it.
+  std::optional<std::int64_t> page_id;
+  std::optional<std::int64_t> old_analysis;
+  std::optional<std::int64_t> old_findings;
   {
-    std::int64_t last_rowid = sqlite3_last_insert_rowid(db.handle());
-    auto upsert = db.prepare(
-        "INSERT INTO pages (scan_id, requested_url, url, status, content_type, depth, fetch_ms, "
-        "body_bytes, content_hash, etag, last_modified, error, error_detail, title, csp_header, "
-        "csp_meta, consent_manager_index, reused, headers, links) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (scan_id, requested_url) DO UPDATE SET url = excluded.url, "
-        "status = excluded.status, content_type = excluded.content_type, depth = excluded.depth, "
-        "fetch_ms = excluded.fetch_ms, body_bytes = excluded.body_bytes, "
-        "content_hash = excluded.content_hash, etag = excluded.etag, "
-        "last_modified = excluded.last_modified, error = excluded.error, "
-        "error_detail = excluded.error_detail, title = excluded.title, "
-        "csp_header = excluded.csp_header, csp_meta = excluded.csp_meta, "
-        "consent_manager_index = excluded.consent_manager_index, reused = excluded.reused, "
-        "headers = excluded.headers, links = excluded.links "
-        "RETURNING id");
-    if (!upsert) return Error{upsert.error()};
-    upsert->bind(1, scan_id)
-        .bind(2, key)
+    auto existing = db.prepare(
+        "SELECT id, analysis_id, finding_set_id FROM pages WHERE scan_id = ? AND requested_url = "
+        "?");
+    if (!existing) return Error{existing.error()};
+    existing->bind(1, scan_id).bind_borrowed(2, key);
+    int code = existing->step();
+    if (code == SQLITE_ROW) {
+      page_id = existing->integer(0);
+      old_analysis = nullable_id(*existing, 1);
+      old_findings = nullable_id(*existing, 2);
+    } else if (code != SQLITE_DONE) {
+      return db.error(code, "storing page " + key);
+    }
+  }
+  {
+    auto write = db.prepare(
+        page_id ? "UPDATE pages SET url = ?3, status = ?4, content_type = ?5, depth = ?6, "
+                  "fetch_ms = ?7, body_bytes = ?8, content_hash = ?9, etag = ?10, "
+                  "last_modified = ?11, error = ?12, error_detail = ?13, csp_header = ?14, "
+                  "reused = ?15, headers = ?16, analysis_id = ?17, finding_set_id = ?18 "
+                  "WHERE scan_id = ?1 AND requested_url = ?2"
+                : "INSERT INTO pages (scan_id, requested_url, url, status, content_type, depth, "
+                  "fetch_ms, body_bytes, content_hash, etag, last_modified, error, error_detail, "
+                  "csp_header, reused, headers, analysis_id, finding_set_id) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                  "?16, ?17, ?18)");
+    if (!write) return Error{write.error()};
+    write->bind(1, scan_id)
+        .bind_borrowed(2, key)
         .bind(3, page.final_url.empty() ? key : page.final_url)
         .bind(4, page.status)
-        .bind(5, page.content_type)
+        .bind_borrowed(5, page.content_type)
         .bind(6, page.depth)
         .bind(7, page.fetch_ms)
         .bind(8, static_cast<std::int64_t>(page.body_bytes))
-        .bind(9, page.content_hash)
+        .bind_borrowed(9, page.content_hash)
         .bind(10, page.header("etag"))
         .bind(11, page.header("last-modified"))
         .bind(12, to_string(page.error))
-        .bind(13, page.error_detail)
-        .bind(14, analysis.title)
-        .bind(15, analysis.csp.header)
-        .bind(16, analysis.csp.meta)
-        .bind(17, analysis.consent_manager_index)
-        .bind(18, analysis.reused)
-        .bind(19, to_json_text(headers))
-        .bind(20, join(analysis.links, "\n"));
-    int code = upsert->step();
-    if (code != SQLITE_ROW) return db.error(code, "storing page " + key);
-    page_id = upsert->integer(0);
-    if (code = upsert->step(); code != SQLITE_DONE) return db.error(code, "storing page " + key);
-    stored_before = sqlite3_last_insert_rowid(db.handle()) == last_rowid;
+        .bind_borrowed(13, page.error_detail)
+        .bind_borrowed(14, analysis.csp.header)
+        .bind(15, analysis.reused)
+        .bind(16, to_json_text(headers))
+        .bind(17, *analysis_id);
+    bind_id(*write, 18, *finding_set_id);
+    if (Status done = sqlite::run(db, *write, "storing page " + key); !done) return done;
   }
-  // findings are found through their (scan_id, page_id, position) index, the others by page_id.
-  for (const char* sql :
-       {"DELETE FROM page_tags WHERE page_id = ?1",
-        "DELETE FROM findings WHERE scan_id = ?2 AND page_id = ?1",
-        "DELETE FROM redirects WHERE page_id = ?1", "DELETE FROM notes WHERE page_id = ?1"}) {
-    if (!stored_before) break;
-    auto clear = db.prepare(sql);
+  if (page_id) {
+    auto clear = db.prepare("DELETE FROM redirects WHERE page_id = ?");
     if (!clear) return Error{clear.error()};
-    clear->bind(1, page_id).bind(2, scan_id);
+    clear->bind(1, *page_id);
     if (Status done = sqlite::run(db, *clear, "replacing page " + key); !done) return done;
+    if (old_analysis == *analysis_id) old_analysis.reset();
+    if (old_findings == *finding_set_id) old_findings.reset();
+    if (Status dropped = drop_if_unreferenced(old_analysis, old_findings); !dropped) {
+      return dropped;
+    }
+  } else {
+    page_id = sqlite3_last_insert_rowid(db.handle());
   }
   for (std::size_t i = 0; i < page.redirect_chain.size(); ++i) {
     auto insert = db.prepare("INSERT INTO redirects (page_id, position, url) VALUES (?, ?, ?)");
     if (!insert) return Error{insert.error()};
-    insert->bind(1, page_id).bind(2, static_cast<std::int64_t>(i)).bind(3, page.redirect_chain[i]);
+    insert->bind(1, *page_id).bind(2, static_cast<std::int64_t>(i)).bind(3, page.redirect_chain[i]);
     if (Status done = sqlite::run(db, *insert, "storing a redirect"); !done) return done;
-  }
-  for (std::size_t i = 0; i < analysis.notes.size(); ++i) {
-    auto insert = db.prepare("INSERT INTO notes (page_id, position, note) VALUES (?, ?, ?)");
-    if (!insert) return Error{insert.error()};
-    insert->bind(1, page_id).bind(2, static_cast<std::int64_t>(i)).bind(3, analysis.notes[i]);
-    if (Status done = sqlite::run(db, *insert, "storing a note"); !done) return done;
-  }
-  if (!analysis.tags.empty()) {
-    auto insert = db.prepare("INSERT INTO page_tags (page_id, tags) VALUES (?, ?)");
-    if (!insert) return Error{insert.error()};
-    std::string tags = tags_json(analysis.tags);
-    insert->bind(1, page_id).bind_borrowed(2, tags);
-    if (Status done = sqlite::run(db, *insert, "storing the tags of " + key); !done) return done;
-  }
-  for (std::size_t i = 0; i < analysis.findings.size(); ++i) {
-    if (Status done = insert_finding(scan_id, page_id, static_cast<int>(i), analysis.findings[i]);
-        !done) {
-      return done;
-    }
   }
   return Ok{};
 }
@@ -784,17 +943,31 @@ Status ScanStore::finish_scan(std::int64_t scan_id, const ScanInfo& info,
         return done;
       }
     }
-    for (const char* sql : {"DELETE FROM findings WHERE scan_id = ? AND page_id IS NULL",
-                            "DELETE FROM vendors WHERE scan_id = ?"}) {
-      auto clear = db.prepare(sql);
+    std::optional<std::int64_t> old_site_findings;
+    {
+      auto old = db.prepare("SELECT site_finding_set_id FROM scans WHERE id = ?");
+      if (!old) return Error{old.error()};
+      old->bind(1, scan_id);
+      if (old->step() == SQLITE_ROW) old_site_findings = nullable_id(*old, 0);
+    }
+    Result<std::optional<std::int64_t>> site_set = impl_->intern_findings(site_findings);
+    if (!site_set) return Error{site_set.error()};
+    {
+      auto refer = db.prepare("UPDATE scans SET site_finding_set_id = ? WHERE id = ?");
+      if (!refer) return Error{refer.error()};
+      bind_id(*refer, 1, *site_set).bind(2, scan_id);
+      if (Status done = sqlite::run(db, *refer, "storing the site findings"); !done) return done;
+    }
+    if (old_site_findings != *site_set) {
+      if (Status dropped = impl_->drop_if_unreferenced(std::nullopt, old_site_findings); !dropped) {
+        return dropped;
+      }
+    }
+    {
+      auto clear = db.prepare("DELETE FROM vendors WHERE scan_id = ?");
       if (!clear) return Error{clear.error()};
       clear->bind(1, scan_id);
-      if (Status done = sqlite::run(db, *clear, "replacing the site findings"); !done) return done;
-    }
-    for (std::size_t i = 0; i < site_findings.size(); ++i) {
-      if (Status done =
-              impl_->insert_finding(scan_id, std::nullopt, static_cast<int>(i), site_findings[i]);
-          !done) {
+      if (Status done = sqlite::run(db, *clear, "replacing the vendor inventory"); !done) {
         return done;
       }
     }
@@ -824,98 +997,67 @@ Status ScanStore::finish_scan(std::int64_t scan_id, const ScanInfo& info,
 Status ScanStore::record_baseline_states(std::int64_t scan_id,
                                          const std::vector<const Finding*>& findings) {
   Connection& db = impl_->db;
-  // Findings have no index by fingerprint (it cost every insert); the states go into a keyed
-  // temporary table and one pass over the scan's findings picks them up.
-  if (Status created =
-          db.exec("CREATE TEMP TABLE IF NOT EXISTS baseline_states (fingerprint TEXT PRIMARY KEY, "
-                  "state TEXT NOT NULL) WITHOUT ROWID; DELETE FROM temp.baseline_states");
-      !created) {
-    return created;
-  }
+  std::unordered_map<std::string, std::string> state_of;
+  for (const Finding* finding : findings) state_of[finding->fingerprint] = finding->baseline_state;
+  // Finding sets are shared with other scans: each set of this scan is rewritten with the states
+  // as a new set (or an existing one with the same content), and this scan's pages re-pointed.
   return in_transaction(db, [&]() -> Status {
-    for (const Finding* finding : findings) {
-      auto state = db.prepare(
-          "INSERT OR REPLACE INTO temp.baseline_states (fingerprint, state) VALUES (?, ?)");
-      if (!state) return Error{state.error()};
-      state->bind(1, finding->fingerprint).bind(2, finding->baseline_state);
-      if (Status done = sqlite::run(db, *state, "recording baseline states"); !done) return done;
+    std::vector<std::pair<std::int64_t, std::string>> sets;
+    {
+      auto rows = db.prepare(
+          "SELECT f.id, f.findings FROM finding_sets f WHERE f.id IN (SELECT finding_set_id "
+          "FROM pages WHERE scan_id = ?1 UNION SELECT site_finding_set_id FROM scans WHERE id = "
+          "?1)");
+      if (!rows) return Error{rows.error()};
+      rows->bind(1, scan_id);
+      while (rows->step() == SQLITE_ROW) sets.emplace_back(rows->integer(0), rows->text(1));
     }
-    auto update = db.prepare(
-        "UPDATE findings SET baseline_state = coalesce((SELECT b.state FROM temp.baseline_states b "
-        "WHERE b.fingerprint = findings.fingerprint), baseline_state) WHERE scan_id = ?");
-    if (!update) return Error{update.error()};
-    update->bind(1, scan_id);
-    return sqlite::run(db, *update, "recording baseline states");
+    for (const auto& [old_id, text] : sets) {
+      std::vector<Finding> stored = findings_from_json(text);
+      bool changed = false;
+      for (Finding& finding : stored) {
+        auto state = state_of.find(finding.fingerprint);
+        if (state == state_of.end() || state->second == finding.baseline_state) continue;
+        finding.baseline_state = state->second;
+        changed = true;
+      }
+      if (!changed) continue;
+      Result<std::optional<std::int64_t>> new_id = impl_->intern_findings(stored);
+      if (!new_id) return Error{new_id.error()};
+      for (const char* sql :
+           {"UPDATE pages SET finding_set_id = ?1 WHERE scan_id = ?2 AND finding_set_id = ?3",
+            "UPDATE scans SET site_finding_set_id = ?1 WHERE id = ?2 AND site_finding_set_id = "
+            "?3"}) {
+        auto update = db.prepare(sql);
+        if (!update) return Error{update.error()};
+        bind_id(*update, 1, *new_id).bind(2, scan_id).bind(3, old_id);
+        if (Status done = sqlite::run(db, *update, "recording baseline states"); !done) return done;
+      }
+      if (Status dropped = impl_->drop_if_unreferenced(std::nullopt, old_id); !dropped) {
+        return dropped;
+      }
+    }
+    return Ok{};
   });
 }
 
-// Fills redirects, notes, tags (with ids) and optionally findings of the pages already read:
-// every page of the scan, or only those with ids in `page_ids` when given.
-Status ScanStore::Impl::load_page_details(
+// Fills the redirect chains of the pages already read: every page of the scan, or only those with
+// ids in `page_ids` when given.
+Status ScanStore::Impl::load_redirects(
     std::int64_t scan_id, std::optional<PageIdRange> page_ids, std::vector<PageAnalysis>& pages,
-    const std::unordered_map<std::int64_t, std::size_t>& index_of, bool with_findings,
-    std::vector<Finding>* site_findings) {
-  // Rows are selected either for the whole scan or for a range of pages (by their primary key,
-  // so a re-scan's lookups stay O(1) per page); ?1 is the scan, ?2 and ?3 the range.
-  const std::string page_filter =
-      page_ids ? "p.id BETWEEN ?2 AND ?3 AND p.scan_id = ?1" : "p.scan_id = ?1";
-  auto bind_filter = [&](Statement& stmt) {
-    stmt.bind(1, scan_id);
-    if (page_ids) stmt.bind(2, page_ids->first).bind(3, page_ids->last);
-  };
-  auto page_at = [&](std::int64_t id) -> PageAnalysis* {
-    auto found = index_of.find(id);
-    return found == index_of.end() ? nullptr : &pages[found->second];
-  };
-  {
-    auto rows = db.prepare(
-        "SELECT r.page_id, r.url FROM redirects r JOIN pages p ON p.id = "
-        "r.page_id WHERE " +
-        page_filter + " ORDER BY r.page_id, r.position");
-    if (!rows) return Error{rows.error()};
-    bind_filter(*rows);
-    while (rows->step() == SQLITE_ROW) {
-      if (PageAnalysis* page = page_at(rows->integer(0))) {
-        page->page.redirect_chain.push_back(rows->text(1));
-      }
-    }
-  }
-  {
-    auto rows = db.prepare(
-        "SELECT n.page_id, n.note FROM notes n JOIN pages p ON p.id = "
-        "n.page_id WHERE " +
-        page_filter + " ORDER BY n.page_id, n.position");
-    if (!rows) return Error{rows.error()};
-    bind_filter(*rows);
-    while (rows->step() == SQLITE_ROW) {
-      if (PageAnalysis* page = page_at(rows->integer(0))) page->notes.push_back(rows->text(1));
-    }
-  }
-  {
-    auto rows = db.prepare(
-        "SELECT t.page_id, t.tags FROM page_tags t JOIN pages p ON p.id = "
-        "t.page_id WHERE " +
-        page_filter);
-    if (!rows) return Error{rows.error()};
-    bind_filter(*rows);
-    while (rows->step() == SQLITE_ROW) {
-      if (PageAnalysis* page = page_at(rows->integer(0)))
-        page->tags = tags_from_json(rows->text(1));
-    }
-  }
-  if (!with_findings) return Ok{};
+    const std::unordered_map<std::int64_t, std::size_t>& index_of) {
+  // By the pages' primary key for a range, so a re-scan's lookups stay O(1) per page.
   auto rows = db.prepare(
-      std::string("SELECT ") + kFindingColumns + " FROM findings f WHERE " +
-      (page_ids ? "f.scan_id = ?1 AND f.page_id BETWEEN ?2 AND ?3 " : "f.scan_id = ?1 ") +
-      "ORDER BY f.page_id IS NULL, f.page_id, f.position");
+      std::string("SELECT r.page_id, r.url FROM redirects r JOIN pages p ON p.id = r.page_id "
+                  "WHERE ") +
+      (page_ids ? "p.id BETWEEN ?2 AND ?3 AND p.scan_id = ?1" : "p.scan_id = ?1") +
+      " ORDER BY r.page_id, r.position");
   if (!rows) return Error{rows.error()};
-  bind_filter(*rows);
+  rows->bind(1, scan_id);
+  if (page_ids) rows->bind(2, page_ids->first).bind(3, page_ids->last);
   while (rows->step() == SQLITE_ROW) {
-    if (rows->is_null(0)) {
-      if (site_findings != nullptr) site_findings->push_back(read_finding(*rows));
-    } else if (PageAnalysis* page = page_at(rows->integer(0))) {
-      page->findings.push_back(read_finding(*rows));
-    }
+    auto found = index_of.find(rows->integer(0));
+    if (found != index_of.end()) pages[found->second].page.redirect_chain.push_back(rows->text(1));
   }
   return Ok{};
 }
@@ -930,9 +1072,8 @@ Status ScanStore::for_each_page_batch(
     std::unordered_map<std::int64_t, std::size_t> index_of;
     PageIdRange range;
     {
-      auto rows = db.prepare(std::string("SELECT ") + kPageColumns +
-                             " FROM pages p WHERE p.scan_id = ? AND p.id > ? ORDER BY p.id "
-                             "LIMIT ?");
+      auto rows = db.prepare(std::string("SELECT ") + kPageColumns + kPagesFrom +
+                             "WHERE p.scan_id = ? AND p.id > ? ORDER BY p.id LIMIT ?");
       if (!rows) return Error{rows.error()};
       rows->bind(1, scan_id).bind(2, after).bind(3, static_cast<std::int64_t>(batch_size));
       int code = SQLITE_ROW;
@@ -946,9 +1087,8 @@ Status ScanStore::for_each_page_batch(
       if (code != SQLITE_DONE) return db.error(code, "reading the pages of the scan");
     }
     if (pages.empty()) return Ok{};
-    if (Status details = impl_->load_page_details(scan_id, range, pages, index_of, true, nullptr);
-        !details) {
-      return details;
+    if (Status redirects = impl_->load_redirects(scan_id, range, pages, index_of); !redirects) {
+      return redirects;
     }
     after = range.last;
     if (Status visited = visit(pages); !visited) return visited;
@@ -1004,8 +1144,8 @@ Result<ScanReport> ScanStore::load_scan(std::int64_t scan_id) {
   // Pages in the order reports list them (depth, then URL: stable across scans of a site).
   std::unordered_map<std::int64_t, std::size_t> index_of;
   {
-    auto rows = db.prepare(std::string("SELECT ") + kPageColumns +
-                           " FROM pages p WHERE p.scan_id = ? ORDER BY p.depth, p.url, p.id");
+    auto rows = db.prepare(std::string("SELECT ") + kPageColumns + kPagesFrom +
+                           "WHERE p.scan_id = ? ORDER BY p.depth, p.url, p.id");
     if (!rows) return Error{rows.error()};
     rows->bind(1, scan_id);
     while (rows->step() == SQLITE_ROW) {
@@ -1013,10 +1153,17 @@ Result<ScanReport> ScanStore::load_scan(std::int64_t scan_id) {
       report.pages.push_back(read_page(*rows));
     }
   }
-  if (Status details = impl_->load_page_details(scan_id, std::nullopt, report.pages, index_of, true,
-                                                &report.site_findings);
-      !details) {
-    return Error{details.error()};
+  if (Status redirects = impl_->load_redirects(scan_id, std::nullopt, report.pages, index_of);
+      !redirects) {
+    return Error{redirects.error()};
+  }
+  {
+    auto row = db.prepare(
+        "SELECT f.findings FROM scans s JOIN finding_sets f ON f.id = s.site_finding_set_id "
+        "WHERE s.id = ?");
+    if (!row) return Error{row.error()};
+    row->bind(1, scan_id);
+    if (row->step() == SQLITE_ROW) report.site_findings = findings_from_json(row->text(0));
   }
   auto rows = db.prepare(
       "SELECT name, category, hosts, ids, pages, status, owner FROM vendors WHERE scan_id = ? "
@@ -1112,26 +1259,87 @@ Result<std::vector<ScanListEntry>> ScanStore::list_scans(const std::string& targ
     targets->bind(1, entry.info.id);
     while (targets->step() == SQLITE_ROW) entry.info.targets.push_back(targets->text(0));
     auto counts = db.prepare(
-        "SELECT severity, count(*) FROM findings WHERE scan_id = ? AND NOT suppressed "
-        "GROUP BY severity");
+        "SELECT info, low, medium, high, critical FROM v_scan_severities WHERE scan_id = ?");
     if (!counts) return Error{counts.error()};
     counts->bind(1, entry.info.id);
-    while (counts->step() == SQLITE_ROW) {
-      entry.findings_by_severity[counts->text(0)] = static_cast<int>(counts->integer(1));
+    if (counts->step() == SQLITE_ROW) {
+      for (int i = 0; i < 5; ++i) {
+        int count = static_cast<int>(counts->integer(i));
+        if (count > 0) entry.findings_by_severity[std::string(to_string(Severity(i)))] = count;
+      }
     }
+  }
+  if (Status changes = impl_->add_finding_changes(entries); !changes) {
+    return Error{changes.error()};
   }
   return entries;
 }
 
+// Fingerprints of the unsuppressed findings of each scan, compared with the newest older complete
+// scan of the same targets in the list. A set shared by many scans is parsed once.
+Status ScanStore::Impl::add_finding_changes(std::vector<ScanListEntry>& entries) {
+  std::unordered_map<std::int64_t, std::vector<std::string>> fingerprints_of_set;
+  auto fingerprints = [&](std::int64_t scan_id) -> Result<std::set<std::string>> {
+    std::set<std::string> out;
+    auto rows = db.prepare(
+        "SELECT f.id, f.findings FROM finding_sets f WHERE f.id IN (SELECT finding_set_id "
+        "FROM pages WHERE scan_id = ?1 UNION SELECT site_finding_set_id FROM scans WHERE id = ?1)");
+    if (!rows) return Error{rows.error()};
+    rows->bind(1, scan_id);
+    int code = SQLITE_OK;
+    while ((code = rows->step()) == SQLITE_ROW) {
+      auto [known, added] = fingerprints_of_set.try_emplace(rows->integer(0));
+      if (added) {
+        for (const Finding& finding : findings_from_json(rows->text(1))) {
+          if (!finding.suppressed) known->second.push_back(finding.fingerprint);
+        }
+      }
+      out.insert(known->second.begin(), known->second.end());
+    }
+    if (code != SQLITE_DONE) return db.error(code, "reading the findings of a scan");
+    return out;
+  };
+  std::vector<std::optional<std::set<std::string>>> by_entry(entries.size());
+  auto of_entry = [&](std::size_t i) -> Result<const std::set<std::string>*> {
+    if (!by_entry[i]) {
+      Result<std::set<std::string>> read = fingerprints(entries[i].info.id);
+      if (!read) return Error{read.error()};
+      by_entry[i] = std::move(*read);
+    }
+    return &*by_entry[i];
+  };
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    std::size_t before = i + 1;  // entries are newest first
+    while (before < entries.size() && (entries[before].info.status != ScanStatus::complete ||
+                                       entries[before].info.targets != entries[i].info.targets)) {
+      ++before;
+    }
+    if (before == entries.size()) continue;
+    Result<const std::set<std::string>*> now = of_entry(i);
+    if (!now) return Error{now.error()};
+    Result<const std::set<std::string>*> then = of_entry(before);
+    if (!then) return Error{then.error()};
+    ScanListEntry& entry = entries[i];
+    entry.compared_with = entries[before].info.id;
+    for (const std::string& fingerprint : **now)
+      entry.new_findings += !(*then)->contains(fingerprint);
+    for (const std::string& fingerprint : **then)
+      entry.fixed_findings += !(*now)->contains(fingerprint);
+    if (i > 0) by_entry[i - 1].reset();  // newest first: an entry is not needed again
+  }
+  return Ok{};
+}
+
 namespace {
+// Follows kPagesFrom (or stands for it with the page columns only).
 constexpr const char* kPreviousFetch =
-    " FROM pages p JOIN scans s ON s.id = p.scan_id WHERE p.requested_url = ? AND "
+    " JOIN scans s ON s.id = p.scan_id WHERE p.requested_url = ? AND "
     "p.error = 'none' AND s.status IN ('complete', 'partial') ORDER BY p.scan_id DESC LIMIT 1";
 }  // namespace
 
 std::optional<ScanStore::PreviousPage> ScanStore::previous_page(const std::string& url) {
-  auto row = impl_->db.prepare(std::string("SELECT p.etag, p.last_modified, p.content_hash") +
-                               kPreviousFetch);
+  auto row = impl_->db.prepare(
+      std::string("SELECT p.etag, p.last_modified, p.content_hash FROM pages p") + kPreviousFetch);
   if (!row) return std::nullopt;
   row->bind(1, url);
   if (row->step() != SQLITE_ROW) return std::nullopt;
@@ -1144,27 +1352,127 @@ bool ScanStore::has_reusable_pages() {
   return row && row->step() == SQLITE_ROW && row->integer(0) != 0;
 }
 
-std::optional<PageAnalysis> ScanStore::previous_analysis(const std::string& url) {
+std::optional<ScanStore::StoredAnalysis> ScanStore::Impl::read_previous(const std::string& url,
+                                                                        bool with_findings) {
   std::vector<PageAnalysis> pages;
   std::unordered_map<std::int64_t, std::size_t> index_of;
+  StoredAnalysis stored;
   std::int64_t scan_id = 0;
   std::int64_t page_id = 0;
   {
-    auto row =
-        impl_->db.prepare(std::string("SELECT ") + kPageColumns + ", p.scan_id" + kPreviousFetch);
+    auto row = db.prepare(std::string("SELECT ") + kPageColumns +
+                          ", p.scan_id, coalesce(a.analyser_version, ''), s.policy_digest, "
+                          "s.catalogue_digest" +
+                          kPagesFrom + kPreviousFetch);
     if (!row) return std::nullopt;
     row->bind(1, url);
     if (row->step() != SQLITE_ROW) return std::nullopt;
     page_id = row->integer(0);
-    scan_id = row->integer(18);
-    pages.push_back(read_page(*row));
+    scan_id = row->integer(21);
+    stored.analyser_version = row->text(22);
+    stored.policy_digest = row->text(23);
+    stored.catalogue_digest = row->text(24);
+    pages.push_back(read_page(*row, with_findings));
     index_of[page_id] = 0;
   }
-  if (!impl_->load_page_details(scan_id, PageIdRange{page_id, page_id}, pages, index_of, false,
-                                nullptr)) {
+  if (!load_redirects(scan_id, PageIdRange{page_id, page_id}, pages, index_of)) {
     return std::nullopt;
   }
-  return std::move(pages.front());
+  stored.analysis = std::move(pages.front());
+  return stored;
+}
+
+std::optional<ScanStore::StoredAnalysis> ScanStore::previous_stored_analysis(
+    const std::string& url) {
+  return impl_->read_previous(url, true);
+}
+
+std::optional<PageAnalysis> ScanStore::previous_analysis(const std::string& url) {
+  std::optional<StoredAnalysis> stored = impl_->read_previous(url, false);
+  if (!stored) return std::nullopt;
+  return std::move(stored->analysis);
+}
+
+namespace {
+std::int64_t file_size(const std::string& path) {
+  std::error_code error;
+  auto size = std::filesystem::file_size(path, error);
+  return error ? 0 : static_cast<std::int64_t>(size);
+}
+}  // namespace
+
+Result<PruneOutcome> ScanStore::prune(const PruneOptions& options) {
+  Connection& db = impl_->db;
+  PruneOutcome outcome;
+  (void)db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  outcome.bytes_before = file_size(db.path());
+  std::vector<std::int64_t> doomed;
+  {
+    // Rank among the target's finished scans, newest first; a limit not given keeps nothing.
+    auto rows = db.prepare(
+        "SELECT id FROM (SELECT id, started, row_number() OVER (PARTITION BY target ORDER BY id "
+        "DESC) AS newest FROM scans WHERE status <> 'running') "
+        "WHERE (?1 < 0 OR started < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?1 || ' days')) "
+        "AND (?2 < 0 OR newest > ?2) ORDER BY id");
+    if (!rows) return Error{rows.error()};
+    rows->bind(1, options.keep_days.value_or(-1)).bind(2, options.keep_scans.value_or(-1));
+    int code = SQLITE_OK;
+    while ((code = rows->step()) == SQLITE_ROW) doomed.push_back(rows->integer(0));
+    if (code != SQLITE_DONE) return db.error(code, "choosing the scans to prune");
+  }
+  for (std::int64_t id : doomed) {
+    Status removed = in_transaction(db, [&]() -> Status {
+      // A scan is running again only if its id was reused, which SQLite never does; the status
+      // check guards against a scan that began after the list was made.
+      auto remove = db.prepare("DELETE FROM scans WHERE id = ? AND status <> 'running'");
+      if (!remove) return Error{remove.error()};
+      remove->bind(1, id);
+      if (Status done = sqlite::run(db, *remove, "pruning scan " + std::to_string(id)); !done) {
+        return done;
+      }
+      outcome.scans_removed += sqlite3_changes(db.handle());
+      return Ok{};
+    });
+    if (!removed) return Error{removed.error()};
+  }
+  // Whatever nothing refers to, including what an interrupted scan or prune left.
+  Status swept = in_transaction(db, [&]() -> Status {
+    if (Status done = db.exec("DELETE FROM analyses WHERE NOT EXISTS "
+                              "(SELECT 1 FROM pages WHERE analysis_id = analyses.id)");
+        !done) {
+      return done;
+    }
+    outcome.analyses_removed = sqlite3_changes(db.handle());
+    if (Status done =
+            db.exec("DELETE FROM finding_sets WHERE NOT EXISTS "
+                    "(SELECT 1 FROM pages WHERE finding_set_id = finding_sets.id) AND NOT EXISTS "
+                    "(SELECT 1 FROM scans WHERE site_finding_set_id = finding_sets.id)");
+        !done) {
+      return done;
+    }
+    outcome.finding_sets_removed = sqlite3_changes(db.handle());
+    return Ok{};
+  });
+  if (!swept) return Error{swept.error()};
+  if (options.vacuum) {
+    if (Status vacuumed = db.exec("PRAGMA auto_vacuum = INCREMENTAL; VACUUM"); !vacuumed) {
+      return Error{vacuumed.error()};
+    }
+  } else {
+    {
+      auto mode = db.prepare("PRAGMA auto_vacuum");
+      if (!mode) return Error{mode.error()};
+      outcome.space_returned = mode->step() == SQLITE_ROW && mode->integer(0) == 2;
+    }
+    if (outcome.space_returned) {
+      if (Status vacuumed = db.exec("PRAGMA incremental_vacuum"); !vacuumed) {
+        return Error{vacuumed.error()};
+      }
+    }
+  }
+  (void)db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  outcome.bytes_after = file_size(db.path());
+  return outcome;
 }
 
 }  // namespace tw

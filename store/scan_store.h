@@ -4,6 +4,10 @@
 // between processes, so two scans may write to one file at once. The schema and example queries
 // are in store/README.md.
 //
+// History is content-addressed (schema version 3): a page's analysis and its list of findings are
+// stored once per distinct content and each scan's pages refer to them, so an unchanged nightly
+// re-scan adds little more than one row per page.
+//
 // Crash safety: every write is one transaction, so a process killed at any moment leaves the file
 // consistent with the pages stored so far. A scan still marked running whose process is gone
 // (same host, pid no longer alive or reused) is marked partial when the database is next opened.
@@ -16,6 +20,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/analysis.h"
@@ -23,7 +28,7 @@
 
 namespace tw {
 
-inline constexpr int kStoreSchemaVersion = 2;
+inline constexpr int kStoreSchemaVersion = 3;
 
 struct StoreOptions {
   int busy_timeout_ms = 30000;  // how long a writer waits for another process's transaction
@@ -35,7 +40,31 @@ struct ScanListEntry {
   ScanInfo info;
   int pages = 0;
   int vendors = 0;
-  std::map<std::string, int> findings_by_severity;
+  std::map<std::string, int> findings_by_severity;  // unsuppressed
+  // Against the newest older complete scan with the same targets (0: none): unsuppressed findings
+  // whose fingerprint is new in this scan, and those of that scan this one no longer has.
+  std::int64_t compared_with = 0;
+  int new_findings = 0;
+  int fixed_findings = 0;
+};
+
+// Retention: a finished scan is removed when every limit given says so (the limits keep the union
+// of what each keeps). A running scan is never removed.
+struct PruneOptions {
+  std::optional<int> keep_days;   // keep scans started within the last N days
+  std::optional<int> keep_scans;  // keep the newest N finished scans of each target
+  bool vacuum = false;            // rewrite the whole file (VACUUM) to give every free page back
+};
+
+struct PruneOutcome {
+  int scans_removed = 0;
+  int analyses_removed = 0;  // analyses and finding lists no scan refers to any more
+  int finding_sets_removed = 0;
+  std::int64_t bytes_before = 0;  // database file size (WAL checkpointed)
+  std::int64_t bytes_after = 0;
+  // False when the file predates incremental vacuum and --vacuum was not asked: freed pages are
+  // reused by later scans but the file does not shrink.
+  bool space_returned = true;
 };
 
 // The key a page is stored under within a scan: its requested URL, else its final URL. Storing a
@@ -52,8 +81,9 @@ class ScanStore {
   // SQLite, newer schema, read-only, disk full).
   static Result<ScanStore> open(const std::string& path, const StoreOptions& options = {});
 
-  // Records a new scan as running; returns its id.
-  Result<std::int64_t> begin_scan(const ScanInfo& info);
+  // Records a new scan as running; returns its id. `catalogue_digest` identifies the vendor
+  // catalogue the scan attributes tags with (stored findings are reused only under the same one).
+  Result<std::int64_t> begin_scan(const ScanInfo& info, std::string_view catalogue_digest = {});
   // Stores a batch of analysed pages (with their tags and findings) in one transaction. Idempotent
   // per (scan, requested URL): storing a page again replaces it, its tags and its findings.
   Status add_pages(std::int64_t scan_id, std::span<const PageAnalysis> pages);
@@ -94,11 +124,26 @@ class ScanStore {
     std::string content_hash;
   };
   std::optional<PreviousPage> previous_page(const std::string& url);
+  // previous_analysis with the page's stored findings and what they were computed under: an
+  // unchanged page's findings can be reused as they are when the analyser version, the policy
+  // digest and the catalogue digest all equal the current scan's (store/README.md).
+  struct StoredAnalysis {
+    PageAnalysis analysis;         // findings included (suppression as stored; baseline states too)
+    std::string analyser_version;  // tool version that analysed the content
+    std::string policy_digest;     // of the scan that stored the page
+    std::string catalogue_digest;
+  };
+  std::optional<StoredAnalysis> previous_stored_analysis(const std::string& url);
   // Whether any complete or partial scan exists, i.e. whether previous_page can find anything.
   bool has_reusable_pages();
   // The analysis stored with that same fetch (page metadata, title, tags, links, CSP, notes;
   // findings are left empty because they are evaluated again against the current policy).
   std::optional<PageAnalysis> previous_analysis(const std::string& url);
+
+  // Removes old scans (PruneOptions), then the analyses and finding lists nothing refers to, and
+  // gives the space back. One transaction per scan: interrupted at any point, the file stays
+  // consistent and what is left over goes with the next prune.
+  Result<PruneOutcome> prune(const PruneOptions& options);
 
  private:
   struct Impl;

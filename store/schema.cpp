@@ -1,6 +1,7 @@
 // The store's migrations. Version 1: scans with their targets and settings, pages (with redirect
 // chains and notes), tags (with their account ids), findings and the vendor inventory, plus views
-// for the queries people type by hand (store/README.md). Version 2 makes storing a page cheaper.
+// for the queries people type by hand (store/README.md). Version 2 makes storing a page cheaper;
+// version 3 stores each distinct analysis and list of findings once (content-addressed history).
 #include "store/schema.h"
 
 #include <array>
@@ -254,7 +255,206 @@ FROM tags t JOIN json_each(t.ids) i JOIN pages p ON p.id = t.page_id
 JOIN scans s ON s.id = p.scan_id;
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations{kVersion1, kVersion2};
+// Version 3: content-addressed history. Storing every page's tags and findings again for each
+// night's scan made an unchanged re-scan cost as much space as the first. A page's analysis
+// (title, CSP meta, consent manager, tags, links, notes) is now stored once per distinct value in
+// `analyses`, and a page's findings (and a scan's site findings) once per distinct list in
+// `finding_sets`; pages and scans refer to them by id. Both are keyed by a SHA-256 digest of
+// their content (tw_digest, registered by the store before migrating). `findings`, `page_tags`
+// and `notes` become views with their old columns; `v_pages` shows the pages as before.
+constexpr std::string_view kVersion3 = R"sql(
+DROP VIEW v_scans;
+DROP VIEW v_latest_vendors;
+DROP VIEW v_latest_scans;
+DROP VIEW v_findings;
+DROP VIEW v_tags;
+DROP VIEW v_tag_ids;
+DROP VIEW tags;
+
+CREATE TABLE analyses (
+  id INTEGER PRIMARY KEY,
+  digest TEXT NOT NULL UNIQUE,          -- tw_digest of every column below
+  content_hash TEXT NOT NULL,           -- the body analysed
+  analyser_version TEXT NOT NULL,       -- the tool version that analysed it
+  title TEXT NOT NULL,
+  csp_meta TEXT NOT NULL,
+  consent_manager_index INTEGER NOT NULL,
+  tags TEXT NOT NULL,                   -- JSON, as page_tags.tags of version 2
+  links TEXT NOT NULL,                  -- newline-separated
+  notes TEXT NOT NULL                   -- JSON array of strings
+);
+
+CREATE TABLE finding_sets (
+  id INTEGER PRIMARY KEY,
+  digest TEXT NOT NULL UNIQUE,          -- tw_digest(findings)
+  findings TEXT NOT NULL,               -- JSON: [[rule, severity, page, vendor, host, tag_url,
+                                        --   line, col, message, evidence, fingerprint, suppressed,
+                                        --   suppression_reason, baseline_state], ...] in order
+  critical INTEGER NOT NULL,            -- unsuppressed findings by severity, for counts
+  high INTEGER NOT NULL,
+  medium INTEGER NOT NULL,
+  low INTEGER NOT NULL,
+  info INTEGER NOT NULL
+);
+
+ALTER TABLE scans ADD COLUMN catalogue_digest TEXT NOT NULL DEFAULT '';
+ALTER TABLE scans ADD COLUMN site_finding_set_id INTEGER REFERENCES finding_sets (id);
+ALTER TABLE pages ADD COLUMN analysis_id INTEGER REFERENCES analyses (id);
+ALTER TABLE pages ADD COLUMN finding_set_id INTEGER REFERENCES finding_sets (id);
+
+CREATE TEMP TABLE migrated_analyses AS
+SELECT p.id AS page_id, p.content_hash, s.tool_version AS analyser_version, p.title, p.csp_meta,
+       p.consent_manager_index, coalesce(t.tags, '[]') AS tags, p.links,
+       coalesce((SELECT json_group_array(note)
+                 FROM (SELECT n.note FROM notes n WHERE n.page_id = p.id ORDER BY n.position)),
+                '[]') AS notes
+FROM pages p JOIN scans s ON s.id = p.scan_id LEFT JOIN page_tags t ON t.page_id = p.id;
+ALTER TABLE temp.migrated_analyses ADD COLUMN digest TEXT;
+UPDATE temp.migrated_analyses SET digest = tw_digest(content_hash, analyser_version, title,
+    csp_meta, consent_manager_index, tags, links, notes);
+INSERT OR IGNORE INTO analyses (digest, content_hash, analyser_version, title, csp_meta,
+                                consent_manager_index, tags, links, notes)
+SELECT digest, content_hash, analyser_version, title, csp_meta, consent_manager_index, tags, links,
+       notes
+FROM temp.migrated_analyses ORDER BY page_id;
+UPDATE pages SET analysis_id = a.id
+FROM temp.migrated_analyses m JOIN analyses a ON a.digest = m.digest WHERE m.page_id = pages.id;
+DROP TABLE temp.migrated_analyses;
+
+CREATE TEMP TABLE migrated_findings AS
+SELECT scan_id, page_id,
+       json_group_array(json_array(rule, severity, page, vendor, host, tag_url, line, col, message,
+                                   evidence, fingerprint, suppressed, suppression_reason,
+                                   baseline_state)) AS findings,
+       sum(severity = 'critical' AND NOT suppressed) AS critical,
+       sum(severity = 'high' AND NOT suppressed) AS high,
+       sum(severity = 'medium' AND NOT suppressed) AS medium,
+       sum(severity = 'low' AND NOT suppressed) AS low,
+       sum(severity = 'info' AND NOT suppressed) AS info
+FROM (SELECT * FROM findings ORDER BY scan_id, page_id, position)
+GROUP BY scan_id, page_id;
+ALTER TABLE temp.migrated_findings ADD COLUMN digest TEXT;
+UPDATE temp.migrated_findings SET digest = tw_digest(findings);
+INSERT OR IGNORE INTO finding_sets (digest, findings, critical, high, medium, low, info)
+SELECT digest, findings, critical, high, medium, low, info FROM temp.migrated_findings;
+UPDATE pages SET finding_set_id = f.id
+FROM temp.migrated_findings m JOIN finding_sets f ON f.digest = m.digest
+WHERE m.page_id = pages.id;
+UPDATE scans SET site_finding_set_id = f.id
+FROM temp.migrated_findings m JOIN finding_sets f ON f.digest = m.digest
+WHERE m.page_id IS NULL AND m.scan_id = scans.id;
+DROP TABLE temp.migrated_findings;
+
+DROP TABLE findings;
+DROP TABLE page_tags;
+DROP TABLE notes;
+ALTER TABLE pages DROP COLUMN title;
+ALTER TABLE pages DROP COLUMN csp_meta;
+ALTER TABLE pages DROP COLUMN consent_manager_index;
+ALTER TABLE pages DROP COLUMN links;
+-- Foreign keys from pages: pruning deletes analyses and finding sets nothing refers to.
+CREATE INDEX pages_by_analysis ON pages (analysis_id);
+CREATE INDEX pages_by_finding_set ON pages (finding_set_id);
+
+-- The pages with their analysis, every column version 2 had.
+CREATE VIEW v_pages AS
+SELECT p.id, p.scan_id, p.requested_url, p.url, p.status, p.content_type, p.depth, p.fetch_ms,
+       p.body_bytes, p.content_hash, p.etag, p.last_modified, p.error, p.error_detail, a.title,
+       p.csp_header, a.csp_meta, a.consent_manager_index, p.reused, p.headers, a.links,
+       p.analysis_id, p.finding_set_id
+FROM pages p LEFT JOIN analyses a ON a.id = p.analysis_id;
+
+CREATE VIEW page_tags AS
+SELECT p.id AS page_id, a.tags
+FROM pages p JOIN analyses a ON a.id = p.analysis_id WHERE a.tags <> '[]';
+
+CREATE VIEW notes AS
+SELECT p.id AS page_id, CAST(j.key AS INTEGER) AS position, j.value AS note
+FROM pages p JOIN analyses a ON a.id = p.analysis_id, json_each(a.notes) j;
+
+-- Every finding as version 2 stored it: page findings, then each scan's site findings.
+CREATE VIEW findings AS
+SELECT p.scan_id, p.id AS page_id, CAST(j.key AS INTEGER) AS position,
+       json_extract(j.value, '$[0]') AS rule, json_extract(j.value, '$[1]') AS severity,
+       json_extract(j.value, '$[2]') AS page, json_extract(j.value, '$[3]') AS vendor,
+       json_extract(j.value, '$[4]') AS host, json_extract(j.value, '$[5]') AS tag_url,
+       json_extract(j.value, '$[6]') AS line, json_extract(j.value, '$[7]') AS col,
+       json_extract(j.value, '$[8]') AS message, json_extract(j.value, '$[9]') AS evidence,
+       json_extract(j.value, '$[10]') AS fingerprint, json_extract(j.value, '$[11]') AS suppressed,
+       json_extract(j.value, '$[12]') AS suppression_reason,
+       json_extract(j.value, '$[13]') AS baseline_state
+FROM pages p JOIN finding_sets f ON f.id = p.finding_set_id, json_each(f.findings) j
+UNION ALL
+SELECT s.id, NULL, CAST(j.key AS INTEGER),
+       json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'),
+       json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'),
+       json_extract(j.value, '$[4]'), json_extract(j.value, '$[5]'),
+       json_extract(j.value, '$[6]'), json_extract(j.value, '$[7]'),
+       json_extract(j.value, '$[8]'), json_extract(j.value, '$[9]'),
+       json_extract(j.value, '$[10]'), json_extract(j.value, '$[11]'),
+       json_extract(j.value, '$[12]'), json_extract(j.value, '$[13]')
+FROM scans s JOIN finding_sets f ON f.id = s.site_finding_set_id, json_each(f.findings) j;
+
+-- Unsuppressed findings of each scan by severity, from the sets' counts (no JSON expanded).
+CREATE VIEW v_scan_severities AS
+SELECT scan_id, sum(critical) AS critical, sum(high) AS high, sum(medium) AS medium,
+       sum(low) AS low, sum(info) AS info
+FROM (SELECT p.scan_id, f.critical, f.high, f.medium, f.low, f.info
+      FROM pages p JOIN finding_sets f ON f.id = p.finding_set_id
+      UNION ALL
+      SELECT s.id, f.critical, f.high, f.medium, f.low, f.info
+      FROM scans s JOIN finding_sets f ON f.id = s.site_finding_set_id)
+GROUP BY scan_id;
+
+CREATE VIEW v_scans AS
+SELECT s.id, s.target, s.started, s.finished, s.status,
+       (SELECT count(*) FROM pages p WHERE p.scan_id = s.id) AS pages,
+       (SELECT count(*) FROM vendors v WHERE v.scan_id = s.id) AS vendors,
+       coalesce((SELECT c.critical + c.high + c.medium + c.low + c.info FROM v_scan_severities c
+                 WHERE c.scan_id = s.id), 0) AS findings
+FROM scans s;
+
+CREATE VIEW v_latest_scans AS
+SELECT s.* FROM scans s
+WHERE s.status = 'complete'
+  AND s.id = (SELECT max(t.id) FROM scans t WHERE t.target = s.target AND t.status = 'complete');
+
+CREATE VIEW v_latest_vendors AS
+SELECT s.target, s.id AS scan_id, s.started, v.name AS vendor, v.category, v.status, v.pages,
+       v.hosts, v.ids, v.owner
+FROM vendors v JOIN v_latest_scans s ON s.id = v.scan_id;
+
+CREATE VIEW v_findings AS
+SELECT f.scan_id, s.target, s.started, f.rule, f.severity, f.page, f.vendor, f.host, f.tag_url,
+       f.line, f.message, f.evidence, f.fingerprint, f.suppressed, f.baseline_state
+FROM findings f JOIN scans s ON s.id = f.scan_id;
+
+CREATE VIEW tags AS
+SELECT p.id AS page_id, CAST(j.key AS INTEGER) AS position,
+       json_extract(j.value, '$[0]') AS kind, json_extract(j.value, '$[1]') AS url,
+       json_extract(j.value, '$[2]') AS host, json_extract(j.value, '$[3]') AS domain,
+       json_extract(j.value, '$[4]') AS vendor, json_extract(j.value, '$[5]') AS category,
+       json_extract(j.value, '$[6]') AS line, json_extract(j.value, '$[7]') AS col,
+       json_extract(j.value, '$[8]') AS initiator, json_extract(j.value, '$[9]') AS parent,
+       json_extract(j.value, '$[10]') AS snippet, json_extract(j.value, '$[11]') AS attributes,
+       json_extract(j.value, '$[12]') AS ids, json_extract(j.value, '$[13]') AS in_head,
+       json_extract(j.value, '$[14]') AS in_noscript,
+       json_extract(j.value, '$[15]') AS consent_gated,
+       json_extract(j.value, '$[16]') AS document_write
+FROM pages p JOIN analyses a ON a.id = p.analysis_id, json_each(a.tags) j;
+
+CREATE VIEW v_tags AS
+SELECT p.scan_id, p.url AS page, t.kind, t.url, t.host, t.domain, t.vendor, t.category, t.line,
+       t.col, t.initiator, (SELECT group_concat(i.value, ' ') FROM json_each(t.ids) i) AS ids
+FROM tags t JOIN pages p ON p.id = t.page_id;
+
+CREATE VIEW v_tag_ids AS
+SELECT p.scan_id, s.target, i.value AS tag_id, t.vendor, t.host, p.url AS page
+FROM tags t JOIN json_each(t.ids) i JOIN pages p ON p.id = t.page_id
+JOIN scans s ON s.id = p.scan_id;
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations{kVersion1, kVersion2, kVersion3};
 static_assert(kMigrations.size() == kStoreSchemaVersion, "one migration per schema version");
 
 }  // namespace

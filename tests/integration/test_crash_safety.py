@@ -39,11 +39,18 @@ class CrashSafetyTest(TagwardenTestCase):
                               "(SELECT count(*) FROM findings WHERE scan_id = ?1), "
                               "(SELECT status || finished FROM scans WHERE id = ?1)", scan_id)[0]
 
+    def stored_report(self, scan_id, name):
+        result = run_tagwarden("report", "--scan", scan_id, "--db", self.db, "--out",
+                               self.work / name, "--format", "json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return (self.work / name / "tagwarden-report.json").read_bytes()
+
     def test_sigkill_at_any_moment_keeps_the_database_and_earlier_scans(self):
         first = run_tagwarden("scan", *self.scan_args(20), timeout=300)
         self.assertEqual(first.returncode, 0, first.stderr)
         before = self.snapshot(1)
         self.assertEqual(before[0], 20)
+        report_before = self.stored_report(1, "before")
 
         rng = random.Random(20261125)
         # From "just started" (schema, begin_scan) to "many batches stored".
@@ -81,9 +88,18 @@ class CrashSafetyTest(TagwardenTestCase):
         self.assertEqual(len(doc["pages"]), scans[last]["pages"])
         self.assertTrue(all(page["tags"] for page in doc["pages"]))
 
-        # The database stays usable: a new scan after the kills completes.
+        # The killed scans share analyses with the complete one: it still reads back whole.
+        self.assertEqual(self.stored_report(1, "after"), report_before)
+
+        # The database stays usable: a new scan after the kills completes, and pruning the
+        # killed scans leaves nothing behind that no scan refers to.
         again = run_tagwarden("scan", *self.scan_args(10), timeout=300)
         self.assertEqual(again.returncode, 0, again.stderr)
+        pruned = run_tagwarden("prune", "--db", self.db, "--keep-scans", "1")
+        self.assertEqual(pruned.returncode, 0, pruned.stderr)
+        self.assertEqual(query(self.db, "SELECT count(*) FROM analyses WHERE id NOT IN "
+                                        "(SELECT analysis_id FROM pages)"), [(0,)])
+        self.assertEqual(query(self.db, "PRAGMA integrity_check"), [("ok",)])
 
     def interrupt_with(self, signum):
         process = start_scan(*self.scan_args(1000), cwd=self.work)

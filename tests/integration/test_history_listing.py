@@ -1,6 +1,9 @@
 """`tagwarden history` with the real binary: every stored scan with its id, target, time,
-status, pages, vendors and findings by severity, newest first, filterable by target."""
+status, pages, vendors and findings by severity, newest first, filterable by target, and the
+trend: findings new and fixed since the scan before, as text, JSON or CSV."""
 
+import csv
+import io
 import json
 import unittest
 
@@ -50,6 +53,41 @@ class HistoryTest(TagwardenTestCase):
         filtered = json.loads(self.history("--target", "small", "--format", "json"))
         self.assertEqual([scan["id"] for scan in filtered], [2])
         self.assertIn("no scans", self.history("--target", "elsewhere.example"))
+
+    def test_history_shows_findings_new_and_fixed_since_the_scan_before(self):
+        site = self.work / "site"
+        hotjar = "https://static.hotjar.com/c/hotjar-1.js"
+        pixel = "http://connect.facebook.net/en_US/fbevents.js"
+        write_directory_site(site, 3, lambda i: [hotjar])
+        first = self.scan(site, self.work / "a")
+        self.scan(site, self.work / "b")
+        # Night three: page 0 gets a pixel over plain http (new findings); later it goes again.
+        write_directory_site(site, 3, lambda i: [hotjar, pixel] if i == 0 else [hotjar])
+        third = self.scan(site, self.work / "c")
+        write_directory_site(site, 3, lambda i: [hotjar])
+        self.scan(site, self.work / "d")
+
+        def fingerprints(report):
+            return {f["fingerprint"] for f in report["findings"] if not f.get("suppressed")}
+
+        added = len(fingerprints(third) - fingerprints(first))
+        self.assertGreater(added, 0)
+        scans = json.loads(self.history("--format", "json"))
+        self.assertEqual([scan["id"] for scan in scans], [4, 3, 2, 1])
+        self.assertEqual([scan["compared_with"] for scan in scans], [3, 2, 1, None])
+        self.assertEqual([scan["new_findings"] for scan in scans[:3]], [0, added, 0])
+        self.assertEqual([scan["fixed_findings"] for scan in scans[:3]], [added, 0, 0])
+
+        rows = list(csv.DictReader(io.StringIO(self.history("--format", "csv"))))
+        self.assertEqual([row["id"] for row in rows], ["4", "3", "2", "1"])
+        self.assertEqual(rows[1]["new_findings"], str(added))
+        self.assertEqual(rows[0]["fixed_findings"], str(added))
+        self.assertEqual(rows[3]["compared_with"], "")
+        for row, scan in zip(rows, scans):
+            self.assertEqual(row["status"], scan["status"])
+            self.assertEqual(int(row["pages"]), scan["pages"])
+            self.assertEqual(int(row["high"]), scan["findings"]["high"])
+        self.assertIn("new  fixed", self.history().splitlines()[0])
 
     def test_history_rejects_bad_flags(self):
         result = run_tagwarden("history", "--format", "xml", "--db", self.work / "tw.db")

@@ -66,7 +66,9 @@ TEST_CASE("a new database gets the current schema version, WAL and the views") {
         std::to_string(kStoreSchemaVersion));
   CHECK(raw_query(path,
                   "SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name IN "
-                  "('v_scans', 'v_latest_vendors', 'v_findings', 'v_tags', 'v_tag_ids')") == "5");
+                  "('v_scans', 'v_latest_vendors', 'v_findings', 'v_tags', 'v_tag_ids', 'tags', "
+                  "'findings', 'page_tags', 'notes', 'v_pages')") == "10");
+  CHECK(raw_query(path, "PRAGMA auto_vacuum") == "2");  // incremental: prune gives space back
   // Opening again is a no-op, not a second migration.
   open_store(path);
   CHECK(raw_query(path, "SELECT count(*) FROM schema_version") ==
@@ -544,11 +546,12 @@ TEST_CASE("stored tag rows of the wrong shape are skipped and text that is not J
   std::vector<PageAnalysis> pages;
   for (int i = 0; i < 4; ++i) {
     pages.push_back(make_page("https://a.example/" + std::to_string(i), {"cdn.one.example"}));
+    pages.back().title = "page " + std::to_string(i);  // a distinct analysis per page
   }
   REQUIRE(store.add_pages(*id, pages).ok());
   auto set_tags = [&](int page, const std::string& json) {
-    raw_query(path, "UPDATE page_tags SET tags = '" + json +
-                        "' WHERE page_id = (SELECT id FROM pages WHERE requested_url = "
+    raw_query(path, "UPDATE analyses SET tags = '" + json +
+                        "' WHERE id = (SELECT analysis_id FROM pages WHERE requested_url = "
                         "'https://a.example/" +
                         std::to_string(page) + "')");
   };
@@ -632,4 +635,196 @@ TEST_CASE("pages are walked in batches with their details, and a walk can store 
       *id, 3, [](std::vector<PageAnalysis>&) -> Status { return Error{"disk on fire"}; });
   REQUIRE_FALSE(stopped.ok());
   CHECK(stopped.error() == "disk on fire");
+}
+
+namespace {
+
+// A page as a crawl of an unchanged site finds it every night: same body, tags and findings.
+PageAnalysis nightly_page(int index) {
+  std::string url = "https://a.example/p" + std::to_string(index);
+  PageAnalysis page = make_page(url, {"www.googletagmanager.com", "static.hotjar.com"});
+  page.page.content_hash = "body-" + std::to_string(index);
+  page.title = "page " + std::to_string(index);
+  page.links = {"https://a.example/p" + std::to_string(index + 1)};
+  page.notes = {"inline script too large to read"};
+  page.findings = {make_finding("TW100", Severity::high, "fp-" + std::to_string(index), url),
+                   make_finding("TW406", Severity::info, "fp-info", url)};
+  return page;
+}
+
+std::int64_t store_nightly_scan(ScanStore& store, const std::vector<PageAnalysis>& pages,
+                                const std::vector<Finding>& site_findings = {}) {
+  auto id = store.begin_scan(scan_info("https://a.example/"));
+  REQUIRE(id.ok());
+  REQUIRE(store.add_pages(*id, pages).ok());
+  ScanInfo done = scan_info("https://a.example/");
+  done.status = ScanStatus::complete;
+  REQUIRE(store.finish_scan(*id, done, site_findings, {}).ok());
+  return *id;
+}
+
+std::int64_t count(const std::string& path, const std::string& table) {
+  return std::stoll(raw_query(path, "SELECT count(*) FROM " + table));
+}
+
+}  // namespace
+
+TEST_CASE("an unchanged re-scan refers to the stored analyses and findings instead of copying") {
+  TempDir dir;
+  std::string path = dir.path("tw.db");
+  ScanStore store = open_store(path);
+  std::vector<PageAnalysis> pages;
+  for (int i = 0; i < 20; ++i) pages.push_back(nightly_page(i));
+  std::vector<Finding> site = {make_finding("TW105", Severity::low, "site-fp")};
+  auto first = store_nightly_scan(store, pages, site);
+  auto second = store_nightly_scan(store, pages, site);
+
+  CHECK(count(path, "pages") == 40);
+  CHECK(count(path, "analyses") == 20);
+  CHECK(count(path, "finding_sets") == 21);  // one per page, one for the site findings
+  auto before = store.load_scan(first);
+  auto after = store.load_scan(second);
+  REQUIRE(before.ok());
+  REQUIRE(after.ok());
+  REQUIRE(after->pages.size() == 20);
+  for (std::size_t i = 0; i < after->pages.size(); ++i) {
+    CHECK(after->pages[i].title == before->pages[i].title);
+    CHECK(after->pages[i].tags.size() == 2);
+    CHECK(after->pages[i].notes == before->pages[i].notes);
+    CHECK(after->pages[i].links == before->pages[i].links);
+    REQUIRE(after->pages[i].findings.size() == 2);
+    CHECK(after->pages[i].findings[0].fingerprint == before->pages[i].findings[0].fingerprint);
+  }
+  REQUIRE(after->site_findings.size() == 1);
+  CHECK(after->site_findings[0].fingerprint == "site-fp");
+  // The views still read one row per finding and per tag of each scan.
+  CHECK(raw_query(path, "SELECT count(*) FROM findings WHERE scan_id = " +
+                            std::to_string(second)) == "41");
+  CHECK(raw_query(path,
+                  "SELECT count(*) FROM tags t JOIN pages p ON p.id = t.page_id "
+                  "WHERE p.scan_id = " +
+                      std::to_string(second)) == "40");
+  CHECK(raw_query(path, "SELECT findings FROM v_scans WHERE id = " + std::to_string(second)) ==
+        "41");
+
+  // A changed page gets an analysis of its own; the others are still shared.
+  pages[3].tags.pop_back();
+  store_nightly_scan(store, pages, site);
+  CHECK(count(path, "analyses") == 21);
+}
+
+TEST_CASE("a page stored again leaves no analysis or findings behind that nothing refers to") {
+  TempDir dir;
+  std::string path = dir.path("tw.db");
+  ScanStore store = open_store(path);
+  auto id = *store.begin_scan(scan_info("https://a.example/"));
+  PageAnalysis page = nightly_page(1);
+  REQUIRE(store.add_pages(id, std::vector{page}).ok());
+  page.tags.push_back(make_page("x", {"derived.example"}).tags[0]);
+  page.findings.push_back(make_finding("TW303", Severity::critical, "fp-new", page.page.final_url));
+  REQUIRE(store.add_pages(id, std::vector{page}).ok());
+  CHECK(count(path, "analyses") == 1);
+  CHECK(count(path, "finding_sets") == 1);
+  auto report = store.load_scan(id);
+  REQUIRE(report.ok());
+  CHECK(report->pages[0].tags.size() == 3);
+  CHECK(report->pages[0].findings.size() == 3);
+}
+
+TEST_CASE("baseline states of one scan leave another scan's shared findings alone") {
+  TempDir dir;
+  ScanStore store = open_store(dir.path("tw.db"));
+  std::vector<PageAnalysis> pages = {nightly_page(1)};
+  auto first = store_nightly_scan(store, pages);
+  auto second = store_nightly_scan(store, pages);
+  Finding existing = pages[0].findings[0];
+  existing.baseline_state = "existing";
+  REQUIRE(store.record_baseline_states(second, {&existing}).ok());
+  CHECK(store.load_scan(second)->pages[0].findings[0].baseline_state == "existing");
+  CHECK(store.load_scan(first)->pages[0].findings[0].baseline_state.empty());
+}
+
+TEST_CASE("history counts findings new and fixed since the scan before of the same targets") {
+  TempDir dir;
+  ScanStore store = open_store(dir.path("tw.db"));
+  std::vector<PageAnalysis> pages = {nightly_page(1), nightly_page(2)};
+  auto first = store_nightly_scan(store, pages);
+  pages[0].findings[0].fingerprint = "fp-changed";  // one fixed, one new
+  pages[1].findings.push_back(make_finding("TW200", Severity::low, "fp-extra"));
+  pages[1].findings.push_back(make_finding("TW201", Severity::high, "fp-muted"));
+  pages[1].findings.back().suppressed = true;  // suppressed findings are not counted
+  auto second = store_nightly_scan(store, pages);
+
+  auto scans = store.list_scans();
+  REQUIRE(scans.ok());
+  REQUIRE(scans->size() == 2);
+  const ScanListEntry& latest = (*scans)[0];
+  CHECK(latest.info.id == second);
+  CHECK(latest.compared_with == first);
+  CHECK(latest.new_findings == 2);
+  CHECK(latest.fixed_findings == 1);
+  CHECK(latest.findings_by_severity ==
+        std::map<std::string, int>{{"high", 2}, {"info", 2}, {"low", 1}});
+  CHECK((*scans)[1].compared_with == 0);
+}
+
+TEST_CASE("the stored findings of an unchanged page come with the digests they were made under") {
+  TempDir dir;
+  ScanStore store = open_store(dir.path("tw.db"));
+  auto id = *store.begin_scan(scan_info("https://a.example/"), "catalogue-1");
+  REQUIRE(store.add_pages(id, std::vector{nightly_page(1)}).ok());
+  ScanInfo done = scan_info("https://a.example/");
+  done.status = ScanStatus::complete;
+  done.policy_digest = "policy-1";
+  REQUIRE(store.finish_scan(id, done, {}, {}).ok());
+  auto stored = store.previous_stored_analysis("https://a.example/p1");
+  REQUIRE(stored.has_value());
+  CHECK(stored->policy_digest == "policy-1");
+  CHECK(stored->catalogue_digest == "catalogue-1");
+  CHECK(stored->analyser_version == "0.1.0");
+  CHECK(stored->analysis.findings.size() == 2);
+  CHECK(stored->analysis.tags.size() == 2);
+}
+
+TEST_CASE("prune keeps the newest scans per target, never a running one, and frees what is left") {
+  TempDir dir;
+  std::string path = dir.path("tw.db");
+  ScanStore store = open_store(path);
+  std::vector<std::int64_t> ids;
+  for (int night = 0; night < 4; ++night) {
+    std::vector<PageAnalysis> pages;
+    for (int i = 0; i < 30; ++i) {
+      pages.push_back(nightly_page(i));
+      pages.back().page.content_hash += "-night-" + std::to_string(night);  // all changed
+    }
+    ids.push_back(store_nightly_scan(store, pages));
+  }
+  auto other = store.begin_scan(scan_info("https://b.example/"));  // running: never pruned
+  REQUIRE(other.ok());
+  REQUIRE(store.add_pages(*other, std::vector{nightly_page(0)}).ok());
+  raw_query(path, "PRAGMA wal_checkpoint(TRUNCATE)");
+
+  PruneOptions options;
+  options.keep_scans = 1;
+  auto outcome = store.prune(options);
+  REQUIRE(outcome.ok());
+  CHECK(outcome->scans_removed == 3);
+  CHECK(outcome->analyses_removed == 90);
+  CHECK(outcome->space_returned);
+  CHECK(outcome->bytes_after < outcome->bytes_before);
+  CHECK(raw_query(path, "SELECT group_concat(id) FROM scans ORDER BY id") ==
+        std::to_string(ids[3]) + "," + std::to_string(*other));
+  CHECK(count(path, "analyses") == 31);  // the last night's 30 and the running scan's one
+  CHECK(raw_query(path, "PRAGMA integrity_check") == "ok");
+  CHECK(raw_query(path, "PRAGMA foreign_key_check") == "");
+  CHECK(store.load_scan(ids[3])->pages.size() == 30);
+
+  // --keep-days: the kept scan started long ago; together with --keep-scans 1 it stays.
+  raw_query(path, "UPDATE scans SET started = '2020-01-01T00:00:00Z'");
+  options.keep_days = 30;
+  REQUIRE(store.prune(options)->scans_removed == 0);
+  options.keep_scans.reset();
+  REQUIRE(store.prune(options)->scans_removed == 1);
+  CHECK(raw_query(path, "SELECT group_concat(id) FROM scans") == std::to_string(*other));
+  CHECK(count(path, "analyses") == 1);
 }
