@@ -1,6 +1,7 @@
 // analyze_page: parse, walk the tree once (iteratively) collecting every reference a page makes,
-// resolve and keep the third-party ones as Tags, attribute vendors and IDs, then run the page
-// rules. See page_analyzer.h for the contract and DESIGN.md for the Gumbo facts relied on here.
+// resolve and keep the third-party ones as Tags, attribute vendors and IDs; facts only (the scan
+// pipeline runs the rules). See page_analyzer.h for the contract and DESIGN.md for the Gumbo facts
+// relied on here.
 #include "analyzers/page_analyzer.h"
 
 #include <algorithm>
@@ -722,9 +723,6 @@ PageAnalysis analyze_page(Page page, const AnalysisContext& context) {
   page.body.clear();
   page.body.shrink_to_fit();
   analysis.page = std::move(page);
-  RuleContext rules = context.rules;
-  if (rules.catalogue == nullptr) rules.catalogue = &Catalogue::builtin();
-  run_page_rules(analysis, rules);
   return analysis;
 }
 

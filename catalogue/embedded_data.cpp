@@ -1,5 +1,5 @@
-// Embeds rules/data/ files with the assembler's .incbin (TW_RULES_DATA_DIR comes from
-// rules/CMakeLists.txt, which also rebuilds this file when the data changes).
+// Embeds catalogue/data/ files with the assembler's .incbin (TW_CATALOGUE_DATA_DIR comes from
+// catalogue/CMakeLists.txt, which also rebuilds this file when the data changes).
 #include "catalogue/embedded_data.h"
 
 #include <cstddef>
@@ -12,7 +12,7 @@
       "_begin\n"                              \
       ".balign 16\n" #symbol                  \
       "_begin:\n"                             \
-      ".incbin \"" TW_RULES_DATA_DIR "/" file \
+      ".incbin \"" TW_CATALOGUE_DATA_DIR "/" file \
       "\"\n"                                  \
       ".global " #symbol "_end\n" #symbol     \
       "_end:\n"                               \

@@ -40,7 +40,7 @@ class LibraryRepository {
   // The shipped repository (parsed once, on first use; thread-safe).
   static const LibraryRepository& builtin();
 
-  // Parses the converted shape written by rules/data/convert-retirejs.py. A pattern PCRE2 cannot
+  // Parses the converted shape written by catalogue/data/convert-retirejs.py. A pattern PCRE2 cannot
   // compile is skipped and named in warnings(); malformed JSON is an error naming `origin`.
   static Result<LibraryRepository> from_json(std::string_view json, std::string_view origin);
 
