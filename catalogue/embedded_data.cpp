@@ -5,20 +5,20 @@
 #include <cstddef>
 
 // Each file becomes `<symbol>_begin` .. `<symbol>_end` in .rodata.
-#define TW_EMBED(symbol, file)                \
-  __asm__(                                    \
-      ".section .rodata\n"                    \
-      ".global " #symbol                      \
-      "_begin\n"                              \
-      ".balign 16\n" #symbol                  \
-      "_begin:\n"                             \
+#define TW_EMBED(symbol, file)                    \
+  __asm__(                                        \
+      ".section .rodata\n"                        \
+      ".global " #symbol                          \
+      "_begin\n"                                  \
+      ".balign 16\n" #symbol                      \
+      "_begin:\n"                                 \
       ".incbin \"" TW_CATALOGUE_DATA_DIR "/" file \
-      "\"\n"                                  \
-      ".global " #symbol "_end\n" #symbol     \
-      "_end:\n"                               \
-      ".byte 0\n"                             \
-      ".previous\n");                         \
-  extern "C" const char symbol##_begin[];     \
+      "\"\n"                                      \
+      ".global " #symbol "_end\n" #symbol         \
+      "_end:\n"                                   \
+      ".byte 0\n"                                 \
+      ".previous\n");                             \
+  extern "C" const char symbol##_begin[];         \
   extern "C" const char symbol##_end[];
 
 TW_EMBED(tw_data_third_party_web, "third-party-web/entities.json")

@@ -1,5 +1,5 @@
-// libFuzzer target: page bytes -> tags -> page rules, as the scan pipeline runs them. Besides "no crash, no sanitizer report", it checks the
-// invariants every consumer of a Tag relies on.
+// libFuzzer target: page bytes -> tags -> page rules, as the scan pipeline runs them. Besides "no
+// crash, no sanitizer report", it checks the invariants every consumer of a Tag relies on.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
