@@ -1,11 +1,11 @@
 // analyze_page: parse, walk the tree once (iteratively) collecting every reference a page makes,
-// resolve and keep the third-party ones as Tags, attribute vendors and IDs, then run the page
-// rules. See page_analyzer.h for the contract. Gumbo 0.10.1 facts relied on here: it parses with
-// scripting off, so <noscript> content in <body> comes back as elements; in <head> a <noscript>
-// holding an <img> or <iframe> closes at once and the element lands in <body>, with its source
-// position still right (hence the noscript spans). It overflows the stack on very deep nesting and
-// is quadratic on long runs of unclosed formatting tags, so html_document.cpp measures the tags
-// before parsing and every walk here is iterative.
+// resolve and keep the third-party ones as Tags, attribute vendors and IDs; facts only (the scan
+// pipeline runs the rules). See page_analyzer.h for the contract. Gumbo 0.10.1 facts relied on
+// here: it parses with scripting off, so <noscript> content in <body> comes back as elements; in
+// <head> a <noscript> holding an <img> or <iframe> closes at once and the element lands in <body>,
+// with its source position still right (hence the noscript spans). It overflows the stack on very
+// deep nesting and is quadratic on long runs of unclosed formatting tags, so html_document.cpp
+// measures the tags before parsing and every walk here is iterative.
 #include "analyzers/page_analyzer.h"
 
 #include <algorithm>
@@ -712,9 +712,6 @@ PageAnalysis analyze_page(Page page, const AnalysisContext& context) {
   page.body.clear();
   page.body.shrink_to_fit();
   analysis.page = std::move(page);
-  RuleContext rules = context.rules;
-  if (rules.catalogue == nullptr) rules.catalogue = &Catalogue::builtin();
-  run_page_rules(analysis, rules);
   return analysis;
 }
 

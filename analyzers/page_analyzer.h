@@ -1,6 +1,7 @@
 // Turns one fetched Page into a PageAnalysis: parse (Gumbo), extract third-party tags and links,
-// attribute vendors, run the page rules. A pure function of the page and the read-only context,
-// safe to call from many threads at once.
+// attribute vendors. Facts only: the scan pipeline runs the page rules on the result
+// (run_page_rules). A pure function of the page and the read-only context, safe to call from many
+// threads at once.
 #pragma once
 
 #include <string>

@@ -1,6 +1,6 @@
 // The vendor catalogue: who operates a third-party host, and in which category. Built from
-// third-party-web's entities (MIT) plus tagwarden's own refinements (rules/data/), embedded in the
-// binary; a policy may add or override vendors. Immutable once built, so any thread may read it.
+// third-party-web's entities (MIT) plus tagwarden's own refinements (catalogue/data/), embedded in
+// the binary; a policy may add or override vendors. Immutable once built: any thread may read it.
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
 // Hosts known to be compromised, attacker-run or abandoned (rule TW303), from the dated list
-// shipped in rules/data/compromised-domains.json (retire.js backdoored hosts plus tagwarden's
+// shipped in catalogue/data/compromised-domains.json (retire.js backdoored hosts plus tagwarden's
 // curated reports). Parsed once on first use; immutable and thread-safe afterwards.
 #pragma once
 

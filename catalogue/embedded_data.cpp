@@ -1,24 +1,24 @@
-// Embeds rules/data/ files with the assembler's .incbin (TW_RULES_DATA_DIR comes from
-// rules/CMakeLists.txt, which also rebuilds this file when the data changes).
+// Embeds catalogue/data/ files with the assembler's .incbin (TW_CATALOGUE_DATA_DIR comes from
+// catalogue/CMakeLists.txt, which also rebuilds this file when the data changes).
 #include "catalogue/embedded_data.h"
 
 #include <cstddef>
 
 // Each file becomes `<symbol>_begin` .. `<symbol>_end` in .rodata.
-#define TW_EMBED(symbol, file)                \
-  __asm__(                                    \
-      ".section .rodata\n"                    \
-      ".global " #symbol                      \
-      "_begin\n"                              \
-      ".balign 16\n" #symbol                  \
-      "_begin:\n"                             \
-      ".incbin \"" TW_RULES_DATA_DIR "/" file \
-      "\"\n"                                  \
-      ".global " #symbol "_end\n" #symbol     \
-      "_end:\n"                               \
-      ".byte 0\n"                             \
-      ".previous\n");                         \
-  extern "C" const char symbol##_begin[];     \
+#define TW_EMBED(symbol, file)                    \
+  __asm__(                                        \
+      ".section .rodata\n"                        \
+      ".global " #symbol                          \
+      "_begin\n"                                  \
+      ".balign 16\n" #symbol                      \
+      "_begin:\n"                                 \
+      ".incbin \"" TW_CATALOGUE_DATA_DIR "/" file \
+      "\"\n"                                      \
+      ".global " #symbol "_end\n" #symbol         \
+      "_end:\n"                                   \
+      ".byte 0\n"                                 \
+      ".previous\n");                             \
+  extern "C" const char symbol##_begin[];         \
   extern "C" const char symbol##_end[];
 
 TW_EMBED(tw_data_third_party_web, "third-party-web/entities.json")

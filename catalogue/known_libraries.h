@@ -40,8 +40,8 @@ class LibraryRepository {
   // The shipped repository (parsed once, on first use; thread-safe).
   static const LibraryRepository& builtin();
 
-  // Parses the converted shape written by rules/data/convert-retirejs.py. A pattern PCRE2 cannot
-  // compile is skipped and named in warnings(); malformed JSON is an error naming `origin`.
+  // Parses the converted shape written by catalogue/data/convert-retirejs.py. A pattern PCRE2
+  // cannot compile is skipped and named in warnings(); malformed JSON is an error naming `origin`.
   static Result<LibraryRepository> from_json(std::string_view json, std::string_view origin);
 
   // Libraries a resource is, in retire's order: URL, file name (last path segment), content,

@@ -7,6 +7,7 @@
 #include "cli/options.h"
 #include "policy/policy.h"
 #include "policy/policy_model.h"
+#include "rules/rule_catalogue.h"
 
 namespace tw::cli {
 
@@ -39,7 +40,7 @@ int run_check_policy(const Args& args) {
     std::cerr << "tagwarden check-policy: name the policy file (tagwarden check-policy FILE)\n";
     return kExitUsage;
   }
-  Result<SanctionedStack> policy = load_policy_file(file);
+  Result<SanctionedStack> policy = load_policy_file(file, rule_ids());
   if (!policy) {
     std::cerr << policy.error() << "\n";
     return kExitUsage;

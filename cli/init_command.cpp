@@ -16,6 +16,7 @@
 #include "cli/stored_scans.h"
 #include "model/url.h"
 #include "policy/policy.h"
+#include "rules/rule_catalogue.h"
 #include "store/scan_store.h"
 
 namespace tw::cli {
@@ -240,7 +241,8 @@ int run_init(const Args& args) {
 
   std::string policy = starter_policy(report, source);
   // What init writes must load: a broken starter policy would be a bug, not bad input.
-  Result<SanctionedStack> check = load_policy_text(policy, out == "-" ? "<stdout>" : out);
+  Result<SanctionedStack> check =
+      load_policy_text(policy, out == "-" ? "<stdout>" : out, rule_ids());
   if (!check) {
     std::cerr << "tagwarden init: the generated policy does not validate (a bug):\n"
               << check.error() << "\n";

@@ -67,7 +67,6 @@ int run_rules(const Args& args) {
       std::string area(rule.area);
       std::cout << rule.id << "  " << severity << std::string(10 - severity.size(), ' ') << area
                 << std::string(13 - std::min<std::size_t>(area.size(), 12), ' ') << rule.title
-                << (rule.implemented ? "" : " (reserved: not checked yet)")
                 << (rule.needs_policy ? " [policy]" : "") << "\n";
     }
     std::cout << "\n[policy]: only checked when a policy is given. "
@@ -89,8 +88,7 @@ int run_rules(const Args& args) {
             << "  area:             " << rule->area << "\n"
             << "  default severity: " << to_string(rule->default_severity) << "\n"
             << "  needs a policy:   " << (rule->needs_policy ? "yes" : "no") << "\n"
-            << "  status:           "
-            << (rule->implemented ? "checked" : "reserved (needs a later stage)") << "\n\n"
+            << "  status:           checked\n\n"
             << "What it checks\n";
   print_wrapped(std::cout, rule->description, 2);
   std::cout << "\nWhat to do\n";

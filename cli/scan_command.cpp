@@ -14,6 +14,7 @@
 #include "model/url.h"
 #include "policy/policy.h"
 #include "reports/report.h"
+#include "rules/rule_catalogue.h"
 
 namespace tw::cli {
 namespace {
@@ -168,7 +169,7 @@ int run_scan(const Args& args) {
 
   std::optional<SanctionedStack> policy;
   if (!flags.policy.empty()) {
-    Result<SanctionedStack> loaded = load_policy_file(flags.policy);
+    Result<SanctionedStack> loaded = load_policy_file(flags.policy, rule_ids());
     if (!loaded) {
       std::cerr << loaded.error() << "\n";
       return kExitUsage;

@@ -280,7 +280,9 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream
       page.error_detail = "304 Not Modified, but no stored analysis to reuse";
       return failed_page(std::move(page));
     }
-    return analyze_page(std::move(page), context);
+    PageAnalysis analysis = analyze_page(std::move(page), context);
+    run_page_rules(analysis, context.rules);
+    return analysis;
   };
 
   std::optional<Crawler> crawler;

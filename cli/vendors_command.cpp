@@ -10,6 +10,7 @@
 #include "model/domain.h"
 #include "model/url.h"
 #include "policy/policy.h"
+#include "rules/rule_catalogue.h"
 
 namespace tw::cli {
 namespace {
@@ -89,7 +90,7 @@ int run_vendors(const Args& args) {
 
   std::optional<SanctionedStack> policy;
   if (!policy_path.empty()) {
-    Result<SanctionedStack> loaded = load_policy_file(policy_path);
+    Result<SanctionedStack> loaded = load_policy_file(policy_path, rule_ids());
     if (!loaded) {
       std::cerr << "tagwarden vendors: " << loaded.error() << "\n";
       return kExitUsage;

@@ -18,15 +18,14 @@
 #include <tuple>
 
 #include "model/finding.h"
+#include "model/text.h"
 #include "policy/policy_model.h"
-#include "rules/rule_catalogue.h"
-#include "rules/rule_support.h"
 
 namespace tw {
 namespace {
 
 std::string lower(std::string_view text) {
-  return to_lower_ascii(text);
+  return lower_ascii(text);
 }
 
 bool equal_ignoring_case(std::string_view a, std::string_view b) {
@@ -85,8 +84,8 @@ struct Entry {
 
 class PolicyReader {
  public:
-  PolicyReader(std::string_view origin, const Catalogue& base, std::string today)
-      : origin_(origin) {
+  PolicyReader(std::string_view origin, const Catalogue& base, std::string today, RuleIds rule_ids)
+      : origin_(origin), rule_ids_(rule_ids) {
     stack_.catalogue = base;
     details_ = std::make_shared<SanctionedStack::Details>();
     details_->today = std::move(today);
@@ -142,6 +141,7 @@ class PolicyReader {
   void check_contradictions();
 
   std::string origin_;
+  RuleIds rule_ids_;
   struct Problem {
     int line;
     int column;
@@ -272,7 +272,7 @@ std::optional<std::uint64_t> PolicyReader::byte_size(const YAML::Node& node,
   while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
   std::size_t unit_start = digits;
   while (unit_start < s.size() && s[unit_start] == ' ') ++unit_start;
-  std::string unit = to_lower_ascii(s.substr(unit_start));
+  std::string unit = lower_ascii(s.substr(unit_start));
   if (digits > 0 && digits <= 12 && node.Tag() != "!") {
     std::uint64_t number = std::stoull(std::string(s.substr(0, digits)));
     for (const auto& [name, factor] : kUnits) {
@@ -342,7 +342,7 @@ std::optional<std::string> PolicyReader::rule_id(const YAML::Node& node, bool al
   auto id = scalar(node, "a rule id");
   if (!id) return std::nullopt;
   if (allow_all && *id == "*") return id;
-  if (find_rule(*id) != nullptr) return id;
+  if (std::find(rule_ids_.begin(), rule_ids_.end(), *id) != rule_ids_.end()) return id;
   error(node, "unknown rule '" + *id + "' (see 'tagwarden rules' for the list)");
   return std::nullopt;
 }
@@ -880,21 +880,25 @@ const ForbiddenEntry* find_forbidden(const SanctionedStack& policy, std::string_
 Result<SanctionedStack> load_policy_text(std::string_view yaml, std::string_view origin,
                                          const PolicyLoadOptions& options) {
   const Catalogue& base = options.catalogue ? *options.catalogue : Catalogue::builtin();
-  PolicyReader reader(origin, base, options.today.empty() ? utc_today() : options.today);
+  PolicyReader reader(origin, base, options.today.empty() ? utc_today() : options.today,
+                      options.rule_ids);
   return reader.read(yaml);
 }
 
-Result<SanctionedStack> load_policy_text(std::string_view yaml, std::string_view origin) {
-  return load_policy_text(yaml, origin, PolicyLoadOptions{});
+Result<SanctionedStack> load_policy_text(std::string_view yaml, std::string_view origin,
+                                         RuleIds rule_ids) {
+  PolicyLoadOptions options;
+  options.rule_ids = rule_ids;
+  return load_policy_text(yaml, origin, options);
 }
 
-Result<SanctionedStack> load_policy_file(const std::string& path) {
+Result<SanctionedStack> load_policy_file(const std::string& path, RuleIds rule_ids) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{path + ": cannot read the policy file (" + std::strerror(errno) + ")"};
   std::ostringstream bytes;
   bytes << in.rdbuf();
   if (in.bad()) return Error{path + ": error while reading the policy file"};
-  return load_policy_text(bytes.str(), path);
+  return load_policy_text(bytes.str(), path, rule_ids);
 }
 
 std::vector<std::string> policy_warnings(const SanctionedStack& policy) {

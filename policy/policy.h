@@ -6,7 +6,9 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalogue/catalogue.h"
@@ -31,22 +33,29 @@ struct SanctionedStack {
   std::vector<SanctionedVendor> vendors;
   Catalogue catalogue;  // builtin plus the policy's custom vendors
   // The rest (required, forbidden, sensitive paths, budgets, rule settings, suppressions) is
-  // declared in rules/policy_model.h, which the rule engine reads.
+  // declared in policy/policy_model.h, which the rule engine reads.
   struct Details;
   std::shared_ptr<const Details> details;
 
   const SanctionedVendor* find_vendor(std::string_view name) const;
 };
 
+// The rule ids a policy may name under `rules:` and in suppressions. The policy does not know the
+// rules (they sit above it); the caller passes the registry's ids (rules/rule_catalogue.h:
+// rule_ids()). A policy naming any other id is an error.
+using RuleIds = std::span<const std::string_view>;
+
 // Reads and validates a policy file against the builtin catalogue. Every problem found is one
 // line "file:line:column: message" of the error (all of them, not just the first).
-Result<SanctionedStack> load_policy_file(const std::string& path);
+Result<SanctionedStack> load_policy_file(const std::string& path, RuleIds rule_ids);
 // The same from text (tests, stored scans); `origin` stands for the file name in errors.
-Result<SanctionedStack> load_policy_text(std::string_view yaml, std::string_view origin);
+Result<SanctionedStack> load_policy_text(std::string_view yaml, std::string_view origin,
+                                         RuleIds rule_ids);
 
 struct PolicyLoadOptions {
   const Catalogue* catalogue = nullptr;  // null = Catalogue::builtin()
   std::string today;                     // YYYY-MM-DD for suppression expiry; empty = today (UTC)
+  RuleIds rule_ids;
 };
 Result<SanctionedStack> load_policy_text(std::string_view yaml, std::string_view origin,
                                          const PolicyLoadOptions& options);

@@ -1,6 +1,7 @@
-// Every rule's metadata, in one place: `tagwarden rules`, SARIF rule descriptors, the HTML report's
-// explanations and each finding's defaults all come from here (rule ids are stable; a policy may
-// change a rule's severity or turn it off).
+// Every rule's metadata, looked up in the rule registry (rules/rule_registry.cpp): `tagwarden
+// rules`, the SARIF rule descriptors, the HTML report's explanations, each finding's defaults and
+// the policy's list of known rule ids all come from there (rule ids are stable; a policy may change
+// a rule's severity or turn it off). Immutable; any thread may call these.
 #pragma once
 
 #include <span>
@@ -18,11 +19,13 @@ struct RuleInfo {
   Severity default_severity;
   std::string_view description;  // what it checks and why it matters
   std::string_view remediation;  // what to do about it
-  bool implemented;  // false for ids reserved for rules that need fetched resources or history
-  bool needs_policy = false;  // fires only when a policy is given (governance against the stack)
+  bool needs_policy = false;     // fires only when a policy is given (governance against the stack)
 };
 
+// Every registered rule, sorted by id.
 std::span<const RuleInfo> all_rules();
 const RuleInfo* find_rule(std::string_view id);
+// The ids of all_rules(), in the same order (what a policy may name: policy/policy.h RuleIds).
+std::span<const std::string_view> rule_ids();
 
 }  // namespace tw

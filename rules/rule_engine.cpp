@@ -1,6 +1,6 @@
-// Runs the rule modules and applies the policy's per-rule settings and suppressions to what they
-// find. Page rules run on the analysis workers: everything here reads only its arguments and
-// immutable data, so concurrent calls are safe.
+// Runs the registered rules, each kind where its facts exist, and applies the policy's per-rule
+// settings and suppressions to what they find. Page and resource rules run on worker threads:
+// everything here reads only its arguments and immutable data, so concurrent calls are safe.
 #include "rules/rule_engine.h"
 
 #include <algorithm>
@@ -14,7 +14,7 @@ namespace tw {
 namespace {
 
 bool rule_applies(const RuleInfo& rule, const RuleContext& context) {
-  if (!rule.implemented || (rule.needs_policy && context.policy == nullptr)) return false;
+  if (rule.needs_policy && context.policy == nullptr) return false;
   if (context.policy == nullptr || !context.policy->details) return true;
   const auto& settings = context.policy->details->rules;
   auto it = settings.find(std::string(rule.id));
@@ -30,10 +30,28 @@ bool suppression_matches(const Suppression& s, const Finding& finding) {
   if (s.expired || (s.rule != "*" && s.rule != finding.rule)) return false;
   if (s.page && (finding.page.empty() || !s.page->matches(path_of(finding.page)))) return false;
   if (s.host && (finding.host.empty() || !s.host->matches(finding.host))) return false;
-  if (!s.vendor.empty() && to_lower_ascii(s.vendor) != to_lower_ascii(finding.vendor)) {
+  if (!s.vendor.empty() && lower_ascii(s.vendor) != lower_ascii(finding.vendor)) {
     return false;
   }
   return true;
+}
+
+// Runs every registered rule whose check is a `Check` (what it reads) and that the policy leaves
+// on, in registry order.
+template <typename Check, typename... Facts>
+void run_checks(const RuleContext& context, std::vector<Finding>& out, const Facts&... facts) {
+  for (const Rule* rule : registered_rules()) {
+    const Check* check = std::get_if<Check>(&rule->check);
+    if (check != nullptr && rule_applies(rule->info, context)) (*check)(rule->info, facts..., out);
+  }
+}
+
+template <typename Check>
+bool is_rule_of_kind(std::string_view rule_id) {
+  for (const Rule* rule : registered_rules()) {
+    if (rule->info.id == rule_id) return std::holds_alternative<Check>(rule->check);
+  }
+  return false;
 }
 
 }  // namespace
@@ -60,15 +78,11 @@ void apply_policy(std::vector<Finding>& findings, const RuleContext& context) {
 void run_page_rules(PageAnalysis& page, const RuleContext& context) {
   if (page.page.error != PageError::none) return;
   // Running again (after the third-party stage added tags) replaces this engine's findings.
-  std::set<std::string_view> ids;
-  for (const PageRule* rule : page_rules()) ids.insert(rule->info.id);
-  std::erase_if(page.findings, [&](const Finding& f) { return ids.count(f.rule) > 0; });
+  std::erase_if(page.findings, [](const Finding& f) { return is_rule_of_kind<PageCheck>(f.rule); });
 
   PageFacts facts(page, context);
   std::vector<Finding> found;
-  for (const PageRule* rule : page_rules()) {
-    if (rule_applies(rule->info, context)) rule->check(facts, found);
-  }
+  run_checks<PageCheck>(context, found, facts);
   apply_policy(found, context);
   page.findings.insert(page.findings.end(), std::make_move_iterator(found.begin()),
                        std::make_move_iterator(found.end()));
@@ -89,7 +103,7 @@ void SiteFacts::add_page(const PageAnalysis& page) {
     if (tag.host.empty()) continue;
     std::string name = tag.vendor.empty() ? tag.domain : tag.vendor;
     if (name.empty()) name = tag.host;
-    std::string key = to_lower_ascii(name);
+    std::string key = lower_ascii(name);
     auto [found, added] = data_->vendor_index.emplace(key, data_->vendors.size());
     if (added) {
       SiteVendor vendor;
@@ -121,14 +135,37 @@ void SiteFacts::add_page(const PageAnalysis& page) {
 
 std::vector<Finding> run_site_rules(const SiteFacts& facts, const RuleContext& context) {
   std::vector<Finding> found;
-  for (const SiteRule* rule : site_rules()) {
-    if (rule_applies(rule->info, context)) rule->check(facts.data(), context, found);
-  }
+  run_checks<SiteCheck>(context, found, facts.data(), context);
   apply_policy(found, context);
   // Crawl order varies between runs; the report should not.
   std::stable_sort(found.begin(), found.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.rule, a.page, a.message) < std::tie(b.rule, b.page, b.message);
   });
+  return found;
+}
+
+std::vector<Finding> run_resource_rules(const PageAnalysis& page, const RuleContext& context) {
+  std::vector<Finding> found;
+  if (page.page.error != PageError::none) return found;
+  std::vector<FetchedTag> tags;
+  for (const Tag& tag : page.tags) {
+    if (auto facts = ResourceFacts::read_from(tag)) tags.push_back({&tag, std::move(*facts)});
+  }
+  if (tags.empty()) return found;
+  PageFacts facts(page, context);
+  run_checks<ResourceCheck>(context, found, facts, tags, resource_budgets(context));
+  apply_policy(found, context);
+  return found;
+}
+
+bool is_resource_rule(std::string_view rule_id) {
+  return is_rule_of_kind<ResourceCheck>(rule_id);
+}
+
+std::vector<Finding> run_baseline_rules(const BaselineFacts& facts, const RuleContext& context) {
+  std::vector<Finding> found;
+  run_checks<BaselineCheck>(context, found, facts);
+  apply_policy(found, context);
   return found;
 }
 

@@ -1,13 +1,18 @@
-// Runs the rules over analysed facts. Page rules run per page (on the analysis pool, so they must
-// be pure and thread-safe); site rules run once after the crawl over SiteFacts gathered page by
-// page. Both apply the policy's severity overrides, disabled rules and suppressions.
+// Runs the registered rules (rules/rule_registry.cpp) over analysed facts, each kind where its
+// facts exist: page rules per page (on the analysis pool, so they must be pure and thread-safe),
+// resource rules per page after the third-party stage, site rules once after the crawl over
+// SiteFacts gathered page by page, the drift rule against a baseline. Every entry point applies
+// the policy's severity overrides, disabled rules and suppressions. Rules never fetch.
 #pragma once
 
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalogue/catalogue.h"
 #include "model/analysis.h"
+#include "model/drift.h"
 #include "policy/policy.h"
 
 namespace tw {
@@ -21,8 +26,8 @@ struct RuleContext {
 // it again replaces the findings of its own rules, so a page whose tags grew can be re-checked.
 void run_page_rules(PageAnalysis& page, const RuleContext& context);
 
-// Applies the policy to findings made elsewhere (the third-party stage's rules): drops disabled
-// rules, applies severity overrides, marks suppressed findings with the reason. Thread-safe.
+// Applies the policy to findings made outside the engine: drops disabled rules, applies severity
+// overrides, marks suppressed findings with the reason. Thread-safe.
 void apply_policy(std::vector<Finding>& findings, const RuleContext& context);
 
 // What the site-level rules need, accumulated page by page so no page is kept in memory.
@@ -41,6 +46,27 @@ class SiteFacts {
 };
 
 std::vector<Finding> run_site_rules(const SiteFacts& facts, const RuleContext& context);
+
+// The findings of the resource rules for one page (facts the third-party stage wrote on its tags),
+// with the policy applied. Does not touch the page; the caller replaces earlier findings of these
+// rules (is_resource_rule). Thread-safe.
+std::vector<Finding> run_resource_rules(const PageAnalysis& page, const RuleContext& context);
+
+// True for the rule ids run_resource_rules produces.
+bool is_resource_rule(std::string_view rule_id);
+
+// What the drift rule reads: what appeared or disappeared since a baseline scan (store/ computes
+// it from the two scans). The sets are borrowed for the call.
+struct BaselineFacts {
+  std::string origin;  // the baseline for messages: "scan 12" or a report's path
+  const DriftSet& vendors;
+  const DriftSet& hosts;
+  const DriftSet& tag_ids;
+};
+
+// Site-level findings (baseline_state "new") about the drift since the baseline, with the
+// policy applied.
+std::vector<Finding> run_baseline_rules(const BaselineFacts& facts, const RuleContext& context);
 
 // Vendor inventory for the reports: every vendor seen, its hosts, ids, page count and status
 // against the policy ("unreviewed" for all when there is none).

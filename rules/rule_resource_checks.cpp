@@ -1,5 +1,6 @@
-// TW203, TW301, TW304, TW308, TW403, TW404 and TW405: one check each, reading the resource facts
-// on the page's tags; a URL a page loads twice is reported once per rule.
+// The resource rules TW203, TW301, TW304, TW308, TW403, TW404 and TW405, each its metadata beside
+// its check, reading the resource facts on the page's tags; a URL a page loads twice is reported
+// once per rule.
 #include "rules/rule_resource_checks.h"
 
 #include <algorithm>
@@ -13,18 +14,6 @@
 
 namespace tw {
 namespace {
-
-constexpr std::string_view kResourceRules[] = {"TW203", "TW301", "TW304", "TW308",
-                                               "TW403", "TW404", "TW405"};
-
-struct FetchedTag {
-  const Tag* tag;
-  ResourceFacts facts;
-};
-
-using Check = void (*)(const RuleInfo& rule, const PageFacts& page,
-                       const std::vector<FetchedTag>& tags, const ResourceBudgets& budgets,
-                       std::vector<Finding>& out);
 
 // tw_rules does not link fmt; these few messages are put together by hand.
 std::string whole(double value) {
@@ -193,7 +182,7 @@ void slow_response(const RuleInfo& rule, const PageFacts& page, const std::vecto
 }
 
 bool is_script(const Tag& tag, const ResourceFacts& facts) {
-  std::string type = to_lower_ascii(facts.content_type);
+  std::string type = lower_ascii(facts.content_type);
   if (type.find("javascript") != std::string::npos ||
       type.find("ecmascript") != std::string::npos) {
     return true;
@@ -204,7 +193,7 @@ bool is_script(const Tag& tag, const ResourceFacts& facts) {
 
 // Why a response cannot be cached by the browser, or empty when it can.
 std::string uncacheable_reason(const ResourceFacts& facts) {
-  std::string cache = to_lower_ascii(facts.cache_control);
+  std::string cache = lower_ascii(facts.cache_control);
   if (cache.find("no-store") != std::string::npos) return "Cache-Control: no-store";
   if (cache.find("no-cache") != std::string::npos && !facts.has_validator) {
     return "Cache-Control: no-cache without ETag or Last-Modified";
@@ -242,16 +231,6 @@ void uncompressed_or_uncacheable(const RuleInfo& rule, const PageFacts& page,
   }
 }
 
-constexpr std::pair<std::string_view, Check> kChecks[] = {
-    {"TW203", third_party_cookie},
-    {"TW301", integrity_mismatch},
-    {"TW304", vulnerable_library},
-    {"TW308", dangling_host},
-    {"TW403", bytes_budget},
-    {"TW404", slow_response},
-    {"TW405", uncompressed_or_uncacheable},
-};
-
 }  // namespace
 
 ResourceBudgets resource_budgets(const RuleContext& context) {
@@ -265,27 +244,57 @@ ResourceBudgets resource_budgets(const RuleContext& context) {
   return budgets;
 }
 
-bool is_resource_rule(std::string_view rule_id) {
-  return std::find(std::begin(kResourceRules), std::end(kResourceRules), rule_id) !=
-         std::end(kResourceRules);
-}
+extern const Rule kThirdPartyCookieRule{
+    {"TW203", "third-party-cookie", "privacy", "Third-party cookie set by a fetched resource",
+     Severity::medium,
+     "A fetched third-party resource answered with Set-Cookie for its own domain. Cookies "
+     "identify visitors across sites and need consent under GDPR/ePrivacy.",
+     "Gate the tag behind the consent manager or configure the vendor for cookieless operation."},
+    &third_party_cookie};
 
-std::vector<Finding> run_resource_rules(const PageAnalysis& page, const RuleContext& context) {
-  std::vector<Finding> found;
-  if (page.page.error != PageError::none) return found;
-  std::vector<FetchedTag> tags;
-  for (const Tag& tag : page.tags) {
-    if (auto facts = ResourceFacts::read_from(tag)) tags.push_back({&tag, std::move(*facts)});
-  }
-  if (tags.empty()) return found;
-  PageFacts facts(page, context);
-  ResourceBudgets budgets = resource_budgets(context);
-  for (const auto& [id, check] : kChecks) {
-    const RuleInfo* rule = find_rule(id);
-    if (rule != nullptr) check(*rule, facts, tags, budgets, found);
-  }
-  apply_policy(found, context);
-  return found;
-}
+extern const Rule kIntegrityMismatchRule{
+    {"TW301", "integrity-mismatch", "security", "Integrity attribute does not match the file",
+     Severity::critical,
+     "The integrity hash on a script or stylesheet does not match the bytes the vendor serves: "
+     "browsers refuse to run it, or the file changed underneath you.",
+     "Find out why the file changed; if the change is legitimate, pin the new version and update "
+     "the hash."},
+    &integrity_mismatch};
+
+extern const Rule kVulnerableLibraryRule{
+    {"TW304", "vulnerable-library", "security", "Known-vulnerable JavaScript library version",
+     Severity::high,
+     "A script matches a library version with published vulnerabilities (retire.js data).",
+     "Upgrade the library to a fixed version, or remove it."},
+    &vulnerable_library};
+
+extern const Rule kDanglingHostRule{
+    {"TW308", "dangling-host", "security", "Third-party host does not resolve", Severity::high,
+     "A page references a third-party host whose name does not resolve. Whoever registers the "
+     "domain can serve code to your visitors (subdomain or domain takeover).",
+     "Remove the reference, or take ownership of the domain."},
+    &dangling_host};
+
+extern const Rule kThirdPartyBytesRule{
+    {"TW403", "third-party-bytes", "performance", "Third-party bytes per page over the budget",
+     Severity::low,
+     "The third-party resources a page loads add up to more bytes on the wire than the budget "
+     "(budgets.third_party_bytes_per_page, default 1 MB).",
+     "Remove unused tags, load heavy ones on interaction, or raise the budget deliberately."},
+    &bytes_budget};
+
+extern const Rule kSlowThirdPartyRule{
+    {"TW404", "slow-third-party", "performance", "Slow third-party response", Severity::low,
+     "A third-party resource took longer than the threshold to answer "
+     "(budgets.slow_response_ms, default 2000 ms).",
+     "Load it asynchronously, self-host it, or ask the vendor about their CDN."},
+    &slow_response};
+
+extern const Rule kUncompressedOrUncacheableRule{
+    {"TW405", "uncompressed-or-uncacheable", "performance",
+     "Third-party script served uncompressed or uncacheable", Severity::low,
+     "A third-party script was served without compression or with headers that forbid caching.",
+     "Ask the vendor to fix their delivery, or self-host a cached copy."},
+    &uncompressed_or_uncacheable};
 
 }  // namespace tw

@@ -1,12 +1,11 @@
-// The rules that read fetched third-party resources (TW203, TW301, TW304, TW308, TW403, TW404,
-// TW405). They read only the "resource-*" facts the third-party stage wrote on the page's tags
-// (model/resource_facts.h) and never fetch. Pure and thread-safe.
+// The budgets the resource rules (TW203, TW301, TW304, TW308, TW403, TW404, TW405) measure against.
+// Those rules read only the "resource-*" facts the third-party stage wrote on a page's tags
+// (model/resource_facts.h) and never fetch; the engine runs them (run_resource_rules in
+// rules/rule_engine.h).
 #pragma once
 
 #include <cstdint>
-#include <vector>
 
-#include "model/analysis.h"
 #include "rules/rule_engine.h"
 
 namespace tw {
@@ -20,12 +19,5 @@ struct ResourceBudgets {
 };
 
 ResourceBudgets resource_budgets(const RuleContext& context);
-
-// The findings of the resource rules for one page, with the policy's settings and suppressions
-// applied. Does not touch the page; the caller replaces earlier findings of these rules.
-std::vector<Finding> run_resource_rules(const PageAnalysis& page, const RuleContext& context);
-
-// True for the rule ids run_resource_rules produces.
-bool is_resource_rule(std::string_view rule_id);
 
 }  // namespace tw

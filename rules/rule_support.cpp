@@ -6,14 +6,6 @@
 
 namespace tw {
 
-std::string to_lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
-
 namespace {
 
 std::string page_url_of(const PageAnalysis& analysis) {
@@ -89,38 +81,6 @@ std::string origin_of(std::string_view url) {
   std::string origin = parsed->scheme + "://" + parsed->host;
   if (parsed->port != 0) origin += ":" + std::to_string(parsed->port);
   return origin;
-}
-
-std::span<const PageRule* const> page_rules() {
-  // Order is the order findings appear in for one page: governance, privacy, security, speed.
-  static const PageRule* const kRules[] = {
-      &kUnsanctionedVendorRule,
-      &kUnknownHostRule,
-      &kUnsanctionedTagIdRule,
-      &kForbiddenVendorRule,
-      &kDuplicateTagRule,
-      &kConsentRule,
-      &kPersonalDataRule,
-      &kSensitivePageTrackerRule,
-      &kSessionReplayRule,
-      &kMissingIntegrityRule,
-      &kInsecureTransportRule,
-      &kCompromisedDomainRule,
-      &kWeakCspRule,
-      &kCspMismatchRule,
-      &kUnsandboxedIframeRule,
-      &kRenderBlockingRule,
-      &kDocumentWriteRule,
-      &kHostBudgetRule,
-      &kMissingPreconnectRule,
-  };
-  return kRules;
-}
-
-std::span<const SiteRule* const> site_rules() {
-  static const SiteRule* const kRules[] = {&kRequiredTagMissingRule, &kOverlappingVendorsRule,
-                                           &kExpiredSuppressionRule};
-  return kRules;
 }
 
 }  // namespace tw

@@ -1,6 +1,6 @@
 // What every rule is built from: the facts a page rule reads (PageFacts), how a rule is declared
-// (metadata beside its check, like an ESLint rule module) and the helpers that build findings
-// with stable fingerprints. Internal to the rules folder.
+// (metadata beside its check, like an ESLint rule module), the registry of them all and the
+// helpers that build findings with stable fingerprints. Internal to the rules folder.
 #pragma once
 
 #include <cstdint>
@@ -9,12 +9,16 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <variant>
 #include <vector>
 
 #include "model/analysis.h"
+#include "model/resource_facts.h"
+#include "model/text.h"
 #include "policy/policy_model.h"
 #include "rules/rule_catalogue.h"
 #include "rules/rule_engine.h"
+#include "rules/rule_resource_checks.h"
 
 namespace tw {
 
@@ -40,13 +44,6 @@ struct PageFacts {
   bool is_own(const Tag& tag) const;
 };
 
-using PageCheck = void (*)(const PageFacts& page, std::vector<Finding>& out);
-
-struct PageRule {
-  RuleInfo info;
-  PageCheck check;
-};
-
 // A finding about one tag: page, tag URL, vendor, host, line and column filled in; the
 // fingerprint is rule + page path + `subject` (never the line, which shifts with edits).
 Finding tag_finding(const RuleInfo& rule, const PageFacts& page, const Tag& tag,
@@ -60,43 +57,41 @@ Finding page_finding(const RuleInfo& rule, const PageFacts& page, std::string me
 bool loads_content(const Tag& tag);
 // "https://cdn.example.com" of a URL (scheme://host[:port]).
 std::string origin_of(std::string_view url);
-std::string to_lower_ascii(std::string_view text);
 
-// The page rules, in the order they run (each defined in its rules/rule_tw*.cpp file).
-std::span<const PageRule* const> page_rules();
-
-// Site rules are declared the same way; they read what SiteFacts gathered.
-using SiteCheck = void (*)(const SiteFacts::Data& facts, const RuleContext& context,
-                           std::vector<Finding>& out);
-struct SiteRule {
-  RuleInfo info;
-  SiteCheck check;
+// One fetched third-party resource a page loads: the tag and the facts the third-party stage
+// wrote on it (model/resource_facts.h).
+struct FetchedTag {
+  const Tag* tag;
+  ResourceFacts facts;
 };
-std::span<const SiteRule* const> site_rules();
 
-// Every page rule and site rule, defined in their own files.
-extern const PageRule kUnsanctionedVendorRule;    // TW100
-extern const PageRule kUnknownHostRule;           // TW101
-extern const PageRule kUnsanctionedTagIdRule;     // TW102
-extern const SiteRule kRequiredTagMissingRule;    // TW103
-extern const PageRule kForbiddenVendorRule;       // TW104
-extern const SiteRule kOverlappingVendorsRule;    // TW105
-extern const PageRule kDuplicateTagRule;          // TW106
-extern const PageRule kConsentRule;               // TW200
-extern const PageRule kPersonalDataRule;          // TW201
-extern const PageRule kSensitivePageTrackerRule;  // TW202
-extern const PageRule kSessionReplayRule;         // TW204
-extern const PageRule kMissingIntegrityRule;      // TW300
-extern const PageRule kInsecureTransportRule;     // TW302
-extern const PageRule kCompromisedDomainRule;     // TW303
-extern const PageRule kWeakCspRule;               // TW305
-extern const PageRule kCspMismatchRule;           // TW306
-extern const PageRule kUnsandboxedIframeRule;     // TW307
-extern const PageRule kRenderBlockingRule;        // TW400
-extern const PageRule kDocumentWriteRule;         // TW401
-extern const PageRule kHostBudgetRule;            // TW402
-extern const PageRule kMissingPreconnectRule;     // TW406
-extern const SiteRule kExpiredSuppressionRule;    // TW010
+// A rule's check, by what it reads (like a Lighthouse audit's requiredArtifacts): the type of its
+// check says what it needs, and the engine runs it where that exists. Every check gets its own
+// rule's metadata first, appends its findings to `out`, and is pure (rules never fetch).
+//   PageCheck      one analysed page; runs on the analysis workers (run_page_rules)
+//   ResourceCheck  a page's fetched third-party resources, after the third-party stage
+//                  (run_resource_rules)
+//   SiteCheck      what SiteFacts gathered over the whole crawl (run_site_rules)
+//   BaselineCheck  what appeared or disappeared since the baseline scan (run_baseline_rules)
+using PageCheck = void (*)(const RuleInfo& rule, const PageFacts& page, std::vector<Finding>& out);
+using ResourceCheck = void (*)(const RuleInfo& rule, const PageFacts& page,
+                               const std::vector<FetchedTag>& tags, const ResourceBudgets& budgets,
+                               std::vector<Finding>& out);
+using SiteCheck = void (*)(const RuleInfo& rule, const SiteFacts::Data& facts,
+                           const RuleContext& context, std::vector<Finding>& out);
+using BaselineCheck = void (*)(const RuleInfo& rule, const BaselineFacts& facts,
+                               std::vector<Finding>& out);
+
+// One rule: its metadata beside its check, like an ESLint rule module. Each is defined as
+// `extern const Rule k...Rule{...}` in its rules/rule_*.cpp file and listed once in
+// rules/rule_registry.cpp.
+struct Rule {
+  RuleInfo info;
+  std::variant<PageCheck, ResourceCheck, SiteCheck, BaselineCheck> check;
+};
+
+// The registry: every rule, sorted by id (also the order each kind runs in).
+std::span<const Rule* const> registered_rules();
 
 // What SiteFacts keeps per page and per vendor (no page bodies, no tags).
 // Kept for every analysed page, so it holds indexes rather than names: at 100,000 pages the

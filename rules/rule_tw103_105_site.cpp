@@ -33,16 +33,16 @@ bool contains_match(const std::vector<std::uint32_t>& indexes, const std::vector
 template <typename Entry, typename NameOf>
 std::vector<bool> matching_ignoring_case(const std::vector<Entry>& entries, std::string_view wanted,
                                          NameOf name_of) {
-  std::string lower = to_lower_ascii(wanted);
+  std::string lower = lower_ascii(wanted);
   std::vector<bool> matches(entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    matches[i] = to_lower_ascii(name_of(entries[i])) == lower;
+    matches[i] = lower_ascii(name_of(entries[i])) == lower;
   }
   return matches;
 }
 
-void check_required_missing(const SiteFacts::Data& facts, const RuleContext& context,
-                            std::vector<Finding>& out) {
+void check_required_missing(const RuleInfo& rule, const SiteFacts::Data& facts,
+                            const RuleContext& context, std::vector<Finding>& out) {
   const SanctionedStack::Details& details = *context.policy->details;
   for (const RequiredTag& required : details.required) {
     std::vector<bool> vendor_matches = matching_ignoring_case(
@@ -55,20 +55,19 @@ void check_required_missing(const SiteFacts::Data& facts, const RuleContext& con
       bool id_present = required.id.empty() || contains_match(page.ids, id_matches);
       if (vendor_present && id_present) continue;
       std::string what = required.vendor + (required.id.empty() ? "" : " " + required.id);
-      Finding finding =
-          site_finding(kRequiredTagMissingRule.info, page.url, page.path,
-                       "required tag " + what + " is missing from this page",
-                       vendor_present ? required.vendor + " is present, but not with " + required.id
-                                      : "policy line " + std::to_string(required.where.line),
-                       {to_lower_ascii(required.vendor), required.id});
+      Finding finding = site_finding(
+          rule, page.url, page.path, "required tag " + what + " is missing from this page",
+          vendor_present ? required.vendor + " is present, but not with " + required.id
+                         : "policy line " + std::to_string(required.where.line),
+          {lower_ascii(required.vendor), required.id});
       finding.vendor = required.vendor;
       out.push_back(std::move(finding));
     }
   }
 }
 
-void check_overlapping_vendors(const SiteFacts::Data& facts, const RuleContext& context,
-                               std::vector<Finding>& out) {
+void check_overlapping_vendors(const RuleInfo& rule, const SiteFacts::Data& facts,
+                               const RuleContext& context, std::vector<Finding>& out) {
   const Budgets& budgets = context.policy->details->budgets;
   std::map<std::string, std::vector<std::string>> by_category;
   for (const SiteVendor& vendor : facts.vendors) {
@@ -85,7 +84,7 @@ void check_overlapping_vendors(const SiteFacts::Data& facts, const RuleContext& 
     std::sort(names.begin(), names.end());
     std::string list;
     for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
-    out.push_back(site_finding(kOverlappingVendorsRule.info, {}, {},
+    out.push_back(site_finding(rule, {}, {},
                                std::to_string(names.size()) + " " + category +
                                    " vendors across the site where the policy allows " +
                                    std::to_string(*limit) + ": " + list,
@@ -93,14 +92,14 @@ void check_overlapping_vendors(const SiteFacts::Data& facts, const RuleContext& 
   }
 }
 
-void check_expired_suppressions(const SiteFacts::Data&, const RuleContext& context,
-                                std::vector<Finding>& out) {
+void check_expired_suppressions(const RuleInfo& rule, const SiteFacts::Data&,
+                                const RuleContext& context, std::vector<Finding>& out) {
   for (const Suppression& s : context.policy->details->suppressions) {
     if (!s.expired) continue;
     std::string scope = s.page ? " on " + s.page->text() : "";
     if (s.host) scope += " for " + s.host->text();
     Finding finding = site_finding(
-        kExpiredSuppressionRule.info, {}, {},
+        rule, {}, {},
         "the suppression of " + s.rule + scope + " expired on " + s.expires +
             "; its findings are reported again until it is renewed or removed",
         context.policy->path + ":" + std::to_string(s.where.line) + " (" + s.reason + ")",
@@ -111,7 +110,7 @@ void check_expired_suppressions(const SiteFacts::Data&, const RuleContext& conte
 
 }  // namespace
 
-const SiteRule kRequiredTagMissingRule{
+extern const Rule kRequiredTagMissingRule{
     {"TW103", "required-tag-missing", "governance", "Required tag missing on a page",
      Severity::medium,
      "The policy requires a vendor (or a specific tag id, such as the production GTM container "
@@ -119,24 +118,24 @@ const SiteRule kRequiredTagMissingRule{
      "across the site after the crawl.",
      "Add the tag to the page template, or narrow the required entry's paths if the page is a "
      "deliberate exception.",
-     true, true},
+     true},
     &check_required_missing};
 
-const SiteRule kOverlappingVendorsRule{
+extern const Rule kOverlappingVendorsRule{
     {"TW105", "overlapping-vendors", "governance",
      "More vendors in one category than the policy allows", Severity::low,
      "Across the site, more vendors of one category are in use than budgets."
      "vendors_per_category allows: three analytics tools and two chat widgets (the "
      "'Frankenstack') cost money, speed and data protection effort for little gain.",
-     "Pick one vendor per job, migrate the pages using the others, and remove them.", true, true},
+     "Pick one vendor per job, migrate the pages using the others, and remove them.", true},
     &check_overlapping_vendors};
 
-const SiteRule kExpiredSuppressionRule{
+extern const Rule kExpiredSuppressionRule{
     {"TW010", "expired-suppression", "governance", "Suppression past its expiry date",
      Severity::low,
      "A suppression in the policy has an expires date in the past. It no longer hides anything, "
      "and the findings it covered are reported again.",
-     "Fix what it suppressed, or renew it with a new date and reason after a review.", true, true},
+     "Fix what it suppressed, or renew it with a new date and reason after a review.", true},
     &check_expired_suppressions};
 
 }  // namespace tw

@@ -10,7 +10,7 @@ namespace tw {
 namespace {
 
 bool ids_equal(std::string_view a, std::string_view b) {
-  return to_lower_ascii(a) == to_lower_ascii(b);
+  return lower_ascii(a) == lower_ascii(b);
 }
 
 // "GTM-ABC123" -> "gtm", "G-XYZ" -> "g", "123456789" -> "#": the kind of id, so a vendor that
@@ -18,19 +18,20 @@ bool ids_equal(std::string_view a, std::string_view b) {
 std::string id_family(std::string_view id) {
   std::size_t dash = id.find('-');
   if (dash != std::string_view::npos && dash > 0 && dash <= 4) {
-    return to_lower_ascii(id.substr(0, dash));
+    return lower_ascii(id.substr(0, dash));
   }
   bool numeric = !id.empty() && id.find_first_not_of("0123456789") == std::string_view::npos;
   return numeric ? "#" : "*";
 }
 
-void check_unsanctioned_vendor(const PageFacts& page, std::vector<Finding>& out) {
+void check_unsanctioned_vendor(const RuleInfo& rule, const PageFacts& page,
+                               std::vector<Finding>& out) {
   const SanctionedStack& policy = *page.policy();
   std::set<std::string> reported;
   for (const Tag& tag : page.analysis.tags) {
     std::string vendor = page.vendor_of(tag);
     if (vendor.empty() || !loads_content(tag) || page.is_own(tag)) continue;
-    if (!reported.insert(to_lower_ascii(vendor)).second) continue;
+    if (!reported.insert(lower_ascii(vendor)).second) continue;
     // A forbidden vendor gets the stronger TW104 instead.
     if (find_forbidden(policy, vendor, page.category_of(tag), page.path)) continue;
     const SanctionedVendor* sanctioned = find_sanctioned(policy, vendor, tag.host);
@@ -44,24 +45,24 @@ void check_unsanctioned_vendor(const PageFacts& page, std::vector<Finding>& out)
     } else {
       continue;
     }
-    out.push_back(tag_finding(kUnsanctionedVendorRule.info, page, tag, message, tag.url,
-                              {to_lower_ascii(vendor)}));
+    out.push_back(tag_finding(rule, page, tag, message, tag.url, {lower_ascii(vendor)}));
   }
 }
 
-void check_unknown_host(const PageFacts& page, std::vector<Finding>& out) {
+void check_unknown_host(const RuleInfo& rule, const PageFacts& page, std::vector<Finding>& out) {
   std::set<std::string> reported;
   for (const Tag& tag : page.analysis.tags) {
     if (!loads_content(tag) || tag.host.empty() || page.is_own(tag)) continue;
     if (!page.vendor_of(tag).empty() || !reported.insert(tag.host).second) continue;
-    out.push_back(tag_finding(kUnknownHostRule.info, page, tag,
+    out.push_back(tag_finding(rule, page, tag,
                               tag.host + " is a third-party host that neither the catalogue nor "
                                          "the policy explains",
                               tag.url, {tag.host}));
   }
 }
 
-void check_unsanctioned_tag_id(const PageFacts& page, std::vector<Finding>& out) {
+void check_unsanctioned_tag_id(const RuleInfo& rule, const PageFacts& page,
+                               std::vector<Finding>& out) {
   const SanctionedStack& policy = *page.policy();
   std::set<std::string> reported;
   for (const Tag& tag : page.analysis.tags) {
@@ -78,28 +79,28 @@ void check_unsanctioned_tag_id(const PageFacts& page, std::vector<Finding>& out)
       if (allowed || !reported.insert(sanctioned->name + "\n" + id).second) continue;
       std::string list;
       for (const std::string& a : sanctioned->allowed_ids) list += (list.empty() ? "" : ", ") + a;
-      out.push_back(tag_finding(kUnsanctionedTagIdRule.info, page, tag,
+      out.push_back(tag_finding(rule, page, tag,
                                 sanctioned->name + " loads " + id +
                                     ", which is not among its sanctioned ids (" + list + ")",
-                                id, {to_lower_ascii(sanctioned->name), id}));
+                                id, {lower_ascii(sanctioned->name), id}));
     }
   }
 }
 
-void check_forbidden_vendor(const PageFacts& page, std::vector<Finding>& out) {
+void check_forbidden_vendor(const RuleInfo& rule, const PageFacts& page,
+                            std::vector<Finding>& out) {
   std::set<std::string> reported;
   for (const Tag& tag : page.analysis.tags) {
     std::string vendor = page.vendor_of(tag);
     if (vendor.empty() || !loads_content(tag) || page.is_own(tag)) continue;
     std::string category = page.category_of(tag);
     const ForbiddenEntry* forbidden = find_forbidden(*page.policy(), vendor, category, page.path);
-    if (forbidden == nullptr || !reported.insert(to_lower_ascii(vendor)).second) continue;
+    if (forbidden == nullptr || !reported.insert(lower_ascii(vendor)).second) continue;
     std::string what = forbidden->vendor.empty() ? category + " vendor " + vendor : vendor;
     std::string message = what + " is forbidden on " + page.path + " by the policy (line " +
                           std::to_string(forbidden->where.line) + ")";
     if (!forbidden->reason.empty()) message += ": " + forbidden->reason;
-    out.push_back(tag_finding(kForbiddenVendorRule.info, page, tag, message, tag.url,
-                              {to_lower_ascii(vendor)}));
+    out.push_back(tag_finding(rule, page, tag, message, tag.url, {lower_ascii(vendor)}));
   }
 }
 
@@ -117,7 +118,7 @@ std::string_view load_group(TagKind kind) {
   }
 }
 
-void check_duplicate_tag(const PageFacts& page, std::vector<Finding>& out) {
+void check_duplicate_tag(const RuleInfo& rule, const PageFacts& page, std::vector<Finding>& out) {
   std::set<std::string> seen, reported;
   for (const Tag& tag : page.analysis.tags) {
     if (!loads_content(tag) || tag.in_noscript || tag.initiator == Initiator::tag_manager ||
@@ -143,7 +144,7 @@ void check_duplicate_tag(const PageFacts& page, std::vector<Finding>& out) {
     for (const std::string& key : keys) {
       if (seen.insert(key).second || !reported.insert(key).second) continue;
       out.push_back(tag_finding(
-          kDuplicateTagRule.info, page, tag,
+          rule, page, tag,
           "the same tag is loaded more than once on this page: " + key.substr(key.find(' ') + 1),
           key.substr(key.find(' ') + 1), {key}));
       break;
@@ -153,7 +154,7 @@ void check_duplicate_tag(const PageFacts& page, std::vector<Finding>& out) {
 
 }  // namespace
 
-const PageRule kUnsanctionedVendorRule{
+extern const Rule kUnsanctionedVendorRule{
     {"TW100", "unsanctioned-vendor", "governance", "Unsanctioned vendor on a page",
      Severity::medium,
      "A page loads a vendor that the sanctioned stack does not list, or lists only for other "
@@ -161,19 +162,19 @@ const PageRule kUnsanctionedVendorRule{
      "owner and a purpose someone agreed to.",
      "Either sanction the vendor in the policy (with an owner, a purpose, its tag ids and the "
      "paths where it belongs) or remove the tag, usually from the tag manager container.",
-     true, true},
+     true},
     &check_unsanctioned_vendor};
 
-const PageRule kUnknownHostRule{
+extern const Rule kUnknownHostRule{
     {"TW101", "unknown-host", "governance", "Third-party host nobody explains", Severity::low,
      "A page loads from a third-party host that neither the vendor catalogue nor the policy "
      "attributes to a vendor: nobody can say who runs it or why it is there.",
      "Find out who operates the host. Add it to a sanctioned vendor's hosts, declare it under "
      "custom_vendors, list your own domains under site.domains, or remove the reference.",
-     true, true},
+     true},
     &check_unknown_host};
 
-const PageRule kUnsanctionedTagIdRule{
+extern const Rule kUnsanctionedTagIdRule{
     {"TW102", "unsanctioned-tag-id", "governance", "Sanctioned vendor, unsanctioned tag ID",
      Severity::high,
      "A sanctioned vendor loads with an account, container or property id the policy does not "
@@ -182,27 +183,26 @@ const PageRule kUnsanctionedTagIdRule{
      "checked (GTM-... against GTM-..., G-... against G-...).",
      "Remove the stray id from the site or the container, or add it to the vendor's ids in the "
      "policy if it is legitimately yours.",
-     true, true},
+     true},
     &check_unsanctioned_tag_id};
 
-const PageRule kForbiddenVendorRule{
+extern const Rule kForbiddenVendorRule{
     {"TW104", "forbidden-vendor", "governance", "Vendor or category forbidden on this page",
      Severity::high,
      "The policy forbids this vendor, or every vendor of its category, on pages like this one "
      "(for example advertising pixels on /checkout/** or /account/**).",
      "Remove the tag from these pages: add an exception for these paths in the tag manager "
      "trigger, or move the tag to the templates where it is allowed.",
-     true, true},
+     true},
     &check_forbidden_vendor};
 
-const PageRule kDuplicateTagRule{
+extern const Rule kDuplicateTagRule{
     {"TW106", "duplicate-tag", "governance", "The same tag loaded twice on a page", Severity::low,
      "A page loads the same script, pixel or frame URL twice, or initialises the same snippet "
      "with the same id twice. Duplicate tags double-count page views and conversions and cost "
      "load time.",
      "Keep one copy: usually the hard-coded snippet duplicates what the tag manager already "
-     "loads.",
-     true, false},
+     "loads."},
     &check_duplicate_tag};
 
 }  // namespace tw

@@ -12,7 +12,7 @@ bool is_tracking(const PageFacts& page, const Tag& tag) {
   return is_tracking_category(page.category_of(tag));
 }
 
-void check_consent(const PageFacts& page, std::vector<Finding>& out) {
+void check_consent(const RuleInfo& rule, const PageFacts& page, std::vector<Finding>& out) {
   const std::vector<Tag>& tags = page.analysis.tags;
   const int manager = page.analysis.consent_manager_index;
   std::set<std::string> reported;
@@ -23,10 +23,10 @@ void check_consent(const PageFacts& page, std::vector<Finding>& out) {
     }
     std::string vendor = page.vendor_of(tag);
     std::string who = vendor.empty() ? tag.host : vendor;
-    if (!reported.insert(to_lower_ascii(who)).second) continue;
+    if (!reported.insert(lower_ascii(who)).second) continue;
     std::string state;
     std::string message;
-    Severity severity = kConsentRule.info.default_severity;
+    Severity severity = rule.default_severity;
     if (manager < 0) {
       state = "no-consent-manager";
       message = who + " tracks visitors on a page without any consent manager";
@@ -45,20 +45,19 @@ void check_consent(const PageFacts& page, std::vector<Finding>& out) {
                 "example type=\"text/plain\" with the manager's category class)";
       severity = Severity::low;
     }
-    Finding finding =
-        tag_finding(kConsentRule.info, page, tag, message, tag.url, {to_lower_ascii(who), state});
+    Finding finding = tag_finding(rule, page, tag, message, tag.url, {lower_ascii(who), state});
     finding.severity = severity;
     out.push_back(std::move(finding));
   }
 }
 
-void check_personal_data(const PageFacts& page, std::vector<Finding>& out) {
+void check_personal_data(const RuleInfo& rule, const PageFacts& page, std::vector<Finding>& out) {
   bool has_third_party = false;
   for (const Tag& tag : page.analysis.tags) {
     if (!loads_content(tag) || page.is_own(tag)) continue;
     has_third_party = true;
     for (const PersonalDataHit& hit : find_personal_data(tag.url)) {
-      out.push_back(tag_finding(kPersonalDataRule.info, page, tag,
+      out.push_back(tag_finding(rule, page, tag,
                                 "a third-party URL to " + tag.host + " carries personal data (" +
                                     hit.kind + ") in '" + hit.parameter + "'",
                                 hit.parameter + "=" + hit.redacted,
@@ -70,7 +69,7 @@ void check_personal_data(const PageFacts& page, std::vector<Finding>& out) {
   // scripts that report the page location.
   for (const PersonalDataHit& hit : find_personal_data(page.url)) {
     out.push_back(
-        page_finding(kPersonalDataRule.info, page,
+        page_finding(rule, page,
                      "the page URL carries personal data (" + hit.kind + ") in '" + hit.parameter +
                          "', which leaks to the third parties on it (referrer and "
                          "page-location reporting)",
@@ -115,7 +114,8 @@ bool is_sensitive_page(const PageFacts& page, std::string& matched) {
   return false;
 }
 
-void check_sensitive_page_tracker(const PageFacts& page, std::vector<Finding>& out) {
+void check_sensitive_page_tracker(const RuleInfo& rule, const PageFacts& page,
+                                  std::vector<Finding>& out) {
   std::string matched;
   if (!is_sensitive_page(page, matched)) return;
   std::set<std::string> reported;
@@ -124,11 +124,10 @@ void check_sensitive_page_tracker(const PageFacts& page, std::vector<Finding>& o
     std::string category = page.category_of(tag);
     if (category != "advertising" && category != "social") continue;
     std::string who = page.vendor_of(tag).empty() ? tag.host : page.vendor_of(tag);
-    if (!reported.insert(to_lower_ascii(who)).second) continue;
-    out.push_back(
-        tag_finding(kSensitivePageTrackerRule.info, page, tag,
-                    category + " tracker " + who + " on a sensitive page (" + matched + ")",
-                    tag.url, {to_lower_ascii(who)}));
+    if (!reported.insert(lower_ascii(who)).second) continue;
+    out.push_back(tag_finding(
+        rule, page, tag, category + " tracker " + who + " on a sensitive page (" + matched + ")",
+        tag.url, {lower_ascii(who)}));
   }
 }
 
@@ -136,7 +135,7 @@ void check_sensitive_page_tracker(const PageFacts& page, std::vector<Finding>& o
 constexpr std::string_view kFingerprintingDomains[] = {"fpjs.io", "fpcdn.io", "openfpcdn.io",
                                                        "fingerprint.com", "fpapi.io"};
 
-void check_session_replay(const PageFacts& page, std::vector<Finding>& out) {
+void check_session_replay(const RuleInfo& rule, const PageFacts& page, std::vector<Finding>& out) {
   std::set<std::string> reported;
   for (const Tag& tag : page.analysis.tags) {
     if (!loads_content(tag) || page.is_own(tag)) continue;
@@ -148,14 +147,14 @@ void check_session_replay(const PageFacts& page, std::vector<Finding>& out) {
     if (kind.empty()) continue;
     std::string vendor = page.vendor_of(tag);
     std::string who = vendor.empty() ? tag.host : vendor;
-    if (!reported.insert(to_lower_ascii(who)).second) continue;
+    if (!reported.insert(lower_ascii(who)).second) continue;
     bool sanctioned =
         page.policy() != nullptr && find_sanctioned(*page.policy(), vendor, tag.host) != nullptr;
-    Finding finding = tag_finding(kSessionReplayRule.info, page, tag,
+    Finding finding = tag_finding(rule, page, tag,
                                   who + " is a " + kind + " vendor" +
                                       (sanctioned ? " (sanctioned: keep its masking reviewed)"
                                                   : ": it records what visitors do and type"),
-                                  tag.url, {to_lower_ascii(who)});
+                                  tag.url, {lower_ascii(who)});
     if (sanctioned) finding.severity = Severity::info;
     out.push_back(std::move(finding));
   }
@@ -163,7 +162,7 @@ void check_session_replay(const PageFacts& page, std::vector<Finding>& out) {
 
 }  // namespace
 
-const PageRule kConsentRule{
+extern const Rule kConsentRule{
     {"TW200", "tracking-without-consent", "privacy",
      "Tracking vendor loads without consent management", Severity::high,
      "A tracking vendor (analytics, advertising, social, session replay...) loads on a page with "
@@ -171,11 +170,10 @@ const PageRule kConsentRule{
      "after it without being marked for blocking (low). Under GDPR and ePrivacy, tracking needs "
      "consent before it runs.",
      "Load the consent manager first, and mark each tracking tag so it waits for consent (the "
-     "manager's script type or class, or consent mode in the tag manager).",
-     true, false},
+     "manager's script type or class, or consent mode in the tag manager)."},
     &check_consent};
 
-const PageRule kPersonalDataRule{
+extern const Rule kPersonalDataRule{
     {"TW201", "personal-data-in-url", "privacy", "Personal data in a third-party URL",
      Severity::high,
      "A third-party URL carries personal data: an e-mail address (in clear or URL-encoded), a "
@@ -183,11 +181,10 @@ const PageRule kPersonalDataRule{
      "page's own URL carries such data, which reaches every third party on the page through the "
      "referrer and page-location reporting. Hashes of e-mail addresses are still personal data.",
      "Stop putting personal data in URLs: send identifiers through the vendor's server-side API "
-     "with consent, and keep e-mail addresses out of page URLs (use POST).",
-     true, false},
+     "with consent, and keep e-mail addresses out of page URLs (use POST)."},
     &check_personal_data};
 
-const PageRule kSensitivePageTrackerRule{
+extern const Rule kSensitivePageTrackerRule{
     {"TW202", "tracker-on-sensitive-page", "privacy",
      "Advertising or social tracker on a sensitive page", Severity::high,
      "An advertising or social-media tracker loads on a sensitive page (login, account, checkout, "
@@ -195,19 +192,17 @@ const PageRule kSensitivePageTrackerRule{
      "them, common paths such as /login/**, /account/**, /checkout/**, /cart/**, /payment/** and "
      "/health/** are.",
      "Exclude these pages from the tag's triggers; measure conversions on the confirmation page "
-     "with consent instead.",
-     true, false},
+     "with consent instead."},
     &check_sensitive_page_tracker};
 
-const PageRule kSessionReplayRule{
+extern const Rule kSessionReplayRule{
     {"TW204", "session-replay", "privacy", "Session-replay or fingerprinting vendor present",
      Severity::medium,
      "A session-replay vendor records what visitors do and type; a fingerprinting service "
      "identifies devices without cookies. Both are high-risk for privacy. A vendor the policy "
      "sanctions is reported as info, as a reminder to keep its masking and consent reviewed.",
      "Remove it, or sanction it with masking of inputs and personal data, and load it only "
-     "after consent.",
-     true, false},
+     "after consent."},
     &check_session_replay};
 
 }  // namespace tw

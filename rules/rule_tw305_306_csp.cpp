@@ -26,7 +26,7 @@ std::vector<Directive> parse_csp(std::string_view text) {
     std::istringstream words(part);
     Directive directive;
     if (words >> directive.name) {
-      directive.name = to_lower_ascii(directive.name);
+      directive.name = lower_ascii(directive.name);
       for (std::string word; words >> word;) directive.sources.push_back(word);
       // Browsers ignore a repeated directive; so do we.
       if (seen.insert(directive.name).second) directives.push_back(std::move(directive));
@@ -49,7 +49,7 @@ const Directive* script_directive(const std::vector<Directive>& directives) {
 
 bool has_source(const Directive& d, std::string_view prefix) {
   for (const std::string& s : d.sources) {
-    if (to_lower_ascii(s).starts_with(prefix)) return true;
+    if (lower_ascii(s).starts_with(prefix)) return true;
   }
   return false;
 }
@@ -63,10 +63,10 @@ std::vector<std::pair<std::string, std::string>> policies(const PageFacts& page)
   return out;
 }
 
-void check_weak_csp(const PageFacts& page, std::vector<Finding>& out) {
+void check_weak_csp(const RuleInfo& rule, const PageFacts& page, std::vector<Finding>& out) {
   auto present = policies(page);
   if (present.empty()) {
-    out.push_back(page_finding(kWeakCspRule.info, page,
+    out.push_back(page_finding(rule, page,
                                "the page has no Content-Security-Policy, so any injected or "
                                "compromised script runs with the page's full privileges",
                                "no Content-Security-Policy header or meta", {"missing"}));
@@ -87,7 +87,7 @@ void check_weak_csp(const PageFacts& page, std::vector<Finding>& out) {
     bool strict = has_source(*d, "'strict-dynamic'");
     bool nonce_or_hash = has_source(*d, "'nonce-") || has_source(*d, "'sha");
     for (const std::string& source : d->sources) {
-      std::string s = to_lower_ascii(source);
+      std::string s = lower_ascii(source);
       if (s == "'unsafe-inline'" && !nonce_or_hash) {
         weaknesses.push_back(where + " " + d->name + " allows 'unsafe-inline'");
       } else if (s == "'unsafe-eval'") {
@@ -98,7 +98,7 @@ void check_weak_csp(const PageFacts& page, std::vector<Finding>& out) {
     }
   }
   if (!any_script_policy) {
-    out.push_back(page_finding(kWeakCspRule.info, page,
+    out.push_back(page_finding(rule, page,
                                "the page's Content-Security-Policy does not restrict scripts "
                                "(no script-src or default-src)",
                                present.front().second, {"no-script-src"}));
@@ -108,10 +108,9 @@ void check_weak_csp(const PageFacts& page, std::vector<Finding>& out) {
   if (weaknesses.empty()) return;
   std::string evidence;
   for (const std::string& w : weaknesses) evidence += (evidence.empty() ? "" : "; ") + w;
-  Finding finding =
-      page_finding(kWeakCspRule.info, page,
-                   "the page's Content-Security-Policy is weak for scripts: " + weaknesses.front(),
-                   evidence, {"weak"});
+  Finding finding = page_finding(
+      rule, page, "the page's Content-Security-Policy is weak for scripts: " + weaknesses.front(),
+      evidence, {"weak"});
   finding.severity = Severity::low;
   out.push_back(std::move(finding));
 }
@@ -119,7 +118,7 @@ void check_weak_csp(const PageFacts& page, std::vector<Finding>& out) {
 // One CSP source expression against a script URL (CSP Level 3 matching, simplified: no port
 // wildcard subtleties, path prefix only when the source ends in '/').
 bool source_allows(std::string_view source_text, const Url& url, const Url& page_url) {
-  std::string source = to_lower_ascii(source_text);
+  std::string source = lower_ascii(source_text);
   if (source == "*") return url.scheme == "http" || url.scheme == "https";
   if (source == "'self'") {
     return url.host == page_url.host && url.port == page_url.port &&
@@ -190,7 +189,7 @@ std::string blocking_policy(const PageFacts& page, const Tag& tag) {
   return {};
 }
 
-void check_csp_mismatch(const PageFacts& page, std::vector<Finding>& out) {
+void check_csp_mismatch(const RuleInfo& rule, const PageFacts& page, std::vector<Finding>& out) {
   auto present = policies(page);
   if (present.empty()) return;
   const SanctionedStack* policy = page.policy();
@@ -211,7 +210,7 @@ void check_csp_mismatch(const PageFacts& page, std::vector<Finding>& out) {
     std::string blocked_by = blocking_policy(page, tag);
     if (blocked_by.empty() || !reported.insert(tag.host).second) continue;
     std::string who = vendor.empty() ? tag.host : vendor;
-    out.push_back(tag_finding(kCspMismatchRule.info, page, tag,
+    out.push_back(tag_finding(rule, page, tag,
                               "the page's Content-Security-Policy would block " +
                                   std::string(sanctioned ? "sanctioned " : "") + "tag " + who +
                                   " from " + tag.host,
@@ -226,7 +225,7 @@ void check_csp_mismatch(const PageFacts& page, std::vector<Finding>& out) {
     const Directive* d = script_directive(directives);
     if (d == nullptr) continue;
     for (const std::string& source : d->sources) {
-      std::string s = to_lower_ascii(source);
+      std::string s = lower_ascii(source);
       if (s.starts_with("'") || s.back() == ':' || s == "*") continue;
       std::string host = s.substr(s.find("://") == std::string::npos ? 0 : s.find("://") + 3);
       host = host.substr(0, host.find_first_of("/:"));
@@ -241,7 +240,7 @@ void check_csp_mismatch(const PageFacts& page, std::vector<Finding>& out) {
       const SanctionedVendor* sanctioned = find_sanctioned(*policy, vendor, host);
       if (sanctioned != nullptr || !reported.insert("allows " + host).second) continue;
       Finding finding = page_finding(
-          kCspMismatchRule.info, page,
+          rule, page,
           "the page's Content-Security-Policy allows scripts from " + host + " (" +
               (vendor.empty() ? "no sanctioned vendor explains it" : vendor + ", not sanctioned") +
               ")",
@@ -256,7 +255,7 @@ void check_csp_mismatch(const PageFacts& page, std::vector<Finding>& out) {
 
 }  // namespace
 
-const PageRule kWeakCspRule{
+extern const Rule kWeakCspRule{
     {"TW305", "weak-csp", "security", "Missing or weak Content-Security-Policy for scripts",
      Severity::medium,
      "The page has no Content-Security-Policy (medium), or its script policy allows any script: "
@@ -264,19 +263,17 @@ const PageRule kWeakCspRule{
      "source (low). A CSP is what limits the damage when a third-party tag is compromised.",
      "Send a Content-Security-Policy header with a script-src that lists the sanctioned vendors' "
      "hosts (or uses nonces with 'strict-dynamic'); start in Report-Only mode to find what "
-     "breaks.",
-     true, false},
+     "breaks."},
     &check_weak_csp};
 
-const PageRule kCspMismatchRule{
+extern const Rule kCspMismatchRule{
     {"TW306", "csp-stack-mismatch", "security",
      "CSP blocks a sanctioned tag, or allows an unsanctioned host", Severity::medium,
      "The page's script policy would block a tag the policy sanctions here (the tag is broken "
      "for every visitor; without a policy every blocked tag is reported), or allows scripts from "
      "a host no sanctioned vendor explains (low), which leaves room for a tag nobody approved.",
      "Keep the CSP and the sanctioned stack in step: add the sanctioned vendor's hosts to "
-     "script-src, and remove hosts of vendors that are gone.",
-     true, false},
+     "script-src, and remove hosts of vendors that are gone."},
     &check_csp_mismatch};
 
 }  // namespace tw

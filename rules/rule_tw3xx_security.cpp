@@ -38,28 +38,30 @@ bool is_versioned(std::string_view url) {
   return false;
 }
 
-void check_missing_integrity(const PageFacts& page, std::vector<Finding>& out) {
+void check_missing_integrity(const RuleInfo& rule, const PageFacts& page,
+                             std::vector<Finding>& out) {
   for (const Tag& tag : page.analysis.tags) {
     if ((tag.kind != TagKind::script && tag.kind != TagKind::stylesheet) ||
         tag.initiator != Initiator::parser || page.is_own(tag) || !is_http_url(tag.url)) {
       continue;
     }
     if (!tag.attribute("integrity").empty() || !is_versioned(tag.url)) continue;
-    out.push_back(tag_finding(kMissingIntegrityRule.info, page, tag,
+    out.push_back(tag_finding(rule, page, tag,
                               "versioned third-party " + std::string(to_string(tag.kind)) +
                                   " from " + tag.host + " has no integrity attribute",
                               tag.url, {tag.url}));
   }
 }
 
-void check_insecure_transport(const PageFacts& page, std::vector<Finding>& out) {
+void check_insecure_transport(const RuleInfo& rule, const PageFacts& page,
+                              std::vector<Finding>& out) {
   bool page_secure = page.url.starts_with("https://");
   std::set<std::string> reported;
   for (const Tag& tag : page.analysis.tags) {
     if (!tag.url.starts_with("http://") || !loads_content(tag)) continue;
     if (!reported.insert(tag.url).second) continue;
     Finding finding =
-        tag_finding(kInsecureTransportRule.info, page, tag,
+        tag_finding(rule, page, tag,
                     std::string(page_secure ? "mixed content: " : "") + "third-party " +
                         std::string(to_string(tag.kind)) + " from " + tag.host +
                         " is loaded over plain http, so anyone on the network can change it",
@@ -69,7 +71,8 @@ void check_insecure_transport(const PageFacts& page, std::vector<Finding>& out) 
   }
 }
 
-void check_compromised_domain(const PageFacts& page, std::vector<Finding>& out) {
+void check_compromised_domain(const RuleInfo& rule, const PageFacts& page,
+                              std::vector<Finding>& out) {
   const CompromisedDomains& list = CompromisedDomains::builtin();
   std::set<std::string> reported;
   for (const Tag& tag : page.analysis.tags) {
@@ -79,23 +82,23 @@ void check_compromised_domain(const PageFacts& page, std::vector<Finding>& out) 
     if (!entry->since.empty()) evidence += " since " + entry->since;
     if (!entry->sources.empty()) evidence += "; " + entry->sources.front();
     evidence += ")";
-    Finding finding =
-        tag_finding(kCompromisedDomainRule.info, page, tag,
-                    tag.host + " is a known " + entry->status + " host: " + entry->summary,
-                    evidence, {tag.host});
+    Finding finding = tag_finding(
+        rule, page, tag, tag.host + " is a known " + entry->status + " host: " + entry->summary,
+        evidence, {tag.host});
     finding.severity = entry->severity;
     out.push_back(std::move(finding));
   }
 }
 
-void check_unsandboxed_iframe(const PageFacts& page, std::vector<Finding>& out) {
+void check_unsandboxed_iframe(const RuleInfo& rule, const PageFacts& page,
+                              std::vector<Finding>& out) {
   std::set<std::string> reported;
   for (const Tag& tag : page.analysis.tags) {
     if (tag.kind != TagKind::iframe || tag.in_noscript || tag.has_attribute("sandbox") ||
         page.is_own(tag) || !reported.insert(tag.url).second) {
       continue;
     }
-    out.push_back(tag_finding(kUnsandboxedIframeRule.info, page, tag,
+    out.push_back(tag_finding(rule, page, tag,
                               "third-party iframe from " + tag.host + " has no sandbox attribute",
                               tag.url, {tag.url}));
   }
@@ -103,46 +106,43 @@ void check_unsandboxed_iframe(const PageFacts& page, std::vector<Finding>& out) 
 
 }  // namespace
 
-const PageRule kMissingIntegrityRule{
+extern const Rule kMissingIntegrityRule{
     {"TW300", "missing-integrity", "security",
      "Versioned third-party script or stylesheet without Subresource Integrity", Severity::medium,
      "A script or stylesheet from a third party is pinned to a version in its URL (a CDN path "
      "like /3.6.0/ or @5.3.2) but has no integrity attribute, so the browser runs whatever the "
      "host serves today. Unversioned vendor tags that change by design are not reported.",
      "Add integrity=\"sha384-...\" and crossorigin=\"anonymous\" (the CDN usually shows the hash), "
-     "or self-host the file.",
-     true, false},
+     "or self-host the file."},
     &check_missing_integrity};
 
-const PageRule kInsecureTransportRule{
+extern const Rule kInsecureTransportRule{
     {"TW302", "insecure-transport", "security", "Third-party resource over plain http",
      Severity::high,
      "A tag loads over http://. On an https page this is mixed content (blocked, or a hole "
      "anyone on the network can use to change the page); on an http page it is reported as "
      "medium.",
-     "Use the https:// URL (every major vendor serves one), or remove the tag.", true, false},
+     "Use the https:// URL (every major vendor serves one), or remove the tag."},
     &check_insecure_transport};
 
-const PageRule kCompromisedDomainRule{
+extern const Rule kCompromisedDomainRule{
     {"TW303", "compromised-domain", "security",
      "Resource from a known compromised or abandoned domain", Severity::critical,
      "A tag loads from a host known to serve malicious code (the polyfill.io supply-chain attack "
      "and its sister CDNs, Magecart skimmer hosts) or from an abandoned service whose domain "
      "anyone could take over. The list ships with tagwarden, dated and with sources.",
      "Remove the reference now. For polyfill.io, modern browsers need no polyfill service; if "
-     "you must, use a trusted mirror (cdnjs.cloudflare.com/polyfill) or self-host.",
-     true, false},
+     "you must, use a trusted mirror (cdnjs.cloudflare.com/polyfill) or self-host."},
     &check_compromised_domain};
 
-const PageRule kUnsandboxedIframeRule{
+extern const Rule kUnsandboxedIframeRule{
     {"TW307", "iframe-without-sandbox", "security", "Third-party iframe without sandbox",
      Severity::low,
      "A third-party iframe has no sandbox attribute, so the framed page may run scripts, open "
      "pop-ups and navigate the top window with the vendor's full privileges. Frames inside "
      "<noscript> are not reported.",
      "Add sandbox with only the permissions the embed needs (for example "
-     "sandbox=\"allow-scripts allow-same-origin allow-popups\").",
-     true, false},
+     "sandbox=\"allow-scripts allow-same-origin allow-popups\")."},
     &check_unsandboxed_iframe};
 
 }  // namespace tw

@@ -1,5 +1,5 @@
 // Baselines: loading one (stored scan or JSON report), marking findings new or existing, and the
-// TW107 drift findings.
+// drift the TW107 rule (rules/rule_tw107_drift.cpp) reads.
 #include "store/baseline.h"
 
 #include <algorithm>
@@ -9,15 +9,12 @@
 #include <set>
 #include <sstream>
 
-#include "rules/rule_catalogue.h"
 #include "store/drift.h"
 
 namespace tw {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::string_view kDriftRule = "TW107";
 
 std::string text_of(const json& object, const char* key) {
   auto found = object.find(key);
@@ -93,47 +90,6 @@ Finding finding_from(const json& item) {
   finding.suppressed = bool_of(item, "suppressed");
   finding.suppression_reason = text_of(item, "suppression_reason");
   return finding;
-}
-
-Severity drift_severity() {
-  const RuleInfo* rule = find_rule(kDriftRule);
-  return rule != nullptr ? rule->default_severity : Severity::low;
-}
-
-std::string page_list(const std::vector<std::string>& pages) {
-  constexpr std::size_t kListed = 5;
-  std::string out;
-  for (std::size_t i = 0; i < pages.size() && i < kListed; ++i) {
-    if (!out.empty()) out += ", ";
-    out += pages[i];
-  }
-  if (pages.size() > kListed) out += ", and " + std::to_string(pages.size() - kListed) + " more";
-  return out;
-}
-
-void add_drift_findings(std::vector<Finding>& out, const DriftSet& set, const char* what,
-                        const std::string& origin) {
-  auto add = [&](const DriftItem& item, bool appeared) {
-    Finding finding;
-    finding.rule = std::string(kDriftRule);
-    finding.severity = drift_severity();
-    finding.vendor = item.vendor;
-    if (std::string_view(what) == "host") finding.host = item.value;
-    std::string pages =
-        std::to_string(item.pages.size()) + (item.pages.size() == 1 ? " page" : " pages");
-    finding.message =
-        std::string(appeared ? "New " : "Gone ") + what + " " + item.value +
-        (item.vendor.empty() || item.vendor == item.value ? std::string()
-                                                          : " (" + item.vendor + ")") +
-        " since the baseline (" + origin + "), " + (appeared ? "now on " : "was on ") + pages + ".";
-    finding.evidence = page_list(item.pages);
-    finding.fingerprint = stable_fingerprint(
-        {std::string(kDriftRule), what, appeared ? "appeared" : "disappeared", item.value});
-    finding.baseline_state = "new";
-    out.push_back(std::move(finding));
-  };
-  for (const DriftItem& item : set.added) add(item, true);
-  for (const DriftItem& item : set.removed) add(item, false);
 }
 
 }  // namespace
@@ -227,13 +183,18 @@ Result<Baseline> load_baseline(const std::string& spec, ScanStore* store) {
   return Baseline{"scan " + spec, std::move(report).value()};
 }
 
-std::vector<Finding> drift_findings(const Baseline& baseline, const ScanReport& current) {
+namespace {
+
+std::vector<Finding> run_drift_rule(const Baseline& baseline, const ScanReport& current,
+                                    const RuleContext& rules) {
   Drift drift = compute_drift(baseline.report, current);
-  std::vector<Finding> out;
-  add_drift_findings(out, drift.vendors, "vendor", baseline.origin);
-  add_drift_findings(out, drift.hosts, "host", baseline.origin);
-  add_drift_findings(out, drift.tag_ids, "tag ID", baseline.origin);
-  return out;
+  return run_baseline_rules({baseline.origin, drift.vendors, drift.hosts, drift.tag_ids}, rules);
+}
+
+}  // namespace
+
+std::vector<Finding> drift_findings(const Baseline& baseline, const ScanReport& current) {
+  return run_drift_rule(baseline, current, RuleContext{});
 }
 
 void apply_baseline(ScanReport& current, const Baseline& baseline, const RuleContext& rules) {
@@ -248,8 +209,7 @@ void apply_baseline(ScanReport& current, const Baseline& baseline, const RuleCon
     for (Finding& finding : page.findings) mark(finding);
   }
   for (Finding& finding : current.site_findings) mark(finding);
-  std::vector<Finding> drift = drift_findings(baseline, current);
-  apply_policy(drift, rules);
+  std::vector<Finding> drift = run_drift_rule(baseline, current, rules);
   for (Finding& finding : drift) current.site_findings.push_back(std::move(finding));
 }
 

@@ -29,7 +29,8 @@ Result<ScanReport> read_json_report(const std::string& path);
 Result<ScanReport> parse_json_report(const std::string& text, const std::string& origin);
 
 // TW107 findings (site-level, baseline_state "new") for each vendor, host and tag ID that appeared
-// or disappeared since the baseline, with the pages where; severity from the rule catalogue.
+// or disappeared since the baseline, with the pages where: the drift rule (rules/) run on
+// compute_drift's result, without a policy.
 std::vector<Finding> drift_findings(const Baseline& baseline, const ScanReport& current);
 
 // Sets baseline_state on every finding of `current` ("existing" when the baseline has the same

@@ -7,21 +7,9 @@
 #include <vector>
 
 #include "model/analysis.h"
+#include "model/drift.h"
 
 namespace tw {
-
-// One vendor, host or tag ID that appeared or disappeared.
-struct DriftItem {
-  std::string value;               // vendor name, host or tag ID
-  std::string vendor;              // the vendor it belongs to, when known (hosts and IDs)
-  std::vector<std::string> pages;  // pages where it stands (in the scan that has it), sorted
-};
-
-struct DriftSet {
-  std::vector<DriftItem> added;    // in the newer scan only, sorted by value
-  std::vector<DriftItem> removed;  // in the older scan only, sorted by value
-  bool empty() const { return added.empty() && removed.empty(); }
-};
 
 struct Drift {
   ScanInfo before;

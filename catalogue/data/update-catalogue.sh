@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates rules/data/third-party-web/ from the npm package third-party-web (MIT):
+# Regenerates catalogue/data/third-party-web/ from the npm package third-party-web (MIT):
 # the converted entities and the package's licence. Usage: update-catalogue.sh [VERSION]
 set -euo pipefail
 version="${1:-0.30.0}"

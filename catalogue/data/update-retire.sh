@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates rules/data/retirejs/jsrepository.json (known-vulnerable JavaScript libraries, from
+# Regenerates catalogue/data/retirejs/jsrepository.json (known-vulnerable JavaScript libraries, from
 # retire.js, Apache-2.0) and its LICENSE.md / NOTICE.md.
 # Usage: update-retire.sh [DIR]   DIR holds jsrepository-v5.json, LICENSE.md and NOTICE.md
 #        update-retire.sh --download   fetches them from github.com/RetireJS/retire.js (master)

@@ -1,5 +1,5 @@
-// libFuzzer target: page bytes -> tags. Besides "no crash, no sanitizer report", it checks the
-// invariants every consumer of a Tag relies on.
+// libFuzzer target: page bytes -> tags -> page rules, as the scan pipeline runs them. Besides "no
+// crash, no sanitizer report", it checks the invariants every consumer of a Tag relies on.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -21,6 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   tw::AnalysisContext context;
   context.rules.catalogue = &tw::Catalogue::builtin();
   tw::PageAnalysis analysis = tw::analyze_page(std::move(page), context);
+  tw::run_page_rules(analysis, context.rules);
   for (const tw::Tag& tag : analysis.tags) {
     if (!tw::is_http_url(tag.url) || tag.host.empty() || tag.line < 1 || tag.column < 1 ||
         tag.host == "www.example.com") {

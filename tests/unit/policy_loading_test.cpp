@@ -7,9 +7,14 @@
 
 namespace {
 
+// The rule ids these policies may name; the loader knows no rules of its own (the registry above
+// it passes them in).
+constexpr std::string_view kRuleIds[] = {"TW300", "TW302", "TW307", "TW400", "TW406"};
+
 tw::Result<tw::SanctionedStack> load(const std::string& yaml, std::string today = "2026-06-01") {
   tw::PolicyLoadOptions options;
   options.today = std::move(today);
+  options.rule_ids = kRuleIds;
   return tw::load_policy_text(yaml, "policy.yaml", options);
 }
 
@@ -232,7 +237,7 @@ TEST_CASE("every problem is reported, one line each, in file order") {
 }
 
 TEST_CASE("a missing policy file is reported by name") {
-  auto policy = tw::load_policy_file("/nonexistent/policy.yaml");
+  auto policy = tw::load_policy_file("/nonexistent/policy.yaml", kRuleIds);
   REQUIRE_FALSE(policy.ok());
   CHECK_THAT(policy.error(), Catch::StartsWith("/nonexistent/policy.yaml: cannot read"));
 }

@@ -78,6 +78,7 @@ PageAnalysis page(std::string path, std::vector<Tag> tags) {
 tw::SanctionedStack policy(const std::string& yaml, std::string today = "2026-06-01") {
   tw::PolicyLoadOptions options;
   options.today = std::move(today);
+  options.rule_ids = tw::rule_ids();
   auto loaded = tw::load_policy_text(yaml, "policy.yaml", options);
   INFO((loaded.ok() ? std::string() : loaded.error()));
   REQUIRE(loaded.ok());
@@ -133,9 +134,9 @@ std::vector<Finding> of_rule(const std::vector<Finding>& findings, std::string_v
 
 TEST_CASE("every rule id in the design has metadata") {
   for (const char* id :
-       {"TW100", "TW101", "TW102", "TW103", "TW104", "TW105", "TW106", "TW107", "TW200", "TW201",
-        "TW202", "TW203", "TW204", "TW300", "TW301", "TW302", "TW303", "TW304", "TW305", "TW306",
-        "TW307", "TW308", "TW400", "TW401", "TW402", "TW403", "TW404", "TW405", "TW406"}) {
+       {"TW010", "TW100", "TW101", "TW102", "TW103", "TW104", "TW105", "TW106", "TW107", "TW200",
+        "TW201", "TW202", "TW203", "TW204", "TW300", "TW301", "TW302", "TW303", "TW304", "TW305",
+        "TW306", "TW307", "TW308", "TW400", "TW401", "TW402", "TW403", "TW404", "TW405", "TW406"}) {
     const tw::RuleInfo* rule = tw::find_rule(id);
     INFO(id);
     REQUIRE(rule != nullptr);
@@ -143,7 +144,6 @@ TEST_CASE("every rule id in the design has metadata") {
     CHECK_FALSE(rule->description.empty());
     CHECK_FALSE(rule->remediation.empty());
   }
-  CHECK(tw::find_rule("TW104")->implemented);
 }
 
 TEST_CASE("TW100 unsanctioned vendor fires with page and line, not for sanctioned ones") {
@@ -496,9 +496,20 @@ TEST_CASE("running the page rules twice does not duplicate findings") {
 }
 
 TEST_CASE("failed pages get no findings") {
-  PageAnalysis failed = page("/", {});
+  // Tags that make findings on a good page (plain http, render-blocking, no CSP); a page whose
+  // fetch failed keeps what an earlier stage knew but must not be judged on it.
+  Tag plain_http = tag(TagKind::script, "http://cdn.example.net/lib.js", "", "", 4);
+  plain_http.in_head = true;
+  PageAnalysis good = page("/", {plain_http});
+  REQUIRE_FALSE(run(good).empty());
+  PageAnalysis failed = good;
   failed.page.error = tw::PageError::timeout;
   CHECK(run(failed).empty());
+
+  tw::SiteFacts facts;
+  facts.add_page(failed);
+  tw::RuleContext context{&shop_policy().catalogue, &shop_policy()};
+  CHECK(of_rule(tw::run_site_rules(facts, context), "TW103").empty());
 }
 
 TEST_CASE("TW103 required tag missing, checked across the site") {

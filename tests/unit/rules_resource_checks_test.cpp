@@ -4,6 +4,8 @@
 
 #include "catalogue/catalogue.h"
 #include "model/resource_facts.h"
+#include "policy/policy.h"
+#include "rules/rule_catalogue.h"
 #include "rules/rule_resource_checks.h"
 
 namespace {
@@ -159,7 +161,8 @@ TEST_CASE("cookies, integrity mismatches and slow answers each name their resour
 }
 
 TEST_CASE("a policy can turn a resource rule off") {
-  auto policy = tw::load_policy_text("rules:\n  TW405:\n    enabled: false\n", "policy.yml");
+  auto policy =
+      tw::load_policy_text("rules:\n  TW405:\n    enabled: false\n", "policy.yml", tw::rule_ids());
   REQUIRE(policy.ok());
   auto plain = script("https://cdn.example.net/plain.js", "cdn.example.net",
                       fetched(50'000, "max-age=600", ""));
@@ -170,7 +173,8 @@ TEST_CASE("a policy can turn a resource rule off") {
 
 TEST_CASE("the policy's budgets move the bytes and response-time thresholds") {
   auto policy = tw::load_policy_text(
-      "budgets:\n  third_party_bytes_per_page: 300 kB\n  slow_response_ms: 100\n", "policy.yml");
+      "budgets:\n  third_party_bytes_per_page: 300 kB\n  slow_response_ms: 100\n", "policy.yml",
+      tw::rule_ids());
   REQUIRE(policy.ok());
   tw::RuleContext with_policy{&tw::Catalogue::builtin(), &policy.value()};
   // 400 kB in 120 ms: under the defaults (1 MB, 2000 ms), over both of the policy's budgets

@@ -4,6 +4,7 @@
 
 #include "catalogue/catalogue.h"
 #include "policy/policy.h"
+#include "rules/rule_catalogue.h"
 #include "store/baseline.h"
 #include "store/drift.h"
 #include "store_test_support.h"
@@ -125,7 +126,7 @@ TEST_CASE("TW107 drift findings follow the policy: severity override, suppressio
   auto policy = load_policy_text(
       "rules:\n  TW107: high\n"
       "suppressions:\n  - rule: TW107\n    vendor: TikTok\n    reason: pilot approved\n",
-      "policy.yaml");
+      "policy.yaml", rule_ids());
   REQUIRE(policy.ok());
   ScanReport current = tonight();
   apply_baseline(current, baseline, RuleContext{&policy->catalogue, &*policy});
@@ -138,7 +139,8 @@ TEST_CASE("TW107 drift findings follow the policy: severity override, suppressio
   }
   CHECK(drift == 7);
 
-  auto disabled = load_policy_text("rules:\n  TW107: {enabled: false}\n", "policy.yaml");
+  auto disabled =
+      load_policy_text("rules:\n  TW107: {enabled: false}\n", "policy.yaml", rule_ids());
   REQUIRE(disabled.ok());
   ScanReport quiet = tonight();
   apply_baseline(quiet, baseline, RuleContext{&disabled->catalogue, &*disabled});
