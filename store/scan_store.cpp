@@ -720,7 +720,7 @@ Result<std::int64_t> intern_row(Connection& db, const std::string& table,
 Result<std::int64_t> ScanStore::Impl::intern_analysis(const PageAnalysis& analysis,
                                                       const std::string& version) {
   const std::string tags = tags_json(analysis.tags);
-  const std::string links = join_lines(analysis.links);
+  const std::string links = join(analysis.links, "\n");
   const std::string notes = notes_json(analysis.notes);
   const std::string consent = std::to_string(analysis.consent_manager_index);
   const std::string& content_hash = analysis.page.content_hash;
