@@ -347,7 +347,8 @@ std::vector<Tag> tags_from_json(const std::string& text) {
 
 constexpr const char* kFindingColumns =
     "f.page_id, f.rule, f.severity, f.page, f.vendor, f.host, f.tag_url, f.line, f.col, "
-    "f.message, f.evidence, f.fingerprint, f.suppressed, f.suppression_reason, f.baseline_state";
+    "f.message, f.evidence, f.fingerprint, f.suppressed, f.suppression_reason, f.baseline_state, "
+    "f.issue_key";
 
 Finding read_finding(const Statement& row) {
   Finding finding;
@@ -365,6 +366,7 @@ Finding read_finding(const Statement& row) {
   finding.suppressed = row.integer(12) != 0;
   finding.suppression_reason = row.text(13);
   finding.baseline_state = row.text(14);
+  finding.issue_key = row.text(15);
   return finding;
 }
 
@@ -611,7 +613,7 @@ Status ScanStore::Impl::insert_finding(std::int64_t scan_id, std::optional<std::
   static const std::string kInsert =
       "INSERT INTO findings (scan_id, page_id, position, rule, severity, page, vendor, host, "
       "tag_url, line, col, message, evidence, fingerprint, suppressed, suppression_reason, "
-      "baseline_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "baseline_state, issue_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   auto insert = db.prepare(kInsert);
   if (!insert) return Error{insert.error()};
   insert->bind(1, scan_id);
@@ -635,7 +637,8 @@ Status ScanStore::Impl::insert_finding(std::int64_t scan_id, std::optional<std::
       .bind_borrowed(14, finding.fingerprint)
       .bind(15, finding.suppressed)
       .bind_borrowed(16, finding.suppression_reason)
-      .bind_borrowed(17, finding.baseline_state);
+      .bind_borrowed(17, finding.baseline_state)
+      .bind_borrowed(18, finding.issue_key);
   return sqlite::run(db, *insert, "storing a finding");
 }
 

@@ -23,7 +23,7 @@
 
 namespace tw {
 
-inline constexpr int kStoreSchemaVersion = 2;
+inline constexpr int kStoreSchemaVersion = 3;
 
 struct StoreOptions {
   int busy_timeout_ms = 30000;  // how long a writer waits for another process's transaction

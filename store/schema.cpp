@@ -1,6 +1,7 @@
 // The store's migrations. Version 1: scans with their targets and settings, pages (with redirect
 // chains and notes), tags (with their account ids), findings and the vendor inventory, plus views
 // for the queries people type by hand (store/README.md). Version 2 makes storing a page cheaper.
+// Version 3 keeps each finding's issue key, so reports from the store group issues as the scan did.
 #include "store/schema.h"
 
 #include <array>
@@ -254,7 +255,13 @@ FROM tags t JOIN json_each(t.ids) i JOIN pages p ON p.id = t.page_id
 JOIN scans s ON s.id = p.scan_id;
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations{kVersion1, kVersion2};
+// Version 3: the issue key (Finding::issue_key) a report groups findings by; rows of older scans
+// get '' and are grouped by their message.
+constexpr std::string_view kVersion3 = R"sql(
+ALTER TABLE findings ADD COLUMN issue_key TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations{kVersion1, kVersion2, kVersion3};
 static_assert(kMigrations.size() == kStoreSchemaVersion, "one migration per schema version");
 
 }  // namespace
