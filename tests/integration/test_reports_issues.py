@@ -70,7 +70,7 @@ class IssuesTest(TagwardenTestCase):
         self.assertEqual(len(rules), len(set(rules)), "one issue per rule on a one-template site")
         issue = self.consent_issue()
         self.assertEqual((issue["instances"], issue["pages"]), (PAGES, PAGES))
-        self.assertEqual(issue["vendor"], "Facebook")
+        self.assertEqual(issue["vendor"], "Meta Pixel")
         self.assertEqual(issue["host"], "connect.facebook.net")
         self.assertEqual(len(issue["examples"]), 5)
         self.assertEqual(len([f for f in report["findings"] if f["rule"] == "TW200"]), PAGES)

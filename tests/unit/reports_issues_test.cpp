@@ -249,9 +249,12 @@ TEST_CASE("crawled text in an issue is escaped in every format") {
   CHECK(render(ReportFormat::html, report).find("<script>alert") == std::string::npos);
   CHECK(render(ReportFormat::junit, report).find("<script>alert") == std::string::npos);
   CHECK(render(ReportFormat::console, report).find('\x1b') == std::string::npos);
-  std::string md = render(ReportFormat::markdown, report);
+  // Outside code spans (which render literally) no link and no unescaped '<' but the writer's own.
+  std::string md = std::regex_replace(render(ReportFormat::markdown, report),
+                                      std::regex("`+[^`]*`+"), "CODE");
+  md = std::regex_replace(md, std::regex("</?(details|summary)>"), "TAG");
   CHECK(md.find("](https://evil") == std::string::npos);
-  CHECK(md.find("<script>") == std::string::npos);
+  CHECK_FALSE(std::regex_search(md, std::regex("(^|[^\\\\])<")));
   Json sarif = Json::parse(render(ReportFormat::sarif, report));
   std::string uri =
       sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
