@@ -160,7 +160,7 @@ class ReportFormatsTest(TagwardenTestCase):
         self.assertEqual({r["baselineState"] for r in sarif["runs"][0]["results"]}, {"unchanged"})
         md = (self.work / "tagwarden-summary.md").read_text()
         self.assertIn("(0 new)", md.splitlines()[0])
-        self.assertIn("### New findings first", md)
+        self.assertIn("### Issues with new findings first", md)
 
     def test_console_summary_fits_100_columns_with_the_pages_line(self):
         result = self.scan_all()
