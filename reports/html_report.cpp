@@ -546,9 +546,9 @@ void write_html_report(const ScanReport& report, const ReportOptions& options, s
     out << " &middot; policy <code>" << html(report.scan.policy_path) << "</code>";
   }
   out << "</p>\n<nav><a href=\"#summary\">Summary</a><a href=\"#charts\">Charts</a>"
-         "<a href=\"#vendors\">Vendors</a><a href=\"#matrix\">Pages &times; vendors</a>"
-         "<a href=\"#issues\">Issues</a><a href=\"#findings\">Findings</a><a "
-         "href=\"#pages\">Pages</a></nav></header>\n<main>\n";
+         "<a href=\"#issues\">Issues</a><a href=\"#vendors\">Vendors</a>"
+         "<a href=\"#matrix\">Pages &times; vendors</a><a href=\"#findings\">Findings</a>"
+         "<a href=\"#pages\">Pages</a></nav></header>\n<main>\n";
   summary_section(out, report, s, options);
   out << "<section id=\"charts\"><h2>Charts</h2><div class=\"charts\">\n"
          "<figure><figcaption>Findings by area and severity</figcaption>\n";
@@ -556,9 +556,10 @@ void write_html_report(const ScanReport& report, const ReportOptions& options, s
   out << "</figure>\n<figure><figcaption>Vendors per category</figcaption>\n";
   vendor_chart(out, s);
   out << "</figure></div></section>\n";
+  // Issues first after the overview: they are what a reader acts on.
+  issues_section(out, group_issues(report, kIssuePagesShown), options);
   vendor_section(out, s);
   matrix_section(out, report);
-  issues_section(out, group_issues(report, kIssuePagesShown), options);
   findings_section(out, report, options);
   pages_section(out, report);
   out << "</main>\n<script>" << kScript << "</script>\n</body>\n</html>\n";
