@@ -126,6 +126,7 @@ void add_to_totals(StreamedTotals& totals, const PageAnalysis& page) {
   totals.tags += static_cast<int>(page.tags.size());
   for (const Finding& finding : page.findings) {
     ++totals.findings;
+    totals.issues.add(finding);
     if (finding.suppressed) {
       ++totals.suppressed;
       continue;

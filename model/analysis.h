@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/finding.h"
+#include "model/issue.h"
 #include "model/page.h"
 #include "model/tag.h"
 
@@ -73,6 +74,7 @@ struct StreamedTotals {
   // (rule id, severity) -> unsuppressed page-level findings
   std::map<std::pair<std::string, Severity>, int> by_rule_severity;
   std::vector<Finding> worst;  // the few worst page-level findings, worst first
+  IssueTally issues;           // every page-level finding (suppressed too), grouped into issues
 };
 
 struct ScanReport {

@@ -5,6 +5,6 @@ namespace tw {
 
 inline constexpr const char* kToolName = "tagwarden";
 inline constexpr const char* kToolVersion = "0.1.0";
-inline constexpr int kReportSchemaVersion = 1;
+inline constexpr int kReportSchemaVersion = 2;
 
 }  // namespace tw

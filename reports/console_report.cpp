@@ -1,5 +1,6 @@
-// The summary printed at the end of every scan: a few count lines (always `pages: N`), a table of
-// findings by rule and the worst findings, every line at most 100 columns. Colour only when asked
+// The summary printed at the end of every scan: a few count lines (always `pages: N`) and the
+// issues (findings grouped, model/issue.h), worst first, each with its instance and page counts
+// and first pages; every line at most 100 columns. Colour only when asked
 // (ReportOptions.color); crawled text has its control characters made visible, so a page can
 // never send escape sequences to the terminal.
 #include <fmt/format.h>
@@ -7,7 +8,6 @@
 #include <algorithm>
 #include <map>
 
-#include "model/url.h"
 #include "model/version.h"
 #include "reports/report_summary.h"
 #include "reports/report_text.h"
@@ -17,7 +17,8 @@ namespace tw {
 namespace {
 
 constexpr int kWidth = 100;
-constexpr std::size_t kWorstShown = 10;
+constexpr std::size_t kIssuesShown = 15;
+constexpr std::size_t kPagesShown = 3;
 
 std::string_view severity_colour(Severity severity) {
   switch (severity) {
@@ -53,6 +54,13 @@ class Printer {
   std::ostream& out_;
   bool color_;
 };
+
+std::string path_of(std::string_view url) {
+  std::size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  std::size_t path = url.find('/', scheme + 3);
+  return path == std::string_view::npos ? std::string("/") : std::string(url.substr(path));
+}
 
 }  // namespace
 
@@ -113,63 +121,40 @@ void write_console_report(const ScanReport& report, const ReportOptions& options
                     "code)",
                     to_string(options.fail_on), failing));
   }
-  if (s.by_rule.empty()) return;
+  std::vector<Issue> issues = group_issues(report, kPagesShown);
+  if (issues.empty()) return;
 
-  // Rules, worst first, then by count.
-  struct RuleRow {
-    std::string id;
-    Severity worst = Severity::info;
-    int count = 0;
-  };
-  std::map<std::string, RuleRow> rows;
-  for (const Finding* f : report.all_findings()) {
-    if (f->suppressed) continue;
-    RuleRow& row = rows[f->rule];
-    row.id = f->rule;
-    row.worst = std::max(row.worst, f->severity);
-    ++row.count;
-  }
-  if (report.streamed) {
-    for (const auto& [rule_severity, count] : report.streamed->by_rule_severity) {
-      RuleRow& row = rows[rule_severity.first];
-      row.id = rule_severity.first;
-      row.worst = std::max(row.worst, rule_severity.second);
-      row.count += count;
+  // Issues, worst first, then by instances; each with its first pages.
+  out << "\n";
+  print.line(
+      fmt::format("issues: {} (findings grouped by rule, vendor, host and message)", issues.size()),
+      "\x1b[1m");
+  print.line(
+      fmt::format("{:<9} {:>6} {:>6}  {:<6} {}", "SEVERITY", "COUNT", "PAGES", "RULE", "ISSUE"),
+      "\x1b[1m");
+  std::size_t shown = 0;
+  for (const Issue& issue : issues) {
+    if (shown++ == kIssuesShown) break;
+    std::string subject = issue.vendor.empty() ? issue.host : issue.vendor;
+    std::string text =
+        terminal(issue.message.empty() ? rule_text(issue.rule).title : issue.message);
+    print.line(fmt::format("{:<9} {:>6} {:>6}  {:<6} {}", to_string(issue.severity),
+                           issue.instances, issue.pages, terminal(issue.rule), text),
+               severity_colour(issue.severity));
+    std::string where = subject.empty() ? std::string() : terminal(subject) + " · ";
+    PageSample sample = sample_pages(issue, kPagesShown);
+    std::string pages;
+    for (const IssueInstance* instance : sample.shown) {
+      std::string page = report_text::truncate_to_width(terminal(path_of(instance->page)), 30);
+      if (instance->line > 0) page += fmt::format(":{}", instance->line);
+      pages += (pages.empty() ? "" : ", ") + page;
     }
+    if (pages.empty()) pages = "(site)";
+    if (sample.more > 0) pages += fmt::format(" +{} more", sample.more);
+    print.line("                   " + where + pages);
   }
-  std::vector<RuleRow> ordered;
-  for (auto& [id, row] : rows) ordered.push_back(row);
-  std::stable_sort(ordered.begin(), ordered.end(), [](const RuleRow& a, const RuleRow& b) {
-    return a.worst != b.worst ? a.worst > b.worst : a.count > b.count;
-  });
-  out << "\n";
-  print.line(fmt::format("{:<9} {:>5}  {:<8} {}", "SEVERITY", "COUNT", "RULE", "TITLE"), "\x1b[1m");
-  for (const RuleRow& row : ordered) {
-    RuleText rule = rule_text(row.id);
-    print.line(fmt::format("{:<9} {:>5}  {:<8} {}", to_string(row.worst), row.count,
-                           terminal(row.id), terminal(rule.title)),
-               severity_colour(row.worst));
-  }
-
-  std::vector<const Finding*> worst;
-  for (const Finding* f : findings_worst_first(report)) {
-    if (!f->suppressed) worst.push_back(f);
-  }
-  if (report.streamed) {
-    for (const Finding& f : report.streamed->worst) worst.push_back(&f);
-    std::stable_sort(worst.begin(), worst.end(),
-                     [](const Finding* a, const Finding* b) { return a->severity > b->severity; });
-  }
-  if (worst.size() > kWorstShown) worst.resize(kWorstShown);
-  out << "\n";
-  print.line("worst findings:", "\x1b[1m");
-  for (const Finding* f : worst) {
-    std::string where = f->page.empty() ? std::string("(site)") : terminal(url_path_text(f->page));
-    where = report_text::truncate_to_width(where, 30);
-    if (f->line > 0) where += fmt::format(":{}", f->line);
-    print.line(fmt::format("  {:<8} {:<6} {}  {}", to_string(f->severity), terminal(f->rule), where,
-                           terminal(f->message)),
-               severity_colour(f->severity));
+  if (issues.size() > kIssuesShown) {
+    print.line(fmt::format("+{} more issues in the report files", issues.size() - kIssuesShown));
   }
 }
 

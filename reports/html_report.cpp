@@ -1,7 +1,9 @@
-// The HTML report: one self-contained file for people (no network at view time). Every crawled
-// string goes through report_text::html; crawled URLs are shown as text, never as links. The
-// report carries its own strict Content-Security-Policy (only its own script and style, by hash),
-// so even a missed escape could not run an injected script.
+// The HTML report: one self-contained file for people (no network at view time). Findings are
+// shown grouped into issues (model/issue.h) first; every long list and table is cut to its first
+// entries with a "+N more" or a pointer to the JSON/CSV reports, so 100,000 pages stay readable.
+// Every crawled string goes through report_text::html; crawled URLs are shown as text, never as
+// links. The report carries its own strict Content-Security-Policy (only its own script and style,
+// by hash), so even a missed escape could not run an injected script.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -18,9 +20,16 @@ namespace {
 
 using report_text::html;
 
-constexpr std::size_t kMaxFindingRows = 5000;
-constexpr std::size_t kMaxMatrixRows = 500;
-constexpr std::size_t kMaxPageRows = 5000;
+// Caps that keep the file readable (and under ~10 MB) at 100,000 pages; what is cut says where
+// the rest is (the JSON and CSV reports hold everything).
+constexpr std::size_t kMaxIssueRows = 1000;
+constexpr std::size_t kMaxFindingRows = 1000;
+constexpr std::size_t kMaxMatrixRows = 200;
+constexpr std::size_t kMaxMatrixColumns = 40;
+constexpr std::size_t kMaxPageRows = 1000;
+constexpr std::size_t kMaxVendorRows = 1000;
+constexpr std::size_t kListShown = 5;  // hosts, ids and pages in one cell
+constexpr std::size_t kIssuePagesShown = 3;
 
 constexpr std::string_view kStyle = R"css(
 :root{--fg:#1d2330;--muted:#5b6475;--line:#d9dde5;--bg:#f6f7f9;--card:#fff}
@@ -219,12 +228,26 @@ void vendor_chart(std::ostream& out, const ReportSummary& s) {
   out << "</svg>\n";
 }
 
+std::string more_note(std::size_t more) {
+  return more == 0 ? std::string() : fmt::format("<br><span class=\"muted\">+{} more</span>", more);
+}
+
+// The first few values, one per line, then "+N more".
 std::string join_escaped(const std::vector<std::string>& values) {
   std::string out;
-  for (const std::string& value : values) {
-    out += (out.empty() ? "" : "<br>") + std::string("<code>") + html(value) + "</code>";
+  std::size_t shown = std::min(values.size(), kListShown);
+  for (std::size_t i = 0; i < shown; ++i) {
+    out += (i ? "<br>" : "") + std::string("<code>") + html(values[i]) + "</code>";
   }
-  return out;
+  return out + more_note(values.size() - shown);
+}
+
+// "<p>First N of M x shown; ...</p>" when a table was cut.
+void cut_note(std::ostream& out, std::size_t shown, std::size_t total, std::string_view what,
+              std::string_view where) {
+  if (total <= shown) return;
+  out << fmt::format("<p class=\"muted cut\">First {} of {} {} shown; {}.</p>\n", shown, total,
+                     what, where);
 }
 
 void summary_section(std::ostream& out, const ScanReport& report, const ReportSummary& s,
@@ -272,7 +295,10 @@ void summary_section(std::ostream& out, const ScanReport& report, const ReportSu
 void vendor_section(std::ostream& out, const ReportSummary& s) {
   out << "<section id=\"vendors\"><h2>Vendor inventory by category</h2>\n";
   if (s.categories.empty()) out << "<p class=\"muted\">No third-party vendor was found.</p>\n";
+  std::size_t rows = 0, total = 0;
+  for (const CategoryGroup& group : s.categories) total += group.vendors.size();
   for (const CategoryGroup& group : s.categories) {
+    if (rows >= kMaxVendorRows) break;
     out << "<h3>" << html(group.category.empty() ? "(uncategorised)" : group.category) << " <span "
         << "class=\"muted\">(" << group.vendors.size() << ")</span>";
     if (group.overlap) {
@@ -283,6 +309,7 @@ void vendor_section(std::ostream& out, const ReportSummary& s) {
            "<th>owner</th><th class=\"num\">pages</th><th>hosts</th><th>ids</th></tr></thead>"
            "<tbody>\n";
     for (const VendorSummary* v : group.vendors) {
+      if (rows++ == kMaxVendorRows) break;
       out << "<tr><td>" << html(v->name) << "</td><td class=\"status-" << html(v->status) << "\">"
           << html(v->status) << "</td><td>" << html(v->owner) << "</td><td class=\"num\">"
           << v->pages << "</td><td>" << join_escaped(v->hosts) << "</td><td>"
@@ -290,11 +317,14 @@ void vendor_section(std::ostream& out, const ReportSummary& s) {
     }
     out << "</tbody></table>\n";
   }
+  cut_note(out, std::min(rows, kMaxVendorRows), total, "vendors",
+           "the CSV vendor inventory lists them all");
   out << "</section>\n";
 }
 
 void matrix_section(std::ostream& out, const ScanReport& report) {
-  PageVendorMatrix matrix = page_vendor_matrix(report);
+  PageVendorMatrix matrix = page_vendor_matrix(report, kMaxMatrixRows);
+  std::size_t columns = std::min(matrix.vendors.size(), kMaxMatrixColumns);
   out << "<section id=\"matrix\"><h2>Pages &times; vendors</h2>\n";
   if (matrix.vendors.empty()) {
     out << "<p class=\"muted\">No page loads a known vendor.</p></section>\n";
@@ -302,14 +332,15 @@ void matrix_section(std::ostream& out, const ScanReport& report) {
   }
   out << "<p class=\"muted\">Number of tags of each vendor on each page.</p>\n"
          "<table class=\"matrix sortable\"><thead><tr><th>page</th>";
-  for (const std::string& vendor : matrix.vendors) {
-    out << "<th class=\"v\" title=\"" << html(vendor) << "\">"
-        << html(report_text::truncate_to_width(vendor, 28)) << "</th>";
+  for (std::size_t v = 0; v < columns; ++v) {
+    out << "<th class=\"v\" title=\"" << html(matrix.vendors[v]) << "\">"
+        << html(report_text::truncate_to_width(matrix.vendors[v], 28)) << "</th>";
   }
   out << "</tr></thead><tbody>\n";
   for (std::size_t p = 0; p < report.pages.size() && p < kMaxMatrixRows; ++p) {
     out << "<tr><td class=\"url\">" << html(page_url(report.pages[p])) << "</td>";
-    for (int count : matrix.counts[p]) {
+    for (std::size_t v = 0; v < columns; ++v) {
+      int count = matrix.counts[p][v];
       out << (count ? "<td class=\"hit\">" + std::to_string(count)
                     : std::string("<td class=\"miss\">·"))
           << "</td>";
@@ -317,10 +348,9 @@ void matrix_section(std::ostream& out, const ScanReport& report) {
     out << "</tr>\n";
   }
   out << "</tbody></table>\n";
-  if (report.pages.size() > kMaxMatrixRows) {
-    out << fmt::format("<p class=\"muted\">First {} of {} pages shown.</p>\n", kMaxMatrixRows,
-                       report.pages.size());
-  }
+  cut_note(out, kMaxMatrixRows, report.pages.size(), "pages", "the JSON report lists every tag");
+  cut_note(out, kMaxMatrixColumns, matrix.vendors.size(), "vendors",
+           "the vendor inventory above lists them all");
   out << "</section>\n";
 }
 
@@ -350,17 +380,87 @@ class TagLookup {
   std::map<std::string_view, const PageAnalysis*> pages_;
 };
 
+std::string filter_controls(std::string_view table, std::string_view what) {
+  return fmt::format(
+      "<div class=\"controls\" data-filter-table=\"{0}\">"
+      "<input type=\"search\" placeholder=\"filter {1} (page, vendor, rule, text)\" "
+      "aria-label=\"filter {1}\"><select aria-label=\"minimum severity\">"
+      "<option value=\"0\">all severities</option><option value=\"1\">low and above</option>"
+      "<option value=\"2\">medium and above</option><option value=\"3\">high and above</option>"
+      "<option value=\"4\">critical</option></select><span class=\"count muted\"></span></div>\n",
+      table, what);
+}
+
+std::string remediation_cell(const RuleText& rule) {
+  if (rule.remediation.empty()) return "<td></td>";
+  return "<td><details><summary>how to fix</summary>" + html(rule.remediation) + "</details></td>";
+}
+
+// Closes a findings or issues table and its section, saying when it was cut.
+void end_findings_table(std::ostream& out, std::size_t shown, std::size_t total,
+                        std::string_view what, std::string_view where) {
+  out << "</tbody></table>\n";
+  if (total == 0) out << "<p class=\"muted\">No findings.</p>\n";
+  cut_note(out, shown, total, what, where);
+  out << "</section>\n";
+}
+
+// The first pages of an issue (with the line), then "+N more".
+std::string issue_pages_cell(const Issue& issue) {
+  PageSample sample = sample_pages(issue, kIssuePagesShown);
+  std::string cell;
+  for (const IssueInstance* instance : sample.shown) {
+    cell += (cell.empty() ? "" : "<br>") + std::string("<code>") + html(instance->page) + "</code>";
+    if (instance->line > 0)
+      cell += fmt::format(" <span class=\"muted\">line {}</span>", instance->line);
+  }
+  if (cell.empty()) return "<em>site</em>";
+  return cell + more_note(static_cast<std::size_t>(sample.more));
+}
+
+void issues_section(std::ostream& out, const std::vector<Issue>& issues,
+                    const ReportOptions& options) {
+  out << "<section id=\"issues\"><h2>Issues</h2>\n<p class=\"muted\">Findings grouped: the same "
+         "rule, vendor, host and message on any number of pages is one issue.</p>\n"
+      << filter_controls("issues-table", "issues")
+      << "<table id=\"issues-table\" class=\"sortable\"><thead><tr><th>severity</th>"
+         "<th>rule</th><th>vendor / host</th><th>message</th><th class=\"num\">instances</th>"
+         "<th class=\"num\">pages</th><th>first pages</th><th>remediation</th>"
+      << (options.baseline ? "<th class=\"num\">new</th>" : "") << "</tr></thead><tbody>\n";
+  std::size_t shown = 0;
+  for (const Issue& issue : issues) {
+    if (shown++ == kMaxIssueRows) break;
+    RuleText rule = rule_text(issue.rule);
+    bool suppressed = issue.suppressed == issue.instances;
+    std::string who = issue.vendor.empty()
+                          ? html(issue.host)
+                          : html(issue.vendor) + "<br><code>" + html(issue.host) + "</code>";
+    out << "<tr data-severity=\"" << static_cast<int>(issue.severity) << "\" data-issue=\""
+        << html(issue.id) << "\"" << (suppressed ? " class=\"suppressed\"" : "")
+        << "><td data-sort=\"" << static_cast<int>(issue.severity) << "\">"
+        << severity_badge(issue.severity)
+        << (issue.suppressed
+                ? fmt::format("<br><span class=\"muted\">{} suppressed</span>", issue.suppressed)
+                : std::string())
+        << "</td><td><strong>" << html(issue.rule) << "</strong><br>"
+        << (rule.title == issue.rule ? std::string() : html(rule.title)) << "</td><td>" << who
+        << "</td><td>" << html(issue.message) << "</td><td class=\"num\">" << issue.instances
+        << "</td><td class=\"num\">" << issue.pages << "</td><td class=\"url\">"
+        << issue_pages_cell(issue) << "</td>";
+    out << remediation_cell(rule);
+    if (options.baseline) out << "<td class=\"num\">" << issue.new_instances << "</td>";
+    out << "</tr>\n";
+  }
+  end_findings_table(out, kMaxIssueRows, issues.size(), "issues (worst first)",
+                     "the JSON report lists them all");
+}
+
 void findings_section(std::ostream& out, const ScanReport& report, const ReportOptions& options) {
   std::vector<const Finding*> findings = findings_worst_first(report);
   TagLookup tags(report);
   out << "<section id=\"findings\"><h2>Findings</h2>\n"
-         "<div class=\"controls\" data-filter-table=\"findings-table\">"
-         "<input type=\"search\" placeholder=\"filter findings (page, vendor, rule, text)\" "
-         "aria-label=\"filter findings\"><select aria-label=\"minimum severity\">"
-         "<option value=\"0\">all severities</option><option value=\"1\">low and above</option>"
-         "<option value=\"2\">medium and above</option><option value=\"3\">high and above</option>"
-         "<option value=\"4\">critical</option></select><span class=\"count muted\"></span></div>\n"
-         "<table id=\"findings-table\" class=\"sortable\"><thead><tr><th>severity</th>"
+      << filter_controls("findings-table", "findings")
+      << "<table id=\"findings-table\" class=\"sortable\"><thead><tr><th>severity</th>"
          "<th>rule</th><th>page</th><th>tag</th><th class=\"num\">line</th><th>vendor</th>"
          "<th>message</th><th>evidence</th><th>remediation</th>"
       << (options.baseline ? "<th>baseline</th>" : "") << "</tr></thead><tbody>\n";
@@ -385,23 +485,13 @@ void findings_section(std::ostream& out, const ScanReport& report, const ReportO
         << tag_cell << "</td><td class=\"num\" data-sort=\"" << f->line << "\">"
         << (f->line > 0 ? fmt::format("{}:{}", f->line, f->column) : "") << "</td><td>"
         << html(f->vendor.empty() ? f->host : f->vendor) << "</td><td>" << html(f->message)
-        << "</td><td><code>" << html(f->evidence) << "</code></td><td>";
-    if (!rule.remediation.empty()) {
-      out << "<details><summary>how to fix</summary>" << html(rule.remediation) << "</details>";
-    }
-    out << "</td>";
+        << "</td><td><code>" << html(f->evidence) << "</code></td>";
+    out << remediation_cell(rule);
     if (options.baseline) out << "<td>" << html(f->baseline_state) << "</td>";
     out << "</tr>\n";
   }
-  out << "</tbody></table>\n";
-  if (findings.empty()) out << "<p class=\"muted\">No findings.</p>\n";
-  if (findings.size() > kMaxFindingRows) {
-    out << fmt::format(
-        "<p class=\"muted\">First {} of {} findings shown; the JSON and CSV reports "
-        "hold them all.</p>\n",
-        kMaxFindingRows, findings.size());
-  }
-  out << "</section>\n";
+  end_findings_table(out, kMaxFindingRows, findings.size(), "findings (worst first)",
+                     "the JSON and CSV reports hold them all, and the issues above group them");
 }
 
 void pages_section(std::ostream& out, const ScanReport& report) {
@@ -423,7 +513,9 @@ void pages_section(std::ostream& out, const ScanReport& report) {
         << "</td><td class=\"num\">" << page.tags.size() << "</td><td class=\"num\">"
         << page.findings.size() << "</td><td class=\"num\">" << page.page.depth << "</td></tr>\n";
   }
-  out << "</tbody></table>\n</section>\n";
+  out << "</tbody></table>\n";
+  cut_note(out, kMaxPageRows, report.pages.size(), "pages", "the JSON report lists them all");
+  out << "</section>\n";
 }
 
 }  // namespace
@@ -454,8 +546,9 @@ void write_html_report(const ScanReport& report, const ReportOptions& options, s
     out << " &middot; policy <code>" << html(report.scan.policy_path) << "</code>";
   }
   out << "</p>\n<nav><a href=\"#summary\">Summary</a><a href=\"#charts\">Charts</a>"
-         "<a href=\"#vendors\">Vendors</a><a href=\"#matrix\">Pages &times; vendors</a>"
-         "<a href=\"#findings\">Findings</a><a href=\"#pages\">Pages</a></nav></header>\n<main>\n";
+         "<a href=\"#issues\">Issues</a><a href=\"#vendors\">Vendors</a>"
+         "<a href=\"#matrix\">Pages &times; vendors</a><a href=\"#findings\">Findings</a>"
+         "<a href=\"#pages\">Pages</a></nav></header>\n<main>\n";
   summary_section(out, report, s, options);
   out << "<section id=\"charts\"><h2>Charts</h2><div class=\"charts\">\n"
          "<figure><figcaption>Findings by area and severity</figcaption>\n";
@@ -463,6 +556,8 @@ void write_html_report(const ScanReport& report, const ReportOptions& options, s
   out << "</figure>\n<figure><figcaption>Vendors per category</figcaption>\n";
   vendor_chart(out, s);
   out << "</figure></div></section>\n";
+  // Issues first after the overview: they are what a reader acts on.
+  issues_section(out, group_issues(report, kIssuePagesShown), options);
   vendor_section(out, s);
   matrix_section(out, report);
   findings_section(out, report, options);

@@ -1,5 +1,7 @@
 // The JSON report: the reference shape (issue 2, item 8) every other tool reads, documented by
 // reports/schema/tagwarden-report.schema.json. Keys may be added; existing ones keep their meaning.
+// `findings` lists every finding; `issues` groups them (model/issue.h) with the first few
+// instances of each, so its size follows the number of issues, not of findings.
 #include <nlohmann/json.hpp>
 
 #include "model/version.h"
@@ -13,6 +15,8 @@ namespace {
 using json_stream::Json;
 using json_stream::write_array;
 using json_stream::write_nested;
+
+constexpr std::size_t kIssueExamples = 5;
 
 Json tag_json(const Tag& tag) {
   Json attributes = Json::object();
@@ -77,6 +81,33 @@ Json finding_json(const Finding& finding) {
               {"baseline_state", finding.baseline_state}};
 }
 
+Json issue_json(const Issue& issue) {
+  RuleText rule = rule_text(issue.rule);
+  Json examples = Json::array();
+  for (const IssueInstance& instance : issue.examples) {
+    examples.push_back(Json{{"page", instance.page},
+                            {"tag_url", instance.tag_url},
+                            {"line", instance.line},
+                            {"column", instance.column},
+                            {"severity", to_string(instance.severity)},
+                            {"fingerprint", instance.fingerprint}});
+  }
+  return Json{{"id", issue.id},
+              {"rule", issue.rule},
+              {"rule_name", rule.name},
+              {"area", rule.area},
+              {"severity", to_string(issue.severity)},
+              {"title", rule.title},
+              {"message", issue.message},
+              {"vendor", issue.vendor},
+              {"host", issue.host},
+              {"instances", issue.instances},
+              {"pages", issue.pages},
+              {"suppressed", issue.suppressed},
+              {"new_instances", issue.new_instances},
+              {"examples", std::move(examples)}};
+}
+
 Json vendor_json(const VendorSummary& vendor) {
   return Json{{"name", vendor.name},  {"category", vendor.category}, {"hosts", vendor.hosts},
               {"ids", vendor.ids},    {"pages", vendor.pages},       {"status", vendor.status},
@@ -130,6 +161,8 @@ void write_json_report(const ScanReport& report, const ReportOptions& options, s
   out << ",\n  \"findings\": ";
   write_array(
       out, report.all_findings(), [](const Finding* f) { return finding_json(*f); }, 1);
+  out << ",\n  \"issues\": ";
+  write_array(out, group_issues(report, kIssueExamples), issue_json, 1);
   out << "\n}\n";
 }
 

@@ -1,10 +1,12 @@
-// JUnit XML for CI test tabs. One <testsuite> per page, because a page is what a web developer
-// opens and fixes, and CI tabs group by suite: a red suite names the page to look at. (Per-rule
-// suites would scatter one page's problems over many suites.) Each page has a "page analysed"
-// case (skipped when the page could not be fetched or parsed) and one case per finding; a case
-// fails when the finding fails the build (fails_build: at or above --fail-on, not suppressed, new
-// against a baseline). Site-level findings go into a last suite named "site".
+// JUnit XML for CI test tabs. One <testsuite> per rule, one case per issue (model/issue.h): a
+// problem on a template shared by 2,000 pages is one red case naming the pages, not 2,000. Case
+// names hold no counts, so a CI tool tracks the same case across runs. A case fails when any of
+// its instances fails the build (fails_build: at or above --fail-on, not suppressed, new against a
+// baseline); it is skipped when every instance is suppressed. A last suite, "pages", has one case
+// saying how many pages were analysed and a skipped case per page that could not be.
 #include <fmt/format.h>
+
+#include <map>
 
 #include "reports/report_summary.h"
 #include "reports/report_text.h"
@@ -15,6 +17,9 @@ namespace {
 
 using report_text::xml;
 
+constexpr std::size_t kPagesListed = 10;          // in a case's details
+constexpr std::size_t kFailedPagesListed = 1000;  // skipped cases in the "pages" suite
+
 struct Case {
   std::string name;
   std::string classname;
@@ -23,37 +28,51 @@ struct Case {
   bool skipped = false;
 };
 
-bool case_fails(const Finding& finding, const ReportOptions& options) {
-  return !finding.suppressed && fails_build(finding, options);
+std::string issue_details(const Issue& issue, const RuleText& rule, int failing) {
+  std::string details =
+      fmt::format("{} [{}] {}\ninstances: {} on {} page{}", issue.rule, to_string(issue.severity),
+                  issue.message, issue.instances, issue.pages, issue.pages == 1 ? "" : "s");
+  if (failing > 0) details += fmt::format(" ({} fail the build)", failing);
+  if (issue.suppressed > 0) details += fmt::format(", {} suppressed", issue.suppressed);
+  details += "\n";
+  if (!issue.vendor.empty()) details += "vendor: " + issue.vendor + "\n";
+  if (!issue.host.empty()) details += "host: " + issue.host + "\n";
+  PageSample sample = sample_pages(issue, kPagesListed);
+  for (const IssueInstance* instance : sample.shown) {
+    details += "page: " + instance->page;
+    if (instance->line > 0) details += fmt::format(" (line {})", instance->line);
+    details += "\n";
+  }
+  if (sample.more > 0) details += fmt::format("+{} more pages in the JSON report\n", sample.more);
+  if (!issue.examples.empty() && !issue.examples.front().evidence.empty()) {
+    details += "evidence: " + issue.examples.front().evidence + "\n";
+  }
+  if (!rule.remediation.empty()) details += "remediation: " + rule.remediation + "\n";
+  details += "issue: " + issue.id + "\n";
+  return details;
 }
 
-Case finding_case(const Finding& finding, const ReportOptions& options) {
-  RuleText rule = rule_text(finding.rule);
+Case issue_case(const Issue& issue, const ReportOptions& options) {
+  RuleText rule = rule_text(issue.rule);
   Case c;
-  std::string subject = !finding.vendor.empty() ? finding.vendor : finding.host;
-  c.name = finding.rule + " " + rule.name + (subject.empty() ? "" : ": " + subject);
-  if (finding.line > 0) c.name += fmt::format(" (line {})", finding.line);
+  std::string subject = !issue.vendor.empty() ? issue.vendor : issue.host;
+  c.name = issue.rule + " " + rule.name + (subject.empty() ? "" : ": " + subject) + " [" +
+           issue.id.substr(0, 8) + "]";
   c.classname = "tagwarden." + rule.area;
-  std::string details =
-      fmt::format("{} [{}] {}\n", finding.rule, to_string(finding.severity), finding.message);
-  if (!finding.page.empty()) details += "page: " + finding.page + "\n";
-  if (finding.line > 0)
-    details += fmt::format("line: {}, column: {}\n", finding.line, finding.column);
-  if (!finding.tag_url.empty()) details += "tag: " + finding.tag_url + "\n";
-  if (!finding.evidence.empty()) details += "evidence: " + finding.evidence + "\n";
-  if (!rule.remediation.empty()) details += "remediation: " + rule.remediation + "\n";
-  details += "fingerprint: " + finding.fingerprint + "\n";
-  if (finding.suppressed) {
+  int failing = failing_instances(issue, options);
+  std::string details = issue_details(issue, rule, failing);
+  if (issue.suppressed == issue.instances) {
     c.skipped = true;
-    c.body = "<skipped message=\"" + xml("suppressed: " + finding.suppression_reason) + "\"/>";
-  } else if (case_fails(finding, options)) {
+    std::string reason = issue.examples.empty() ? "" : issue.examples.front().suppression_reason;
+    c.body = "<skipped message=\"" + xml("suppressed: " + reason) + "\"/>";
+  } else if (failing > 0) {
     c.failed = true;
-    c.body = "<failure message=\"" + xml(finding.message) + "\" type=\"" +
-             std::string(to_string(finding.severity)) + "\">" + xml(details) + "</failure>";
+    c.body = "<failure message=\"" + xml(issue.message) + "\" type=\"" +
+             std::string(to_string(issue.severity)) + "\">" + xml(details) + "</failure>";
   } else {
-    std::string why = finding.severity < options.fail_on
+    std::string why = issue.severity < options.fail_on
                           ? fmt::format("below --fail-on {}", to_string(options.fail_on))
-                          : std::string("already in the baseline");
+                          : std::string("already in the baseline or suppressed");
     c.body = "<system-out>" + xml(details + "passes: " + why + "\n") + "</system-out>";
   }
   return c;
@@ -79,46 +98,50 @@ void write_suite(std::ostream& out, std::string_view name, double seconds,
   out << "  </testsuite>\n";
 }
 
+std::vector<Case> page_cases(const ScanReport& report, const ReportSummary& summary) {
+  std::vector<Case> cases;
+  Case analysed{
+      fmt::format("{} pages analysed", summary.pages_analysed), "tagwarden.page", {}, false, false};
+  cases.push_back(std::move(analysed));
+  std::size_t listed = 0;
+  for (const PageAnalysis& page : report.pages) {
+    if (page.page.error == PageError::none || listed++ == kFailedPagesListed) continue;
+    Case failed{std::string(page_url(page)), "tagwarden.page", {}, false, true};
+    failed.body = "<skipped message=\"" +
+                  xml("not analysed: " + std::string(to_string(page.page.error)) + " " +
+                      page.page.error_detail) +
+                  "\"/>";
+    cases.push_back(std::move(failed));
+  }
+  return cases;
+}
+
 }  // namespace
 
 void write_junit_report(const ScanReport& report, const ReportOptions& options, std::ostream& out) {
-  // Totals first, then one suite at a time: a suite's cases are built, written and dropped, so a
-  // large scan is never held twice (as findings and as XML).
-  std::size_t tests = report.site_findings.size();
+  ReportSummary summary = summarize(report);
+  std::vector<Issue> issues = group_issues(report, kPagesListed);
+  std::map<std::string, std::vector<Case>> suites;  // rule id -> cases, worst issue first
   int failures = 0;
-  double seconds = 0;
-  for (const PageAnalysis& page : report.pages) {
-    tests += 1 + page.findings.size();
-    seconds += page.page.fetch_ms / 1000.0;
-    for (const Finding& finding : page.findings) failures += case_fails(finding, options);
+  std::size_t tests = 0;
+  for (const Issue& issue : issues) {
+    Case c = issue_case(issue, options);
+    failures += c.failed;
+    ++tests;
+    suites[issue.rule].push_back(std::move(c));
   }
-  for (const Finding& finding : report.site_findings) failures += case_fails(finding, options);
+  std::vector<Case> pages = page_cases(report, summary);
+  tests += pages.size();
+  double seconds = 0;
+  for (const PageAnalysis& page : report.pages) seconds += page.page.fetch_ms / 1000.0;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << fmt::format(
       "<testsuites name=\"tagwarden\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{:.3f}\">\n",
       tests, failures, seconds);
-  std::vector<Case> cases;
-  for (const PageAnalysis& page : report.pages) {
-    cases.clear();
-    Case analysed{"page analysed", "tagwarden.page", {}, false, false};
-    if (page.page.error != PageError::none) {
-      analysed.skipped = true;
-      analysed.body = "<skipped message=\"" +
-                      xml("not analysed: " + std::string(to_string(page.page.error)) + " " +
-                          page.page.error_detail) +
-                      "\"/>";
-    }
-    cases.push_back(std::move(analysed));
-    for (const Finding& finding : page.findings) cases.push_back(finding_case(finding, options));
-    write_suite(out, page_url(page), page.page.fetch_ms / 1000.0, cases);
+  for (const auto& [rule, cases] : suites) {
+    write_suite(out, rule + " " + rule_text(rule).title, 0, cases);
   }
-  if (!report.site_findings.empty()) {
-    cases.clear();
-    for (const Finding& finding : report.site_findings) {
-      cases.push_back(finding_case(finding, options));
-    }
-    write_suite(out, "site", 0, cases);
-  }
+  write_suite(out, "pages", seconds, pages);
   out << "</testsuites>\n";
 }
 

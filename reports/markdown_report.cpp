@@ -1,5 +1,6 @@
-// Markdown for a pull-request comment: the headline, counts, the findings that matter (new ones
-// first when a baseline is given) and a collapsed <details> section with the rest. Every crawled
+// Markdown for a pull-request comment: the headline, counts, the issues that matter (findings
+// grouped, model/issue.h; those with new findings first when a baseline is given, each with its
+// instance count and first pages) and a collapsed <details> section with the rest. Every crawled
 // string goes through report_text::markdown_*: nothing a page controls can render as a link, an
 // image or HTML. Long tables are capped to stay under a PR comment's size limit.
 #include <fmt/format.h>
@@ -19,31 +20,44 @@ using report_text::markdown_text;
 constexpr std::size_t kTopRows = 15;
 constexpr std::size_t kDetailRows = 200;
 constexpr int kCellWidth = 120;
+constexpr std::size_t kPagesShown = 3;
 
 std::string cut(std::string_view text) {
   return report_text::truncate_to_width(text, kCellWidth);
 }
 
-void findings_table(std::ostream& out, const std::vector<const Finding*>& findings,
-                    std::size_t limit, bool show_baseline) {
-  out << "| Severity | Rule | Page | Vendor | Line | Message |"
-      << (show_baseline ? " Baseline |" : "") << "\n|---|---|---|---|---|---|"
-      << (show_baseline ? "---|" : "") << "\n";
+// "`/a` (12), `/b` +3 more": the first pages of an issue, as code spans.
+std::string pages_cell(const Issue& issue) {
+  PageSample sample = sample_pages(issue, kPagesShown);
+  std::string cell;
+  for (const IssueInstance* instance : sample.shown) {
+    cell += (cell.empty() ? "" : ", ") + markdown_code(cut(instance->page), true);
+    if (instance->line > 0) cell += fmt::format(" ({})", instance->line);
+  }
+  if (sample.more > 0) cell += fmt::format(" +{} more", sample.more);
+  return cell.empty() ? std::string("site") : cell;
+}
+
+void issues_table(std::ostream& out, const std::vector<const Issue*>& issues, std::size_t limit,
+                  bool show_baseline) {
+  out << "| Severity | Rule | Vendor | Message | Instances | Pages | First pages |"
+      << (show_baseline ? " New |" : "") << "\n|---|---|---|---|---:|---:|---|"
+      << (show_baseline ? "---:|" : "") << "\n";
   std::size_t shown = 0;
-  for (const Finding* f : findings) {
+  for (const Issue* issue : issues) {
     if (shown++ == limit) break;
-    RuleText rule = rule_text(f->rule);
-    out << "| " << to_string(f->severity) << (f->suppressed ? " (suppressed)" : "") << " | "
-        << markdown_text(f->rule + " " + rule.title, true) << " | "
-        << (f->page.empty() ? std::string("site") : markdown_code(cut(f->page), true)) << " | "
-        << markdown_text(cut(f->vendor.empty() ? f->host : f->vendor), true) << " | "
-        << (f->line > 0 ? std::to_string(f->line) : "") << " | "
-        << markdown_text(cut(f->message), true) << " |";
-    if (show_baseline) out << " " << markdown_text(f->baseline_state, true) << " |";
+    RuleText rule = rule_text(issue->rule);
+    out << "| " << to_string(issue->severity)
+        << (issue->suppressed == issue->instances ? " (suppressed)" : "") << " | "
+        << markdown_text(issue->rule + " " + rule.title, true) << " | "
+        << markdown_text(cut(issue->vendor.empty() ? issue->host : issue->vendor), true) << " | "
+        << markdown_text(cut(issue->message), true) << " | " << issue->instances << " | "
+        << issue->pages << " | " << pages_cell(*issue) << " |";
+    if (show_baseline) out << " " << issue->new_instances << " |";
     out << "\n";
   }
-  if (findings.size() > limit) {
-    out << fmt::format("\n_…and {} more in the full report._\n", findings.size() - limit);
+  if (issues.size() > limit) {
+    out << fmt::format("\n_…and {} more issues in the full report._\n", issues.size() - limit);
   }
 }
 
@@ -52,16 +66,19 @@ void findings_table(std::ostream& out, const std::vector<const Finding*>& findin
 void write_markdown_report(const ScanReport& report, const ReportOptions& options,
                            std::ostream& out) {
   ReportSummary s = summarize(report);
-  std::vector<const Finding*> findings = findings_worst_first(report);
+  std::vector<Issue> grouped = group_issues(report, kPagesShown);
+  std::vector<const Issue*> issues;
+  for (const Issue& issue : grouped) issues.push_back(&issue);
   if (options.baseline) {
-    std::stable_partition(findings.begin(), findings.end(),
-                          [](const Finding* f) { return f->baseline_state == "new"; });
+    std::stable_partition(issues.begin(), issues.end(),
+                          [](const Issue* issue) { return issue->new_instances > 0; });
   }
   int failing = 0;
-  for (const Finding* f : findings) failing += fails_build(*f, options);
+  for (const Finding* f : report.all_findings()) failing += fails_build(*f, options);
 
-  out << "## tagwarden: " << s.findings << " finding" << (s.findings == 1 ? "" : "s") << " on "
-      << s.pages_analysed << " page" << (s.pages_analysed == 1 ? "" : "s");
+  out << "## tagwarden: " << s.findings << " finding" << (s.findings == 1 ? "" : "s") << " in "
+      << issues.size() << " issue" << (issues.size() == 1 ? "" : "s") << " on " << s.pages_analysed
+      << " page" << (s.pages_analysed == 1 ? "" : "s");
   if (options.baseline) out << " (" << s.new_findings << " new)";
   out << "\n\n";
   out << (failing ? fmt::format("**{} finding{} at or above `{}` fail this check.**", failing,
@@ -80,16 +97,16 @@ void write_markdown_report(const ScanReport& report, const ReportOptions& option
       s.vendors_by_status["sanctioned"], s.vendors_by_status["unsanctioned"],
       s.vendors_by_status["forbidden"], s.vendors_by_status["unreviewed"]);
 
-  if (!findings.empty()) {
-    out << (options.baseline ? "### New findings first\n\n" : "### Top findings\n\n");
-    findings_table(out, findings, kTopRows, options.baseline);
+  if (!issues.empty()) {
+    out << (options.baseline ? "### Issues with new findings first\n\n" : "### Top issues\n\n");
+    issues_table(out, issues, kTopRows, options.baseline);
     out << "\n";
   }
 
-  out << "<details>\n<summary>All findings and the vendor inventory</summary>\n\n";
-  if (!findings.empty()) {
-    out << "#### All findings\n\n";
-    findings_table(out, findings, kDetailRows, options.baseline);
+  out << "<details>\n<summary>All issues and the vendor inventory</summary>\n\n";
+  if (!issues.empty()) {
+    out << "#### All issues\n\n";
+    issues_table(out, issues, kDetailRows, options.baseline);
     out << "\n";
   }
   out << "#### Vendors\n\n| Vendor | Category | Status | Owner | Pages |\n|---|---|---|---|---:|\n";

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <set>
+#include <span>
 
 namespace tw {
 namespace {
@@ -100,7 +101,9 @@ ReportSummary summarize(const ScanReport& report) {
   return s;
 }
 
-PageVendorMatrix page_vendor_matrix(const ScanReport& report) {
+PageVendorMatrix page_vendor_matrix(const ScanReport& report, std::size_t max_pages) {
+  std::span<const PageAnalysis> pages(report.pages.data(),
+                                      std::min(max_pages, report.pages.size()));
   PageVendorMatrix matrix;
   std::map<std::string, std::size_t> column;
   for (const VendorSummary& vendor : report.vendors) {
@@ -109,14 +112,14 @@ PageVendorMatrix page_vendor_matrix(const ScanReport& report) {
     }
   }
   // Tags whose vendor the summary does not list (custom hosts) still get a column.
-  for (const PageAnalysis& page : report.pages) {
+  for (const PageAnalysis& page : pages) {
     for (const Tag& tag : page.tags) {
       if (!tag.vendor.empty() && column.emplace(tag.vendor, matrix.vendors.size()).second) {
         matrix.vendors.push_back(tag.vendor);
       }
     }
   }
-  for (const PageAnalysis& page : report.pages) {
+  for (const PageAnalysis& page : pages) {
     std::vector<int> row(matrix.vendors.size(), 0);
     for (const Tag& tag : page.tags) {
       if (!tag.vendor.empty()) ++row[column[tag.vendor]];
@@ -131,6 +134,34 @@ std::vector<const Finding*> findings_worst_first(const ScanReport& report) {
   std::stable_sort(findings.begin(), findings.end(),
                    [](const Finding* a, const Finding* b) { return a->severity > b->severity; });
   return findings;
+}
+
+std::vector<Issue> group_issues(const ScanReport& report, std::size_t examples_kept) {
+  IssueTally tally = report.streamed ? report.streamed->issues : IssueTally(examples_kept);
+  for (const Finding* finding : report.all_findings()) tally.add(*finding);
+  return tally.take_worst_first();
+}
+
+int failing_instances(const Issue& issue, const ReportOptions& options) {
+  const std::array<int, 5>& counts =
+      options.baseline ? issue.open_not_existing_by_severity : issue.open_by_severity;
+  int failing = 0;
+  for (Severity severity : kSeveritiesWorstFirst) {
+    if (severity >= options.fail_on) failing += counts[static_cast<std::size_t>(severity)];
+  }
+  return failing;
+}
+
+PageSample sample_pages(const Issue& issue, std::size_t limit) {
+  PageSample sample;
+  std::set<std::string_view> seen;
+  for (const IssueInstance& instance : issue.examples) {
+    if (sample.shown.size() == limit) break;
+    if (!instance.page.empty() && seen.insert(instance.page).second)
+      sample.shown.push_back(&instance);
+  }
+  sample.more = std::max(0, issue.pages - static_cast<int>(sample.shown.size()));
+  return sample;
 }
 
 }  // namespace tw

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "model/analysis.h"
+#include "model/issue.h"
+#include "reports/report.h"
 #include "rules/rule_catalogue.h"
 
 namespace tw {
@@ -56,17 +58,34 @@ struct ReportSummary {
 };
 ReportSummary summarize(const ScanReport& report);
 
-// Tags per (page index, vendor name); vendor names in the order of report.vendors.
+// Tags per (page index, vendor name) for the first `max_pages` pages; vendor names in the order
+// of report.vendors, then as the tags name them.
 struct PageVendorMatrix {
   std::vector<std::string> vendors;
   std::vector<std::vector<int>> counts;  // [page][vendor]
 };
-PageVendorMatrix page_vendor_matrix(const ScanReport& report);
+PageVendorMatrix page_vendor_matrix(const ScanReport& report, std::size_t max_pages);
 
 // The URL a page is known by: final URL, else the requested one.
 std::string_view page_url(const PageAnalysis& page);
 
 // Findings, worst first, then in report order (stable).
 std::vector<const Finding*> findings_worst_first(const ScanReport& report);
+
+// Every finding of the report grouped into issues (model/issue.h), worst first, each with its
+// first `examples_kept` instances (a streamed report's page-level issues keep what its tally
+// kept). The sum of the issues' instances is the report's number of findings.
+std::vector<Issue> group_issues(const ScanReport& report, std::size_t examples_kept);
+
+// Instances of the issue that fail the build (fails_build of each, from the issue's counts).
+int failing_instances(const Issue& issue, const ReportOptions& options);
+
+// The first `limit` distinct pages among the issue's kept instances, and how many of the issue's
+// pages that leaves out ("+N more").
+struct PageSample {
+  std::vector<const IssueInstance*> shown;  // one instance per page, first seen first
+  int more = 0;
+};
+PageSample sample_pages(const Issue& issue, std::size_t limit);
 
 }  // namespace tw

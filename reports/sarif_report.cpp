@@ -1,5 +1,6 @@
 // SARIF 2.1.0 for code-scanning UIs: one run, a rule descriptor per catalogue rule (and per unknown
-// rule id a finding carries), one result per finding located at its page URL and source line.
+// rule id a finding carries), one result per issue (model/issue.h) located at its instances' page
+// URLs and source lines.
 #include <nlohmann/json.hpp>
 
 #include <map>
@@ -14,6 +15,9 @@ namespace tw {
 namespace {
 
 using json_stream::Json;
+
+// Locations a result lists; its properties hold the full count.
+constexpr std::size_t kSarifLocations = 100;
 
 std::string_view sarif_level(Severity severity) {
   switch (severity) {
@@ -81,43 +85,56 @@ std::string site_location(const ScanReport& report) {
   return {};
 }
 
-Json result_json(const Finding& finding, int rule_index, const std::string& site,
+Json physical_location(const IssueInstance& instance, const std::string& site) {
+  std::string where = instance.page.empty() ? site : report_text::uri(instance.page);
+  if (where.empty()) return nullptr;
+  Json physical{{"artifactLocation", Json{{"uri", where}}}};
+  if (instance.line > 0) {
+    Json region{{"startLine", instance.line}};
+    if (instance.column > 0) region["startColumn"] = instance.column;
+    if (!instance.evidence.empty()) region["snippet"] = Json{{"text", instance.evidence}};
+    physical["region"] = std::move(region);
+  }
+  return Json{{"physicalLocation", std::move(physical)}};
+}
+
+// One result per issue, its instances (the first kSarifLocations) as locations: code-scanning
+// UIs then show one alert for a template's problem, not one per page.
+Json result_json(const Issue& issue, int rule_index, const std::string& site,
                  const ReportOptions& options) {
-  Json result{{"ruleId", finding.rule},
+  std::string text = issue.message.empty() ? rule_text(issue.rule).title : issue.message;
+  if (issue.instances > 1) {
+    text += " (" + std::to_string(issue.instances) + " instances on " +
+            std::to_string(issue.pages) + (issue.pages == 1 ? " page)" : " pages)");
+  }
+  Json result{{"ruleId", issue.rule},
               {"ruleIndex", rule_index},
-              {"level", sarif_level(finding.severity)},
-              {"message", Json{{"text", finding.message.empty() ? rule_text(finding.rule).title
-                                                                : finding.message}}}};
-  std::string where = finding.page.empty() ? site : report_text::uri(finding.page);
-  if (!where.empty()) {
-    Json physical{{"artifactLocation", Json{{"uri", where}}}};
-    if (finding.line > 0) {
-      Json region{{"startLine", finding.line}};
-      if (finding.column > 0) region["startColumn"] = finding.column;
-      if (!finding.evidence.empty()) region["snippet"] = Json{{"text", finding.evidence}};
-      physical["region"] = std::move(region);
+              {"level", sarif_level(issue.severity)},
+              {"message", Json{{"text", text}}}};
+  Json locations = Json::array();
+  for (const IssueInstance& instance : issue.examples) {
+    if (Json location = physical_location(instance, site); !location.is_null()) {
+      locations.push_back(std::move(location));
     }
-    result["locations"] = Json::array({Json{{"physicalLocation", std::move(physical)}}});
   }
-  if (!finding.fingerprint.empty()) {
-    result["partialFingerprints"] = Json{{"tagwarden/v1", finding.fingerprint}};
-  }
-  if (options.baseline && !finding.baseline_state.empty()) {
-    result["baselineState"] = finding.baseline_state == "new" ? "new" : "unchanged";
-  }
-  if (finding.suppressed) {
+  if (!locations.empty()) result["locations"] = std::move(locations);
+  result["partialFingerprints"] = Json{{"tagwarden/issue/v1", issue.id}};
+  if (options.baseline) result["baselineState"] = issue.new_instances > 0 ? "new" : "unchanged";
+  if (issue.suppressed == issue.instances) {
     Json suppression{{"kind", "external"}};
-    if (!finding.suppression_reason.empty()) {
-      suppression["justification"] = finding.suppression_reason;
-    }
+    const std::string& reason = issue.examples.front().suppression_reason;
+    if (!reason.empty()) suppression["justification"] = reason;
     result["suppressions"] = Json::array({suppression});
   }
-  result["properties"] = Json{{"severity", to_string(finding.severity)},
-                              {"page", finding.page},
-                              {"vendor", finding.vendor},
-                              {"host", finding.host},
-                              {"tagUrl", finding.tag_url},
-                              {"evidence", finding.evidence}};
+  result["properties"] = Json{{"issueId", issue.id},
+                              {"severity", to_string(issue.severity)},
+                              {"vendor", issue.vendor},
+                              {"host", issue.host},
+                              {"instances", issue.instances},
+                              {"pages", issue.pages},
+                              {"suppressed", issue.suppressed},
+                              {"newInstances", issue.new_instances},
+                              {"locationsShown", issue.examples.size()}};
   return result;
 }
 
@@ -130,10 +147,10 @@ void write_sarif_report(const ScanReport& report, const ReportOptions& options, 
     rule_index.emplace(std::string(info.id), static_cast<int>(rules.size()));
     rules.push_back(rule_descriptor(rule_text(info.id)));
   }
-  std::vector<const Finding*> findings = report.all_findings();
-  for (const Finding* finding : findings) {
-    if (rule_index.emplace(finding->rule, static_cast<int>(rules.size())).second) {
-      rules.push_back(rule_descriptor(rule_text(finding->rule)));
+  std::vector<Issue> issues = group_issues(report, kSarifLocations);
+  for (const Issue& issue : issues) {
+    if (rule_index.emplace(issue.rule, static_cast<int>(rules.size())).second) {
+      rules.push_back(rule_descriptor(rule_text(issue.rule)));
     }
   }
 
@@ -148,7 +165,7 @@ void write_sarif_report(const ScanReport& report, const ReportOptions& options, 
               {"semanticVersion", kToolVersion},
               {"rules", std::move(rules)}};
   Json properties{{"scanStatus", to_string(report.scan.status)}, {"targets", report.scan.targets}};
-  // The results are written one at a time (a large scan has tens of thousands).
+  // The results are written one at a time (a large scan can have thousands of issues).
   out << "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
          "  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": ";
   json_stream::write_nested(out, Json{{"driver", std::move(driver)}}, 3);
@@ -156,10 +173,8 @@ void write_sarif_report(const ScanReport& report, const ReportOptions& options, 
   json_stream::write_nested(out, Json::array({std::move(invocation)}), 3);
   out << ",\n      \"results\": ";
   json_stream::write_array(
-      out, findings,
-      [&](const Finding* finding) {
-        return result_json(*finding, rule_index[finding->rule], site, options);
-      },
+      out, issues,
+      [&](const Issue& issue) { return result_json(issue, rule_index[issue.rule], site, options); },
       3);
   out << ",\n      \"properties\": ";
   json_stream::write_nested(out, properties, 3);

@@ -384,6 +384,8 @@ FindingSetText findings_json(const std::vector<Finding>& findings) {
     append_json_string(out, finding.suppression_reason);
     out.push_back(',');
     append_json_string(out, finding.baseline_state);
+    out.push_back(',');
+    append_json_string(out, finding.issue_key);
     out.push_back(']');
     if (!finding.suppressed) ++set.unsuppressed[static_cast<std::size_t>(finding.severity)];
   }
@@ -403,7 +405,8 @@ std::vector<Finding> findings_from_json(const std::string& text) {
     return row[i].is_number_integer() ? row[i].get<int>() : 0;
   };
   for (const json& row : rows) {
-    if (!row.is_array() || row.size() != 14) continue;
+    // 15 fields; sets migrated from version 2 have no issue key (reports group them by message).
+    if (!row.is_array() || (row.size() != 14 && row.size() != 15)) continue;
     Finding finding;
     finding.rule = text_at(row, 0);
     finding.severity = parse_severity(text_at(row, 1)).value_or(Severity::info);
@@ -419,6 +422,7 @@ std::vector<Finding> findings_from_json(const std::string& text) {
     finding.suppressed = number_at(row, 11) != 0;
     finding.suppression_reason = text_at(row, 12);
     finding.baseline_state = text_at(row, 13);
+    if (row.size() == 15) finding.issue_key = text_at(row, 14);
     out.push_back(std::move(finding));
   }
   return out;

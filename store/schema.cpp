@@ -289,7 +289,8 @@ CREATE TABLE finding_sets (
   digest TEXT NOT NULL UNIQUE,          -- tw_digest(findings)
   findings TEXT NOT NULL,               -- JSON: [[rule, severity, page, vendor, host, tag_url,
                                         --   line, col, message, evidence, fingerprint, suppressed,
-                                        --   suppression_reason, baseline_state], ...] in order
+                                        --   suppression_reason, baseline_state, issue_key],
+                                        --   ...] in order (no issue_key in sets from version 2)
   critical INTEGER NOT NULL,            -- unsuppressed findings by severity, for counts
   high INTEGER NOT NULL,
   medium INTEGER NOT NULL,
@@ -382,7 +383,8 @@ SELECT p.scan_id, p.id AS page_id, CAST(j.key AS INTEGER) AS position,
        json_extract(j.value, '$[8]') AS message, json_extract(j.value, '$[9]') AS evidence,
        json_extract(j.value, '$[10]') AS fingerprint, json_extract(j.value, '$[11]') AS suppressed,
        json_extract(j.value, '$[12]') AS suppression_reason,
-       json_extract(j.value, '$[13]') AS baseline_state
+       json_extract(j.value, '$[13]') AS baseline_state,
+       coalesce(json_extract(j.value, '$[14]'), '') AS issue_key
 FROM pages p JOIN finding_sets f ON f.id = p.finding_set_id, json_each(f.findings) j
 UNION ALL
 SELECT s.id, NULL, CAST(j.key AS INTEGER),
@@ -392,7 +394,8 @@ SELECT s.id, NULL, CAST(j.key AS INTEGER),
        json_extract(j.value, '$[6]'), json_extract(j.value, '$[7]'),
        json_extract(j.value, '$[8]'), json_extract(j.value, '$[9]'),
        json_extract(j.value, '$[10]'), json_extract(j.value, '$[11]'),
-       json_extract(j.value, '$[12]'), json_extract(j.value, '$[13]')
+       json_extract(j.value, '$[12]'), json_extract(j.value, '$[13]'),
+       coalesce(json_extract(j.value, '$[14]'), '')
 FROM scans s JOIN finding_sets f ON f.id = s.site_finding_set_id, json_each(f.findings) j;
 
 -- Unsuppressed findings of each scan by severity, from the sets' counts (no JSON expanded).

@@ -3,7 +3,7 @@
 // reports, as one JSON object on stdout, what a test needs to judge it: console errors, page
 // errors, requests that tried to leave the file (all are blocked), whether injected payloads ran
 // (window.__pwned, a changed document.title), that the report's own script ran (the findings
-// filter works), and the screenshot path.
+// filter works), the issues table as rendered, the notes of cut tables, and the screenshot path.
 // Usage: node tools/check-html.js REPORT.html SCREENSHOT.png [USER_DATA_DIR]
 'use strict';
 const fs = require('fs');
@@ -48,9 +48,21 @@ async function main() {
     result.title = await page.title();
     result.pwned = await page.evaluate(() => typeof window.__pwned === 'undefined' ? null : String(window.__pwned));
     result.sections = await page.evaluate(() =>
-      ['summary', 'charts', 'vendors', 'matrix', 'findings', 'pages'].filter((id) => document.getElementById(id)));
+      ['summary', 'charts', 'vendors', 'matrix', 'issues', 'findings', 'pages'].filter((id) => document.getElementById(id)));
     result.svgCharts = await page.evaluate(() => document.querySelectorAll('#charts svg').length);
     result.findingRows = await page.evaluate(() => document.querySelectorAll('#findings-table tbody tr').length);
+    // The issues as rendered: per row its rule, instances and pages columns and the cut lists.
+    result.issues = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('#issues-table tbody tr')).map((row) => ({
+        id: row.getAttribute('data-issue'),
+        rule: row.cells[1].querySelector('strong').textContent,
+        instances: parseInt(row.cells[4].textContent, 10),
+        pages: parseInt(row.cells[5].textContent, 10),
+        firstPages: row.cells[6].innerText,
+        visible: row.getBoundingClientRect().height > 0,
+      })));
+    result.cutNotes = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('p.cut')).map((p) => p.textContent));
     // The report's script is allowed by its CSP hash: filtering must hide rows.
     if (result.findingRows > 0) {
       await page.fill('[data-filter-table="findings-table"] input', 'no-such-text-anywhere-xyz');
@@ -58,7 +70,10 @@ async function main() {
         Array.from(document.querySelectorAll('#findings-table tbody tr')).filter((r) => !r.hidden).length);
       await page.fill('[data-filter-table="findings-table"] input', '');
     }
-    await page.screenshot({ path: screenshotPath, fullPage: true });
+    // A long report (hundreds of rows) is shot at viewport size: a full-page shot of it takes
+    // longer than a loaded test machine allows, and the top shows what a reader sees first.
+    result.pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.screenshot({ path: screenshotPath, fullPage: result.pageHeight <= 16000, timeout: 120000 });
     result.screenshot = screenshotPath;
   } finally {
     await context.close();

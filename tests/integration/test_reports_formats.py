@@ -23,7 +23,7 @@ class ReportFormatsTest(TagwardenTestCase):
         self.assertIn(result.returncode, (0, 1), result.stderr)
         return result
 
-    def test_sarif_is_valid_and_holds_every_finding(self):
+    def test_sarif_is_valid_with_a_result_per_issue_located_at_its_instances(self):
         self.scan_all()
         sarif_path = self.work / "tagwarden-report.sarif"
         self.assertEqual(sarif_problems(sarif_path), [])
@@ -33,18 +33,23 @@ class ReportFormatsTest(TagwardenTestCase):
         self.assertEqual(len(sarif["runs"]), 1)
         rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
         self.assertIn("TW100", rule_ids, "the catalogue's rules are all described")
-        self.assertEqual(len(run["results"]), len(report["findings"]))
+        self.assertEqual(len(run["results"]), len(report["issues"]))
         self.assertGreater(len(run["results"]), 0, "the example site has findings")
+        self.assertEqual(sum(r["properties"]["instances"] for r in run["results"]),
+                         len(report["findings"]))
         page_urls = {p["url"] for p in report["pages"]}
-        for result, finding in zip(run["results"], report["findings"]):
-            self.assertEqual(result["ruleId"], finding["rule"])
-            self.assertEqual(rule_ids[result["ruleIndex"]], finding["rule"])
-            self.assertEqual(result["partialFingerprints"]["tagwarden/v1"], finding["fingerprint"])
-            location = result["locations"][0]["physicalLocation"]
-            if finding["page"]:
-                self.assertIn(location["artifactLocation"]["uri"], page_urls)
-            if finding["line"] > 0:
-                self.assertEqual(location["region"]["startLine"], finding["line"])
+        for result, issue in zip(run["results"], report["issues"]):
+            self.assertEqual(result["ruleId"], issue["rule"])
+            self.assertEqual(rule_ids[result["ruleIndex"]], issue["rule"])
+            self.assertEqual(result["partialFingerprints"]["tagwarden/issue/v1"], issue["id"])
+            self.assertEqual(result["properties"]["instances"], issue["instances"])
+            self.assertEqual(len(result["locations"]), min(issue["instances"], 100))
+            for location, example in zip(result["locations"], issue["examples"]):
+                location = location["physicalLocation"]
+                if example["page"]:
+                    self.assertIn(location["artifactLocation"]["uri"], page_urls)
+                if example["line"] > 0:
+                    self.assertEqual(location["region"]["startLine"], example["line"])
 
     def test_reports_without_tags_are_the_same_when_the_scan_drops_the_tags(self):
         # No JSON or HTML report: the kept pages lose their tags (only counted), which must
@@ -70,9 +75,11 @@ class ReportFormatsTest(TagwardenTestCase):
     def test_json_report_matches_the_checked_in_schema(self):
         self.scan_all()
         self.assertEqual(json_report_problems(self.work / "tagwarden-report.json"), [])
-        self.assertEqual(self.report_json()["schema_version"], 1)
+        report = self.report_json()
+        self.assertEqual(report["schema_version"], 2)
+        self.assertEqual(sum(i["instances"] for i in report["issues"]), len(report["findings"]))
 
-    def test_junit_is_schema_valid_with_a_failure_per_finding_at_or_above_fail_on(self):
+    def test_junit_is_schema_valid_with_a_failure_per_issue_at_or_above_fail_on(self):
         for fail_on in ("high", "low"):
             with self.subTest(fail_on=fail_on):
                 self.scan_all("--fail-on", fail_on)
@@ -80,13 +87,17 @@ class ReportFormatsTest(TagwardenTestCase):
                 self.assertEqual(junit_problems(path), [])
                 root = ET.parse(path).getroot()
                 report = self.report_json()
-                expected = sum(1 for f in report["findings"] if not f["suppressed"] and
-                               SEVERITIES.index(f["severity"]) >= SEVERITIES.index(fail_on))
+                self.assertFalse(any(f["suppressed"] for f in report["findings"]))
+                expected = sum(1 for i in report["issues"]
+                               if SEVERITIES.index(i["severity"]) >= SEVERITIES.index(fail_on))
                 self.assertEqual(len(root.findall(".//failure")), expected)
                 self.assertEqual(int(root.get("failures")), expected)
                 suites = root.findall("testsuite")
-                self.assertEqual({s.get("name") for s in suites} - {"site"},
-                                 {p["url"] for p in report["pages"]}, "one suite per page")
+                self.assertEqual({s.get("name").split(" ")[0] for s in suites} - {"pages"},
+                                 {i["rule"] for i in report["issues"]}, "one suite per rule")
+                failed_pages = sum(1 for p in report["pages"] if p["error"] != "none")
+                self.assertEqual(len(root.findall(".//testcase")),
+                                 len(report["issues"]) + 1 + failed_pages)
                 for suite in suites:
                     self.assertEqual(int(suite.get("tests")), len(suite.findall("testcase")))
 
@@ -97,9 +108,12 @@ class ReportFormatsTest(TagwardenTestCase):
         self.assertEqual(verdict["pageErrors"], [])
         self.assertEqual(verdict["externalRequests"], [])
         self.assertEqual(verdict["sections"],
-                         ["summary", "charts", "vendors", "matrix", "findings", "pages"])
+                         ["summary", "charts", "vendors", "matrix", "issues", "findings", "pages"])
         self.assertEqual(verdict["svgCharts"], 2)
-        self.assertEqual(verdict["findingRows"], len(self.report_json()["findings"]))
+        report = self.report_json()
+        self.assertEqual(verdict["findingRows"], len(report["findings"]))
+        self.assertEqual([(i["id"], i["instances"], i["pages"]) for i in verdict["issues"]],
+                         [(i["id"], i["instances"], i["pages"]) for i in report["issues"]])
         self.assertEqual(verdict["findingRowsAfterFilter"], 0, "the report's own script runs")
         shot = self.work / "report-screenshot.png"
         self.assertTrue(shot.is_file() and shot.stat().st_size > 10_000)
@@ -144,7 +158,7 @@ class ReportFormatsTest(TagwardenTestCase):
         self.assertEqual({r["baselineState"] for r in sarif["runs"][0]["results"]}, {"unchanged"})
         md = (self.work / "tagwarden-summary.md").read_text()
         self.assertIn("(0 new)", md.splitlines()[0])
-        self.assertIn("### New findings first", md)
+        self.assertIn("### Issues with new findings first", md)
 
     def test_console_summary_fits_100_columns_with_the_pages_line(self):
         result = self.scan_all()

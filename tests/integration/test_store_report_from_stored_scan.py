@@ -49,7 +49,9 @@ class ReportFromStoreTest(TagwardenTestCase):
         self.assertIn(f"pages: {len(self.original['pages'])}", result.stdout.splitlines())
         sarif = json.loads(next(out.glob("*.sarif")).read_text())
         results = sarif["runs"][0]["results"]
-        self.assertEqual(len(results), len(self.original["findings"]))
+        self.assertEqual(len(results), len(self.original["issues"]), "one result per issue")
+        self.assertEqual(sum(r["properties"]["instances"] for r in results),
+                         len(self.original["findings"]))
 
     def test_a_json_report_can_be_rendered_again(self):
         out = self.work / "from-json"

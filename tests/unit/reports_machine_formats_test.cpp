@@ -8,26 +8,9 @@
 #include "reports_sample.h"
 
 using namespace tw;
+using test::count_of;
+using test::render;
 using Json = nlohmann::json;
-
-namespace {
-
-std::string render(ReportFormat format, const ScanReport& report, ReportOptions options = {}) {
-  std::ostringstream out;
-  REQUIRE(write_report(format, report, options, out).ok());
-  return out.str();
-}
-
-int count_of(const std::string& text, const std::string& needle) {
-  int n = 0;
-  for (std::size_t at = text.find(needle); at != std::string::npos;
-       at = text.find(needle, at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
-}  // namespace
 
 TEST_CASE("JSON report keeps the issue-2 shape and every finding field") {
   Json doc = Json::parse(render(ReportFormat::json, test::hostile_sample_report()));
@@ -80,7 +63,7 @@ TEST_CASE("JSON report survives invalid UTF-8 in crawled text") {
   CHECK(doc["pages"][0]["title"] == "bad \xef\xbf\xbd\xef\xbf\xbd bytes");
 }
 
-TEST_CASE("SARIF has one run, a rule per finding's rule and located results") {
+TEST_CASE("SARIF has one run, a rule per finding's rule and a located result per issue") {
   Json doc = Json::parse(render(ReportFormat::sarif, test::hostile_sample_report()));
   CHECK(doc["version"] == "2.1.0");
   REQUIRE(doc["runs"].size() == 1);
@@ -91,8 +74,9 @@ TEST_CASE("SARIF has one run, a rule per finding's rule and located results") {
   for (const Json& result : results) {
     // ruleIndex points at the descriptor of the same id, even for ids the catalogue lacks.
     CHECK(rules[result["ruleIndex"].get<int>()]["id"] == result["ruleId"]);
-    CHECK(result["partialFingerprints"].contains("tagwarden/v1"));
+    CHECK(result["partialFingerprints"].contains("tagwarden/issue/v1"));
   }
+  // Worst first: high, the medium site-level one, low.
   const Json& first = results[0];
   CHECK(first["level"] == "error");
   const Json& location = first["locations"][0]["physicalLocation"];
@@ -103,12 +87,12 @@ TEST_CASE("SARIF has one run, a rule per finding's rule and located results") {
   CHECK(uri.find('<') == std::string::npos);
   CHECK(uri.find('"') == std::string::npos);
   CHECK(uri.find(' ') == std::string::npos);
-  CHECK(results[1]["level"] == "note");
+  CHECK(results[2]["level"] == "note");
   // A site-level finding is placed at the scan target.
-  CHECK(results[2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
+  CHECK(results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
         "https://shop.example/");
-  CHECK_FALSE(results[2]["locations"][0]["physicalLocation"].contains("region"));
-  const Json& unknown = rules[results[2]["ruleIndex"].get<int>()];
+  CHECK_FALSE(results[1]["locations"][0]["physicalLocation"].contains("region"));
+  const Json& unknown = rules[results[1]["ruleIndex"].get<int>()];
   CHECK(unknown["id"] == "TW-UNKNOWN-RULE");
   CHECK_FALSE(unknown.contains("name"));  // SARIF1001: a name may not repeat the id
   CHECK(unknown["shortDescription"]["text"] == "TW-UNKNOWN-RULE");
@@ -125,18 +109,18 @@ TEST_CASE("SARIF marks baseline state and suppressions") {
   Json doc = Json::parse(render(ReportFormat::sarif, report, options));
   const Json& results = doc["runs"][0]["results"];
   CHECK(results[0]["baselineState"] == "new");
-  CHECK(results[1]["baselineState"] == "unchanged");
-  CHECK(results[1]["suppressions"][0]["justification"] == "accepted risk");
+  CHECK(results[2]["baselineState"] == "unchanged");
+  CHECK(results[2]["suppressions"][0]["justification"] == "accepted risk");
 }
 
-TEST_CASE("JUnit has a suite per page and a failure per finding at or above fail_on") {
+TEST_CASE("JUnit has a suite per rule, a case per issue and a failure at or above fail_on") {
   ScanReport report = test::hostile_sample_report();
   ReportOptions options;
   options.fail_on = Severity::high;
   std::string xml = render(ReportFormat::junit, report, options);
-  CHECK(count_of(xml, "<testsuite ") == 3);  // two pages and the site
+  CHECK(count_of(xml, "<testsuite ") == 4);  // three rules and the pages
   CHECK(count_of(xml, "<failure ") == 1);
-  // Cases: two "page analysed", two page findings, one site finding.
+  // Cases: three issues, "1 pages analysed" and the page that failed.
   CHECK(xml.find("<testsuites name=\"tagwarden\" tests=\"5\" failures=\"1\"") != std::string::npos);
   CHECK(count_of(xml, "<skipped message=\"not analysed: timeout") == 1);
   options.fail_on = Severity::low;

@@ -10,14 +10,9 @@
 #include "reports_sample.h"
 
 using namespace tw;
+using test::render;
 
 namespace {
-
-std::string render(ReportFormat format, const ScanReport& report, ReportOptions options = {}) {
-  std::ostringstream out;
-  REQUIRE(write_report(format, report, options, out).ok());
-  return out.str();
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -66,10 +61,10 @@ TEST_CASE("HTML report's CSP allows exactly its own style and script") {
   CHECK(html.find(" style=\"") == std::string::npos);  // inline style attributes would be blocked
 }
 
-TEST_CASE("HTML report has the summary, charts, inventory, matrix and findings") {
+TEST_CASE("HTML report has the summary, charts, inventory, matrix, issues and findings") {
   std::string html = render(ReportFormat::html, test::hostile_sample_report());
   for (const char* id : {"id=\"summary\"", "id=\"charts\"", "id=\"vendors\"", "id=\"matrix\"",
-                         "id=\"findings\"", "id=\"pages\""}) {
+                         "id=\"issues\"", "id=\"findings\"", "id=\"pages\""}) {
     CHECK(html.find(id) != std::string::npos);
   }
   CHECK(html.find("<svg") != std::string::npos);
@@ -121,7 +116,7 @@ TEST_CASE("Markdown summary lists new findings first when a baseline is given") 
   ReportOptions options;
   options.baseline = true;
   std::string md = render(ReportFormat::markdown, report, options);
-  std::string top = between(md, "### New findings first", "<details>");
+  std::string top = between(md, "### Issues with new findings first", "<details>");
   CHECK(top.find("| low |") < top.find("| high |"));
   CHECK(md.find("(1 new)") != std::string::npos);
 }

@@ -1,13 +1,33 @@
-// A hand-built ScanReport for the report writer tests: two pages, one of them failed, tags,
-// vendors, page and site findings, and hostile strings (XSS, CSV formulas, Markdown injection,
-// terminal escapes, invalid UTF-8) wherever a crawled page controls the text.
+// Rendering helpers and a hand-built ScanReport for the report writer tests: two pages, one of them
+// failed, tags, vendors, page and site findings, and hostile strings (XSS, CSV formulas, Markdown
+// injection, terminal escapes, invalid UTF-8) wherever a crawled page controls the text.
 #pragma once
 
+#include <catch2/catch.hpp>
+
+#include <sstream>
 #include <string>
 
 #include "model/analysis.h"
+#include "reports/report.h"
 
 namespace tw::test {
+
+inline std::string render(ReportFormat format, const ScanReport& report,
+                          ReportOptions options = {}) {
+  std::ostringstream out;
+  REQUIRE(write_report(format, report, options, out).ok());
+  return out.str();
+}
+
+inline int count_of(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + 1)) {
+    ++n;
+  }
+  return n;
+}
 
 inline const std::string kScriptPayload =
     "\"><script>window.__pwned=1;document.title='PWNED'</script>";

@@ -1,0 +1,80 @@
+// An Issue is one problem as a person fixes it: the findings of one rule, vendor, host and
+// message template across pages (a pixel without consent on a template 2,000 pages share is one
+// issue with 2,000 instances), as OWASP ZAP groups alerts and code-scanning UIs group results.
+// IssueTally groups findings as they stream past, holding counts and the first few instances
+// only, so grouping a large scan costs memory per issue, not per finding. Not thread-safe: one
+// tally per thread.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/finding.h"
+
+namespace tw {
+
+// Where one finding of an issue stands.
+struct IssueInstance {
+  std::string page;  // empty for a site-level finding
+  std::string tag_url;
+  int line = 0;
+  int column = 0;
+  std::string evidence;
+  std::string fingerprint;
+  Severity severity = Severity::info;
+  bool suppressed = false;
+  std::string suppression_reason;
+  std::string baseline_state;
+};
+
+struct Issue {
+  std::string id;  // stable across scans: a digest of rule, vendor, host and the template key
+  std::string rule;
+  std::string vendor;
+  std::string host;
+  std::string message;                 // the first instance's message
+  Severity severity = Severity::info;  // the worst instance's
+  int instances = 0;                   // every finding of the issue, suppressed ones too
+  int pages = 0;                       // distinct pages among them (site-level findings count none)
+  int suppressed = 0;
+  int new_instances = 0;  // baseline_state "new"
+  // Unsuppressed instances by severity, and those of them a baseline does not know ("existing"
+  // excluded), so a report can tell how many fail the build without keeping every instance.
+  std::array<int, 5> open_by_severity{};
+  std::array<int, 5> open_not_existing_by_severity{};
+  std::vector<IssueInstance> examples;  // the first instances, in the order they were added
+  std::string last_page;                // for counting distinct pages of page-ordered input
+};
+
+// What groups a finding with others: its issue_key (rule + the fingerprint's subject, set by the
+// rules) or, for findings without one, its message with the page URL taken out.
+std::string issue_template_key(const Finding& finding);
+// The id the finding's issue has.
+std::string issue_id(const Finding& finding);
+
+class IssueTally {
+ public:
+  // Keeps the first `examples_kept` instances of each issue.
+  explicit IssueTally(std::size_t examples_kept = 5) : examples_kept_(examples_kept) {}
+
+  // Findings should arrive page by page (as a scan and the store list them): pages are counted
+  // by change of page within an issue.
+  void add(const Finding& finding);
+
+  int findings() const { return findings_; }
+  std::size_t size() const { return issues_.size(); }
+  // The issues, worst first, then by instances (most first), then by rule and id; the tally is
+  // left empty.
+  std::vector<Issue> take_worst_first();
+
+ private:
+  std::size_t examples_kept_;
+  int findings_ = 0;
+  std::vector<Issue> issues_;
+  std::unordered_map<std::string, std::size_t> index_;  // issue id -> issues_
+};
+
+}  // namespace tw
