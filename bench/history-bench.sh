@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # history-bench.sh: what an unchanged nightly re-scan costs in database space and time, on the
-# yardstick's fast site (../shared/bench: make-site.py, served by nginx on 127.0.0.1), with wget2
-# crawling the same site in the same run as the yardstick for speed.
+# fast site of bench/make_site.py (served by nginx on 127.0.0.1, bench/lib/serve.sh), with wget2
+# crawling the same site in the same run for speed.
 #
 # usage: bench/history-bench.sh [--bin PATH] [--pages N] [--runs R] [--port P]
 #   --bin    tagwarden binary (default build/cli/tagwarden)
-#   --pages  site size (default 2000, the yardstick's fast site)
+#   --pages  site size (default 2000, compare.sh's fast site)
 #   --runs   repetitions, medians reported (default 3)
-#   --port   nginx port on 127.0.0.1 (default 8096; BENCH_TMP default /tmp/bench-history)
+#   --port   preferred nginx port on 127.0.0.1 (default 8096, a free one is taken if busy;
+#            BENCH_TMP default /tmp/bench-history)
 #
 # Per run: a first scan into a fresh database, then two unchanged re-scans into it (conditional
 # requests answered 304, stored analyses reused). The database is checkpointed (WAL folded in)
@@ -16,7 +17,6 @@
 # (8 threads, recursive, no parse; skipped when wget2 is not installed) with the ratio.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-yardstick=$(realpath "$here/../../shared/bench" 2>/dev/null || echo /work/shared/bench)
 bin=$here/../build/cli/tagwarden pages=2000 runs=3 port=8096
 while [ $# -gt 0 ]; do
   case $1 in
@@ -33,10 +33,14 @@ bin=$(realpath "$bin")
 export BENCH_TMP=${BENCH_TMP:-/tmp/bench-history}
 mkdir -p "$BENCH_TMP"
 site=$BENCH_TMP/site-$pages
-python3 "$yardstick/make-site.py" --pages "$pages" --out "$site" --base "http://127.0.0.1:$port" >/dev/null
-bash "$yardstick/serve.sh" --root "$site" --port "$port" >/dev/null
-trap 'bash "$yardstick/stop.sh" >/dev/null' EXIT
-url=http://127.0.0.1:$port/index.html
+# shellcheck source=bench/lib/serve.sh
+source "$here/lib/serve.sh"
+port=$(free_port "$port")
+# the sitemap names absolute URLs, so the site is made for the port it will be served on
+python3 "$here/make_site.py" --pages "$pages" --out "$site" --base "http://127.0.0.1:$port" 2>/dev/null
+trap stop_site EXIT
+serve_site "$site" "$BENCH_TMP" 0 "$port" >/dev/null
+url=$SITE_URL
 work=$BENCH_TMP/work
 results=$BENCH_TMP/results.tsv
 : >"$results"
