@@ -11,7 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "cli/scan_pipeline.h"
+#include "pipeline/scan_pipeline.h"
 #include "cli/stored_scans.h"
 #include "model/url.h"
 #include "rules/catalogue.h"

@@ -10,7 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "cli/scan_pipeline.h"
+#include "pipeline/scan_pipeline.h"
 #include "model/url.h"
 #include "reports/report.h"
 #include "rules/policy.h"

@@ -1,7 +1,7 @@
 // The scan pipeline (see scan_pipeline.h). Threads: the calling thread runs the fetch loop or
 // reads the directory; `threads` workers analyse pages; one writer gathers site facts and stores
 // batches, so SQLite is only ever touched from one thread.
-#include "cli/scan_pipeline.h"
+#include "pipeline/scan_pipeline.h"
 #include "model/clock.h"
 
 #include <algorithm>
@@ -17,9 +17,9 @@
 #include <pthread.h>
 
 #include "analyzers/page_analyzer.h"
-#include "analyzers/resource_analysis.h"
+#include "pipeline/third_party_stage.h"
 #include "cli/interrupt_watcher.h"
-#include "cli/work_queue.h"
+#include "pipeline/work_queue.h"
 #include "crawler/directory_source.h"
 #include "model/domain.h"
 #include "model/url.h"
