@@ -68,19 +68,18 @@ int run_vendors(const Args& args) {
       "Exit 0 when something matched, 2 when nothing did.\n\n"
       "Options");
   std::string query, policy_path;
-  options.add_options()("help,h", "show this help")(
-      "policy", po::value(&policy_path)->value_name("FILE"), "also look in this policy's vendors")(
-      "json", "print the matches as JSON")("query", po::value(&query), "host, URL or vendor name");
+  bool json = false;
+  CommonFlags common;
+  options.add_options()("policy", po::value(&policy_path)->value_name("FILE"),
+                        "also look in this policy's vendors")("json", po::bool_switch(&json),
+                                                              "print the matches as JSON");
+  options.add(common_options(common));
+  po::options_description hidden;
+  hidden.add_options()("query", po::value(&query), "host, URL or vendor name");
   po::positional_options_description positional;
   positional.add("query", 1);
-  po::variables_map vm;
-  if (Status parsed = parse_command_line(args, options, positional, vm); !parsed) {
-    std::cerr << "tagwarden vendors: " << parsed.error() << "\n";
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return kExitOk;
+  if (std::optional<int> done = parse_command_line("vendors", args, options, positional, hidden)) {
+    return *done;
   }
   if (query.empty()) {
     std::cerr << "tagwarden vendors: give a host, URL or vendor name (see --help)\n";
@@ -137,7 +136,7 @@ int run_vendors(const Args& args) {
     return kExitUsage;
   }
 
-  if (vm.count("json")) {
+  if (json) {
     nlohmann::json out = nlohmann::json::array();
     for (const VendorEntry* vendor : matches) out.push_back(vendor_json(*vendor));
     std::cout << out.dump(2) << "\n";
