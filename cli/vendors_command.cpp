@@ -56,6 +56,45 @@ nlohmann::json vendor_json(const VendorEntry& vendor) {
           {"homepage", vendor.homepage}, {"domains", vendor.domains}, {"source", vendor.source}};
 }
 
+// The catalogue entries `query` names: by host (a URL's or a bare host), else by name, exactly
+// or as a part. `host` is the host the query named, if any. An error says why nothing matched.
+Result<std::vector<const VendorEntry*>> look_up(const std::string& query,
+                                                const Catalogue& catalogue, std::string& host) {
+  std::vector<const VendorEntry*> matches;
+  if (query.find("://") != std::string::npos || query.starts_with("//")) {
+    std::optional<std::string> absolute = resolve_url("https://example.invalid/", query);
+    host = absolute ? url_host(*absolute) : std::string{};
+    if (host.empty()) {
+      return Error{"\"" + query + "\" is not a URL with a host"};
+    }
+  } else if (looks_like_host(query)) {
+    host = lower(query);
+  }
+  if (!host.empty()) {
+    if (const VendorEntry* vendor = catalogue.find_by_host(host)) matches.push_back(vendor);
+  }
+  if (matches.empty()) {
+    if (const VendorEntry* vendor = catalogue.find_by_name(query)) {
+      matches.push_back(vendor);
+    } else {
+      std::string wanted = lower(query);
+      for (const VendorEntry& vendor : catalogue.vendors()) {
+        if (lower(vendor.name).find(wanted) != std::string::npos) matches.push_back(&vendor);
+      }
+    }
+  }
+
+  if (!matches.empty()) return matches;
+  if (!host.empty()) {
+    return Error{"no catalogue entry explains host " + host + " (registrable domain " +
+                 registrable_domain(host) + ")"};
+  }
+  std::string why = "no vendor matches \"" + query + "\"";
+  std::vector<std::string> suggestions = catalogue.closest_names(query);
+  if (!suggestions.empty()) why += "; did you mean " + join(suggestions) + "?";
+  return Error{why};
+}
+
 }  // namespace
 
 int run_vendors(const Args& args) {
@@ -97,54 +136,21 @@ int run_vendors(const Args& args) {
   }
   const Catalogue& catalogue = policy ? policy->catalogue : Catalogue::builtin();
 
-  std::vector<const VendorEntry*> matches;
   std::string host;
-  if (query.find("://") != std::string::npos || query.starts_with("//")) {
-    std::optional<std::string> absolute = resolve_url("https://example.invalid/", query);
-    host = absolute ? url_host(*absolute) : std::string{};
-    if (host.empty()) {
-      std::cerr << "tagwarden vendors: \"" << query << "\" is not a URL with a host\n";
-      return kExitUsage;
-    }
-  } else if (looks_like_host(query)) {
-    host = lower(query);
-  }
-  if (!host.empty()) {
-    if (const VendorEntry* vendor = catalogue.find_by_host(host)) matches.push_back(vendor);
-  }
-  if (matches.empty()) {
-    if (const VendorEntry* vendor = catalogue.find_by_name(query)) {
-      matches.push_back(vendor);
-    } else {
-      std::string wanted = lower(query);
-      for (const VendorEntry& vendor : catalogue.vendors()) {
-        if (lower(vendor.name).find(wanted) != std::string::npos) matches.push_back(&vendor);
-      }
-    }
-  }
-
-  if (matches.empty()) {
-    if (!host.empty()) {
-      std::cerr << "tagwarden vendors: no catalogue entry explains host " << host
-                << " (registrable domain " << registrable_domain(host) << ")\n";
-    } else {
-      std::cerr << "tagwarden vendors: no vendor matches \"" << query << "\"";
-      std::vector<std::string> suggestions = catalogue.closest_names(query);
-      if (!suggestions.empty()) std::cerr << "; did you mean " << join(suggestions) << "?";
-      std::cerr << "\n";
-    }
+  Result<std::vector<const VendorEntry*>> matches = look_up(query, catalogue, host);
+  if (!matches) {
+    std::cerr << "tagwarden vendors: " << matches.error() << "\n";
     return kExitUsage;
   }
-
   if (json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const VendorEntry* vendor : matches) out.push_back(vendor_json(*vendor));
+    for (const VendorEntry* vendor : *matches) out.push_back(vendor_json(*vendor));
     std::cout << out.dump(2) << "\n";
     return kExitOk;
   }
-  for (std::size_t i = 0; i < matches.size(); ++i) {
+  for (std::size_t i = 0; i < matches->size(); ++i) {
     if (i > 0) std::cout << "\n";
-    print_vendor(*matches[i], host);
+    print_vendor(*(*matches)[i], host);
   }
   return kExitOk;
 }

@@ -91,7 +91,8 @@ void make_third_party_stage(ScanState& scan) {
   const ScanSettings& settings = scan.settings;
   if (!settings.fetch_third_party || !(settings.keep_pages || scan.store)) return;
   ResourceFetchOptions options;
-  options.limits = scan.crawl;
+  options.limits = scan.crawl;   // the transfer limits part
+  options.request = scan.crawl;  // and the request shaping part
   options.stop = scan.stop.flag();
   options.max_resources = settings.max_third_party;
   scan.third_party.emplace(options, scan.context);
