@@ -21,20 +21,15 @@ int run_check_policy(const Args& args) {
       "file:line:column: message, and the exit code is 2. Expired suppressions are warnings.\n\n"
       "Options");
   std::string file;
-  bool quiet = false;
-  options.add_options()("help,h", "show this help")("file", po::value(&file)->value_name("FILE"),
-                                                    "policy file (YAML)")(
-      "quiet,q", po::bool_switch(&quiet), "print nothing when the policy is valid");
+  CommonFlags common;
+  options.add(common_options(common));
+  po::options_description hidden;
+  hidden.add_options()("file", po::value(&file)->value_name("FILE"), "policy file (YAML)");
   po::positional_options_description positional;
   positional.add("file", 1);
-  po::variables_map vm;
-  if (Status parsed = parse_command_line(args, options, positional, vm); !parsed) {
-    std::cerr << "tagwarden check-policy: " << parsed.error() << "\n";
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return kExitOk;
+  if (std::optional<int> done =
+          parse_command_line("check-policy", args, options, positional, hidden)) {
+    return *done;
   }
   if (file.empty()) {
     std::cerr << "tagwarden check-policy: name the policy file (tagwarden check-policy FILE)\n";
@@ -48,7 +43,7 @@ int run_check_policy(const Args& args) {
   for (const std::string& warning : policy_warnings(*policy)) {
     std::cerr << warning << " (warning)\n";
   }
-  if (!quiet) {
+  if (!common.quiet) {
     const SanctionedStack::Details& details = *policy->details;
     std::cout << file << ": ok: " << policy->vendors.size() << " sanctioned vendors, "
               << details.custom_vendors.size() << " custom vendors, " << details.required.size()

@@ -27,7 +27,8 @@ Result<std::pair<std::string, std::string>> default_pair(ScanStore& store,
 }  // namespace
 
 int run_diff(const Args& args) {
-  std::string db = "tagwarden.db";
+  std::string db = kDefaultDb;
+  CommonFlags common;
   std::string format = "text";
   std::string target;
   std::vector<std::string> scans;
@@ -35,25 +36,17 @@ int run_diff(const Args& args) {
       "tagwarden diff [A] [B] [--db FILE] [--target T] [--format text|json]\n"
       "A and B: scan ids, 'latest' or JSON reports. Without them: the last two complete scans of\n"
       "the same target; with only A: A against the newest complete scan");
-  options.add_options()("help,h", "show this help")("db", po::value(&db)->value_name("FILE"),
-                                                    "SQLite scan history (default tagwarden.db)")(
-      "target", po::value(&target)->value_name("T"),
-      "pick the default scans among those with a target containing T")(
+  options.add_options()("target", po::value(&target)->value_name("T"),
+                        "pick the default scans among those with a target containing T")(
       "format", po::value(&format)->value_name("text|json"), "output format (default text)");
+  add_db_option(options, db);
+  options.add(common_options(common));
   po::options_description hidden;
   hidden.add_options()("scan", po::value(&scans));
-  po::options_description all;
-  all.add(options).add(hidden);
   po::positional_options_description positional;
   positional.add("scan", -1);
-  po::variables_map vm;
-  if (Status parsed = parse_command_line(args, all, positional, vm); !parsed) {
-    std::cerr << "tagwarden diff: " << parsed.error() << " (see 'tagwarden diff --help')\n";
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return kExitOk;
+  if (std::optional<int> done = parse_command_line("diff", args, options, positional, hidden)) {
+    return *done;
   }
   if (format != "text" && format != "json") {
     std::cerr << "tagwarden diff: unknown --format '" << format << "' (text or json)\n";

@@ -99,23 +99,19 @@ void print_csv(const std::vector<ScanListEntry>& scans, std::ostream& out) {
 }  // namespace
 
 int run_history(const Args& args) {
-  std::string db = "tagwarden.db";
+  std::string db = kDefaultDb;
+  CommonFlags common;
   std::string target;
   std::string format = "text";
   po::options_description options(
       "tagwarden history [--db FILE] [--target T] [--format text|json|csv]");
-  options.add_options()("help,h", "show this help")("db", po::value(&db)->value_name("FILE"),
-                                                    "SQLite scan history (default tagwarden.db)")(
-      "target", po::value(&target)->value_name("T"), "only scans with a target containing T")(
+  options.add_options()("target", po::value(&target)->value_name("T"),
+                        "only scans with a target containing T")(
       "format", po::value(&format)->value_name("text|json|csv"), "output format (default text)");
-  po::variables_map vm;
-  if (Status parsed = parse_command_line(args, options, {}, vm); !parsed) {
-    std::cerr << "tagwarden history: " << parsed.error() << " (see 'tagwarden history --help')\n";
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return kExitOk;
+  add_db_option(options, db);
+  options.add(common_options(common));
+  if (std::optional<int> done = parse_command_line("history", args, options, {})) {
+    return *done;
   }
   if (format != "text" && format != "json" && format != "csv") {
     std::cerr << "tagwarden history: unknown --format '" << format << "' (text, json or csv)\n";

@@ -9,12 +9,12 @@
 #include <set>
 #include <sstream>
 
-#include "catalogue/catalogue.h"
 #include "cli/commands.h"
+#include "cli/crawl_flags.h"
 #include "cli/options.h"
-#include "cli/scan_pipeline.h"
 #include "cli/stored_scans.h"
 #include "model/url.h"
+#include "catalogue/catalogue.h"
 #include "policy/policy.h"
 #include "rules/rule_catalogue.h"
 #include "store/scan_store.h"
@@ -143,106 +143,99 @@ std::string starter_policy(const ScanReport& report, const std::string& source) 
   return out.str();
 }
 
-}  // namespace
+struct InitFlags {
+  std::vector<std::string> targets;
+  std::string db = kDefaultDb;
+  std::string scan;
+  std::string out = "tagwarden-policy.yaml";
+  bool force = false;
+  CrawlFlags crawl;
+  CommonFlags common;
+};
 
-int run_init(const Args& args) {
+po::options_description init_options(InitFlags& flags) {
   po::options_description options(
       "tagwarden init [TARGET...] [options]\n\n"
       "Writes a starter policy that sanctions what a scan found, grouped by category, owners\n"
       "left to fill in. Either scans TARGETs (URLs or a directory of built HTML) now, or reads\n"
-      "a stored scan with --db FILE --scan ID|latest.\n\n"
-      "Options");
-  std::vector<std::string> targets;
-  std::string db, scan, out = "tagwarden-policy.yaml", base_url = "http://localhost/";
-  bool force = false, ignore_robots = false, insecure = false;
-  CrawlOptions crawl;
-  int threads = 0;
+      "a stored scan with --scan ID|latest from --db.\n\n"
+      "Init options");
   // clang-format off
   options.add_options()
-    ("help,h", "show this help")
-    ("target", po::value(&targets)->value_name("TARGET"), "URL or directory to scan (repeatable)")
-    ("db", po::value(&db)->value_name("FILE"), "read a stored scan from this history")
-    ("scan", po::value(&scan)->value_name("ID|latest|FILE"), "the stored scan to read (with --db), or a JSON report")
-    ("out,o", po::value(&out)->value_name("FILE"), "where to write the policy (default tagwarden-policy.yaml; - for stdout)")
-    ("force", po::bool_switch(&force), "overwrite an existing file")
-    ("base-url", po::value(&base_url)->value_name("URL"), "directory mode: origin the files are served from")
-    ("max-pages", po::value(&crawl.max_pages)->value_name("N"), "stop after N pages (default 1000)")
-    ("max-depth", po::value(&crawl.max_depth)->value_name("N"), "link hops from a start URL (default 10)")
-    ("resolve", po::value(&crawl.resolve)->value_name("HOST:PORT:ADDR"), "map a host to an address (repeatable)")
-    ("header", po::value(&crawl.headers)->value_name("'K: V'"), "extra request header (repeatable)")
-    ("cookie", po::value(&crawl.cookie)->value_name("COOKIES"), "Cookie header for every request")
-    ("user", po::value(&crawl.user)->value_name("USER:PASS"), "HTTP basic auth")
-    ("ignore-robots", po::bool_switch(&ignore_robots), "do not honour robots.txt (your own sites only)")
-    ("insecure", po::bool_switch(&insecure), "do not verify TLS certificates")
-    ("threads", po::value(&threads)->value_name("N"), "analysis threads (default: cores)");
+    ("target", po::value(&flags.targets)->value_name("TARGET"), "URL or directory to scan (repeatable)")
+    ("scan", po::value(&flags.scan)->value_name("ID|latest|FILE"), "the stored scan to read (from --db), or a JSON report")
+    ("out,o", po::value(&flags.out)->value_name("FILE"), "where to write the policy (default tagwarden-policy.yaml; - for stdout)")
+    ("force", po::bool_switch(&flags.force), "overwrite an existing file");
   // clang-format on
+  add_db_option(options, flags.db);
+  options.add(crawl_options(flags.crawl)).add(common_options(flags.common));
+  return options;
+}
+
+// Parses and checks the command line; the exit code when the command is already done.
+std::optional<int> read_flags(const Args& args, InitFlags& flags) {
   po::positional_options_description positional;
   positional.add("target", -1);
-  po::variables_map vm;
-  if (Status parsed = parse_command_line(args, options, positional, vm); !parsed) {
-    std::cerr << "tagwarden init: " << parsed.error() << "\n";
+  if (std::optional<int> done = parse_command_line("init", args, init_options(flags), positional)) {
+    return done;
+  }
+  bool from_store = !flags.scan.empty();
+  if (from_store == !flags.targets.empty() ||
+      (from_store && flags.db.empty() && names_stored_scan(flags.scan))) {
+    std::cerr << "tagwarden init: give either TARGETs to scan, or --scan ID|latest (read from "
+                 "--db) or --scan REPORT.json\n";
     return kExitUsage;
   }
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return kExitOk;
-  }
-  bool from_store = !scan.empty();
-  if (from_store == !targets.empty() || (from_store && db.empty() && names_stored_scan(scan))) {
-    std::cerr << "tagwarden init: give either TARGETs to scan, or --db FILE --scan ID|latest "
-                 "(or --scan REPORT.json)\n";
+  if (Status valid = check_crawl_flags(flags.crawl); !valid) {
+    std::cerr << "tagwarden init: " << valid.error() << "\n";
     return kExitUsage;
   }
-  if (out != "-" && !force && std::filesystem::exists(out)) {
-    std::cerr << "tagwarden init: " << out << " exists (use --force to overwrite)\n";
+  if (flags.out != "-" && !flags.force && std::filesystem::exists(flags.out)) {
+    std::cerr << "tagwarden init: " << flags.out << " exists (use --force to overwrite)\n";
     return kExitUsage;
   }
+  return std::nullopt;
+}
 
-  ScanReport report;
-  std::string source;
-  if (from_store) {
-    std::optional<ScanStore> store;
-    Result<ScanReport> loaded = load_named_scan(scan, db, store);
-    if (!loaded) {
-      std::cerr << "tagwarden init: " << loaded.error() << "\n";
-      return kExitUsage;
-    }
-    report = std::move(loaded).value();
-    source = names_stored_scan(scan) ? "scan " + std::to_string(report.scan.id) + " in " + db
-                                     : "report " + scan;
-  } else {
-    ScanSettings settings;
-    settings.targets = targets;
-    crawl.respect_robots = !ignore_robots;
-    crawl.insecure = insecure;
-    settings.crawl = crawl;
-    settings.base_url = base_url;
-    settings.threads = threads;
-    settings.quiet = true;
-    settings.keep_pages = true;
-    settings.fetch_third_party = std::any_of(targets.begin(), targets.end(),
-                                             [](const std::string& t) { return is_http_url(t); });
-    Result<ScanOutcome> outcome = run_scan_pipeline(settings, std::cerr);
-    if (!outcome) {
-      std::cerr << "tagwarden init: " << outcome.error() << "\n";
-      return kExitUsage;
-    }
-    if (!outcome->could_not_run.empty()) {
-      std::cerr << "tagwarden init: " << outcome->could_not_run << "\n";
-      return kExitScanFailed;
-    }
-    report = std::move(outcome->report);
-    std::string joined;
-    for (const std::string& t : targets) joined += (joined.empty() ? "" : " ") + t;
-    source = "a scan of " + joined;
+// The stored scan (or JSON report) --scan names; `source` says where it came from.
+std::optional<int> read_scan(const InitFlags& flags, ScanReport& report, std::string& source) {
+  std::optional<ScanStore> store;
+  Result<ScanReport> loaded = load_named_scan(flags.scan, flags.db, store);
+  if (!loaded) {
+    std::cerr << "tagwarden init: " << loaded.error() << "\n";
+    return kExitUsage;
   }
-  source += " on " + (report.scan.started.empty() ? std::string("an unknown date")
-                                                  : report.scan.started.substr(0, 10));
+  report = std::move(loaded).value();
+  source = names_stored_scan(flags.scan)
+               ? "scan " + std::to_string(report.scan.id) + " in " + flags.db
+               : "report " + flags.scan;
+  return std::nullopt;
+}
 
-  std::string policy = starter_policy(report, source);
-  // What init writes must load: a broken starter policy would be a bug, not bad input.
-  Result<SanctionedStack> check =
-      load_policy_text(policy, out == "-" ? "<stdout>" : out, rule_ids());
+// A new scan of the targets, not stored, every page kept with its tags.
+std::optional<int> scan_targets(const InitFlags& flags, ScanReport& report, std::string& source) {
+  ScanSettings settings = scan_settings(flags.targets, flags.crawl, flags.common);
+  Result<ScanOutcome> outcome = run_interruptible_scan(settings);
+  if (!outcome) {
+    std::cerr << "tagwarden init: " << outcome.error() << "\n";
+    return kExitUsage;
+  }
+  if (!outcome->could_not_run.empty()) {
+    std::cerr << "tagwarden init: " << outcome->could_not_run << "\n";
+    return kExitScanFailed;
+  }
+  report = std::move(outcome->report);
+  std::string joined;
+  for (const std::string& t : flags.targets) joined += (joined.empty() ? "" : " ") + t;
+  source = "a scan of " + joined;
+  return std::nullopt;
+}
+
+// Validates the policy (what init writes must load: a broken one would be a bug, not bad input)
+// and writes it to --out.
+int write_policy(const InitFlags& flags, const std::string& policy) {
+  const std::string& out = flags.out;
+  Result<SanctionedStack> check = load_policy_text(policy, out == "-" ? "<stdout>" : out, rule_ids());
   if (!check) {
     std::cerr << "tagwarden init: the generated policy does not validate (a bug):\n"
               << check.error() << "\n";
@@ -259,9 +252,29 @@ int run_init(const Args& args) {
     std::cerr << "tagwarden init: cannot write " << out << "\n";
     return kExitScanFailed;
   }
-  std::cerr << "wrote " << out << ": " << check->vendors.size()
-            << " sanctioned vendors; fill in owners and purposes, then tighten it\n";
+  if (!flags.common.quiet) {
+    std::cerr << "wrote " << out << ": " << check->vendors.size()
+              << " sanctioned vendors; fill in owners and purposes, then tighten it\n";
+  }
   return kExitOk;
+}
+
+}  // namespace
+
+int run_init(const Args& args) {
+  InitFlags flags;
+  // The flags, checked: either targets or a stored scan, and an --out not to clobber.
+  if (std::optional<int> done = read_flags(args, flags)) return *done;
+  // The scan to sanction: read from the history, or run now over the targets.
+  ScanReport report;
+  std::string source;
+  std::optional<int> failed =
+      flags.scan.empty() ? scan_targets(flags, report, source) : read_scan(flags, report, source);
+  if (failed) return *failed;
+  source += " on " + (report.scan.started.empty() ? std::string("an unknown date")
+                                                  : report.scan.started.substr(0, 10));
+  // The starter policy, validated and written.
+  return write_policy(flags, starter_policy(report, source));
 }
 
 }  // namespace tw::cli

@@ -1,5 +1,6 @@
 // `tagwarden prune`: retention for the scan history. Removes old scans per target, then what no
 // scan refers to any more, and gives the space back to the file system.
+#include <limits>
 #include <boost/program_options.hpp>
 #include <iostream>
 
@@ -26,33 +27,31 @@ void print_outcome(const PruneOutcome& outcome, const std::string& db) {
 }  // namespace
 
 int run_prune(const Args& args) {
-  std::string db = "tagwarden.db";
-  int keep_days = -1;
-  int keep_scans = -1;
+  // INT_MIN marks a limit that was not given (any given value below 0 is an error).
+  constexpr int kNotGiven = std::numeric_limits<int>::min();
+  std::string db = kDefaultDb;
+  CommonFlags common;
+  int keep_days = kNotGiven;
+  int keep_scans = kNotGiven;
+  bool vacuum = false;
   po::options_description options(
       "tagwarden prune [--db FILE] [--keep-days N] [--keep-scans N] [--vacuum]\n"
       "Removes the scans that no limit keeps (a running scan is never removed), then the page\n"
       "analyses and findings no scan refers to any more");
-  options.add_options()("help,h", "show this help")("db", po::value(&db)->value_name("FILE"),
-                                                    "SQLite scan history (default tagwarden.db)")(
-      "keep-days", po::value(&keep_days)->value_name("N"), "keep scans started in the last N days")(
+  options.add_options()("keep-days", po::value(&keep_days)->value_name("N"),
+                        "keep scans started in the last N days")(
       "keep-scans", po::value(&keep_scans)->value_name("N"),
       "keep the newest N finished scans of each target")(
-      "vacuum", "rewrite the whole file (VACUUM): needs free disk space the size of the database");
-  po::variables_map vm;
-  if (Status parsed = parse_command_line(args, options, {}, vm); !parsed) {
-    std::cerr << "tagwarden prune: " << parsed.error() << " (see 'tagwarden prune --help')\n";
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return kExitOk;
-  }
-  if (!vm.count("keep-days") && !vm.count("keep-scans")) {
+      "vacuum", po::bool_switch(&vacuum),
+      "rewrite the whole file (VACUUM): needs free disk space the size of the database");
+  add_db_option(options, db);
+  options.add(common_options(common));
+  if (std::optional<int> done = parse_command_line("prune", args, options, {})) return *done;
+  if (keep_days == kNotGiven && keep_scans == kNotGiven) {
     std::cerr << "tagwarden prune: give --keep-days N, --keep-scans N or both\n";
     return kExitUsage;
   }
-  if ((vm.count("keep-days") && keep_days < 0) || (vm.count("keep-scans") && keep_scans < 0)) {
+  if ((keep_days != kNotGiven && keep_days < 0) || (keep_scans != kNotGiven && keep_scans < 0)) {
     std::cerr << "tagwarden prune: --keep-days and --keep-scans take a number of 0 or more\n";
     return kExitUsage;
   }
@@ -62,9 +61,9 @@ int run_prune(const Args& args) {
     return kExitUsage;
   }
   PruneOptions prune;
-  if (vm.count("keep-days")) prune.keep_days = keep_days;
-  if (vm.count("keep-scans")) prune.keep_scans = keep_scans;
-  prune.vacuum = vm.count("vacuum") > 0;
+  if (keep_days != kNotGiven) prune.keep_days = keep_days;
+  if (keep_scans != kNotGiven) prune.keep_scans = keep_scans;
+  prune.vacuum = vacuum;
   Result<PruneOutcome> outcome = store->prune(prune);
   if (!outcome) {
     std::cerr << "tagwarden prune: " << outcome.error() << "\n";

@@ -27,33 +27,26 @@ bool any_baseline_state(const ScanReport& report) {
 }  // namespace
 
 int run_report(const Args& args) {
-  std::string db = "tagwarden.db";
+  std::string db = kDefaultDb;
   std::string scan = "latest";
   std::string formats_text = "json";
   std::string out_dir = ".";
   std::string fail_on = "high";
-  bool no_color = false;
+  CommonFlags common;
   po::options_description options(
       "tagwarden report [--scan ID|latest|REPORT.json] [--format json,...] [--out DIR] [--db "
       "FILE]");
-  options.add_options()("help,h", "show this help")(
-      "scan", po::value(&scan)->value_name("ID"),
-      "stored scan id, 'latest' (default) or a tagwarden JSON report")(
+  options.add_options()("scan", po::value(&scan)->value_name("ID"),
+                        "stored scan id, 'latest' (default) or a tagwarden JSON report")(
       "format", po::value(&formats_text)->value_name("LIST"),
       "json,sarif,junit,html,csv,markdown,console (default json)")(
       "out", po::value(&out_dir)->value_name("DIR"), "directory for report files (default .)")(
-      "db", po::value(&db)->value_name("FILE"), "SQLite scan history (default tagwarden.db)")(
       "fail-on", po::value(&fail_on)->value_name("SEVERITY"),
-      "severity counted as failure in JUnit and the console summary (default high)")(
-      "no-color", po::bool_switch(&no_color), "no colour in the console summary");
-  po::variables_map vm;
-  if (Status parsed = parse_command_line(args, options, {}, vm); !parsed) {
-    std::cerr << "tagwarden report: " << parsed.error() << " (see 'tagwarden report --help')\n";
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return kExitOk;
+      "severity counted as failure in JUnit and the console summary (default high)");
+  add_db_option(options, db);
+  options.add(common_options(common));
+  if (std::optional<int> done = parse_command_line("report", args, options, {})) {
+    return *done;
   }
   Result<std::vector<ReportFormat>> formats = parse_report_formats(formats_text);
   if (!formats) {
@@ -75,8 +68,7 @@ int run_report(const Args& args) {
 
   ReportOptions report_options;
   report_options.fail_on = *threshold;
-  report_options.color =
-      !no_color && std::getenv("NO_COLOR") == nullptr && isatty(STDOUT_FILENO) == 1;
+  report_options.color = use_color(common);
   report_options.baseline = any_baseline_state(*report);
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);

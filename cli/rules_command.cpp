@@ -47,18 +47,14 @@ int run_rules(const Args& args) {
       "(forbidden-vendor), prints what it checks and what to do about it.\n\n"
       "Options");
   std::string wanted;
-  options.add_options()("help,h", "show this help")("rule", po::value(&wanted)->value_name("RULE"),
-                                                    "rule id or name");
+  CommonFlags common;
+  options.add(common_options(common));
+  po::options_description hidden;
+  hidden.add_options()("rule", po::value(&wanted)->value_name("RULE"), "rule id or name");
   po::positional_options_description positional;
   positional.add("rule", 1);
-  po::variables_map vm;
-  if (Status parsed = parse_command_line(args, options, positional, vm); !parsed) {
-    std::cerr << "tagwarden rules: " << parsed.error() << "\n";
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << options << "\n";
-    return kExitOk;
+  if (std::optional<int> done = parse_command_line("rules", args, options, positional, hidden)) {
+    return *done;
   }
   if (wanted.empty()) {
     std::cout << "ID     SEVERITY  AREA         TITLE\n";

@@ -23,13 +23,14 @@ namespace tw {
 
 enum class CrawlScope { host, domain };
 
-struct CrawlOptions {
-  std::vector<std::string> start_urls;
+// CrawlOptions is three groups by role, so a part that needs only one takes only that one (the
+// resource fetcher takes the transfer limits and the request shaping, never the frontier).
+
+// How each transfer behaves: parallelism, politeness, size and time limits, retries.
+struct TransferLimits {
   int concurrency = 32;                        // transfers in flight
   int per_host = 8;                            // connections per host
   int delay_ms = 0;                            // between requests to one host
-  int max_pages = 1000;                        // pages delivered (fetched or failed); 0 = unlimited
-  int max_depth = 10;                          // link hops from a start URL
   std::uint64_t max_page_bytes = 10ull << 20;  // decoded body cap
   int max_redirects = 10;
   int max_retries = 2;         // connection errors, 429, 503
@@ -37,26 +38,41 @@ struct CrawlOptions {
   int connect_timeout_s = 10;
   int timeout_s = 30;         // whole transfer
   int low_speed_time_s = 15;  // abort when below 1 KB/s for this long
-  int max_pending_analysis = 64;
+};
+
+// Which URLs the crawl visits: where it starts, how far it goes, what it may follow.
+struct FrontierOptions {
+  std::vector<std::string> start_urls;
+  int max_pages = 1000;  // pages delivered (fetched or failed); 0 = unlimited
+  int max_depth = 10;    // link hops from a start URL
   CrawlScope scope = CrawlScope::domain;
   std::vector<std::string> include;  // ECMAScript regexes over the URL; empty = all
   std::vector<std::string> exclude;
   bool respect_robots = true;
   bool use_sitemap = false;
-  bool insecure = false;
+  std::size_t max_frontier = 500000;       // URLs ever queued; more are dropped (counted)
+  std::size_t max_links_per_page = 50000;  // links taken from one page; the rest are ignored
+};
+
+// How requests present themselves: identity, extra headers, routing, TLS, credentials.
+struct RequestShaping {
   std::string user_agent;            // default set by the crawler: "tagwarden/<version> (+url)"
   std::vector<std::string> headers;  // "Name: value"
   std::vector<std::string> resolve;  // curl --resolve syntax HOST:PORT:ADDR
+  std::string proxy;
+  bool insecure = false;
+  // Credentials for the crawled site only (never sent to third parties).
   std::string cookie;
   std::string user;  // user:password for basic auth
-  std::string proxy;
-  bool show_progress = false;  // live line on stderr (caller decides: tty and not --quiet)
+};
+
+struct CrawlOptions : TransferLimits, FrontierOptions, RequestShaping {
+  int max_pending_analysis = 64;  // pages delivered and not yet reported back
+  bool show_progress = false;     // live line on stderr (caller decides: tty and not --quiet)
   // Incremental re-scans: (etag, last_modified) stored for a URL, sent as If-None-Match /
   // If-Modified-Since when non-empty. A 304 answer is delivered as a Page with status 304, an
   // empty body and no error. Called on the run() thread.
   std::function<std::pair<std::string, std::string>(const std::string& url)> validators;
-  std::size_t max_frontier = 500000;       // URLs ever queued; more are dropped (counted)
-  std::size_t max_links_per_page = 50000;  // links taken from one page; the rest are ignored
 };
 
 struct CrawlSummary {

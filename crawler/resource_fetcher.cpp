@@ -141,17 +141,17 @@ struct ResourceFetcher::Impl {
   explicit Impl(ResourceFetchOptions opts) : options(std::move(opts)) {
     if (options.max_resource_bytes == 0) options.max_resource_bytes = options.limits.max_page_bytes;
     if (options.max_resource_bytes == 0) options.max_resource_bytes = 10ull << 20;
-    const auto& limits = options.limits;
-    for (const auto& entry : limits.resolve) {
+    const auto& request = options.request;
+    for (const auto& entry : request.resolve) {
       resolve_list.reset(curl_slist_append(resolve_list.release(), entry.c_str()));
     }
-    for (const auto& header : limits.headers) {
+    for (const auto& header : request.headers) {
       if (is_credential_header(header)) continue;
       header_list.reset(curl_slist_append(header_list.release(), header.c_str()));
     }
-    user_agent = limits.user_agent.empty() ? std::string(kToolName) + "/" + kToolVersion +
+    user_agent = request.user_agent.empty() ? std::string(kToolName) + "/" + kToolVersion +
                                                  " (+https://github.com/tagwarden/tagwarden)"
-                                           : limits.user_agent;
+                                           : request.user_agent;
   }
 
   bool stop_requested() const {
@@ -178,8 +178,10 @@ struct ResourceFetcher::Impl {
     curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent.c_str());
     if (header_list) curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.get());
     if (resolve_list) curl_easy_setopt(h, CURLOPT_RESOLVE, resolve_list.get());
-    if (!limits.proxy.empty()) curl_easy_setopt(h, CURLOPT_PROXY, limits.proxy.c_str());
-    if (limits.insecure) {
+    if (!options.request.proxy.empty()) {
+      curl_easy_setopt(h, CURLOPT_PROXY, options.request.proxy.c_str());
+    }
+    if (options.request.insecure) {
       curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
       curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
     }

@@ -20,10 +20,12 @@
 namespace tw {
 
 struct ResourceFetchOptions {
-  // Reused from the crawl: concurrency, per_host, delay_ms, max_redirects, connect_timeout_s,
-  // timeout_s, low_speed_time_s, insecure, user_agent, headers, resolve, proxy. Credentials meant
-  // for the site (cookie, user, Authorization / Cookie headers) are never sent to third parties.
-  CrawlOptions limits;
+  // The crawl's transfer limits (concurrency, per_host, delay_ms, max_redirects, timeouts).
+  TransferLimits limits;
+  // The crawl's request shaping (user_agent, headers, resolve, proxy, insecure). Credentials
+  // meant for the site (cookie, user, Authorization / Cookie headers) are never sent to third
+  // parties.
+  RequestShaping request;
   // Decoded body cap per resource; 0 means the crawl's limits.max_page_bytes.
   std::uint64_t max_resource_bytes = 0;
   int max_resources = 2000;                 // distinct URLs fetched per scan

@@ -64,7 +64,7 @@ std::string response(const std::string& head, const std::string& body) {
 tw::ResourceFetchOptions options_for(const CannedServer& server,
                                      std::initializer_list<std::string> hosts) {
   tw::ResourceFetchOptions options;
-  for (const auto& host : hosts) options.limits.resolve.push_back(server.resolve(host));
+  for (const auto& host : hosts) options.request.resolve.push_back(server.resolve(host));
   options.limits.timeout_s = 5;
   options.limits.connect_timeout_s = 2;
   return options;
@@ -186,7 +186,7 @@ TEST_CASE("credential headers meant for the site are not sent to third parties")
   CannedServer server;
   server.add("/h.js", response("200 OK", "x"));
   auto options = options_for(server, {"cdn.example.net"});
-  options.limits.headers = {"Authorization: Bearer secret", "X-Trace: 1"};
+  options.request.headers = {"Authorization: Bearer secret", "X-Trace: 1"};
   tw::ResourceFetcher fetcher(options);
   std::string url = server.url("cdn.example.net", "/h.js");
   fetcher.fetch({{url}});

@@ -3,7 +3,7 @@
 // turned into a ResourceInsight at once and its body dropped, so memory follows the transfers in
 // flight. Containers become tag-manager tags; round two fetches the scripts those tags load.
 // Finally each changed page gets its facts, new tags and the resource rules' findings.
-#include "analyzers/resource_analysis.h"
+#include "pipeline/third_party_stage.h"
 
 #include <algorithm>
 #include <map>

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <optional>
 
-namespace tw::cli {
+namespace tw {
 
 template <typename T>
 class WorkQueue {
@@ -64,4 +64,4 @@ class WorkQueue {
   bool closed_ = false;
 };
 
-}  // namespace tw::cli
+}  // namespace tw

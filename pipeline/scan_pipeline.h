@@ -1,9 +1,9 @@
-// The scan pipeline: the fetch loop (or a directory reader) produces pages, a pool of worker
-// threads analyses them, one writer thread gathers site facts and stores batches; then site rules,
-// vendor inventory and the finished scan. Used by `scan` and `init`.
+// The scan: the passes that turn targets into a ScanReport. The fetch loop (or a directory
+// reader) produces pages, a pool of worker threads analyses them, one writer thread gathers site
+// facts and stores batches; then the third-party stage, the site rules, vendor inventory and the
+// finished scan. Used by `scan` and `init`; the reports are theirs to write.
 #pragma once
 
-#include <atomic>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -11,9 +11,10 @@
 #include "crawler/crawler.h"
 #include "model/analysis.h"
 #include "model/result.h"
+#include "pipeline/scan_stop.h"
 #include "policy/policy.h"
 
-namespace tw::cli {
+namespace tw {
 
 struct ScanSettings {
   std::vector<std::string> targets;  // http(s) URLs and/or directories
@@ -36,13 +37,16 @@ struct ScanOutcome {
   int pages_analysed = 0;  // fetched and parsed without error
   int pages_failed = 0;
   int pages_reused = 0;      // unchanged since the last scan, tags reused
-  bool interrupted = false;  // SIGINT/SIGTERM
+  bool interrupted = false;  // stop.interrupt() was called (SIGINT/SIGTERM)
   // Non-empty when nothing could be scanned (directory missing, every target unreachable).
   std::string could_not_run;
 };
 
-// Runs one scan. Errors are configuration problems found before crawling (bad regex, database
-// that cannot be opened); problems with the site itself end up in the outcome.
-Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, std::ostream& notes);
+// Runs one scan on the calling thread (it starts and joins its own workers). Errors are
+// configuration problems found before crawling (bad regex, database that cannot be opened);
+// problems with the site itself end up in the outcome. `stop` may be raised from any thread to
+// end the scan early; what was done is stored and the scan reads as partial.
+Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, ScanStop& stop,
+                                      std::ostream& notes);
 
-}  // namespace tw::cli
+}  // namespace tw

@@ -1,0 +1,118 @@
+#include "cli/crawl_flags.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "cli/interrupt_watcher.h"
+#include "model/url.h"
+
+namespace tw::cli {
+
+namespace po = boost::program_options;
+
+po::options_description crawl_options(CrawlFlags& flags) {
+  CrawlOptions& crawl = flags.crawl;
+  po::options_description options("Crawl options");
+  // clang-format off
+  options.add_options()
+    ("concurrency", po::value(&crawl.concurrency)->value_name("N"), "transfers in flight (default 32)")
+    ("per-host", po::value(&crawl.per_host)->value_name("N"), "connections per host (default 8)")
+    ("delay", po::value(&crawl.delay_ms)->value_name("MS"), "delay between requests to one host")
+    ("threads", po::value(&flags.threads)->value_name("N"), "analysis threads (default: cores)")
+    ("max-pages", po::value(&crawl.max_pages)->value_name("N"), "stop after N pages (default 1000, 0 = no limit)")
+    ("max-depth", po::value(&crawl.max_depth)->value_name("N"), "link hops from a start URL (default 10)")
+    ("max-page-bytes", po::value(&crawl.max_page_bytes)->value_name("N"), "largest page body, decoded (default 10 MiB)")
+    ("scope", po::value(&flags.scope)->value_name("host|domain"), "follow links on the same host or registrable domain (default domain)")
+    ("include", po::value(&crawl.include)->value_name("REGEX"), "only crawl URLs matching (repeatable)")
+    ("exclude", po::value(&crawl.exclude)->value_name("REGEX"), "never crawl URLs matching (repeatable)")
+    ("ignore-robots", po::bool_switch(&flags.ignore_robots), "do not honour robots.txt (your own sites only)")
+    ("sitemap", po::bool_switch(&flags.sitemap), "seed the crawl from sitemap.xml")
+    ("resolve", po::value(&crawl.resolve)->value_name("HOST:PORT:ADDR"), "map a host to an address (repeatable)")
+    ("header", po::value(&crawl.headers)->value_name("'K: V'"), "extra request header (repeatable)")
+    ("cookie", po::value(&crawl.cookie)->value_name("COOKIES"), "Cookie header for every request")
+    ("user", po::value(&crawl.user)->value_name("USER:PASS"), "HTTP basic auth")
+    ("proxy", po::value(&crawl.proxy)->value_name("URL"), "HTTP(S) proxy")
+    ("insecure", po::bool_switch(&flags.insecure), "do not verify TLS certificates")
+    ("user-agent", po::value(&crawl.user_agent)->value_name("S"), "User-Agent (default tagwarden/VERSION)")
+    ("timeout", po::value(&crawl.timeout_s)->value_name("S"), "whole-transfer timeout (default 30)")
+    ("connect-timeout", po::value(&crawl.connect_timeout_s)->value_name("S"), "connect timeout (default 10)")
+    ("retries", po::value(&crawl.max_retries)->value_name("N"), "retries on connection errors, 429, 503 (default 2)")
+    ("base-url", po::value(&flags.base_url)->value_name("URL"), "directory mode: origin the files are served from (default http://localhost/)")
+    ("fetch-third-party", po::bool_switch(&flags.fetch_third_party), "fetch every third-party resource once and look inside (default for URL targets)")
+    ("no-fetch-third-party", po::bool_switch(&flags.no_fetch_third_party), "only read the pages (default for directory targets)")
+    ("max-third-party", po::value(&flags.max_third_party)->value_name("N"), "distinct third-party URLs fetched or checked per scan (default 2000)");
+  // clang-format on
+  return options;
+}
+
+namespace {
+
+Status check_limits(const CrawlFlags& flags) {
+  const CrawlOptions& crawl = flags.crawl;
+  if (crawl.concurrency < 1 || crawl.concurrency > 1024)
+    return Error{"--concurrency must be 1..1024"};
+  if (crawl.per_host < 1) return Error{"--per-host must be at least 1"};
+  if (crawl.delay_ms < 0) return Error{"--delay must not be negative"};
+  if (flags.threads < 0 || flags.threads > 256) return Error{"--threads must be 0..256"};
+  if (crawl.max_pages < 0) return Error{"--max-pages must not be negative"};
+  if (crawl.max_depth < 0) return Error{"--max-depth must not be negative"};
+  if (crawl.max_page_bytes == 0) return Error{"--max-page-bytes must be positive"};
+  if (flags.max_third_party < 1) return Error{"--max-third-party must be at least 1"};
+  if (crawl.timeout_s < 1 || crawl.connect_timeout_s < 1)
+    return Error{"timeouts must be at least 1 second"};
+  if (crawl.max_retries < 0 || crawl.max_retries > 10) return Error{"--retries must be 0..10"};
+  return Ok{};
+}
+
+}  // namespace
+
+Status check_crawl_flags(const CrawlFlags& flags) {
+  if (Status limits = check_limits(flags); !limits) return limits;
+  if (flags.scope != "host" && flags.scope != "domain") {
+    return Error{"--scope must be 'host' or 'domain', not '" + flags.scope + "'"};
+  }
+  if (flags.fetch_third_party && flags.no_fetch_third_party) {
+    return Error{"--fetch-third-party and --no-fetch-third-party contradict each other"};
+  }
+  if (!is_http_url(flags.base_url) || !normalize_url(flags.base_url)) {
+    return Error{"--base-url must be an http(s) URL, not '" + flags.base_url + "'"};
+  }
+  for (const std::string& header : flags.crawl.headers) {
+    std::size_t colon = header.find(':');
+    if (colon == std::string::npos || colon == 0 ||
+        header.find_first_of("\r\n") != std::string::npos) {
+      return Error{"--header must look like 'Name: value', not '" + header + "'"};
+    }
+  }
+  return Ok{};
+}
+
+ScanSettings scan_settings(const std::vector<std::string>& targets, const CrawlFlags& flags,
+                           const CommonFlags& common) {
+  ScanSettings settings;
+  settings.targets = targets;
+  settings.crawl = flags.crawl;
+  settings.crawl.scope = flags.scope == "host" ? CrawlScope::host : CrawlScope::domain;
+  settings.crawl.respect_robots = !flags.ignore_robots;
+  settings.crawl.use_sitemap = flags.sitemap;
+  settings.crawl.insecure = flags.insecure;
+  settings.crawl.show_progress = !common.quiet && isatty(STDERR_FILENO) == 1;
+  settings.base_url = flags.base_url;
+  settings.threads = flags.threads;
+  settings.quiet = common.quiet;
+  bool any_url = std::any_of(targets.begin(), targets.end(),
+                             [](const std::string& target) { return is_http_url(target); });
+  settings.fetch_third_party = flags.fetch_third_party || (any_url && !flags.no_fetch_third_party);
+  settings.max_third_party = flags.max_third_party;
+  return settings;
+}
+
+Result<ScanOutcome> run_interruptible_scan(const ScanSettings& settings) {
+  ScanStop stop;
+  InterruptWatcher watcher([&stop] { stop.interrupt(); });
+  return run_scan_pipeline(settings, stop, std::cerr);
+}
+
+}  // namespace tw::cli

@@ -1,0 +1,44 @@
+// The crawl flags `scan` and `init` share, declared once: how to fetch (limits, scope, filters,
+// credentials, directory mode) and whether to look inside third-party resources. Also the one
+// way both commands run a scan: under an interrupt watcher, notes to stderr.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/options.h"
+#include "model/result.h"
+#include "pipeline/scan_pipeline.h"
+
+namespace tw::cli {
+
+struct CrawlFlags {
+  CrawlOptions crawl;
+  std::string scope = "domain";
+  std::string base_url = "http://localhost/";
+  int threads = 0;
+  bool ignore_robots = false;
+  bool sitemap = false;
+  bool insecure = false;
+  bool fetch_third_party = false;
+  bool no_fetch_third_party = false;
+  int max_third_party = 2000;
+};
+
+// "Crawl options", bound to `flags`.
+boost::program_options::options_description crawl_options(CrawlFlags& flags);
+
+// Range and syntax checks of the crawl flags; the error names the flag.
+Status check_crawl_flags(const CrawlFlags& flags);
+
+// The settings of a scan of `targets` with these flags (no store, pages kept with their tags;
+// the caller adjusts what its reports need).
+ScanSettings scan_settings(const std::vector<std::string>& targets, const CrawlFlags& flags,
+                           const CommonFlags& common);
+
+// Runs the scan with SIGINT/SIGTERM turned into an orderly stop (the outcome says interrupted);
+// notes go to stderr.
+Result<ScanOutcome> run_interruptible_scan(const ScanSettings& settings);
+
+}  // namespace tw::cli

@@ -1,0 +1,40 @@
+// The analysis pool: worker threads that take fetched pages, analyse them (or reuse the stored
+// analysis of an unchanged page), report each page's links back to the crawler and pass the
+// analysis on to the store writer. Threads: start() and join() on the driver's thread; the
+// queues, the lookup and the crawler are thread-safe, the context is read-only.
+#pragma once
+
+#include <thread>
+#include <vector>
+
+#include "analyzers/page_analyzer.h"
+#include "crawler/crawler.h"
+#include "pipeline/incremental_lookup.h"
+#include "pipeline/work_queue.h"
+
+namespace tw {
+
+class AnalysisPool {
+ public:
+  // Borrows everything; `incremental` and `crawler` may be null (no reuse; directory mode).
+  AnalysisPool(const AnalysisContext& context, IncrementalLookup* incremental, Crawler* crawler)
+      : context_(context), incremental_(incremental), crawler_(crawler) {}
+  ~AnalysisPool() { join(); }
+  AnalysisPool(const AnalysisPool&) = delete;
+  AnalysisPool& operator=(const AnalysisPool&) = delete;
+
+  // Starts `threads` workers that pop `pages` until it is closed and drained.
+  void start(unsigned threads, WorkQueue<Page>& pages, WorkQueue<PageAnalysis>& results);
+  void join();
+
+  // One page's analysis, as the workers make it (any thread).
+  PageAnalysis analyse(Page page) const;
+
+ private:
+  const AnalysisContext& context_;
+  IncrementalLookup* incremental_;
+  Crawler* crawler_;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace tw

@@ -1,0 +1,104 @@
+#include "pipeline/store_writer.h"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace tw {
+namespace {
+
+constexpr auto kStoreFlushInterval = std::chrono::milliseconds(500);
+
+}  // namespace
+
+void StoreWriter::start(WorkQueue<PageAnalysis>& results) {
+  thread_ = std::thread([this, &results] {
+    pthread_setname_np(pthread_self(), "tw-store");
+    auto next_flush = std::chrono::steady_clock::now() + kStoreFlushInterval;
+    while (!results.closed_and_empty()) {
+      if (std::optional<PageAnalysis> analysis = results.pop_until(next_flush)) {
+        take(std::move(*analysis));
+      }
+      if (batch_.size() >= kStoreBatch || std::chrono::steady_clock::now() >= next_flush) {
+        flush();
+        next_flush = std::chrono::steady_clock::now() + kStoreFlushInterval;
+      }
+    }
+    flush();
+  });
+}
+
+void StoreWriter::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void StoreWriter::take(PageAnalysis analysis) {
+  ScanOutcome& outcome = scan_.outcome;
+  if (analysis.page.error == PageError::none) {
+    ++outcome.pages_analysed;
+    if (analysis.reused) ++outcome.pages_reused;
+  } else {
+    ++outcome.pages_failed;
+    ++scan_.info().error_counts[std::string(to_string(analysis.page.error))];
+  }
+  scan_.facts.add_page(analysis);
+  if (scan_.third_party) scan_.third_party->plan(analysis);
+  batch_.push_back(std::move(analysis));
+}
+
+void StoreWriter::flush() {
+  if (batch_.empty()) return;
+  if (scan_.storing()) {
+    Status stored = scan_.store->add_pages(scan_.info().id, batch_);
+    if (!stored) {
+      scan_.store_error = stored.error();
+      scan_.stop.request();
+    }
+  }
+  ScanReport& report = scan_.outcome.report;
+  if (scan_.settings.keep_pages) {
+    for (PageAnalysis& page : batch_) {
+      keep_page(report, report.pages.emplace_back(), std::move(page), scan_.settings.keep_tags);
+    }
+  } else {
+    for (const PageAnalysis& page : batch_) add_to_totals(*report.streamed, page);
+  }
+  batch_.clear();
+}
+
+void add_to_totals(StreamedTotals& totals, const PageAnalysis& page) {
+  constexpr std::size_t kWorstKept = 10;
+  if (page.page.error == PageError::none) {
+    ++totals.pages_analysed;
+  } else {
+    ++totals.pages_failed;
+  }
+  totals.tags += static_cast<int>(page.tags.size());
+  for (const Finding& finding : page.findings) {
+    ++totals.findings;
+    totals.issues.add(finding);
+    if (finding.suppressed) {
+      ++totals.suppressed;
+      continue;
+    }
+    ++totals.by_rule_severity[{finding.rule, finding.severity}];
+    auto worse = [](const Finding& a, const Finding& b) { return a.severity > b.severity; };
+    auto at = std::upper_bound(totals.worst.begin(), totals.worst.end(), finding, worse);
+    if (static_cast<std::size_t>(at - totals.worst.begin()) < kWorstKept) {
+      totals.worst.insert(at, finding);
+      if (totals.worst.size() > kWorstKept) totals.worst.pop_back();
+    }
+  }
+}
+
+void keep_page(ScanReport& report, PageAnalysis& slot, PageAnalysis page, bool keep_tags) {
+  page.links = {};
+  if (!keep_tags) {
+    report.tags_not_kept += static_cast<int>(page.tags.size());
+    page.tags = {};
+  }
+  slot = std::move(page);
+}
+
+}  // namespace tw
