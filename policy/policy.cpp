@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -23,6 +24,10 @@
 
 namespace tw {
 namespace {
+
+// A policy is a few kilobytes; these bound what a hostile or mistaken file can cost to read.
+constexpr std::size_t kMaxPolicyBytes = std::size_t{4} << 20;
+constexpr std::size_t kMaxExpandedNodes = 200000;
 
 std::string lower(std::string_view text) {
   return lower_ascii(text);
@@ -107,14 +112,22 @@ class PolicyReader {
       return std::tie(a.line, a.column) < std::tie(b.line, b.column);
     });
     std::string all;
+    const Problem* previous = nullptr;
     for (const Problem& p : errors_) {
+      // The same problem reached through several aliases is reported once.
+      if (previous != nullptr && previous->line == p.line && previous->column == p.column &&
+          previous->message == p.message) {
+        continue;
+      }
+      previous = &p;
       all += (all.empty() ? "" : "\n") + origin_ + ":" + std::to_string(p.line) + ":" +
              std::to_string(p.column) + ": " + p.message;
     }
     return all;
   }
 
-  void find_duplicate_keys(const YAML::Node& root);
+  // False (with an error) when the tree, aliases expanded, is past kMaxExpandedNodes.
+  bool find_duplicate_keys(const YAML::Node& root);
   std::optional<std::vector<Entry>> mapping(const YAML::Node& node, const std::string& what,
                                             std::initializer_list<std::string_view> allowed);
   std::optional<std::string> scalar(const YAML::Node& node, const std::string& what);
@@ -152,11 +165,20 @@ class PolicyReader {
   std::shared_ptr<SanctionedStack::Details> details_;
 };
 
-void PolicyReader::find_duplicate_keys(const YAML::Node& root) {
+bool PolicyReader::find_duplicate_keys(const YAML::Node& root) {
   // yaml-cpp 0.7 keeps both entries of a duplicated key and lookups see only the first, so walk
-  // the whole tree (iteratively: the depth is the file's to choose) and report the second.
+  // the whole tree (iteratively: the depth is the file's to choose) and report the second. An
+  // alias is walked at every use, so nested aliases (a "billion laughs") grow exponentially: the
+  // walk counts every node it visits and gives up past the budget.
   std::vector<YAML::Node> pending{root};
+  std::size_t visited = 0;
   while (!pending.empty()) {
+    if (++visited > kMaxExpandedNodes) {
+      error(PolicyLocation{1, 1}, "the policy expands to more than " +
+                                      std::to_string(kMaxExpandedNodes) +
+                                      " entries (YAML aliases nested in aliases?)");
+      return false;
+    }
     YAML::Node node = pending.back();
     pending.pop_back();
     if (node.IsSequence()) {
@@ -175,6 +197,7 @@ void PolicyReader::find_duplicate_keys(const YAML::Node& root) {
       }
     }
   }
+  return true;
 }
 
 std::optional<std::vector<Entry>> PolicyReader::mapping(
@@ -784,7 +807,7 @@ Result<SanctionedStack> PolicyReader::read(std::string_view text) {
                     std::string(root.IsSequence() ? "list" : "single value"));
     return Error{report()};
   }
-  find_duplicate_keys(root);
+  if (!find_duplicate_keys(root)) return Error{report()};
   auto entries = mapping(root, "the policy",
                          {"version", "site", "vendors", "custom_vendors", "required", "forbidden",
                           "sensitive_paths", "budgets", "rules", "suppressions"});
@@ -893,12 +916,21 @@ Result<SanctionedStack> load_policy_text(std::string_view yaml, std::string_view
 }
 
 Result<SanctionedStack> load_policy_file(const std::string& path, RuleIds rule_ids) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return Error{path + ": is a directory, not a policy file"};
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{path + ": cannot read the policy file (" + std::strerror(errno) + ")"};
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
+  std::string bytes(kMaxPolicyBytes + 1, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (in.bad()) return Error{path + ": error while reading the policy file"};
-  return load_policy_text(bytes.str(), path, rule_ids);
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  if (bytes.size() > kMaxPolicyBytes) {
+    return Error{path + ": larger than " + std::to_string(kMaxPolicyBytes >> 20) +
+                 " MiB, too large for a policy file"};
+  }
+  return load_policy_text(bytes, path, rule_ids);
 }
 
 std::vector<std::string> policy_warnings(const SanctionedStack& policy) {
