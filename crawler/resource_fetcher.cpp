@@ -134,8 +134,8 @@ std::string header_value(const std::vector<Header>& headers, std::string_view na
 struct ResourceFetcher::Impl {
   ResourceFetchOptions options;
   // A proxy connects for us, so only its own policy applies.
-  AddressPolicy address_policy{options.limits.resolve,
-                               options.allow_private_addresses || !options.limits.proxy.empty()};
+  AddressPolicy address_policy{options.request.resolve,
+                               options.allow_private_addresses || !options.request.proxy.empty()};
   std::unordered_map<std::string, FetchedResource> cache;
   int fetched = 0;
   int requested = 0;

@@ -30,7 +30,7 @@ struct ResourceFetchOptions {
   std::uint64_t max_resource_bytes = 0;
   int max_resources = 2000;  // distinct URLs fetched per scan
   // Connections to loopback, private, link-local or multicast addresses are refused (recorded as
-  // off-scope) unless the host was mapped with limits.resolve or this is set (address_policy.h).
+  // off-scope) unless the host was mapped with request.resolve or this is set (address_policy.h).
   bool allow_private_addresses = false;
   const std::atomic<bool>* stop = nullptr;  // raised: no new transfers, abandon in flight
 };
