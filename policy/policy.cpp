@@ -29,13 +29,6 @@ namespace {
 constexpr std::size_t kMaxPolicyBytes = std::size_t{4} << 20;
 constexpr std::size_t kMaxExpandedNodes = 200000;
 
-std::string lower(std::string_view text) {
-  return lower_ascii(text);
-}
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return lower(a) == lower(b);
-}
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -219,7 +212,7 @@ std::optional<std::vector<Entry>> PolicyReader::mapping(
       std::string best;
       std::size_t best_distance = 4;
       for (std::string_view candidate : allowed) {
-        std::size_t d = edit_distance(lower(key), candidate);
+        std::size_t d = edit_distance(lower_ascii(key), candidate);
         if (d < best_distance) {
           best_distance = d;
           best = candidate;
@@ -377,11 +370,11 @@ void PolicyReader::read_site(const YAML::Node& node) {
     auto domains = scalar_list(e.value, "site.domains");
     if (!domains) continue;
     for (const auto& [domain, at] : *domains) {
-      if (!valid_host(lower(domain))) {
+      if (!valid_host(lower_ascii(domain))) {
         error(at, "'" + domain + "' is not a domain name (write example.com, no scheme or path)");
         continue;
       }
-      stack_.own_domains.push_back(lower(domain));
+      stack_.own_domains.push_back(lower_ascii(domain));
     }
   }
 }
@@ -411,11 +404,11 @@ void PolicyReader::read_custom_vendors(const YAML::Node& node) {
         auto domains = scalar_list(e.value, "domains");
         if (!domains) continue;
         for (const auto& [domain, at] : *domains) {
-          if (!valid_host(lower(domain))) {
+          if (!valid_host(lower_ascii(domain))) {
             error(at, "'" + domain + "' is not a host name (write cdn.example.com)");
             continue;
           }
-          vendor.domains.push_back(lower(domain));
+          vendor.domains.push_back(lower_ascii(domain));
           has_domains = true;
         }
       }
@@ -458,11 +451,11 @@ void PolicyReader::read_vendors(const YAML::Node& node) {
       } else if (e.key == "hosts") {
         if (auto hosts = scalar_list(e.value, "hosts")) {
           for (const auto& [host, at] : *hosts) {
-            if (!valid_host(lower(host))) {
+            if (!valid_host(lower_ascii(host))) {
               error(at, "'" + host + "' is not a host name (write cdn.example.com, no scheme)");
               continue;
             }
-            vendor.hosts.push_back(lower(host));
+            vendor.hosts.push_back(lower_ascii(host));
           }
         }
       } else if (e.key == "paths") {
@@ -525,7 +518,7 @@ void PolicyReader::read_required(const YAML::Node& node) {
     } else if (!required.id.empty() && !sanctioned->allowed_ids.empty() &&
                std::none_of(
                    sanctioned->allowed_ids.begin(), sanctioned->allowed_ids.end(),
-                   [&](const std::string& id) { return equal_ignoring_case(id, required.id); })) {
+                   [&](const std::string& id) { return equals_ignoring_ascii_case(id, required.id); })) {
       error(id_node, "required id '" + required.id + "' is not among the ids sanctioned for '" +
                          required.vendor + "'");
     }
@@ -735,7 +728,7 @@ void PolicyReader::check_contradictions() {
       const SanctionedVendor& vendor = stack_.vendors[i];
       const PathScope& allowed = details_->vendor_paths[i];
       bool by_name =
-          !forbidden.vendor.empty() && equal_ignoring_case(forbidden.vendor, vendor.name);
+          !forbidden.vendor.empty() && equals_ignoring_ascii_case(forbidden.vendor, vendor.name);
       bool by_category = false;
       if (!forbidden.category.empty() && !allowed.everywhere()) {
         // Only an explicit path list contradicts a category ban; "everywhere" yields to it.
@@ -763,7 +756,7 @@ void PolicyReader::check_contradictions() {
                 "on the same pages (" + overlap + "): narrow the paths of one of them");
     }
     for (const RequiredTag& required : details_->required) {
-      if (!equal_ignoring_case(required.vendor, forbidden.vendor)) {
+      if (!equals_ignoring_ascii_case(required.vendor, forbidden.vendor)) {
         const VendorEntry* entry = stack_.catalogue.find_by_name(required.vendor);
         if (forbidden.category.empty() || entry == nullptr || entry->category != forbidden.category)
           continue;
@@ -859,7 +852,7 @@ std::string SensitivePattern::text() const {
 
 const SanctionedVendor* SanctionedStack::find_vendor(std::string_view name) const {
   for (const SanctionedVendor& vendor : vendors) {
-    if (equal_ignoring_case(vendor.name, name)) return &vendor;
+    if (equals_ignoring_ascii_case(vendor.name, name)) return &vendor;
   }
   return nullptr;
 }
@@ -893,7 +886,7 @@ const ForbiddenEntry* find_forbidden(const SanctionedStack& policy, std::string_
   if (!policy.details) return nullptr;
   for (const ForbiddenEntry& entry : policy.details->forbidden) {
     bool names_it =
-        (!entry.vendor.empty() && !vendor.empty() && equal_ignoring_case(entry.vendor, vendor)) ||
+        (!entry.vendor.empty() && !vendor.empty() && equals_ignoring_ascii_case(entry.vendor, vendor)) ||
         (!entry.category.empty() && entry.category == category);
     if (names_it && entry.paths.matches(path)) return &entry;
   }
