@@ -1,8 +1,13 @@
 // Gumbo parse with a pre-scan guard; see html_document.h.
 #include "analyzers/html_document.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/body_text.h"
 
 #include "model/text.h"
 
@@ -114,19 +119,79 @@ std::size_t find_end_tag(std::string_view html, std::size_t from, std::string_vi
   return html.size();
 }
 
+// The elements the pre-scan believes open. An end tag closes only an element that is open (and
+// whatever is above it); Gumbo ignores the others, so they must not lower the depth.
+struct OpenElements {
+  std::vector<std::string> names;
+  std::vector<bool> is_formatting;
+  std::unordered_map<std::string, std::size_t> count;
+  std::size_t formatting = 0, max_depth = 0, max_formatting = 0, scope_steps = 0;
+
+  void open(std::string_view name, bool formatting_element) {
+    names.emplace_back(name);
+    is_formatting.push_back(formatting_element);
+    ++count[names.back()];
+    if (formatting_element) max_formatting = std::max(max_formatting, ++formatting);
+    max_depth = std::max(max_depth, names.size());
+  }
+  void close(std::string_view name) {
+    auto found = count.find(std::string(name));
+    if (found == count.end() || found->second == 0) return;
+    for (bool closed = false; !closed;) {
+      closed = names.back() == name;
+      --count[names.back()];
+      if (is_formatting.back()) --formatting;
+      names.pop_back();
+      is_formatting.pop_back();
+    }
+  }
+};
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+// Counts the attributes of the tag whose name ends at `at` and moves `at` past its '>', reading
+// quoted values as the HTML tokenizer does (a '>' or '<' inside quotes is text).
+std::size_t skip_attributes(std::string_view html, std::size_t& at) {
+  std::size_t count = 0;
+  while (at < html.size()) {
+    char c = html[at];
+    if (c == '>') {
+      ++at;
+      break;
+    }
+    if (is_space(c) || c == '/') {
+      ++at;
+      continue;
+    }
+    ++count;
+    ++at;  // a name may start with '='
+    while (at < html.size() && !is_space(html[at]) && html[at] != '/' && html[at] != '>' &&
+           html[at] != '=') {
+      ++at;
+    }
+    while (at < html.size() && is_space(html[at])) ++at;
+    if (at >= html.size() || html[at] != '=') continue;
+    ++at;
+    while (at < html.size() && is_space(html[at])) ++at;
+    if (at < html.size() && (html[at] == '"' || html[at] == '\'')) {
+      std::size_t close = html.find(html[at], at + 1);
+      at = close == std::string_view::npos ? html.size() : close + 1;
+    } else {
+      while (at < html.size() && !is_space(html[at]) && html[at] != '>') ++at;
+    }
+  }
+  return count;
+}
+
 }  // namespace
 
 std::string refusal_reason(std::string_view html) {
   if (html.empty()) return "empty page";
-  // Binary content served or saved as HTML: many control bytes near the start.
-  std::size_t sample = std::min<std::size_t>(html.size(), 4096), control = 0;
-  for (std::size_t i = 0; i < sample; ++i) {
-    unsigned char c = static_cast<unsigned char>(html[i]);
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') ++control;
-  }
-  if (control * 10 > sample) return "binary content, not HTML";
+  if (looks_binary(html)) return "binary content, not HTML";
 
-  std::size_t depth = 0, max_depth = 0, open_formatting = 0, max_formatting = 0;
+  OpenElements open;
   std::size_t at = 0;
   char name_buffer[16];
   while ((at = html.find('<', at)) != std::string_view::npos) {
@@ -141,34 +206,42 @@ std::string refusal_reason(std::string_view html) {
     }
     std::string_view name(name_buffer, length);
     TagClass kind = classify(name);
-    if (closing) {
-      if (kind != TagClass::flat && depth > 0) --depth;
-      if (kind == TagClass::formatting && open_formatting > 0) --open_formatting;
-      continue;
+    if (!closing && name[0] != '!') {
+      // Gumbo compares each attribute with those before it on the element: quadratic.
+      std::size_t attributes = skip_attributes(html, at);
+      if (attributes > kMaxAttributesPerElement) {
+        return "an element with " + std::to_string(attributes) + " attributes (limit " +
+               std::to_string(kMaxAttributesPerElement) + ")";
+      }
+      open.scope_steps += attributes * attributes / 2;
     }
-    if (kind == TagClass::raw_text) {
+    if (kind == TagClass::raw_text && !closing) {
       at = find_end_tag(html, at, name);
       continue;
     }
+    // Gumbo's scope checks walk the open elements on most tags.
+    open.scope_steps += open.names.size() + open.formatting;
+    if (open.scope_steps > kMaxScopeSteps) break;
     if (kind == TagClass::flat) continue;
-    max_depth = std::max(max_depth, ++depth);
-    if (kind == TagClass::formatting) max_formatting = std::max(max_formatting, ++open_formatting);
+    if (closing) {
+      open.close(name);
+    } else {
+      open.open(name, kind == TagClass::formatting);
+      if (open.max_depth > kMaxNestingEstimate) break;
+    }
   }
-  if (max_depth > kMaxNestingEstimate) {
-    return "markup nested about " + std::to_string(max_depth) + " levels deep (limit " +
-           std::to_string(kMaxNestingEstimate) + ")";
+  if (open.scope_steps > kMaxScopeSteps) {
+    return "markup too costly to parse (more than " + std::to_string(kMaxScopeSteps) +
+           " steps of the parser's scope checks)";
   }
-  if (max_formatting > kMaxOpenFormattingTags) {
-    return std::to_string(max_formatting) + " unclosed formatting tags (limit " +
+  if (open.max_depth > kMaxNestingEstimate) {
+    return "markup nested more than " + std::to_string(kMaxNestingEstimate) + " levels deep";
+  }
+  if (open.max_formatting > kMaxOpenFormattingTags) {
+    return std::to_string(open.max_formatting) + " unclosed formatting tags (limit " +
            std::to_string(kMaxOpenFormattingTags) + ")";
   }
   return {};
-}
-
-void HtmlDocument::OutputDeleter::operator()(GumboOutput* output) const {
-  if (!arena->handed_out_malloc_blocks()) return;
-  GumboOptions options = parse_options(arena);
-  gumbo_destroy_output(&options, output);
 }
 
 Result<HtmlDocument> HtmlDocument::parse(std::string_view html) {

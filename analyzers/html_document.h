@@ -19,6 +19,14 @@ namespace tw {
 // and in open formatting elements (5k: 0.25 s; 2k: 0.04 s); browsers cap tree depth at 512.
 inline constexpr std::size_t kMaxNestingEstimate = 5000;
 inline constexpr std::size_t kMaxOpenFormattingTags = 2000;
+// Gumbo walks its open elements on most tags, so its work is about the sum, over the tags, of the
+// depth at each: ~2.5 ns a step on 40k unmatched end tags under 20k spans. This caps a page near
+// half a second of parsing (and so bounds how long an interrupt waits for a parse); an ordinary
+// large page (100k tags at depth 50) takes 5M steps.
+inline constexpr std::size_t kMaxScopeSteps = 200'000'000;
+// Gumbo checks each attribute against the element's earlier ones (100k attributes: 50 s); the
+// pairs it compares count as steps too.
+inline constexpr std::size_t kMaxAttributesPerElement = 5000;
 
 class HtmlDocument {
  public:
@@ -30,16 +38,13 @@ class HtmlDocument {
   std::string_view source() const { return source_; }
 
  private:
-  // Frees the nodes only when some came from malloc; arena memory goes when the arena resets.
-  struct OutputDeleter {
-    ParseArena* arena;
-    void operator()(GumboOutput* output) const;
-  };
   HtmlDocument(std::string_view source, PooledParseArena arena, GumboOutput* output)
-      : source_(source), arena_(std::move(arena)), output_(output, OutputDeleter{arena_.get()}) {}
+      : source_(source), arena_(std::move(arena)), output_(output) {}
   std::string_view source_;
-  PooledParseArena arena_;  // declared first: outlives output_
-  std::unique_ptr<GumboOutput, OutputDeleter> output_;
+  // Every node, arena or malloc'd, goes when the arena resets: never through Gumbo's recursive
+  // gumbo_destroy_output, which a deep tree would overflow the stack in.
+  PooledParseArena arena_;
+  GumboOutput* output_;
 };
 
 // Why a page must not be handed to Gumbo, or empty when it may.

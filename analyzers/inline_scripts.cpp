@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <unordered_set>
 
 #include "analyzers/pattern.h"
 #include "model/text.h"
@@ -235,6 +236,18 @@ void add_unique(std::vector<std::string>& ids, std::string id) {
     ids.push_back(std::move(id));
 }
 
+// add_unique, or false once the reference holds kMaxIdsPerReference (which also bounds the linear
+// search: 200,000 IDs in one script were quadratic).
+bool add_id(ScriptReference& reference, std::string id) {
+  if (reference.ids.size() >= kMaxIdsPerReference) {
+    bool known = std::find(reference.ids.begin(), reference.ids.end(), id) != reference.ids.end();
+    reference.ids_cut = reference.ids_cut || !known;
+    return known;
+  }
+  add_unique(reference.ids, std::move(id));
+  return true;
+}
+
 bool is_quote(char c) {
   return c == '\'' || c == '"' || c == '`';
 }
@@ -390,22 +403,23 @@ InlineScriptFacts scan_inline_script(std::string_view text) {
     for (std::size_t p = 0; p < family_patterns[f].size(); ++p) {
       std::size_t from = 0;
       while (auto match = family_patterns[f][p]->find(text, from)) {
-        add_unique(reference.ids,
-                   std::string(family.ids.begin()[p].prefix) + std::string(match->group));
+        if (!add_id(reference,
+                    std::string(family.ids.begin()[p].prefix) + std::string(match->group))) {
+          break;
+        }
         from = match->end > from ? match->end : from + 1;
       }
     }
     // A loader that appends the ID at run time ("gtm.js?id='+i"): show the URL it will load.
     bool id_parameter = reference.url.ends_with("?id=") || reference.url.ends_with("?a=");
     if (id_parameter && !reference.ids.empty()) reference.url += reference.ids.front();
-    for (std::string& id : ids_from_url(reference.url)) add_unique(reference.ids, std::move(id));
+    for (std::string& id : ids_from_url(reference.url)) add_id(reference, std::move(id));
     facts.references.push_back(std::move(reference));
   }
+  std::unordered_set<std::string> referenced;
+  for (const ScriptReference& reference : facts.references) referenced.insert(reference.url);
   for (UrlLiteral& literal : literals) {
-    if (literal.consumed) continue;
-    bool repeated = std::any_of(facts.references.begin(), facts.references.end(),
-                                [&](const ScriptReference& r) { return r.url == literal.url; });
-    if (repeated) continue;
+    if (literal.consumed || !referenced.insert(literal.url).second) continue;
     ScriptReference reference;
     reference.url = std::move(literal.url);
     reference.offset = literal.offset;

@@ -14,10 +14,14 @@ struct ScriptReference {
   // As written in the script ("https://…" or "//host/…"), or the family's usual loader when the
   // snippet builds its URL at run time; the caller resolves it against the page.
   std::string url;
-  std::size_t offset = 0;  // where in the script text the URL or the snippet stands
-  std::string snippet;     // family, e.g. "gtm", "meta-pixel"; empty for a bare URL literal
-  std::vector<std::string> ids;
+  std::size_t offset = 0;        // where in the script text the URL or the snippet stands
+  std::string snippet;           // family, e.g. "gtm", "meta-pixel"; empty for a bare URL literal
+  std::vector<std::string> ids;  // distinct, at most kMaxIdsPerReference
+  bool ids_cut = false;          // more distinct IDs were in the script than kept
 };
+
+// A real snippet names a handful of IDs; a script listing thousands is refused past this many.
+inline constexpr std::size_t kMaxIdsPerReference = 100;
 
 struct InlineScriptFacts {
   std::vector<ScriptReference> references;  // in text order

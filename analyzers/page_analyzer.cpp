@@ -20,6 +20,7 @@
 #include "analyzers/inline_scripts.h"
 #include "analyzers/tag_attribution.h"
 #include "model/text.h"
+#include "model/body_text.h"
 #include "model/url.h"
 
 namespace tw {
@@ -621,7 +622,12 @@ void PageExtractor::visit_script(const GumboElement& element, const Frame& frame
                              Initiator::inline_script);
     if (tag == nullptr) continue;
     tag->snippet = std::move(reference.snippet);
+    if (reference.ids_cut) {
+      add_note("line " + std::to_string(line) + ": an inline script names more than " +
+               std::to_string(kMaxIdsPerReference) + " tag IDs; only the first were read");
+    }
     for (std::string& id : reference.ids) {
+      if (tag->ids.size() >= kMaxIdsPerReference) break;  // one tag named by many snippets
       if (std::find(tag->ids.begin(), tag->ids.end(), id) == tag->ids.end()) {
         tag->ids.push_back(std::move(id));
       }
@@ -691,6 +697,8 @@ PageAnalysis analyze_page(Page page, const AnalysisContext& context) {
   if (page.body_bytes == 0) page.body_bytes = page.body.size();
   if (page.error == PageError::none) {
     std::string page_url = page.final_url.empty() ? page.requested_url : page.final_url;
+    // Fetched or read from disk alike: a UTF-16 page is parsed as the UTF-8 it decodes to.
+    if (auto utf8 = decode_utf16_with_bom(page.body)) page.body = std::move(*utf8);
     Result<HtmlDocument> document = HtmlDocument::parse(page.body);
     if (!document) {
       page.error = PageError::unparseable;

@@ -34,6 +34,7 @@ ParseArena::ParseArena() {
 }
 
 ParseArena::~ParseArena() {
+  free_malloc_blocks();
   for (const Chunk& chunk : chunks_) {
     TW_UNPOISON(chunk.data, chunk.size);
     std::free(chunk.data);
@@ -68,11 +69,35 @@ void* ParseArena::allocate(std::size_t size) {
   return allocate_from_malloc(size);
 }
 
+struct ParseArena::MallocHeader {
+  MallocHeader* previous;
+  MallocHeader* next;
+};
+
 void* ParseArena::allocate_from_malloc(std::size_t size) {
-  void* block = std::malloc(size);
-  if (block == nullptr) throw std::bad_alloc();
-  ++malloc_blocks_;
-  return block;
+  static_assert(sizeof(MallocHeader) <= kAlignment);
+  auto* header = static_cast<MallocHeader*>(std::malloc(kAlignment + size));
+  if (header == nullptr) throw std::bad_alloc();
+  *header = {nullptr, malloc_head_};
+  if (malloc_head_ != nullptr) malloc_head_->previous = header;
+  malloc_head_ = header;
+  return reinterpret_cast<char*>(header) + kAlignment;
+}
+
+void ParseArena::free_malloc_block(void* block) {
+  auto* header = reinterpret_cast<MallocHeader*>(static_cast<char*>(block) - kAlignment);
+  if (header->previous != nullptr) header->previous->next = header->next;
+  if (header->next != nullptr) header->next->previous = header->previous;
+  if (malloc_head_ == header) malloc_head_ = header->next;
+  std::free(header);
+}
+
+void ParseArena::free_malloc_blocks() {
+  while (malloc_head_ != nullptr) {
+    MallocHeader* next = malloc_head_->next;
+    std::free(malloc_head_);
+    malloc_head_ = next;
+  }
 }
 
 bool ParseArena::owns(const void* block) const {
@@ -92,9 +117,7 @@ void ParseArena::deallocate(void* block) {
     latest_ = nullptr;
     return;
   }
-  if (owns(block)) return;
-  std::free(block);
-  --malloc_blocks_;
+  if (!owns(block)) free_malloc_block(block);
 }
 
 void ParseArena::reset() {
@@ -115,7 +138,7 @@ void ParseArena::reset() {
   cursor_ = chunks_.empty() ? nullptr : chunks_.back().data;
   limit_ = chunks_.empty() ? nullptr : cursor_ + chunks_.back().size;
   latest_ = nullptr;
-  malloc_blocks_ = 0;
+  free_malloc_blocks();
 }
 
 void* ParseArena::gumbo_allocate(void* arena, std::size_t size) {

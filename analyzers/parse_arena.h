@@ -2,8 +2,9 @@
 // size in all, and malloc/free were a fifth of a scan's CPU; a bump allocator whose frees are
 // no-ops, emptied in one step when the document goes, makes the parse itself cheaper than
 // Gumbo's defaults. Past a cap (and for single large blocks) it hands out malloc'd memory, so a
-// hostile page costs what it did with malloc. One parse at a time per arena; arenas are pooled,
-// so their memory is reused from page to page and never returned to the system mid-scan.
+// hostile page costs what it did with malloc. Those blocks are remembered and freed by reset(),
+// so a document is freed without walking its tree. One parse at a time per arena; arenas are
+// pooled, so their memory is reused from page to page and never returned to the system mid-scan.
 #pragma once
 
 #include <cstddef>
@@ -28,9 +29,9 @@ class ParseArena {
   // A no-op for arena memory (except the latest block, whose bytes are taken back); malloc'd
   // blocks are freed.
   void deallocate(void* block);
-  // True when some block came from malloc: those must be freed (gumbo_destroy_output) before
-  // reset(), which forgets every arena block at once.
-  bool handed_out_malloc_blocks() const { return malloc_blocks_ > 0; }
+  // True when some block handed out from malloc is not freed yet.
+  bool handed_out_malloc_blocks() const { return malloc_head_ != nullptr; }
+  // Forgets every arena block and frees the malloc'd ones still out.
   void reset();
 
   // GumboOptions' allocator/deallocator, with the arena as userdata.
@@ -42,16 +43,21 @@ class ParseArena {
     char* data;
     std::size_t size;
   };
-  bool owns(const void* block) const;
   bool add_chunk(std::size_t at_least);
+  bool owns(const void* block) const;
   void* allocate_from_malloc(std::size_t size);
+  void free_malloc_block(void* block);
+  void free_malloc_blocks();
 
   std::vector<Chunk> chunks_;
   std::size_t chunk_bytes_ = 0;  // sum of chunk sizes
   char* cursor_ = nullptr;       // next free byte of the last chunk
   char* limit_ = nullptr;        // end of the last chunk
   char* latest_ = nullptr;       // the most recent arena block
-  std::size_t malloc_blocks_ = 0;
+  // Malloc'd blocks still out, in an intrusive list (a header before each block): a page past the
+  // cap makes millions of them, so no per-block node of a separate container.
+  struct MallocHeader;
+  MallocHeader* malloc_head_ = nullptr;
 };
 
 // An arena from the process-wide pool, returned to it (reset) when the pointer goes.

@@ -6,17 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "catalogue/embedded_data.h"
+#include "model/text.h"
 
 namespace tw {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
 
 std::string string_field(const nlohmann::json& object, const char* key) {
   auto it = object.find(key);
@@ -59,7 +52,7 @@ Result<VendorEntry> parse_vendor(const nlohmann::json& item, std::string_view or
       if (!domain.is_string() || domain.get<std::string>().empty()) {
         return Error{where + " (" + vendor.name + "): every domain must be a non-empty string"};
       }
-      std::string text = lower(domain.get<std::string>());
+      std::string text = lower_ascii(domain.get<std::string>());
       if (text.starts_with("*.")) text.erase(0, 2);
       vendor.domains.push_back(std::move(text));
     }
@@ -153,7 +146,7 @@ Result<Catalogue> Catalogue::from_json(std::string_view json, std::string_view o
 }
 
 void Catalogue::add(VendorEntry vendor) {
-  std::string key = lower(vendor.name);
+  std::string key = lower_ascii(vendor.name);
   if (auto it = by_name_.find(key); it != by_name_.end()) {
     std::size_t position = it->second;
     for (const std::string& domain : vendors_[position].domains) {
@@ -169,7 +162,7 @@ void Catalogue::add(VendorEntry vendor) {
 }
 
 void Catalogue::remove(std::string_view name) {
-  auto it = by_name_.find(lower(name));
+  auto it = by_name_.find(lower_ascii(name));
   if (it == by_name_.end()) return;
   vendors_.erase(vendors_.begin() + static_cast<std::ptrdiff_t>(it->second));
   by_name_.clear();
@@ -179,13 +172,13 @@ void Catalogue::remove(std::string_view name) {
 
 void Catalogue::index(std::size_t position) {
   const VendorEntry& vendor = vendors_[position];
-  by_name_[lower(vendor.name)] = position;
+  by_name_[lower_ascii(vendor.name)] = position;
   for (const std::string& domain : vendor.domains) by_domain_[domain] = position;
 }
 
 const VendorEntry* Catalogue::find_by_host(std::string_view host) const {
   if (by_domain_.empty()) return nullptr;
-  std::string key = lower(host);
+  std::string key = lower_ascii(host);
   while (!key.empty() && key.back() == '.') key.pop_back();
   // Longest suffix first: the host itself, then each parent at a label boundary.
   std::string_view suffix = key;
@@ -201,16 +194,16 @@ const VendorEntry* Catalogue::find_by_host(std::string_view host) const {
 }
 
 const VendorEntry* Catalogue::find_by_name(std::string_view name) const {
-  auto it = by_name_.find(lower(name));
+  auto it = by_name_.find(lower_ascii(name));
   return it == by_name_.end() ? nullptr : &vendors_[it->second];
 }
 
 std::vector<std::string> Catalogue::closest_names(std::string_view name, std::size_t count) const {
-  std::string wanted = lower(name);
+  std::string wanted = lower_ascii(name);
   std::vector<std::pair<std::size_t, const std::string*>> scored;
   scored.reserve(vendors_.size());
   for (const VendorEntry& vendor : vendors_) {
-    std::string candidate = lower(vendor.name);
+    std::string candidate = lower_ascii(vendor.name);
     std::size_t score = edit_distance(wanted, candidate);
     // A name that contains the query (or the reverse) is a better hint than a near spelling.
     if (!wanted.empty() && (candidate.find(wanted) != std::string::npos ||

@@ -50,11 +50,6 @@ std::string flow_list(const std::set<std::string>& items) {
   return out + "]";
 }
 
-std::string path_of(std::string_view url) {
-  std::string path = url_path(url);
-  return path.substr(0, path.find('?'));
-}
-
 struct SeenVendor {
   std::string name;
   std::string category;
@@ -74,7 +69,7 @@ std::map<std::string, std::map<std::string, SeenVendor>> gather(const ScanReport
     if (page.page.error != PageError::none) continue;
     ++page_count;
     std::string path =
-        path_of(page.page.final_url.empty() ? page.page.requested_url : page.page.final_url);
+        url_path_without_query(page.page.final_url.empty() ? page.page.requested_url : page.page.final_url);
     for (const Tag& tag : page.tags) {
       if (tag.host.empty()) continue;
       const VendorEntry* entry = tag.vendor.empty() ? nullptr : catalogue.find_by_name(tag.vendor);

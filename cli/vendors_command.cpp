@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "model/text.h"
 #include "model/domain.h"
 #include "model/url.h"
 #include "catalogue/catalogue.h"
@@ -16,20 +17,6 @@ namespace tw::cli {
 namespace {
 
 namespace po = boost::program_options;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
 
 // A query that looks like a host: no spaces, at least one dot, only host characters.
 bool looks_like_host(std::string_view query) {
@@ -46,7 +33,7 @@ void print_vendor(const VendorEntry& vendor, std::string_view matched_host) {
   std::cout << vendor.name << "\n"
             << "  company:  " << vendor.company << "\n"
             << "  category: " << vendor.category << "\n"
-            << "  domains:  " << join(vendor.domains) << "\n";
+            << "  domains:  " << join(vendor.domains, ", ") << "\n";
   if (!vendor.homepage.empty()) std::cout << "  homepage: " << vendor.homepage << "\n";
   std::cout << "  source:   " << vendor.source << "\n";
   if (!matched_host.empty()) std::cout << "  matched:  " << matched_host << "\n";
@@ -69,7 +56,7 @@ Result<std::vector<const VendorEntry*>> look_up(const std::string& query,
       return Error{"\"" + query + "\" is not a URL with a host"};
     }
   } else if (looks_like_host(query)) {
-    host = lower(query);
+    host = lower_ascii(query);
   }
   if (!host.empty()) {
     if (const VendorEntry* vendor = catalogue.find_by_host(host)) matches.push_back(vendor);
@@ -78,9 +65,9 @@ Result<std::vector<const VendorEntry*>> look_up(const std::string& query,
     if (const VendorEntry* vendor = catalogue.find_by_name(query)) {
       matches.push_back(vendor);
     } else {
-      std::string wanted = lower(query);
+      std::string wanted = lower_ascii(query);
       for (const VendorEntry& vendor : catalogue.vendors()) {
-        if (lower(vendor.name).find(wanted) != std::string::npos) matches.push_back(&vendor);
+        if (lower_ascii(vendor.name).find(wanted) != std::string::npos) matches.push_back(&vendor);
       }
     }
   }
@@ -92,7 +79,7 @@ Result<std::vector<const VendorEntry*>> look_up(const std::string& query,
   }
   std::string why = "no vendor matches \"" + query + "\"";
   std::vector<std::string> suggestions = catalogue.closest_names(query);
-  if (!suggestions.empty()) why += "; did you mean " + join(suggestions) + "?";
+  if (!suggestions.empty()) why += "; did you mean " + join(suggestions, ", ") + "?";
   return Error{why};
 }
 

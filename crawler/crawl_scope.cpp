@@ -6,24 +6,28 @@
 namespace tw {
 namespace {
 
-Result<std::vector<std::regex>> compile(const std::vector<std::string>& patterns,
-                                        std::string_view flag) {
-  std::vector<std::regex> out;
+Result<std::vector<BoundedRegex>> compile(const std::vector<std::string>& patterns,
+                                          std::string_view flag) {
+  std::vector<BoundedRegex> out;
   for (const std::string& pattern : patterns) {
-    try {
-      out.emplace_back(pattern, std::regex::ECMAScript | std::regex::optimize);
-    } catch (const std::regex_error& error) {
-      return Error{std::string(flag) + " '" + pattern + "' is not a valid regular expression (" +
-                   error.what() + ")"};
-    }
+    auto regex = BoundedRegex::compile(pattern);
+    if (!regex) return Error{std::string(flag) + ": " + regex.error()};
+    out.push_back(std::move(*regex));
   }
   return out;
 }
 
-bool any_match(const std::vector<std::regex>& regexes, std::string_view url) {
-  for (const std::regex& regex : regexes) {
-    // std::regex recurses per character; the caller bounds URL length so this cannot overflow.
-    if (std::regex_search(url.begin(), url.end(), regex)) return true;
+// Whether some regex matches, or matching was too costly to tell.
+bool any_match_or_too_costly(const std::vector<BoundedRegex>& regexes, std::string_view url) {
+  for (const BoundedRegex& regex : regexes) {
+    if (regex.search(url) != BoundedRegex::Outcome::no_match) return true;
+  }
+  return false;
+}
+
+bool any_match(const std::vector<BoundedRegex>& regexes, std::string_view url) {
+  for (const BoundedRegex& regex : regexes) {
+    if (regex.search(url) == BoundedRegex::Outcome::match) return true;
   }
   return false;
 }
@@ -75,9 +79,9 @@ bool CrawlScopeFilter::in_scope(std::string_view url) const {
 }
 
 bool CrawlScopeFilter::wanted(std::string_view url) const {
-  if (!in_scope(url)) return false;
+  if (url.size() > kMaxUrlLength || !in_scope(url)) return false;
   if (!include_.empty() && !any_match(include_, url)) return false;
-  return !any_match(exclude_, url);
+  return !any_match_or_too_costly(exclude_, url);
 }
 
 }  // namespace tw

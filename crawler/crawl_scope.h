@@ -3,16 +3,19 @@
 // analysis workers can filter links before handing them back.
 #pragma once
 
-#include <regex>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "crawler/crawler.h"
+#include "model/bounded_regex.h"
 #include "model/result.h"
 
 namespace tw {
+
+// Longer URLs are never crawled (nor matched against the user's patterns).
+inline constexpr std::size_t kMaxUrlLength = 4096;
 
 class CrawlScopeFilter {
  public:
@@ -23,14 +26,16 @@ class CrawlScopeFilter {
   // absolute and normalised.
   bool in_scope(std::string_view url) const;
 
-  // In scope, matching an --include (when there are any) and no --exclude.
+  // In scope, at most kMaxUrlLength long, matching an --include (when there are any) and no
+  // --exclude. A pattern too costly to match against the URL (PCRE2's match limit) counts as
+  // matching for --exclude and not matching for --include: the URL is left out either way.
   bool wanted(std::string_view url) const;
 
  private:
   CrawlScope scope_ = CrawlScope::domain;
   std::set<std::string, std::less<>> hosts_;  // start hosts, or their registrable domains
-  std::vector<std::regex> include_;
-  std::vector<std::regex> exclude_;
+  std::vector<BoundedRegex> include_;
+  std::vector<BoundedRegex> exclude_;
 };
 
 }  // namespace tw

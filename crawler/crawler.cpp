@@ -54,7 +54,6 @@ Slist make_slist(const std::vector<std::string>& items) {
 constexpr std::size_t kMaxRobotsBytes = 512 * 1024;   // RFC 9309 asks for at least 500 KiB
 constexpr std::size_t kMaxSitemapBytes = 50u << 20;   // the sitemap protocol's own limit
 constexpr std::size_t kMaxDiscardedBytes = 1u << 20;  // body of a redirect or error answer
-constexpr std::size_t kMaxUrlLength = 4096;
 constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
 constexpr int kMaxSitemaps = 100;
 constexpr int kMaxSitemapNesting = 2;
@@ -575,6 +574,7 @@ struct Crawler::Impl {
         if (t.sitemap_level + 1 <= kMaxSitemapNesting) queue_sitemap(location, t.sitemap_level + 1);
         continue;
       }
+      if (location.size() > kMaxUrlLength) continue;
       std::optional<std::string> url = normalize_url(location);
       if (!url || !filter->wanted(*url)) continue;
       int before = admitted;

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "crawler/address_policy.h"
 #include "model/text.h"
 #include "model/url.h"
 #include "model/version.h"
@@ -90,6 +91,7 @@ struct Transfer {
   std::string body;
   std::uint64_t cap = 0;
   bool truncated = false;
+  ConnectionGuard guard;
 };
 
 size_t write_body(char* data, size_t size, size_t count, void* user) {
@@ -131,6 +133,9 @@ std::string header_value(const std::vector<Header>& headers, std::string_view na
 
 struct ResourceFetcher::Impl {
   ResourceFetchOptions options;
+  // A proxy connects for us, so only its own policy applies.
+  AddressPolicy address_policy{options.request.resolve,
+                               options.allow_private_addresses || !options.request.proxy.empty()};
   std::unordered_map<std::string, FetchedResource> cache;
   int fetched = 0;
   int requested = 0;
@@ -191,6 +196,7 @@ struct ResourceFetcher::Impl {
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, write_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
     curl_easy_setopt(h, CURLOPT_PRIVATE, &transfer);
+    guard_connections(h, address_policy, transfer.host, transfer.guard);
     return easy;
   }
 
@@ -225,6 +231,11 @@ struct ResourceFetcher::Impl {
     response.content_type = header_value(transfer.headers, "content-type");
     response.error = classify(code, transfer.truncated);
     result.truncated = transfer.truncated;
+    if (code != CURLE_OK && !transfer.guard.refused_address.empty()) {
+      response.error = PageError::off_scope;
+      response.error_detail = refused_connection_message(transfer.guard);
+      return {};
+    }
     if (code != CURLE_OK) {
       response.error_detail =
           transfer.truncated

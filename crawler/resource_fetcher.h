@@ -28,7 +28,10 @@ struct ResourceFetchOptions {
   RequestShaping request;
   // Decoded body cap per resource; 0 means the crawl's limits.max_page_bytes.
   std::uint64_t max_resource_bytes = 0;
-  int max_resources = 2000;                 // distinct URLs fetched per scan
+  int max_resources = 2000;  // distinct URLs fetched per scan
+  // Connections to loopback, private, link-local or multicast addresses are refused (recorded as
+  // off-scope) unless the host was mapped with request.resolve or this is set (address_policy.h).
+  bool allow_private_addresses = false;
   const std::atomic<bool>* stop = nullptr;  // raised: no new transfers, abandon in flight
 };
 

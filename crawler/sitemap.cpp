@@ -32,13 +32,18 @@ std::string decode_entities(std::string_view text) {
 }
 
 // Finds the next element whose local name is `name` (any namespace prefix), returning the offset
-// just after its start tag, or npos.
+// just after its start tag, or npos. Linear: a '<' before the next '>' starts the next candidate,
+// so "<<<<...>" is read once, not once per '<'.
 std::size_t find_start_tag(std::string_view xml, std::string_view name, std::size_t from) {
   while (true) {
     std::size_t lt = xml.find('<', from);
     if (lt == std::string_view::npos) return lt;
-    std::size_t gt = xml.find('>', lt);
+    std::size_t gt = xml.find_first_of("<>", lt + 1);
     if (gt == std::string_view::npos) return gt;
+    if (xml[gt] == '<') {
+      from = gt;
+      continue;
+    }
     std::string_view tag = xml.substr(lt + 1, gt - lt - 1);
     if (std::size_t colon = tag.find(':'); colon != std::string_view::npos && colon < tag.find(' '))
       tag.remove_prefix(colon + 1);
@@ -47,7 +52,7 @@ std::size_t find_start_tag(std::string_view xml, std::string_view name, std::siz
          tag[name.size()] == '\n' || tag[name.size()] == '\r' || tag[name.size()] == '/')) {
       return gt + 1;
     }
-    from = lt + 1;
+    from = gt + 1;
   }
 }
 

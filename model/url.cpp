@@ -231,4 +231,9 @@ std::string_view url_path_text(std::string_view url) {
   return start == std::string_view::npos ? std::string_view("/") : url.substr(start);
 }
 
+std::string url_path_without_query(std::string_view text) {
+  std::string path = url_path(text);
+  return path.substr(0, path.find('?'));
+}
+
 }  // namespace tw

@@ -55,6 +55,8 @@ std::string url_host(std::string_view text);
 
 // Path (and query) of an absolute URL, "/" when empty.
 std::string url_path(std::string_view text);
+// The same without the query: what page globs and suppressions match.
+std::string url_path_without_query(std::string_view text);
 
 // The origin ("https://h:8443") and the path with its query ("/a/b?q") of an absolute URL, cut
 // from its text at the first '/' after "://" (no parse): cheap, and exact for normalised URLs

@@ -17,6 +17,7 @@
 #include "analyzers/resource_integrity.h"
 #include "analyzers/tag_attribution.h"
 #include "catalogue/known_libraries.h"
+#include "model/text.h"
 #include "model/domain.h"
 #include "model/resource_facts.h"
 #include "model/url.h"
@@ -45,18 +46,10 @@ struct Plan {
   ContainerKind container = ContainerKind::none;
 };
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
-
 bool looks_like(std::string_view url, std::string_view extension) {
   std::string path = url_path(url);
   path = path.substr(0, path.find('?'));
-  return lower(path).ends_with(extension);
+  return lower_ascii(path).ends_with(extension);
 }
 
 // Tags whose bytes tagwarden reads; the rest only need their host resolved.
@@ -72,7 +65,7 @@ Plan plan_for(const Tag& tag) {
       plan.full = true;
       break;
     case TagKind::preload: {
-      std::string as = lower(tag.attribute("as"));
+      std::string as = lower_ascii(tag.attribute("as"));
       plan.script = as == "script" || (as.empty() && looks_like(tag.url, ".js"));
       plan.full = plan.script || as == "style" || looks_like(tag.url, ".css");
       break;
@@ -115,7 +108,7 @@ ResourceFacts facts_of(const FetchedResource& fetched) {
   if (response.final_url != response.requested_url) facts.final_url = response.final_url;
   facts.redirects = response.redirect_chain;
   facts.content_type = response.content_type;
-  facts.content_encoding = lower(response.header("content-encoding"));
+  facts.content_encoding = lower_ascii(response.header("content-encoding"));
   if (facts.content_encoding == "identity") facts.content_encoding.clear();
   facts.cache_control = response.header("cache-control");
   facts.expires = response.header("expires");

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -24,13 +25,10 @@
 namespace tw {
 namespace {
 
-std::string lower(std::string_view text) {
-  return lower_ascii(text);
-}
+// A policy is a few kilobytes; these bound what a hostile or mistaken file can cost to read.
+constexpr std::size_t kMaxPolicyBytes = std::size_t{4} << 20;
+constexpr std::size_t kMaxExpandedNodes = 200000;
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return lower(a) == lower(b);
-}
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -107,14 +105,22 @@ class PolicyReader {
       return std::tie(a.line, a.column) < std::tie(b.line, b.column);
     });
     std::string all;
+    const Problem* previous = nullptr;
     for (const Problem& p : errors_) {
+      // The same problem reached through several aliases is reported once.
+      if (previous != nullptr && previous->line == p.line && previous->column == p.column &&
+          previous->message == p.message) {
+        continue;
+      }
+      previous = &p;
       all += (all.empty() ? "" : "\n") + origin_ + ":" + std::to_string(p.line) + ":" +
              std::to_string(p.column) + ": " + p.message;
     }
     return all;
   }
 
-  void find_duplicate_keys(const YAML::Node& root);
+  // False (with an error) when the tree, aliases expanded, is past kMaxExpandedNodes.
+  bool find_duplicate_keys(const YAML::Node& root);
   std::optional<std::vector<Entry>> mapping(const YAML::Node& node, const std::string& what,
                                             std::initializer_list<std::string_view> allowed);
   std::optional<std::string> scalar(const YAML::Node& node, const std::string& what);
@@ -152,11 +158,20 @@ class PolicyReader {
   std::shared_ptr<SanctionedStack::Details> details_;
 };
 
-void PolicyReader::find_duplicate_keys(const YAML::Node& root) {
+bool PolicyReader::find_duplicate_keys(const YAML::Node& root) {
   // yaml-cpp 0.7 keeps both entries of a duplicated key and lookups see only the first, so walk
-  // the whole tree (iteratively: the depth is the file's to choose) and report the second.
+  // the whole tree (iteratively: the depth is the file's to choose) and report the second. An
+  // alias is walked at every use, so nested aliases (a "billion laughs") grow exponentially: the
+  // walk counts every node it visits and gives up past the budget.
   std::vector<YAML::Node> pending{root};
+  std::size_t visited = 0;
   while (!pending.empty()) {
+    if (++visited > kMaxExpandedNodes) {
+      error(PolicyLocation{1, 1}, "the policy expands to more than " +
+                                      std::to_string(kMaxExpandedNodes) +
+                                      " entries (YAML aliases nested in aliases?)");
+      return false;
+    }
     YAML::Node node = pending.back();
     pending.pop_back();
     if (node.IsSequence()) {
@@ -175,6 +190,7 @@ void PolicyReader::find_duplicate_keys(const YAML::Node& root) {
       }
     }
   }
+  return true;
 }
 
 std::optional<std::vector<Entry>> PolicyReader::mapping(
@@ -196,7 +212,7 @@ std::optional<std::vector<Entry>> PolicyReader::mapping(
       std::string best;
       std::size_t best_distance = 4;
       for (std::string_view candidate : allowed) {
-        std::size_t d = edit_distance(lower(key), candidate);
+        std::size_t d = edit_distance(lower_ascii(key), candidate);
         if (d < best_distance) {
           best_distance = d;
           best = candidate;
@@ -354,11 +370,11 @@ void PolicyReader::read_site(const YAML::Node& node) {
     auto domains = scalar_list(e.value, "site.domains");
     if (!domains) continue;
     for (const auto& [domain, at] : *domains) {
-      if (!valid_host(lower(domain))) {
+      if (!valid_host(lower_ascii(domain))) {
         error(at, "'" + domain + "' is not a domain name (write example.com, no scheme or path)");
         continue;
       }
-      stack_.own_domains.push_back(lower(domain));
+      stack_.own_domains.push_back(lower_ascii(domain));
     }
   }
 }
@@ -388,11 +404,11 @@ void PolicyReader::read_custom_vendors(const YAML::Node& node) {
         auto domains = scalar_list(e.value, "domains");
         if (!domains) continue;
         for (const auto& [domain, at] : *domains) {
-          if (!valid_host(lower(domain))) {
+          if (!valid_host(lower_ascii(domain))) {
             error(at, "'" + domain + "' is not a host name (write cdn.example.com)");
             continue;
           }
-          vendor.domains.push_back(lower(domain));
+          vendor.domains.push_back(lower_ascii(domain));
           has_domains = true;
         }
       }
@@ -435,11 +451,11 @@ void PolicyReader::read_vendors(const YAML::Node& node) {
       } else if (e.key == "hosts") {
         if (auto hosts = scalar_list(e.value, "hosts")) {
           for (const auto& [host, at] : *hosts) {
-            if (!valid_host(lower(host))) {
+            if (!valid_host(lower_ascii(host))) {
               error(at, "'" + host + "' is not a host name (write cdn.example.com, no scheme)");
               continue;
             }
-            vendor.hosts.push_back(lower(host));
+            vendor.hosts.push_back(lower_ascii(host));
           }
         }
       } else if (e.key == "paths") {
@@ -502,7 +518,7 @@ void PolicyReader::read_required(const YAML::Node& node) {
     } else if (!required.id.empty() && !sanctioned->allowed_ids.empty() &&
                std::none_of(
                    sanctioned->allowed_ids.begin(), sanctioned->allowed_ids.end(),
-                   [&](const std::string& id) { return equal_ignoring_case(id, required.id); })) {
+                   [&](const std::string& id) { return equals_ignoring_ascii_case(id, required.id); })) {
       error(id_node, "required id '" + required.id + "' is not among the ids sanctioned for '" +
                          required.vendor + "'");
     }
@@ -712,7 +728,7 @@ void PolicyReader::check_contradictions() {
       const SanctionedVendor& vendor = stack_.vendors[i];
       const PathScope& allowed = details_->vendor_paths[i];
       bool by_name =
-          !forbidden.vendor.empty() && equal_ignoring_case(forbidden.vendor, vendor.name);
+          !forbidden.vendor.empty() && equals_ignoring_ascii_case(forbidden.vendor, vendor.name);
       bool by_category = false;
       if (!forbidden.category.empty() && !allowed.everywhere()) {
         // Only an explicit path list contradicts a category ban; "everywhere" yields to it.
@@ -740,7 +756,7 @@ void PolicyReader::check_contradictions() {
                 "on the same pages (" + overlap + "): narrow the paths of one of them");
     }
     for (const RequiredTag& required : details_->required) {
-      if (!equal_ignoring_case(required.vendor, forbidden.vendor)) {
+      if (!equals_ignoring_ascii_case(required.vendor, forbidden.vendor)) {
         const VendorEntry* entry = stack_.catalogue.find_by_name(required.vendor);
         if (forbidden.category.empty() || entry == nullptr || entry->category != forbidden.category)
           continue;
@@ -784,7 +800,7 @@ Result<SanctionedStack> PolicyReader::read(std::string_view text) {
                     std::string(root.IsSequence() ? "list" : "single value"));
     return Error{report()};
   }
-  find_duplicate_keys(root);
+  if (!find_duplicate_keys(root)) return Error{report()};
   auto entries = mapping(root, "the policy",
                          {"version", "site", "vendors", "custom_vendors", "required", "forbidden",
                           "sensitive_paths", "budgets", "rules", "suppressions"});
@@ -836,7 +852,7 @@ std::string SensitivePattern::text() const {
 
 const SanctionedVendor* SanctionedStack::find_vendor(std::string_view name) const {
   for (const SanctionedVendor& vendor : vendors) {
-    if (equal_ignoring_case(vendor.name, name)) return &vendor;
+    if (equals_ignoring_ascii_case(vendor.name, name)) return &vendor;
   }
   return nullptr;
 }
@@ -870,7 +886,7 @@ const ForbiddenEntry* find_forbidden(const SanctionedStack& policy, std::string_
   if (!policy.details) return nullptr;
   for (const ForbiddenEntry& entry : policy.details->forbidden) {
     bool names_it =
-        (!entry.vendor.empty() && !vendor.empty() && equal_ignoring_case(entry.vendor, vendor)) ||
+        (!entry.vendor.empty() && !vendor.empty() && equals_ignoring_ascii_case(entry.vendor, vendor)) ||
         (!entry.category.empty() && entry.category == category);
     if (names_it && entry.paths.matches(path)) return &entry;
   }
@@ -893,12 +909,21 @@ Result<SanctionedStack> load_policy_text(std::string_view yaml, std::string_view
 }
 
 Result<SanctionedStack> load_policy_file(const std::string& path, RuleIds rule_ids) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return Error{path + ": is a directory, not a policy file"};
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{path + ": cannot read the policy file (" + std::strerror(errno) + ")"};
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
+  std::string bytes(kMaxPolicyBytes + 1, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (in.bad()) return Error{path + ": error while reading the policy file"};
-  return load_policy_text(bytes.str(), path, rule_ids);
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  if (bytes.size() > kMaxPolicyBytes) {
+    return Error{path + ": larger than " + std::to_string(kMaxPolicyBytes >> 20) +
+                 " MiB, too large for a policy file"};
+  }
+  return load_policy_text(bytes, path, rule_ids);
 }
 
 std::vector<std::string> policy_warnings(const SanctionedStack& policy) {

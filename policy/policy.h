@@ -46,7 +46,8 @@ struct SanctionedStack {
 using RuleIds = std::span<const std::string_view>;
 
 // Reads and validates a policy file against the builtin catalogue. Every problem found is one
-// line "file:line:column: message" of the error (all of them, not just the first).
+// line "file:line:column: message" of the error (all of them, each once, not just the first).
+// A directory, a file over 4 MiB and aliases that expand past 200,000 entries are refused.
 Result<SanctionedStack> load_policy_file(const std::string& path, RuleIds rule_ids);
 // The same from text (tests, stored scans); `origin` stands for the file name in errors.
 Result<SanctionedStack> load_policy_text(std::string_view yaml, std::string_view origin,

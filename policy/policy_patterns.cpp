@@ -2,9 +2,6 @@
 // URL path costs at most patterns x path length.
 #include "policy/policy_patterns.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include <algorithm>
 
 namespace tw {
@@ -217,38 +214,12 @@ bool globs_overlap(const Glob& a, const Glob& b) {
   return a.text() == b.text() || a.matches(b.example()) || b.matches(a.example());
 }
 
-struct Regex::Code {
-  pcre2_code* code = nullptr;
-  ~Code() { pcre2_code_free(code); }
-};
-
 Result<Regex> Regex::compile(std::string_view pattern) {
-  int error_code = 0;
-  PCRE2_SIZE offset = 0;
-  auto code = std::make_shared<Code>();
-  code->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                             PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &error_code, &offset, nullptr);
-  if (code->code == nullptr) {
-    PCRE2_UCHAR message[256];
-    pcre2_get_error_message(error_code, message, sizeof message);
-    return Error{"bad regular expression '" + std::string(pattern) + "' at offset " +
-                 std::to_string(offset) + ": " + reinterpret_cast<const char*>(message)};
-  }
+  auto compiled = BoundedRegex::compile(pattern);
+  if (!compiled) return Error{compiled.error()};
   Regex regex;
-  regex.text_ = std::string(pattern);
-  regex.code_ = std::move(code);
+  regex.regex_ = std::move(*compiled);
   return regex;
-}
-
-bool Regex::search(std::string_view text) const {
-  if (!code_) return false;
-  // Match data per call: the compiled code is shared between threads, match data is not.
-  std::unique_ptr<pcre2_match_data, decltype(&pcre2_match_data_free)> data(
-      pcre2_match_data_create_from_pattern(code_->code, nullptr), &pcre2_match_data_free);
-  if (!data) return false;
-  int rc = pcre2_match(code_->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0, 0,
-                       data.get(), nullptr);
-  return rc >= 0;
 }
 
 }  // namespace tw

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/bounded_regex.h"
 #include "model/result.h"
 
 namespace tw {
@@ -36,18 +37,18 @@ class Glob {
 // against the other, which catches equal, nested and wildcard-covering patterns).
 bool globs_overlap(const Glob& a, const Glob& b);
 
+// A pattern too costly to match against a text (past PCRE2's match limit) does not match it.
 class Regex {
  public:
   // Errors name the offset in the pattern and PCRE2's reason.
   static Result<Regex> compile(std::string_view pattern);
-  bool search(std::string_view text) const;  // unanchored
-  const std::string& text() const { return text_; }
-
-  struct Code;
+  bool search(std::string_view text) const {  // unanchored
+    return regex_.search(text) == BoundedRegex::Outcome::match;
+  }
+  const std::string& text() const { return regex_.text(); }
 
  private:
-  std::string text_;
-  std::shared_ptr<const Code> code_;
+  BoundedRegex regex_;
 };
 
 }  // namespace tw

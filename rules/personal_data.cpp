@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <set>
 
+#include "model/text.h"
+
 namespace tw {
 namespace {
 
@@ -39,16 +41,9 @@ std::string fully_decoded(std::string_view text) {
   return percent_decode(percent_decode(text, false), false);
 }
 
-std::string lower(std::string text) {
-  for (char& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return text;
-}
-
 // "ud[em]" / "user_data.em" / "udff%5Bem%5D" -> "em".
 std::string base_name(std::string name) {
-  name = lower(fully_decoded(name));
+  name = lower_ascii(fully_decoded(name));
   if (!name.empty() && name.back() == ']') {
     std::size_t open = name.rfind('[');
     if (open != std::string::npos) name = name.substr(open + 1, name.size() - open - 2);
@@ -103,7 +98,7 @@ bool looks_like_file_extension(const std::string& tld) {
   static const std::set<std::string> kExtensions{
       "png", "jpg",  "jpeg", "gif", "svg", "webp", "avif",  "ico", "js",  "mjs",  "css",
       "map", "json", "html", "htm", "xml", "woff", "woff2", "ttf", "mp4", "webm", "min"};
-  return kExtensions.count(lower(tld)) > 0;
+  return kExtensions.count(lower_ascii(tld)) > 0;
 }
 
 // The first e-mail address in `text`, or empty.
@@ -214,7 +209,7 @@ std::vector<PersonalDataHit> find_personal_data(std::string_view url) {
   for (const Parameter& p : all) {
     std::string name = base_name(p.name);
     std::string value = fully_decoded(p.raw_value);
-    std::string label = lower(fully_decoded(p.name));
+    std::string label = lower_ascii(fully_decoded(p.name));
     if (std::string email = find_email(value); !email.empty()) {
       add("e-mail address", label, redact_email(email));
       continue;
@@ -228,7 +223,7 @@ std::vector<PersonalDataHit> find_personal_data(std::string_view url) {
     }
     std::string digits = phone_digits(value);
     bool explicit_international =
-        (p.raw_value.starts_with("+") || lower(p.raw_value).starts_with("%2b")) &&
+        (p.raw_value.starts_with("+") || lower_ascii(p.raw_value).starts_with("%2b")) &&
         digits.size() >= 10;
     if (!digits.empty() && (is_phone_parameter(name) || explicit_international)) {
       add("phone number", label, "***" + digits.substr(digits.size() - 2));

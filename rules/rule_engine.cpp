@@ -21,14 +21,9 @@ bool rule_applies(const RuleInfo& rule, const RuleContext& context) {
   return it == settings.end() || it->second.enabled;
 }
 
-std::string path_of(std::string_view url) {
-  std::string path = url_path(url);
-  return path.substr(0, path.find('?'));
-}
-
 bool suppression_matches(const Suppression& s, const Finding& finding) {
   if (s.expired || (s.rule != "*" && s.rule != finding.rule)) return false;
-  if (s.page && (finding.page.empty() || !s.page->matches(path_of(finding.page)))) return false;
+  if (s.page && (finding.page.empty() || !s.page->matches(url_path_without_query(finding.page)))) return false;
   if (s.host && (finding.host.empty() || !s.host->matches(finding.host))) return false;
   if (!s.vendor.empty() && lower_ascii(s.vendor) != lower_ascii(finding.vendor)) {
     return false;
@@ -97,7 +92,7 @@ void SiteFacts::add_page(const PageAnalysis& page) {
   if (page.page.error != PageError::none) return;
   SitePage site_page;
   site_page.url = page.page.final_url.empty() ? page.page.requested_url : page.page.final_url;
-  site_page.path = path_of(site_page.url);
+  site_page.path = url_path_without_query(site_page.url);
   std::set<std::string> vendors_here;
   for (const Tag& tag : page.tags) {
     if (tag.host.empty()) continue;

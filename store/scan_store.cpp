@@ -1416,7 +1416,7 @@ Result<PruneOutcome> ScanStore::prune(const PruneOptions& options) {
     auto rows = db.prepare(
         "SELECT id FROM (SELECT id, started, row_number() OVER (PARTITION BY target ORDER BY id "
         "DESC) AS newest FROM scans WHERE status <> 'running') "
-        "WHERE (?1 < 0 OR started < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?1 || ' days')) "
+        "WHERE (?1 < 0 OR started <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?1 || ' days')) "
         "AND (?2 < 0 OR newest > ?2) ORDER BY id");
     if (!rows) return Error{rows.error()};
     rows->bind(1, options.keep_days.value_or(-1)).bind(2, options.keep_scans.value_or(-1));

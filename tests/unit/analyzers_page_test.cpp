@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <string>
 
+#include "analyzers/html_document.h"
+#include "analyzers/inline_scripts.h"
 #include "analyzers/page_analyzer.h"
 #include "analyzers/tag_attribution.h"
 
@@ -24,6 +26,13 @@ tw::PageAnalysis analyze(std::string body, std::string url = "https://www.shop.e
 std::vector<std::string> urls(const tw::PageAnalysis& analysis) {
   std::vector<std::string> out;
   for (const tw::Tag& tag : analysis.tags) out.push_back(tag.url);
+  return out;
+}
+
+std::string repeated(std::string_view unit, int times) {
+  std::string out;
+  out.reserve(unit.size() * static_cast<std::size_t>(times));
+  for (int i = 0; i < times; ++i) out += unit;
   return out;
 }
 
@@ -205,6 +214,29 @@ TEST_CASE("a long run of unclosed formatting tags is refused before it makes the
   CHECK(analysis.page.error_detail.find("formatting") != std::string::npos);
 }
 
+TEST_CASE("end tags the parser ignores do not hide deep nesting from the pre-scan") {
+  // '<object></x>' nests 400,000 objects: Gumbo ignores '</x>', so the tree is that deep.
+  for (std::string_view unit : {"<object></x>", "<div></x>", "<span></x>"}) {
+    INFO(unit);
+    auto analysis = analyze(repeated(unit, 400000));
+    CHECK(analysis.page.error == tw::PageError::unparseable);
+    CHECK(analysis.page.error_detail.find("nested more than") != std::string::npos);
+  }
+  CHECK(tw::refusal_reason(repeated("<span></x>", 40000)).find("nested") != std::string::npos);
+}
+
+TEST_CASE("a page whose tags would make the parser's scope checks quadratic is refused") {
+  // Under the depth limit, but each unmatched end tag makes Gumbo walk 4,900 open elements.
+  std::string body = repeated("<span>", 4900) + repeated("</x>", 45000);
+  CHECK(tw::refusal_reason(body).find("too costly") != std::string::npos);
+  CHECK(tw::refusal_reason(repeated("<span>", 4900) + repeated("</x>", 1000)).empty());
+}
+
+TEST_CASE("end tags close what they match, and what lies above it") {
+  std::string body = repeated("<div><span><b>x</div>", 20000);
+  CHECK(tw::refusal_reason(body).empty());
+}
+
 TEST_CASE("ordinary deep-ish pages with many implied end tags are still parsed") {
   std::string body = "<ul>";
   for (int i = 0; i < 30000; ++i) body += "<li><p>item";
@@ -244,4 +276,27 @@ TEST_CASE("empty and binary pages are refused as unparseable; failed fetches pas
   CHECK(analysis.page.error == tw::PageError::http_status);
   CHECK(analysis.tags.empty());
   CHECK(analysis.page.body.empty());
+}
+
+TEST_CASE("an inline script naming 200,000 tag IDs keeps the first hundred and says so") {
+  std::string script = "<script>";
+  for (int i = 0; i < 200000; ++i) script += "gtag('config','G-" + std::to_string(i) + "');";
+  auto analysis = analyze(script + "</script>");
+  REQUIRE_FALSE(analysis.tags.empty());
+  for (const tw::Tag& tag : analysis.tags) CHECK(tag.ids.size() <= tw::kMaxIdsPerReference);
+  CHECK(analysis.tags[0].ids.front() == "G-0");
+  bool noted = std::any_of(analysis.notes.begin(), analysis.notes.end(), [](const std::string& n) {
+    return n.find("tag IDs") != std::string::npos;
+  });
+  CHECK(noted);
+}
+
+TEST_CASE("an element with 100,000 attributes is refused before Gumbo compares them pairwise") {
+  std::string element = "<div";
+  for (int i = 0; i < 100000; ++i) element += " a" + std::to_string(i);
+  auto analysis = analyze(element + "><script src='https://a.example/x.js'></script></div>");
+  CHECK(analysis.page.error == tw::PageError::unparseable);
+  CHECK(analysis.page.error_detail.find("attributes") != std::string::npos);
+  // Quoted values may hold '>' and '<' without ending the tag or counting as attributes.
+  CHECK(tw::refusal_reason("<div title='a > b <i> c' class=x data-x=\"1\">text</div>").empty());
 }

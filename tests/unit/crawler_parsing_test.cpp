@@ -140,3 +140,46 @@ TEST_CASE("scope host keeps the start hosts; scope domain takes their registrabl
   CHECK_FALSE(domain->wanted("http://www.shop.co.uk/a"));
   CHECK_FALSE(domain->wanted("ftp://www.shop.co.uk/a"));
 }
+
+// The scope filter of a crawl of www.shop.co.uk with these --include / --exclude patterns.
+Result<CrawlScopeFilter> shop_filter(std::vector<std::string> include,
+                                     std::vector<std::string> exclude) {
+  CrawlOptions options;
+  options.start_urls = {"https://www.shop.co.uk/"};
+  options.include = std::move(include);
+  options.exclude = std::move(exclude);
+  return CrawlScopeFilter::build(options);
+}
+
+TEST_CASE("URL filters skip over-long URLs and give up on catastrophic backtracking") {
+  auto filter = shop_filter({"(.)*x"}, {});
+  REQUIRE(filter.ok());
+  // std::regex recursed once per character and overflowed the stack on a 1,000,000-char <loc>.
+  CHECK_FALSE(filter->wanted("https://www.shop.co.uk/" + std::string(1000000, 'a') + "x"));
+  CHECK(filter->wanted("https://www.shop.co.uk/" + std::string(1000, 'a') + "x"));
+
+  auto exclude = shop_filter({}, {"(a+)+$"});
+  REQUIRE(exclude.ok());
+  // Exponential for a backtracking engine: PCRE2's match limit stops it, and the URL is left out.
+  CHECK_FALSE(exclude->wanted("https://www.shop.co.uk/" + std::string(40, 'a') + "!"));
+  CHECK(exclude->wanted("https://www.shop.co.uk/b!"));
+}
+
+TEST_CASE("a bad --include names the flag and PCRE2's reason") {
+  auto filter = shop_filter({"(unclosed"}, {});
+  REQUIRE_FALSE(filter.ok());
+  CHECK(filter.error().find("--include") != std::string::npos);
+}
+
+TEST_CASE("a sitemap of 1,500,000 '<' is read in one pass") {
+  // Each '<' used to search to the end of the text for its '>': 103 s of a frozen crawl loop.
+  std::string xml(1500000, '<');
+  xml += ">";
+  CHECK(parse_sitemap(xml).locations.empty());
+  xml = std::string(1500000, '<') + "<urlset><url><loc>https://a.example/x</loc></url></urlset>";
+  SitemapContents contents = parse_sitemap(xml);
+  REQUIRE(contents.locations.size() == 1);
+  CHECK(contents.locations[0] == "https://a.example/x");
+  CHECK(parse_sitemap("a < b <loc> https://a.example/y </loc>").locations ==
+        std::vector<std::string>{"https://a.example/y"});
+}

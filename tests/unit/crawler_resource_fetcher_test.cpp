@@ -1,6 +1,8 @@
 // The third-party fetcher against a loopback server that answers with canned raw responses:
 // caching, redirects, cookies across hops, the decoded-body cap (gzip bomb), DNS failures.
 
+#include <arpa/inet.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <map>
@@ -9,6 +11,7 @@
 #include <thread>
 #include <utility>
 
+#include "crawler/address_policy.h"
 #include "crawler/resource_fetcher.h"
 #include "crawler_test_server.h"
 
@@ -150,7 +153,9 @@ TEST_CASE("compressed answers report wire bytes and decoded bytes apart") {
 
 TEST_CASE("a host that does not resolve is a dns error, distinct from a refused connection") {
   CannedServer server;
-  tw::ResourceFetcher fetcher(options_for(server, {}));
+  auto options = options_for(server, {});
+  options.allow_private_addresses = true;  // 127.0.0.1:1 is the refusing host
+  tw::ResourceFetcher fetcher(options);
   std::string dangling = "http://tagwarden-dangling.invalid/x.js";
   std::string refused = "http://127.0.0.1:1/x.js";
   fetcher.fetch({{dangling}, {refused, true}});
@@ -227,4 +232,73 @@ TEST_CASE("each completed resource is handed over once and may give up its body"
   CHECK(seen[a] == "aaaa");
   CHECK(fetcher.find(a)->response.body.empty());
   CHECK(fetcher.find(a)->response.body_bytes == 4);
+}
+
+TEST_CASE("third-party fetches never reach loopback, link-local or private addresses by default") {
+  CannedServer server;
+  server.add("/x.js", response("200 OK", "secret"));
+  // A redirect from a mapped (allowed) host to an unmapped name that resolves to loopback, and to
+  // the cloud metadata address.
+  server.add("/to-localhost",
+             response("302 Found\r\nLocation: " + server.url("localhost", "/x.js"), ""));
+  server.add("/to-metadata",
+             response("302 Found\r\nLocation: http://169.254.169.254/latest/meta-data/", ""));
+  tw::ResourceFetcher fetcher(options_for(server, {"cdn.example.net"}));
+  std::string direct = server.url("localhost", "/x.js");
+  std::string numeric = server.url("127.0.0.1", "/x.js");
+  std::string via_localhost = server.url("cdn.example.net", "/to-localhost");
+  std::string via_metadata = server.url("cdn.example.net", "/to-metadata");
+  fetcher.fetch({{direct}, {numeric}, {via_localhost}, {via_metadata}, {numeric + "?pixel", true}});
+  CHECK(server.hits("/x.js") == 0);
+  for (const std::string& url : {direct, numeric, via_localhost, via_metadata}) {
+    INFO(url);
+    const auto* resource = fetcher.find(url);
+    REQUIRE(resource != nullptr);
+    CHECK(resource->response.error == tw::PageError::off_scope);
+    CHECK(resource->response.error_detail.find("public addresses only") != std::string::npos);
+    CHECK(resource->response.body.empty());
+  }
+  CHECK(fetcher.find(numeric + "?pixel")->response.error == tw::PageError::off_scope);
+}
+
+TEST_CASE("a host mapped with --resolve, or the explicit flag, may use a private address") {
+  CannedServer server;
+  server.add("/x.js", response("200 OK", "local"));
+  auto options = options_for(server, {});
+  options.allow_private_addresses = true;
+  tw::ResourceFetcher fetcher(options);
+  std::string url = server.url("localhost", "/x.js");
+  fetcher.fetch({{url}});
+  CHECK(fetcher.find(url)->response.error == tw::PageError::none);
+  CHECK(fetcher.find(url)->response.body == "local");
+}
+
+TEST_CASE("public and special-purpose addresses are told apart, IPv4 and IPv6") {
+  auto v4 = [](const char* text) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    inet_pton(AF_INET, text, &address.sin_addr);
+    return tw::is_public_address(reinterpret_cast<const sockaddr*>(&address));
+  };
+  auto v6 = [](const char* text) {
+    sockaddr_in6 address{};
+    address.sin6_family = AF_INET6;
+    inet_pton(AF_INET6, text, &address.sin6_addr);
+    return tw::is_public_address(reinterpret_cast<const sockaddr*>(&address));
+  };
+  CHECK(v4("93.184.216.34"));
+  CHECK(v4("8.8.8.8"));
+  for (const char* blocked :
+       {"127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+        "0.0.0.0", "224.0.0.1", "255.255.255.255"}) {
+    INFO(blocked);
+    CHECK_FALSE(v4(blocked));
+  }
+  CHECK(v6("2606:2800:220:1:248:1893:25c8:1946"));
+  for (const char* blocked : {"::1", "::", "fe80::1", "fc00::1", "fd00::1", "ff02::1",
+                              "::ffff:127.0.0.1", "::ffff:169.254.169.254"}) {
+    INFO(blocked);
+    CHECK_FALSE(v6(blocked));
+  }
+  CHECK(v6("::ffff:8.8.8.8"));
 }

@@ -2,6 +2,10 @@
 // file:line:column.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
 #include "policy/policy.h"
 #include "policy/policy_model.h"
 
@@ -263,4 +267,48 @@ TEST_CASE("byte budgets take a plain number or a decimal or binary unit") {
   CHECK(bytes("64 KiB") == 65'536);
   CHECK(bytes("1 GiB") == 1'073'741'824);
   CHECK(bytes("12 B") == 12);
+}
+
+TEST_CASE("a YAML alias bomb is refused with one error instead of being walked") {
+  // 531 bytes that expand to 9^9 entries, each level with a duplicate key seen at every use.
+  std::string yaml = "a: &a {k: 1, k: 2, x: [x,x,x,x,x,x,x]}\n";
+  std::string previous = "a";
+  for (char level = 'b'; level <= 'i'; ++level) {
+    std::string name(1, level);
+    yaml += name + ": &" + name + " [";
+    for (int i = 0; i < 9; ++i) yaml += (i ? ",*" : "*") + previous;
+    yaml += "]\n";
+    previous = name;
+  }
+  auto policy = load(yaml);
+  REQUIRE_FALSE(policy.ok());
+  CHECK_THAT(policy.error(), Catch::Contains("aliases"));
+  CHECK(std::count(policy.error().begin(), policy.error().end(), '\n') < 5);
+}
+
+TEST_CASE("the same problem reached through aliases is reported once") {
+  auto policy = load("base: &base {k: 1, k: 2}\none: *base\ntwo: *base\nthree: *base\n");
+  REQUIRE_FALSE(policy.ok());
+  std::string e = policy.error();
+  std::size_t first = e.find("duplicate key 'k'");
+  REQUIRE(first != std::string::npos);
+  CHECK(e.find("duplicate key 'k'", first + 1) == std::string::npos);
+}
+
+TEST_CASE("a directory or an oversized file given as the policy is named for what it is") {
+  auto directory = tw::load_policy_file(TW_SOURCE_DIR "/examples", kRuleIds);
+  REQUIRE_FALSE(directory.ok());
+  CHECK_THAT(directory.error(), Catch::Contains("is a directory"));
+  CHECK_THAT(directory.error(), !Catch::Contains("empty"));
+
+  std::string path = std::filesystem::temp_directory_path() / "tw-policy-too-large.yaml";
+  {
+    std::ofstream out(path, std::ios::binary);
+    std::string line = "# " + std::string(1021, 'x') + "\n";
+    for (int i = 0; i < 5 * 1024; ++i) out << line;
+  }
+  auto large = tw::load_policy_file(path, kRuleIds);
+  std::filesystem::remove(path);
+  REQUIRE_FALSE(large.ok());
+  CHECK_THAT(large.error(), Catch::Contains("too large for a policy file"));
 }
