@@ -8,6 +8,7 @@
 #include "cli/options.h"
 #include "cli/stored_scans.h"
 #include "model/severity.h"
+#include "model/text.h"
 #include "reports/report_text.h"
 
 namespace tw::cli {
@@ -23,12 +24,6 @@ constexpr Severity kWorstFirst[] = {Severity::critical, Severity::high, Severity
 int count_of(const ScanListEntry& entry, Severity severity) {
   auto found = entry.findings_by_severity.find(std::string(to_string(severity)));
   return found == entry.findings_by_severity.end() ? 0 : found->second;
-}
-
-std::string joined_targets(const ScanInfo& info) {
-  std::string out;
-  for (const std::string& target : info.targets) out += (out.empty() ? "" : " ") + target;
-  return out;
 }
 
 void print_text(const std::vector<ScanListEntry>& scans, std::ostream& out) {
@@ -48,7 +43,7 @@ void print_text(const std::vector<ScanListEntry>& scans, std::ostream& out) {
     if (entry.compared_with != 0) {
       std::snprintf(change, sizeof change, "%6d %6d  ", entry.new_findings, entry.fixed_findings);
     }
-    out << line << change << joined_targets(entry.info) << "\n";
+    out << line << change << join(entry.info.targets, " ") << "\n";
   }
 }
 
@@ -82,7 +77,7 @@ void print_csv(const std::vector<ScanListEntry>& scans, std::ostream& out) {
   for (Severity severity : kWorstFirst) out << "," << to_string(severity);
   out << ",new_findings,fixed_findings,compared_with\r\n";
   for (const ScanListEntry& entry : scans) {
-    out << csv_number(entry.info.id) << "," << csv_cell(joined_targets(entry.info)) << ","
+    out << csv_number(entry.info.id) << "," << csv_cell(join(entry.info.targets, " ")) << ","
         << csv_cell(entry.info.started) << "," << csv_cell(entry.info.finished) << ","
         << to_string(entry.info.status) << "," << csv_number(entry.pages) << ","
         << csv_number(entry.vendors);

@@ -13,6 +13,7 @@
 #include "cli/crawl_flags.h"
 #include "cli/options.h"
 #include "cli/stored_scans.h"
+#include "model/text.h"
 #include "model/url.h"
 #include "catalogue/catalogue.h"
 #include "policy/policy.h"
@@ -220,9 +221,7 @@ std::optional<int> scan_targets(const InitFlags& flags, ScanReport& report, std:
     return kExitScanFailed;
   }
   report = std::move(outcome->report);
-  std::string joined;
-  for (const std::string& t : flags.targets) joined += (joined.empty() ? "" : " ") + t;
-  source = "a scan of " + joined;
+  source = "a scan of " + join(flags.targets, " ");
   return std::nullopt;
 }
 

@@ -76,11 +76,6 @@ std::vector<std::string> report_files(ReportFormat format) {
   return {};
 }
 
-std::string default_report_file(ReportFormat format) {
-  std::vector<std::string> files = report_files(format);
-  return files.empty() ? std::string() : files.front();
-}
-
 bool fails_build(const Finding& finding, const ReportOptions& options) {
   if (finding.suppressed || finding.severity < options.fail_on) return false;
   return !options.baseline || finding.baseline_state != "existing";

@@ -22,9 +22,6 @@ std::string_view to_string(ReportFormat format);
 // "json,sarif" -> formats; an unknown name is an error naming it and listing the valid ones.
 // Duplicates are dropped; "md" is accepted for markdown.
 Result<std::vector<ReportFormat>> parse_report_formats(std::string_view comma_list);
-// File written in --out for the format ("tagwarden-report.json"...); empty for console. For csv
-// this is the vendor inventory; report_files() lists both csv files.
-std::string default_report_file(ReportFormat format);
 // Every file the format writes in --out (csv: vendors and findings); empty for console.
 std::vector<std::string> report_files(ReportFormat format);
 

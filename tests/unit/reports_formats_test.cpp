@@ -25,10 +25,10 @@ TEST_CASE("an unknown format is an error naming it and the valid ones") {
 }
 
 TEST_CASE("every format has its default file name, csv two of them") {
-  CHECK(default_report_file(ReportFormat::json) == "tagwarden-report.json");
+  CHECK(report_files(ReportFormat::json) == std::vector<std::string>{"tagwarden-report.json"});
   CHECK(report_files(ReportFormat::csv) ==
         std::vector<std::string>{"tagwarden-vendors.csv", "tagwarden-findings.csv"});
-  CHECK(default_report_file(ReportFormat::console).empty());
+  CHECK(report_files(ReportFormat::console).empty());
   for (ReportFormat f : {ReportFormat::json, ReportFormat::sarif, ReportFormat::junit,
                          ReportFormat::html, ReportFormat::csv, ReportFormat::markdown}) {
     CHECK(parse_report_formats(to_string(f)).ok());
