@@ -84,7 +84,7 @@ int run_rules(const Args& args) {
             << "  area:             " << rule->area << "\n"
             << "  default severity: " << to_string(rule->default_severity) << "\n"
             << "  needs a policy:   " << (rule->needs_policy ? "yes" : "no") << "\n"
-            << "  status:           checked\n\n"
+            << "  checked on:       " << rule_scope(rule->id) << "\n\n"
             << "What it checks\n";
   print_wrapped(std::cout, rule->description, 2);
   std::cout << "\nWhat to do\n";

@@ -27,5 +27,8 @@ std::span<const RuleInfo> all_rules();
 const RuleInfo* find_rule(std::string_view id);
 // The ids of all_rules(), in the same order (what a policy may name: policy/policy.h RuleIds).
 std::span<const std::string_view> rule_ids();
+// What a rule reads, in words: "each page", "the third-party resources a page loads", "the whole
+// site" or "the scan against its baseline". Empty for an unknown id.
+std::string_view rule_scope(std::string_view id);
 
 }  // namespace tw

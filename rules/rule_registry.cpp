@@ -84,4 +84,17 @@ const RuleInfo* find_rule(std::string_view id) {
   return nullptr;
 }
 
+std::string_view rule_scope(std::string_view id) {
+  for (const Rule* rule : registered_rules()) {
+    if (rule->info.id != id) continue;
+    if (std::holds_alternative<PageCheck>(rule->check)) return "each page";
+    if (std::holds_alternative<ResourceCheck>(rule->check)) {
+      return "the third-party resources a page loads (fetched by the third-party stage)";
+    }
+    if (std::holds_alternative<SiteCheck>(rule->check)) return "the whole site";
+    return "the scan against its baseline";
+  }
+  return "";
+}
+
 }  // namespace tw

@@ -104,6 +104,10 @@ class RulesCommandTest(TagwardenTestCase):
                       result.stdout)
         self.assertIn("default severity: high", result.stdout)
         self.assertIn("What to do", result.stdout)
+        self.assertIn("checked on:       each page\n", result.stdout)
+        self.assertIn("checked on:       the whole site\n", run_tagwarden("rules", "TW105").stdout)
+        self.assertIn("checked on:       the scan against its baseline\n",
+                      run_tagwarden("rules", "TW107").stdout)
         self.assertEqual(run_tagwarden("rules", "tw104").stdout, result.stdout)
 
     def test_unknown_rule(self):
