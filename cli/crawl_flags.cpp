@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/interrupt_watcher.h"
+#include "crawler/dns_resolver.h"
 #include "model/url.h"
 
 namespace tw::cli {
@@ -42,7 +43,8 @@ po::options_description crawl_options(CrawlFlags& flags) {
     ("base-url", po::value(&flags.base_url)->value_name("URL"), "directory mode: origin the files are served from (default http://localhost/)")
     ("fetch-third-party", po::bool_switch(&flags.fetch_third_party), "fetch every third-party resource once and look inside (default for URL targets)")
     ("no-fetch-third-party", po::bool_switch(&flags.no_fetch_third_party), "only read the pages (default for directory targets)")
-    ("max-third-party", po::value(&flags.max_third_party)->value_name("N"), "distinct third-party URLs fetched or checked per scan (default 2000)");
+    ("max-third-party", po::value(&flags.max_third_party)->value_name("N"), "distinct third-party URLs fetched or checked per scan (default 2000)")
+    ("dns-server", po::value(&flags.dns_server)->value_name("ADDR[:PORT]"), "DNS server the third-party stage asks about vendor hosts (default: the system's)");
   // clang-format on
   return options;
 }
@@ -72,6 +74,11 @@ Status check_crawl_flags(const CrawlFlags& flags) {
   if (Status limits = check_limits(flags); !limits) return limits;
   if (flags.scope != "host" && flags.scope != "domain") {
     return Error{"--scope must be 'host' or 'domain', not '" + flags.scope + "'"};
+  }
+  if (!flags.dns_server.empty()) {
+    if (Result<DnsServer> server = parse_dns_server(flags.dns_server); !server) {
+      return Error{server.error()};
+    }
   }
   if (flags.fetch_third_party && flags.no_fetch_third_party) {
     return Error{"--fetch-third-party and --no-fetch-third-party contradict each other"};
@@ -106,6 +113,7 @@ ScanSettings scan_settings(const std::vector<std::string>& targets, const CrawlF
                              [](const std::string& target) { return is_http_url(target); });
   settings.fetch_third_party = flags.fetch_third_party || (any_url && !flags.no_fetch_third_party);
   settings.max_third_party = flags.max_third_party;
+  settings.dns_server = flags.dns_server;
   return settings;
 }
 

@@ -24,6 +24,7 @@ struct CrawlFlags {
   bool fetch_third_party = false;
   bool no_fetch_third_party = false;
   int max_third_party = 2000;
+  std::string dns_server;
 };
 
 // "Crawl options", bound to `flags`.

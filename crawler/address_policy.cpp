@@ -90,13 +90,17 @@ bool is_public_address(const sockaddr* address) {
   return false;
 }
 
-AddressPolicy::AddressPolicy(const std::vector<std::string>& resolve, bool allow_private)
-    : allow_private_(allow_private) {
+std::set<std::string, std::less<>> hosts_mapped_by(const std::vector<std::string>& resolve) {
+  std::set<std::string, std::less<>> hosts;
   for (std::string_view entry : resolve) {
     if (!entry.empty() && (entry[0] == '+' || entry[0] == '-')) entry.remove_prefix(1);
-    mapped_hosts_.insert(lower_ascii(entry.substr(0, entry.find(':'))));
+    hosts.insert(lower_ascii(entry.substr(0, entry.find(':'))));
   }
+  return hosts;
 }
+
+AddressPolicy::AddressPolicy(const std::vector<std::string>& resolve, bool allow_private)
+    : mapped_hosts_(hosts_mapped_by(resolve)), allow_private_(allow_private) {}
 
 bool AddressPolicy::checks(std::string_view host) const {
   return !allow_private_ && !mapped_hosts_.contains(lower_ascii(host));

@@ -22,6 +22,10 @@ namespace tw {
 // unspecified, broadcast and the other special-purpose blocks, for IPv4, IPv6 and IPv4-mapped IPv6.
 bool is_public_address(const sockaddr* address);
 
+// The hosts --resolve entries (HOST:PORT:ADDRESS, optionally with a leading '+' or '-') map, lower
+// case: libcurl asks no resolver about them.
+std::set<std::string, std::less<>> hosts_mapped_by(const std::vector<std::string>& resolve);
+
 class AddressPolicy {
  public:
   // `resolve` are the user's --resolve entries (HOST:PORT:ADDRESS): hosts the user mapped may go

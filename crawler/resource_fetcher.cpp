@@ -92,6 +92,13 @@ struct Transfer {
   std::uint64_t cap = 0;
   bool truncated = false;
   ConnectionGuard guard;
+  StringList connect_to;  // the host's pinned address, when the scan's resolver gave one
+};
+
+// Why a host's URLs are not fetched.
+struct Unreachable {
+  PageError error = PageError::dns;
+  std::string detail;
 };
 
 size_t write_body(char* data, size_t size, size_t count, void* user) {
@@ -142,6 +149,8 @@ struct ResourceFetcher::Impl {
   StringList resolve_list;
   StringList header_list;
   std::string user_agent;
+  std::unordered_map<std::string, std::string> pinned;  // host -> address
+  std::unordered_map<std::string, Unreachable> unreachable;
 
   explicit Impl(ResourceFetchOptions opts) : options(std::move(opts)) {
     if (options.max_resource_bytes == 0) options.max_resource_bytes = options.limits.max_page_bytes;
@@ -155,8 +164,8 @@ struct ResourceFetcher::Impl {
       header_list.reset(curl_slist_append(header_list.release(), header.c_str()));
     }
     user_agent = request.user_agent.empty() ? std::string(kToolName) + "/" + kToolVersion +
-                                                 " (+https://github.com/tagwarden/tagwarden)"
-                                           : request.user_agent;
+                                                  " (+https://github.com/tagwarden/tagwarden)"
+                                            : request.user_agent;
   }
 
   bool stop_requested() const {
@@ -183,6 +192,7 @@ struct ResourceFetcher::Impl {
     curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent.c_str());
     if (header_list) curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.get());
     if (resolve_list) curl_easy_setopt(h, CURLOPT_RESOLVE, resolve_list.get());
+    pin_address(h, transfer);
     if (!options.request.proxy.empty()) {
       curl_easy_setopt(h, CURLOPT_PROXY, options.request.proxy.c_str());
     }
@@ -198,6 +208,42 @@ struct ResourceFetcher::Impl {
     curl_easy_setopt(h, CURLOPT_PRIVATE, &transfer);
     guard_connections(h, address_policy, transfer.host, transfer.guard);
     return easy;
+  }
+
+  // "host::address:" connects to the pinned address on whatever port the URL names. The
+  // connection guard still sees that address, so a name DNS points at a private address is
+  // refused like any other.
+  void pin_address(CURL* h, Transfer& transfer) const {
+    auto pin = pinned.find(transfer.host);
+    if (pin == pinned.end()) return;
+    transfer.connect_to.reset(
+        curl_slist_append(nullptr, (pin->first + "::" + pin->second + ":").c_str()));
+    curl_easy_setopt(h, CURLOPT_CONNECT_TO, transfer.connect_to.get());
+  }
+
+  // A host that failed to resolve, refused a connection or never answered the connection attempt
+  // (a network that drops outside traffic) is not tried again this scan.
+  void learn(const Transfer& transfer, CURLcode code) {
+    curl_off_t connect_us = 0;
+    curl_easy_getinfo(transfer.easy.get(), CURLINFO_CONNECT_TIME_T, &connect_us);
+    const bool never_connected = code == CURLE_OPERATION_TIMEDOUT && connect_us == 0;
+    if (code != CURLE_COULDNT_RESOLVE_HOST && code != CURLE_COULDNT_CONNECT && !never_connected) {
+      return;
+    }
+    const Page& response = transfer.job->result.response;
+    unreachable.try_emplace(
+        transfer.host,
+        Unreachable{response.error,
+                    transfer.host + " failed earlier in this scan: " + response.error_detail});
+  }
+
+  // Answers a job of an unreachable host without a transfer; false when the host is not known so.
+  bool answer_unreachable(Job& job, const std::string& host) const {
+    auto known = unreachable.find(host);
+    if (known == unreachable.end()) return false;
+    job.result.response.error = known->second.error;
+    job.result.response.error_detail = known->second.detail;
+    return true;
   }
 
   // Records a finished hop into its job. Returns the next hop's URL when the answer is a redirect
@@ -295,6 +341,12 @@ struct ResourceFetcher::Impl {
            it != pending.end() && static_cast<int>(in_flight.size()) < concurrency;) {
         Job* job = *it;
         std::string host = url_host(job->current_url);
+        if (answer_unreachable(*job, host)) {  // learned while this job waited
+          it = pending.erase(it);
+          job->done = true;
+          if (on_complete) on_complete(job->key, job->result);
+          continue;
+        }
         auto next = host_next_start.find(host);
         if (host_in_flight[host] >= per_host ||
             (next != host_next_start.end() && now < next->second)) {
@@ -338,6 +390,7 @@ struct ResourceFetcher::Impl {
         curl_multi_remove_handle(multi.get(), easy);
         --host_in_flight[transfer->host];
         std::string next = finish_hop(*transfer, code);
+        learn(*transfer, code);
         if (!next.empty()) {
           transfer->job->current_url = std::move(next);
           pending.push_front(transfer->job);
@@ -389,6 +442,8 @@ void ResourceFetcher::fetch(const std::vector<ResourceRequest>& requests,
     if (!is_http_url(request.url)) {
       job->result.response.error = PageError::scheme;
       job->result.response.error_detail = "only http and https are fetched";
+    } else if (impl_->answer_unreachable(*job, url_host(request.url))) {
+      // answered from what the scan learned of the host: no transfer, no place under the cap
     } else if (impl_->requested >= impl_->options.max_resources) {
       job->result.response.error = PageError::other;
       job->result.response.error_detail =
@@ -404,6 +459,15 @@ void ResourceFetcher::fetch(const std::vector<ResourceRequest>& requests,
     if (!job->done && on_complete) on_complete(job->key, job->result);
     impl_->cache.emplace(job->key, std::move(job->result));
   }
+}
+
+void ResourceFetcher::pin_host(const std::string& host, const std::vector<std::string>& addresses) {
+  if (!addresses.empty()) impl_->pinned[host] = addresses.front();
+}
+
+void ResourceFetcher::mark_unreachable(const std::string& host, PageError error,
+                                       const std::string& detail) {
+  impl_->unreachable[host] = Unreachable{error, detail};
 }
 
 const FetchedResource* ResourceFetcher::find(const std::string& url) const {

@@ -32,6 +32,9 @@ struct ResourceFetchOptions {
   // Connections to loopback, private, link-local or multicast addresses are refused (recorded as
   // off-scope) unless the host was mapped with request.resolve or this is set (address_policy.h).
   bool allow_private_addresses = false;
+  // "ADDR[:PORT]": the DNS server the third-party stage asks about hosts before fetching (the
+  // fetcher connects where pin_host() says); empty: the system's.
+  std::string dns_server;
   const std::atomic<bool>* stop = nullptr;  // raised: no new transfers, abandon in flight
 };
 
@@ -73,6 +76,15 @@ class ResourceFetcher {
   // `on_complete` sees every request of this call that was not already cached, once.
   void fetch(const std::vector<ResourceRequest>& requests,
              const ResourceCompletion& on_complete = {});
+
+  // What the scan learned of a host before fetching from it. Pinned addresses are the ones
+  // libcurl connects to (the scan's resolver decides, not the system's; the public-address check
+  // applies to them as to any address). An unreachable host's URLs are answered with `error` and
+  // `detail` without a transfer; a host whose name fails to resolve, whose connection is refused
+  // or whose connection attempt times out during fetch() is learned the same way, so no other URL
+  // of it is attempted for the rest of the scan.
+  void pin_host(const std::string& host, const std::vector<std::string>& addresses);
+  void mark_unreachable(const std::string& host, PageError error, const std::string& detail);
 
   // The cached result for `url` (as given to fetch), or null when it was never requested.
   const FetchedResource* find(const std::string& url) const;

@@ -17,6 +17,8 @@ const psl_ctx_t* suffix_list() {
   return ctx;
 }
 
+}  // namespace
+
 bool is_ip_literal(std::string_view host) {
   if (host.find(':') != std::string_view::npos) return true;  // IPv6
   if (host.empty()) return false;
@@ -25,8 +27,6 @@ bool is_ip_literal(std::string_view host) {
   }
   return true;
 }
-
-}  // namespace
 
 std::string registrable_domain(std::string_view host) {
   std::string h(host);

@@ -10,6 +10,9 @@ namespace tw {
 // or a bare public suffix is returned unchanged.
 std::string registrable_domain(std::string_view host);
 
+// True for an IP address written as a host ("192.0.2.1", "::1"): nothing DNS is asked about.
+bool is_ip_literal(std::string_view host);
+
 // True when `host` equals `domain` or is a subdomain of it.
 bool host_in_domain(std::string_view host, std::string_view domain);
 

@@ -47,6 +47,10 @@ void ResourceFacts::write_to(Tag& tag) const {
   set(tag, "resource-error", error.empty() ? "none" : error);
   set(tag, "resource-error-detail", error_detail);
   set(tag, "resource-dns-failed", dns_failed ? "true" : "");
+  set(tag, "resource-dns-nxdomain", host_nxdomain ? "true" : "");
+  set(tag, "resource-domain-unregistered", domain_unregistered ? "true" : "");
+  set(tag, "resource-host-pages", host_pages ? std::to_string(host_pages) : "");
+  set(tag, "resource-host-references", host_references ? std::to_string(host_references) : "");
   set(tag, "resource-resolve-only", resolve_only ? "true" : "");
   set(tag, "resource-status", status ? std::to_string(status) : "");
   set(tag, "resource-final-url", final_url);
@@ -80,6 +84,10 @@ std::optional<ResourceFacts> ResourceFacts::read_from(const Tag& tag) {
   facts.error = get("resource-error");
   facts.error_detail = get("resource-error-detail");
   facts.dns_failed = tag.attribute("resource-dns-failed") == "true";
+  facts.host_nxdomain = tag.attribute("resource-dns-nxdomain") == "true";
+  facts.domain_unregistered = tag.attribute("resource-domain-unregistered") == "true";
+  facts.host_pages = parse_number<int>(tag.attribute("resource-host-pages"));
+  facts.host_references = parse_number<int>(tag.attribute("resource-host-references"));
   facts.resolve_only = tag.attribute("resource-resolve-only") == "true";
   facts.status = parse_number<int>(tag.attribute("resource-status"));
   facts.final_url = get("resource-final-url");

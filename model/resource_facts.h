@@ -15,7 +15,15 @@ namespace tw {
 struct ResourceFacts {
   std::string error;  // PageError name; "none" when an answer arrived
   std::string error_detail;
-  bool dns_failed = false;    // the host did not resolve (dangling host, TW308)
+  bool dns_failed = false;  // the host did not resolve (for whatever reason)
+  // DNS proved the host missing (NXDOMAIN): a dangling host (TW308). `domain_unregistered` when
+  // its registrable domain has no SOA or NS either, so anyone may register it.
+  bool host_nxdomain = false;
+  bool domain_unregistered = false;
+  // On the tags of the first page that names a missing host only: how many pages and tags of the
+  // scan name it, so TW308 is reported once per host with its reach.
+  int host_pages = 0;
+  int host_references = 0;
   bool resolve_only = false;  // only resolution was checked, nothing below is known
   int status = 0;
   std::string final_url;

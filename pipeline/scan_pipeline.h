@@ -29,6 +29,7 @@ struct ScanSettings {
   std::string baseline;     // scan id in the store or a JSON report: marks findings new/existing
   bool fetch_third_party = false;  // fetch and analyse every third-party resource once
   int max_third_party = 2000;      // distinct third-party URLs (or origins checked) per scan
+  std::string dns_server;          // asked about third-party hosts ("ADDR[:PORT]"); empty: system's
   bool quiet = false;              // no progress, no notes
 };
 

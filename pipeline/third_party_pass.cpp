@@ -33,22 +33,14 @@ class StoredPages final : public PageSet {
 
 // What the stage's last look at each page rebuilds: the site facts and totals (tags found inside
 // containers count for the site rules, the inventory and the totals too) and, when the stage
-// walks the store, the pages kept for the reports, replaced by their final state.
+// walks the store, the pages kept for the reports, replaced by their final state. A stage that
+// changes no page hands back none: the crawl's facts and totals stand.
 class FinalPages {
  public:
-  explicit FinalPages(ScanState& scan) : scan_(scan), report_(scan.outcome.report) {
-    // The crawl's facts are dropped first, so two copies never coexist (if the stage fails the
-    // scan is partial anyway).
-    scan_.facts = SiteFacts();
-    if (report_.streamed) totals_.emplace();
-    if (!scan_.storing()) return;
-    for (std::size_t i = 0; i < report_.pages.size(); ++i) {
-      kept_index_.emplace(stored_page_key(report_.pages[i].page), i);
-    }
-    report_.tags_not_kept = 0;
-  }
+  explicit FinalPages(ScanState& scan) : scan_(scan), report_(scan.outcome.report) {}
 
   void add(const PageAnalysis& page) {
+    if (!rebuilding_) start_rebuild();
     scan_.facts.add_page(page);
     if (totals_) add_to_totals(*totals_, page);
     if (kept_index_.empty()) return;
@@ -63,10 +55,24 @@ class FinalPages {
   }
 
  private:
+  // At the first page handed back the crawl's facts are dropped, so two copies never coexist (if
+  // the stage fails the scan is partial anyway).
+  void start_rebuild() {
+    rebuilding_ = true;
+    scan_.facts = SiteFacts();
+    if (report_.streamed) totals_.emplace();
+    if (!scan_.storing()) return;
+    for (std::size_t i = 0; i < report_.pages.size(); ++i) {
+      kept_index_.emplace(stored_page_key(report_.pages[i].page), i);
+    }
+    report_.tags_not_kept = 0;
+  }
+
   ScanState& scan_;
   ScanReport& report_;
   std::optional<StreamedTotals> totals_;
   std::unordered_map<std::string, std::size_t> kept_index_;
+  bool rebuilding_ = false;
 };
 
 void record_summary(ScanState& scan, const ThirdPartySummary& summary) {
@@ -77,6 +83,10 @@ void record_summary(ScanState& scan, const ThirdPartySummary& summary) {
     scan.note(std::to_string(skipped) + " references to third-party URLs past the first " +
               std::to_string(scan.settings.max_third_party) +
               " distinct ones were not fetched (--max-third-party)");
+  }
+  if (!summary.skipped.empty()) {
+    info.settings["third_party_skipped"] = summary.skipped;
+    scan.note("third-party checks skipped: " + summary.skipped);
   }
 }
 

@@ -17,10 +17,11 @@
 #include "analyzers/resource_integrity.h"
 #include "analyzers/tag_attribution.h"
 #include "catalogue/known_libraries.h"
-#include "model/text.h"
 #include "model/domain.h"
 #include "model/resource_facts.h"
+#include "model/text.h"
 #include "model/url.h"
+#include "pipeline/third_party_hosts.h"
 #include "rules/rule_resource_checks.h"
 
 namespace tw {
@@ -161,6 +162,7 @@ class ThirdPartyStage::Impl {
   Impl(const ResourceFetchOptions& options, const AnalysisContext& context)
       : context_(context),
         fetcher_(options),
+        hosts_(options),
         stop_(options.stop),
         max_resources_(std::max(options.max_resources, 0)) {}
 
@@ -176,12 +178,17 @@ class ThirdPartyStage::Impl {
     }
     if (page.page.error != PageError::none) return;
     for (const Tag& tag : page.tags) {
-      if (is_derived(tag)) continue;
+      if (is_derived(tag)) {
+        any_derived_ = true;
+        continue;
+      }
+      if (is_http_url(tag.url)) hosts_.count_use(tag.host, pages_planned_, page_url(page));
       plan_tag(tag, round_one_);
       for (const std::string& id : tag.ids) {
         if (id.starts_with("GTM-") && has_room(snippet_ids_)) snippet_ids_.insert(id);
       }
     }
+    ++pages_planned_;
   }
 
   Result<ThirdPartySummary> run(PageSet& pages,
@@ -200,8 +207,14 @@ class ThirdPartyStage::Impl {
     // Round two: the scripts the containers' tags load (no walk when no container configures
     // any tag).
     std::vector<ResourceRequest> round_two;
+    std::size_t walked_page = pages_planned_;  // past plan()'s numbers: each page counts anew
     auto plan_contained = [&](PageAnalysis& page) {
+      ++walked_page;
       if (page.page.error != PageError::none) return false;
+      std::set<std::string> own_hosts;
+      for (const Tag& tag : page.tags) {
+        if (!is_derived(tag)) own_hosts.insert(tag.host);
+      }
       std::vector<std::string> notes;
       std::optional<PageAnalysis> without_derived;
       if (std::any_of(page.tags.begin(), page.tags.end(), is_derived)) {
@@ -210,6 +223,7 @@ class ThirdPartyStage::Impl {
       }
       for (const Tag& tag : contained_tags(without_derived ? *without_derived : page, notes)) {
         if (tag.url.empty() || tag.attribute("tagwarden-loader") == "template") continue;
+        hosts_.count_use(tag.host, walked_page, page_url(page), own_hosts.contains(tag.host));
         plan_tag(tag, round_two);
       }
       return false;
@@ -217,6 +231,13 @@ class ThirdPartyStage::Impl {
     Status walked = any_contained_tags_ ? pages.for_each(plan_contained) : Status(Ok{});
     if (!walked) return Error{walked.error()};
     if (!stop_requested()) fetch(round_two);
+    summary_.resources_fetched = fetcher_.fetched_count();
+    summary_.stopped = stop_requested();
+    summary_.hosts_missing = hosts_.hosts_missing();
+    summary_.skipped = hosts_.skipped();
+    // Nothing learned (DNS answered for nothing) and nothing derived earlier to drop: no page
+    // would change, so none is walked (a sandbox without DNS pays for no walk of the site).
+    if (insights_.empty() && !any_derived_) return summary_;
 
     // Each page gets its facts, the tags the containers configure, the fourth parties its
     // scripts name, and the resource rules' findings.
@@ -236,8 +257,6 @@ class ThirdPartyStage::Impl {
       return changed;
     });
     if (!walked) return Error{walked.error()};
-    summary_.resources_fetched = fetcher_.fetched_count();
-    summary_.stopped = stop_requested();
     return summary_;
   }
 
@@ -303,6 +322,7 @@ class ThirdPartyStage::Impl {
   void fetch(const std::vector<ResourceRequest>& requests) {
     std::vector<ResourceRequest> unique;
     for (const auto& request : requests) unique.push_back({request.url, !plans_[request.url].full});
+    hosts_.check(unique, fetcher_);
     summary_.resources_requested += static_cast<int>(unique.size());
     fetcher_.fetch(unique, [this](const std::string& url, FetchedResource& fetched) {
       insights_[url] = inspect(url, fetched);
@@ -314,6 +334,7 @@ class ThirdPartyStage::Impl {
   ResourceInsight inspect(const std::string& url, const FetchedResource& fetched) {
     ResourceInsight insight;
     insight.facts = facts_of(fetched);
+    hosts_.mark_missing(url_host(url), insight.facts);
     const std::string& body = fetched.response.body;
     if (fetched.resolve_only || fetched.response.error != PageError::none) return insight;
     insight.has_body = true;
@@ -511,6 +532,7 @@ class ThirdPartyStage::Impl {
       const ResourceInsight* found = is_http_url(tag.url) ? facts_for(tag.url) : nullptr;
       if (found == nullptr) continue;
       ResourceFacts facts = found->facts;
+      if (facts.host_nxdomain) hosts_.add_reach(tag.host, page_url(page), facts);
       if (found->has_body && tag.has_attribute("integrity")) {
         IntegrityCheck check = check_integrity(tag.attribute("integrity"), found->digests);
         facts.integrity = std::string(to_string(check.outcome));
@@ -551,6 +573,9 @@ class ThirdPartyStage::Impl {
 
   const AnalysisContext& context_;
   ResourceFetcher fetcher_;
+  ThirdPartyHosts hosts_;
+  std::size_t pages_planned_ = 0;
+  bool any_derived_ = false;  // some page came back with tags derived in an earlier scan
   std::vector<ResourceRequest> round_one_;
   std::set<std::string> snippet_ids_;
   bool any_contained_tags_ = false;

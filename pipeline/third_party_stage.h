@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "analyzers/page_analyzer.h"
@@ -26,6 +27,9 @@ struct ThirdPartySummary {
   int findings_added = 0;
   int references_not_fetched = 0;  // tag references to URLs past max_resources distinct ones
   bool stopped = false;            // the stop flag was raised part-way
+  int hosts_missing = 0;           // hosts DNS proved missing (NXDOMAIN)
+  // Why the third-party checks were skipped (DNS answered for no host at all), else empty.
+  std::string skipped;
 };
 
 // The pages the stage reads and augments. It walks them up to twice (plan the scripts the
@@ -50,12 +54,17 @@ class PagesInMemory final : public PageSet {
 };
 
 // The stage itself. Made before the crawl: plan() sees each page as the crawl delivers it (the
-// URLs the pages name), run() fetches them and walks the pages twice more. run() augments the
-// pages: resource facts on existing tags (attributes "resource-*", see model/resource_facts.h),
-// new tags with initiator tag_manager / third_party_script and their parent, new findings, and
-// page notes for containers that could not be read. `each_final` sees every page once more after
-// its last change (for the site facts and totals). The network I/O runs on the calling thread;
-// hostile responses are bounded and recorded, never thrown.
+// URLs the pages name), run() asks DNS about their hosts all at once (options.dns_server, except
+// hosts mapped with --resolve; see third_party_hosts.h), fetches from the hosts that resolve and
+// walks the pages twice more. A host DNS proved missing is reported once, on the first page that
+// names it; when DNS answers for no host at all the checks are skipped and the summary says why.
+// run() augments the pages: resource facts on existing tags (attributes "resource-*", see
+// model/resource_facts.h), new tags with initiator tag_manager / third_party_script and their
+// parent, new findings, and page notes for containers that could not be read. `each_final` sees
+// every page once more after its last change (for the site facts and totals), or none when the
+// stage changes no page (it learned nothing, and no page carries tags derived in an earlier
+// scan): then none is walked. The network I/O runs on the calling thread; hostile responses are
+// bounded and recorded, never thrown.
 class ThirdPartyStage {
  public:
   ThirdPartyStage(const ResourceFetchOptions& options, const AnalysisContext& context);

@@ -128,16 +128,37 @@ void vulnerable_library(const RuleInfo& rule, const PageFacts& page,
   }
 }
 
+// "5 references on 3 pages".
+std::string host_reach(const ResourceFacts& facts) {
+  return std::to_string(facts.host_references) +
+         (facts.host_references == 1 ? " reference" : " references") + " on " +
+         std::to_string(facts.host_pages) + (facts.host_pages == 1 ? " page" : " pages");
+}
+
+// Once per host for the whole scan: the stage puts the host's reach on the first page naming it.
+// A missing name under a registered domain is a dead reference more than a takeover.
 void dangling_host(const RuleInfo& rule, const PageFacts& page, const std::vector<FetchedTag>& tags,
                    const ResourceBudgets&, std::vector<Finding>& out) {
   std::set<std::string> seen;
   for (const auto& [tag, facts] : tags) {
-    if (!facts.dns_failed || !seen.insert(tag->host).second) continue;
-    out.push_back(tag_finding(
-        rule, page, *tag,
-        tag->host + " does not resolve: whoever registers " + registrable_domain(tag->host) +
-            " could serve content to this page through " + tag->url,
-        facts.error_detail.empty() ? "DNS: no address" : facts.error_detail, {tag->host}));
+    if (!facts.host_nxdomain || facts.host_pages == 0 || !seen.insert(tag->host).second) continue;
+    const std::string domain = registrable_domain(tag->host);
+    const std::string reach = host_reach(facts);
+    std::string message =
+        facts.domain_unregistered
+            ? tag->host + " does not exist and " + domain +
+                  " is not registered (no SOA or NS): whoever registers it could serve content "
+                  "to this page through " +
+                  tag->url
+            : tag->host + " does not exist (NXDOMAIN; " + domain + " is registered): " + tag->url +
+                  " loads nothing";
+    std::string evidence = facts.error_detail +
+                           (facts.domain_unregistered ? "; " + domain + ": no SOA or NS" : "") +
+                           "; " + reach;
+    Finding finding =
+        tag_finding(rule, page, *tag, message + " (" + reach + ")", evidence, {tag->host});
+    if (!facts.domain_unregistered) finding.severity = Severity::medium;
+    out.push_back(std::move(finding));
   }
 }
 
@@ -269,9 +290,12 @@ extern const Rule kVulnerableLibraryRule{
     &vulnerable_library};
 
 extern const Rule kDanglingHostRule{
-    {"TW308", "dangling-host", "security", "Third-party host does not resolve", Severity::high,
-     "A page references a third-party host whose name does not resolve. Whoever registers the "
-     "domain can serve code to your visitors (subdomain or domain takeover).",
+    {"TW308", "dangling-host", "security", "Third-party host does not exist in DNS", Severity::high,
+     "Pages reference a third-party host that DNS proves missing (NXDOMAIN); reported once per "
+     "host, on the first page naming it, with the number of pages and references. High when its "
+     "registrable domain has no SOA or NS record: whoever registers the domain can serve code to "
+     "your visitors (domain takeover). Medium when the domain is registered. A host that only "
+     "fails to resolve (SERVFAIL, timeout, no resolver) is never reported.",
      "Remove the reference, or take ownership of the domain."},
     &dangling_host};
 

@@ -8,6 +8,7 @@ import re
 import time
 import unittest
 
+from dns_responder import DnsResponder
 from harness import FIXTURES, Route, TagwardenTestCase, TestServer, run_tagwarden
 
 THIRD_PARTY = FIXTURES / "third-party"
@@ -107,9 +108,11 @@ class ThirdPartyResourcesTest(TagwardenTestCase):
             host="tags.tiqcdn.com")
 
     def scan_site(self, *extra):
-        with TestServer() as server:
+        # DNS knows the dangling host is gone; every other host is mapped with --resolve.
+        dns_table = {DANGLING: "nxdomain", "abandoned-vendor.invalid": "nxdomain"}
+        with TestServer() as server, DnsResponder(dns_table, default="servfail") as dns:
             self.serve(server)
-            result = self.scan(server.url("/"), "--format", "json",
+            result = self.scan(server.url("/"), "--format", "json", "--dns-server", dns.address,
                                *server.resolve_args(*VENDOR_HOSTS), *extra, timeout=180)
             self.requests = server.requests
             self.port = server.port
@@ -219,10 +222,11 @@ class ThirdPartyResourcesTest(TagwardenTestCase):
         self.assertIn("px.ads.linkedin.com", hosts)
         self.assertNotIn("www.w3.org", {t["host"] for t in fourth})
 
-    def test_unresolvable_host_is_a_dangling_host(self):
+    def test_a_host_dns_proves_missing_is_a_dangling_host(self):
         home = self.page(self.report(), "/")
         found = self.findings(home, "TW308")
         self.assertEqual([f["host"] for f in found], [DANGLING])
+        self.assertEqual(found[0]["severity"], "high")  # abandoned-vendor.invalid: no SOA or NS
         tag = next(t for t in home["tags"] if t["host"] == DANGLING)
         self.assertEqual(tag["attributes"]["resource-error"], "dns")
 

@@ -163,6 +163,52 @@ TEST_CASE("a host that does not resolve is a dns error, distinct from a refused 
   CHECK(fetcher.find(refused)->response.error == tw::PageError::connect);
 }
 
+TEST_CASE("a host that refuses a connection is tried once; its other URLs are not attempted") {
+  CannedServer server;
+  tw::ResourceFetchOptions options = options_for(server, {});
+  options.allow_private_addresses = true;  // 127.0.0.1:1 is the refusing host
+  options.limits.per_host = 1;
+  tw::ResourceFetcher fetcher(options);
+  fetcher.fetch({{"http://127.0.0.1:1/a.js"}, {"http://127.0.0.1:1/b.js"}});
+  fetcher.fetch({{"http://127.0.0.1:1/c.js"}});
+  CHECK(fetcher.fetched_count() == 1);
+  for (const char* path : {"/a.js", "/b.js", "/c.js"}) {
+    CHECK(fetcher.find(std::string("http://127.0.0.1:1") + path)->response.error ==
+          tw::PageError::connect);
+  }
+  CHECK(fetcher.find("http://127.0.0.1:1/c.js")->response.error_detail.find("failed earlier") !=
+        std::string::npos);
+}
+
+TEST_CASE("a host marked unreachable is answered without a transfer; a pinned one is fetched") {
+  CannedServer server;
+  server.add("/t.js", response("200 OK", "var t;"));
+  auto options = options_for(server, {});
+  options.allow_private_addresses = true;  // the pinned address is 127.0.0.1
+  tw::ResourceFetcher fetcher(options);
+  fetcher.mark_unreachable("gone.vendor.test", tw::PageError::dns, "NXDOMAIN from 127.0.0.1:53");
+  fetcher.pin_host("tags.vendor.test", {"127.0.0.1"});
+  std::string gone = server.url("gone.vendor.test", "/t.js");
+  std::string pinned = server.url("tags.vendor.test", "/t.js");
+  fetcher.fetch({{gone}, {pinned}});
+  CHECK(fetcher.find(gone)->response.error == tw::PageError::dns);
+  CHECK(fetcher.find(gone)->response.error_detail == "NXDOMAIN from 127.0.0.1:53");
+  CHECK(fetcher.find(pinned)->response.error == tw::PageError::none);
+  CHECK(server.hits("/t.js") == 1);
+  CHECK(fetcher.fetched_count() == 1);
+}
+
+TEST_CASE("a pinned address is held to the public-address check like any other") {
+  CannedServer server;
+  server.add("/t.js", response("200 OK", "var t;"));
+  tw::ResourceFetcher fetcher(options_for(server, {}));
+  fetcher.pin_host("tags.vendor.test", {"127.0.0.1"});  // what a hostile DNS answer could say
+  std::string pinned = server.url("tags.vendor.test", "/t.js");
+  fetcher.fetch({{pinned}});
+  CHECK(fetcher.find(pinned)->response.error == tw::PageError::off_scope);
+  CHECK(server.hits("/t.js") == 0);
+}
+
 TEST_CASE("a resolve-only check requests nothing") {
   CannedServer server;
   tw::ResourceFetcher fetcher(options_for(server, {"pixel.example.com"}));

@@ -106,20 +106,46 @@ TEST_CASE("an uncompressed or uncacheable script is reported with the reason") {
   CHECK(found[1].line == 7);
 }
 
-TEST_CASE("a dangling host is reported once per page however many tags use it") {
-  tw::ResourceFacts dns;
-  dns.error = "dns";
-  dns.dns_failed = true;
-  dns.error_detail = "Could not resolve host";
-  auto a = script("https://gone.example.net/a.js", "gone.example.net", dns);
-  auto b = script("https://gone.example.net/b.js", "gone.example.net", dns);
-  tw::ResourceFacts refused;
-  refused.error = "connect";
-  auto c = script("https://down.example.net/c.js", "down.example.net", refused);
+TEST_CASE("a host DNS proved missing is reported once, where the stage put its reach") {
+  tw::ResourceFacts first;
+  first.error = "dns";
+  first.dns_failed = true;
+  first.host_nxdomain = true;
+  first.domain_unregistered = true;
+  first.error_detail = "NXDOMAIN from 127.0.0.1:53";
+  first.host_pages = 3;
+  first.host_references = 5;
+  tw::ResourceFacts again = first;  // a second tag of the host: no reach of its own
+  again.host_pages = again.host_references = 0;
+  tw::ResourceFacts servfail;
+  servfail.error = "dns";
+  servfail.dns_failed = true;
+  servfail.error_detail = "DNS SERVFAIL from 127.0.0.1:53";
+  servfail.host_pages = 1;
+  auto a = script("https://gone.lapsed.net/a.js", "gone.lapsed.net", first);
+  auto b = script("https://gone.lapsed.net/b.js", "gone.lapsed.net", again);
+  auto c = script("https://flaky.example.net/c.js", "flaky.example.net", servfail);
   auto found = of_rule(tw::run_resource_rules(page_with({a, b, c}), context()), "TW308");
   REQUIRE(found.size() == 1);
-  CHECK(found[0].host == "gone.example.net");
+  CHECK(found[0].host == "gone.lapsed.net");
   CHECK(found[0].severity == tw::Severity::high);
+  CHECK(found[0].message.find("lapsed.net is not registered") != std::string::npos);
+  CHECK(found[0].evidence.find("5 references on 3 pages") != std::string::npos);
+  // The same host on a later page carries no reach: nothing there.
+  CHECK(of_rule(tw::run_resource_rules(page_with({b}), context()), "TW308").empty());
+}
+
+TEST_CASE("a missing host under a registered domain is a medium dead reference") {
+  tw::ResourceFacts facts;
+  facts.error = "dns";
+  facts.host_nxdomain = true;
+  facts.host_pages = facts.host_references = 1;
+  auto tag = script("https://old.vendor.net/a.js", "old.vendor.net", facts);
+  auto found = of_rule(tw::run_resource_rules(page_with({tag}), context()), "TW308");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == tw::Severity::medium);
+  CHECK(found[0].message.find("vendor.net is registered") != std::string::npos);
+  CHECK(found[0].message.find("1 reference on 1 page") != std::string::npos);
 }
 
 TEST_CASE("a vulnerable library takes the worst advisory's severity and lists its ids") {
