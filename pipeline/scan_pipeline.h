@@ -29,7 +29,8 @@ struct ScanSettings {
   std::string baseline;     // scan id in the store or a JSON report: marks findings new/existing
   bool fetch_third_party = false;  // fetch and analyse every third-party resource once
   int max_third_party = 2000;      // distinct third-party URLs (or origins checked) per scan
-  bool quiet = false;              // no progress, no notes
+  bool allow_private_third_party = false;  // see ResourceFetchOptions::allow_private_addresses
+  bool quiet = false;                      // no progress, no notes
 };
 
 struct ScanOutcome {
