@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "cli/console_lines.h"
 #include "cli/interrupt_watcher.h"
 #include "crawler/dns_resolver.h"
 #include "model/url.h"
@@ -24,7 +25,7 @@ po::options_description crawl_options(CrawlFlags& flags) {
     ("threads", po::value(&flags.threads)->value_name("N"), "analysis threads (default: cores)")
     ("max-pages", po::value(&crawl.max_pages)->value_name("N"), "stop after N pages (default 1000, 0 = no limit)")
     ("max-depth", po::value(&crawl.max_depth)->value_name("N"), "link hops from a start URL (default 10)")
-    ("max-page-bytes", po::value(&crawl.max_page_bytes)->value_name("N"), "largest page body, decoded (default 10 MiB)")
+    ("max-page-bytes", po::value(&flags.max_page_bytes)->value_name("N"), "largest page body, decoded (default 10 MiB)")
     ("scope", po::value(&flags.scope)->value_name("host|domain"), "follow links on the same host or registrable domain (default domain)")
     ("include", po::value(&crawl.include)->value_name("REGEX"), "only crawl URLs matching (repeatable)")
     ("exclude", po::value(&crawl.exclude)->value_name("REGEX"), "never crawl URLs matching (repeatable)")
@@ -44,7 +45,8 @@ po::options_description crawl_options(CrawlFlags& flags) {
     ("fetch-third-party", po::bool_switch(&flags.fetch_third_party), "fetch every third-party resource once and look inside (default for URL targets)")
     ("no-fetch-third-party", po::bool_switch(&flags.no_fetch_third_party), "only read the pages (default for directory targets)")
     ("max-third-party", po::value(&flags.max_third_party)->value_name("N"), "distinct third-party URLs fetched or checked per scan (default 2000)")
-    ("dns-server", po::value(&flags.dns_server)->value_name("ADDR[:PORT]"), "DNS server the third-party stage asks about vendor hosts (default: the system's)");
+    ("dns-server", po::value(&flags.dns_server)->value_name("ADDR[:PORT]"), "DNS server the third-party stage asks about vendor hosts (default: the system's)")
+    ("allow-private-third-party", po::bool_switch(&flags.allow_private_third_party), "let third-party fetches reach loopback, private and link-local addresses (hosts mapped with --resolve always may)");
   // clang-format on
   return options;
 }
@@ -60,7 +62,7 @@ Status check_limits(const CrawlFlags& flags) {
   if (flags.threads < 0 || flags.threads > 256) return Error{"--threads must be 0..256"};
   if (crawl.max_pages < 0) return Error{"--max-pages must not be negative"};
   if (crawl.max_depth < 0) return Error{"--max-depth must not be negative"};
-  if (crawl.max_page_bytes == 0) return Error{"--max-page-bytes must be positive"};
+  if (flags.max_page_bytes <= 0) return Error{"--max-page-bytes must be positive"};
   if (flags.max_third_party < 1) return Error{"--max-third-party must be at least 1"};
   if (crawl.timeout_s < 1 || crawl.connect_timeout_s < 1)
     return Error{"timeouts must be at least 1 second"};
@@ -101,6 +103,7 @@ ScanSettings scan_settings(const std::vector<std::string>& targets, const CrawlF
   ScanSettings settings;
   settings.targets = targets;
   settings.crawl = flags.crawl;
+  settings.crawl.max_page_bytes = static_cast<std::uint64_t>(flags.max_page_bytes);
   settings.crawl.scope = flags.scope == "host" ? CrawlScope::host : CrawlScope::domain;
   settings.crawl.respect_robots = !flags.ignore_robots;
   settings.crawl.use_sitemap = flags.sitemap;
@@ -114,13 +117,15 @@ ScanSettings scan_settings(const std::vector<std::string>& targets, const CrawlF
   settings.fetch_third_party = flags.fetch_third_party || (any_url && !flags.no_fetch_third_party);
   settings.max_third_party = flags.max_third_party;
   settings.dns_server = flags.dns_server;
+  settings.allow_private_third_party = flags.allow_private_third_party;
   return settings;
 }
 
 Result<ScanOutcome> run_interruptible_scan(const ScanSettings& settings) {
   ScanStop stop;
   InterruptWatcher watcher([&stop] { stop.interrupt(); });
-  return run_scan_pipeline(settings, stop, std::cerr);
+  InertLines notes(std::cerr);  // notes quote URLs and headers from the network
+  return run_scan_pipeline(settings, stop, notes);
 }
 
 }  // namespace tw::cli

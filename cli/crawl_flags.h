@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct CrawlFlags {
   bool no_fetch_third_party = false;
   int max_third_party = 2000;
   std::string dns_server;
+  bool allow_private_third_party = false;
+  // Signed, so "-1" is an error rather than 2^64 - 1 (Boost wraps negative unsigned values).
+  std::int64_t max_page_bytes = 10ll << 20;
 };
 
 // "Crawl options", bound to `flags`.

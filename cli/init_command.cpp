@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/console_lines.h"
 #include "cli/crawl_flags.h"
 #include "cli/options.h"
 #include "cli/stored_scans.h"
@@ -213,11 +214,11 @@ std::optional<int> scan_targets(const InitFlags& flags, ScanReport& report, std:
   ScanSettings settings = scan_settings(flags.targets, flags.crawl, flags.common);
   Result<ScanOutcome> outcome = run_interruptible_scan(settings);
   if (!outcome) {
-    std::cerr << "tagwarden init: " << outcome.error() << "\n";
+    print_error("init", outcome.error());
     return kExitUsage;
   }
   if (!outcome->could_not_run.empty()) {
-    std::cerr << "tagwarden init: " << outcome->could_not_run << "\n";
+    print_error("init", outcome->could_not_run);
     return kExitScanFailed;
   }
   report = std::move(outcome->report);

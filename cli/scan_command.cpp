@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/console_lines.h"
 #include "cli/crawl_flags.h"
 #include "cli/options.h"
 #include "model/url.h"
@@ -182,7 +183,7 @@ bool fails_build(const ScanOutcome& outcome, const ReportOptions& options) {
 
 int exit_code(const ScanRequest& request, const ScanOutcome& outcome) {
   if (!outcome.could_not_run.empty()) {
-    std::cerr << "tagwarden scan: " << outcome.could_not_run << "\n";
+    print_error("scan", outcome.could_not_run);
     return kExitScanFailed;
   }
   if (outcome.interrupted) {
@@ -203,12 +204,12 @@ int run_scan(const Args& args) {
   // Crawl, analyse and store: the scan pipeline.
   Result<ScanOutcome> outcome = run_interruptible_scan(settings_for(request));
   if (!outcome) {
-    std::cerr << "tagwarden scan: " << outcome.error() << "\n";
+    print_error("scan", outcome.error());
     return kExitUsage;
   }
   // The report files and the console summary.
   if (Status written = write_reports(request, *outcome); !written) {
-    std::cerr << "tagwarden scan: " << written.error() << "\n";
+    print_error("scan", written.error());
     return kExitScanFailed;
   }
   // Could not run, interrupted, or findings at or above --fail-on.

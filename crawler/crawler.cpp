@@ -12,6 +12,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -193,6 +194,16 @@ std::string format_bytes(std::uint64_t bytes) {
   return text;
 }
 
+// A fetched sitemap's locations, inflated first when gzipped (any thread).
+Result<SitemapContents> read_sitemap(std::string xml) {
+  if (is_gzip(xml)) {
+    Result<std::string> inflated = gunzip_capped(xml, kMaxSitemapBytes);
+    if (!inflated) return Error{inflated.error()};
+    xml = std::move(*inflated);
+  }
+  return parse_sitemap(xml);
+}
+
 void init_curl_once() {
   static const bool done = [] {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -238,6 +249,16 @@ struct Crawler::Impl {
   std::unordered_set<std::string> pending;  // delivered with a body, links not yet reported
   std::deque<std::pair<std::string, int>> sitemap_queue;  // url, nesting level
   std::unordered_set<std::string> sitemaps_seen;
+  // Sitemaps are inflated and parsed on a thread of their own (50 MB of XML must not hold up the
+  // transfers and make healthy pages time out); the result comes back like a link report.
+  struct ParsedSitemap {
+    std::string url;
+    int level = 0;
+    Result<SitemapContents> contents;
+  };
+  std::vector<ParsedSitemap> parsed_sitemaps;  // guarded by inbox_mutex
+  std::vector<std::thread> sitemap_parsers;    // loop thread; joined when run() ends
+  int sitemaps_parsing = 0;                    // loop thread
   Clock::time_point started{};
   Clock::time_point last_progress{};
 
@@ -286,6 +307,15 @@ struct Crawler::Impl {
     for (LinkReport& report : reports) {
       pending.erase(report.page_url);
       for (std::string& link : report.links) admit(std::move(link), report.depth);
+    }
+    std::vector<ParsedSitemap> sitemaps;
+    {
+      std::lock_guard lock(inbox_mutex);
+      sitemaps.swap(parsed_sitemaps);
+    }
+    for (ParsedSitemap& sitemap : sitemaps) {
+      --sitemaps_parsing;
+      admit_sitemap(sitemap);
     }
   }
 
@@ -559,19 +589,27 @@ struct Crawler::Impl {
       }
       return;
     }
-    std::string xml = std::move(t.body);
-    if (is_gzip(xml)) {
-      Result<std::string> inflated = gunzip_capped(xml, kMaxSitemapBytes);
-      if (!inflated) {
-        summary.notes.push_back("sitemap " + t.job.url + " not read: " + inflated.error());
-        return;
-      }
-      xml = std::move(*inflated);
+    ++sitemaps_parsing;
+    sitemap_parsers.emplace_back(
+        [this, url = t.job.url, level = t.sitemap_level, xml = std::move(t.body)]() mutable {
+          ParsedSitemap parsed{std::move(url), level, read_sitemap(std::move(xml))};
+          {
+            std::lock_guard lock(inbox_mutex);
+            parsed_sitemaps.push_back(std::move(parsed));
+          }
+          curl_multi_wakeup(multi.get());
+        });
+  }
+
+  void admit_sitemap(ParsedSitemap& sitemap) {
+    if (!sitemap.contents) {
+      summary.notes.push_back("sitemap " + sitemap.url + " not read: " + sitemap.contents.error());
+      return;
     }
-    SitemapContents contents = parse_sitemap(xml);
+    const SitemapContents& contents = *sitemap.contents;
     for (const std::string& location : contents.locations) {
       if (contents.is_index) {
-        if (t.sitemap_level + 1 <= kMaxSitemapNesting) queue_sitemap(location, t.sitemap_level + 1);
+        if (sitemap.level + 1 <= kMaxSitemapNesting) queue_sitemap(location, sitemap.level + 1);
         continue;
       }
       if (location.size() > kMaxUrlLength) continue;
@@ -581,6 +619,13 @@ struct Crawler::Impl {
       admit(std::move(*url), 0);
       summary.sitemap_urls += admitted - before;
     }
+  }
+
+  void join_sitemap_parsers() {
+    for (std::thread& parser : sitemap_parsers) parser.join();
+    sitemap_parsers.clear();
+    parsed_sitemaps.clear();
+    sitemaps_parsing = 0;
   }
 
   void finish_page(Transfer& t, CURLcode code) {
@@ -795,12 +840,12 @@ struct Crawler::Impl {
 
   bool inbox_empty() {
     std::lock_guard lock(inbox_mutex);
-    return inbox.empty();
+    return inbox.empty() && parsed_sitemaps.empty();
   }
 
   bool finished() {
-    return transfers.empty() && sitemap_queue.empty() && queued() == 0 && pending.empty() &&
-           inbox_empty();
+    return transfers.empty() && sitemap_queue.empty() && sitemaps_parsing == 0 && queued() == 0 &&
+           pending.empty() && inbox_empty();
   }
 
   // How long the loop may sleep: until the next retry or origin delay falls due.
@@ -941,6 +986,7 @@ CrawlSummary Crawler::run(const std::function<void(Page&&)>& deliver) {
   }
 
   s.show_progress(true);
+  s.join_sitemap_parsers();
   s.summary.stopped = s.stop;
   for (auto& [easy, transfer] : s.transfers) curl_multi_remove_handle(s.multi.get(), easy);
   s.summary.queued_left =

@@ -2,7 +2,8 @@
 // each Page (fetched or failed) to the caller, who analyses it on other threads and reports the
 // links it found back with report_links(). That is the only backward edge of the data flow.
 //
-// Threads: run() owns the loop and runs on the calling thread; report_links() and request_stop()
+// Threads: run() owns the loop and runs on the calling thread (a fetched sitemap is parsed on a
+// short-lived thread of its own, joined before run() returns); report_links() and request_stop()
 // may be called from any thread. Memory stays bounded: at most `max_pending_analysis` pages are
 // delivered and not yet reported back; the loop stops starting transfers until some are.
 #pragma once

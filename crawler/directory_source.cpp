@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "crawler/http_outcome.h"
+#include "model/body_text.h"
 #include "model/text.h"
 
 namespace tw {
@@ -44,42 +45,104 @@ std::string join_url(std::string base, const std::string& relative_path) {
   return base + encode_path(relative_path);
 }
 
-// A file named .html that is really an image, archive or executable: NUL bytes or mostly
-// control characters in its first kilobyte. (Text in any ASCII-compatible encoding passes.)
-bool looks_binary(std::string_view body) {
-  std::string_view head = body.substr(0, 1024);
-  std::size_t control = 0;
-  for (unsigned char c : head) {
-    if (c == 0) return true;
-    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') ++control;
+struct SiteFile {
+  fs::path path;
+  std::string relative;  // '/'-separated, built while walking: never re-derived from the path
+};
+
+constexpr std::size_t kMaxNotes = 20;
+
+class SkipNotes {
+ public:
+  explicit SkipNotes(std::vector<std::string>& notes) : notes_(notes) {}
+  ~SkipNotes() {
+    if (unnoted_ > 0) notes_.push_back(std::to_string(unnoted_) + " more entries were skipped");
   }
-  return !head.empty() && control * 10 > head.size();
+  SkipNotes(const SkipNotes&) = delete;
+  SkipNotes& operator=(const SkipNotes&) = delete;
+  void add(std::string note) {
+    if (notes_.size() < kMaxNotes) {
+      notes_.push_back(std::move(note));
+    } else {
+      ++unnoted_;
+    }
+  }
+
+ private:
+  std::vector<std::string>& notes_;
+  std::size_t unnoted_ = 0;
+};
+
+// Why a symbolic link is not followed: its target, resolved, is outside the tree (it would leak
+// another file) or inside it (the target is read under its own path, so a page is read once).
+std::string link_note(const fs::path& link, const fs::path& real_root, const std::string& shown) {
+  std::error_code ec;
+  fs::path target = fs::weakly_canonical(link, ec);
+  auto [root_end, target_at] =
+      std::mismatch(real_root.begin(), real_root.end(), target.begin(), target.end());
+  bool inside = !ec && !real_root.empty() && root_end == real_root.end();
+  return shown + ": a symbolic link, not followed (" +
+         (inside ? "its target is read under its own path)" : "it leads out of the tree)");
+}
+
+// Every .html/.htm file under `root`, each under its own path, without following symbolic links;
+// links to pages or directories, unlistable directories and unreadable entries (a path past
+// PATH_MAX) are noted, never skipped silently.
+std::vector<SiteFile> list_site_files(const fs::path& root, std::vector<std::string>& out) {
+  std::vector<SiteFile> files;
+  SkipNotes notes(out);
+  std::error_code ec;
+  fs::path real_root = fs::canonical(root, ec);
+  std::vector<std::pair<fs::path, std::string>> pending{{root, ""}};
+  while (!pending.empty()) {
+    auto [directory, relative] = std::move(pending.back());
+    pending.pop_back();
+    fs::directory_iterator it(directory, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      std::string child = relative.empty() ? name : relative + "/" + name;
+      std::error_code status_error;
+      fs::file_status status = it->symlink_status(status_error);
+      if (status_error) {
+        notes.add(child + ": not read (" + status_error.message() + ")");
+      } else if (fs::is_symlink(status)) {
+        if (is_html_file(it->path()) || fs::is_directory(it->path(), status_error)) {
+          notes.add(link_note(it->path(), real_root, child));
+        }
+      } else if (fs::is_directory(status)) {
+        pending.emplace_back(it->path(), std::move(child));
+      } else if (fs::is_regular_file(status) && is_html_file(it->path())) {
+        files.push_back({it->path(), std::move(child)});
+      }
+    }
+    if (ec) {
+      notes.add((relative.empty() ? "." : relative) + ": directory not read (" + ec.message() +
+                ")");
+      ec.clear();
+    }
+  }
+  std::sort(files.begin(), files.end(),
+            [](const SiteFile& a, const SiteFile& b) { return a.relative < b.relative; });
+  return files;
 }
 
 }  // namespace
 
-Result<int> read_directory_site(const DirectoryOptions& options,
-                                const std::function<void(Page&&)>& deliver) {
+Result<DirectoryRead> read_directory_site(const DirectoryOptions& options,
+                                          const std::function<void(Page&&)>& deliver) {
   std::error_code ec;
   fs::path root(options.root);
   if (!fs::exists(root, ec)) return Error{"directory '" + options.root + "' does not exist"};
   if (!fs::is_directory(root, ec)) return Error{"'" + options.root + "' is not a directory"};
 
-  std::vector<fs::path> files;
-  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
-  if (ec) return Error{"cannot read directory '" + options.root + "': " + ec.message()};
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) break;
-    if (it->is_regular_file(ec) && is_html_file(it->path())) files.push_back(it->path());
-  }
-  std::sort(files.begin(), files.end());
-
+  DirectoryRead read;
+  std::vector<SiteFile> files = list_site_files(root, read.notes);
   int delivered = 0;
-  for (const fs::path& file : files) {
+  for (const SiteFile& found : files) {
     if (options.max_pages > 0 && delivered >= options.max_pages) break;
-    std::string relative = fs::relative(file, root, ec).generic_string();
+    const fs::path& file = found.path;
     Page page;
-    page.requested_url = join_url(options.base_url, relative);
+    page.requested_url = join_url(options.base_url, found.relative);
     page.final_url = page.requested_url;
     page.content_type = "text/html";
     std::uintmax_t size = fs::file_size(file, ec);
@@ -104,7 +167,7 @@ Result<int> read_directory_site(const DirectoryOptions& options,
       } else if (page.body.empty()) {
         page.error = PageError::unparseable;
         page.error_detail = "empty file, nothing to analyse";
-      } else if (looks_binary(page.body)) {
+      } else if (!has_utf16_bom(page.body) && looks_binary(page.body)) {
         page.error = PageError::not_html;
         page.error_detail = "binary content in a file named " + file.filename().string();
         page.body_bytes = page.body.size();
@@ -118,7 +181,8 @@ Result<int> read_directory_site(const DirectoryOptions& options,
     deliver(std::move(page));
     ++delivered;
   }
-  return delivered;
+  read.pages = delivered;
+  return read;
 }
 
 }  // namespace tw

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "model/page.h"
 #include "model/result.h"
@@ -18,9 +19,15 @@ struct DirectoryOptions {
   std::uint64_t max_page_bytes = 10ull << 20;
 };
 
+struct DirectoryRead {
+  int pages = 0;                   // delivered
+  std::vector<std::string> notes;  // what was skipped and why: links, unreadable entries
+};
+
 // Calls `deliver` once per page, in path order. Fails only when the root is missing or not a
-// directory; unreadable or oversized files become pages with an error.
-Result<int> read_directory_site(const DirectoryOptions& options,
-                                const std::function<void(Page&&)>& deliver);
+// directory; unreadable or oversized files become pages with an error. Symbolic links are not
+// followed, so every page lies inside the tree and is read once, under its own path.
+Result<DirectoryRead> read_directory_site(const DirectoryOptions& options,
+                                          const std::function<void(Page&&)>& deliver);
 
 }  // namespace tw

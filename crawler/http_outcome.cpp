@@ -76,7 +76,18 @@ TransferFailure classify_curl_error(CURLcode code, std::string_view curl_message
       return {PageError::connect,
               with_detail("the server closed the connection without an answer", curl_message),
               true};
+    case CURLE_OUT_OF_MEMORY:
+      // libcurl 7.88 reports a single header over its 100 KB limit as "Out of memory".
+      return {PageError::other,
+              with_detail("a response header over libcurl's 100 KB limit (or out of memory)",
+                          curl_message),
+              false};
     case CURLE_RECV_ERROR:
+      if (curl_message.find("response headers") != std::string_view::npos) {
+        // "Too large response headers": the same answer again would be as large.
+        return {PageError::other, with_detail("response headers too large", curl_message), false};
+      }
+      [[fallthrough]];
     case CURLE_SEND_ERROR:
     case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
@@ -89,6 +100,12 @@ TransferFailure classify_curl_error(CURLcode code, std::string_view curl_message
     case CURLE_TOO_MANY_REDIRECTS:
       return {PageError::redirect, with_detail("too many redirects", curl_message), false};
     case CURLE_UNSUPPORTED_PROTOCOL:
+      // Also what libcurl says for an answer without a status line ("Received HTTP/0.9 when not
+      // allowed"): only a URL's scheme makes it a scheme error.
+      if (curl_message.find("HTTP/0.9") != std::string_view::npos) {
+        return {PageError::other,
+                with_detail("malformed HTTP answer (no status line)", curl_message), false};
+      }
       return {PageError::scheme, with_detail("only http and https are fetched", curl_message),
               false};
     case CURLE_BAD_CONTENT_ENCODING:

@@ -59,6 +59,7 @@ void AnalysisPool::start(unsigned threads, WorkQueue<Page>& pages,
     workers_.emplace_back([this, &pages, &results] {
       pthread_setname_np(pthread_self(), "tw-analyze");
       while (std::optional<Page> page = pages.pop()) {
+        if (stop_->load()) continue;  // drained unparsed; the scan reads as partial
         std::string url = page->requested_url;
         int depth = page->depth;
         PageAnalysis analysis = analyse(std::move(*page));

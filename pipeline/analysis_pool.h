@@ -4,6 +4,7 @@
 // queues, the lookup and the crawler are thread-safe, the context is read-only.
 #pragma once
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -16,9 +17,12 @@ namespace tw {
 
 class AnalysisPool {
  public:
-  // Borrows everything; `incremental` and `crawler` may be null (no reuse; directory mode).
-  AnalysisPool(const AnalysisContext& context, IncrementalLookup* incremental, Crawler* crawler)
-      : context_(context), incremental_(incremental), crawler_(crawler) {}
+  // Borrows everything; `incremental` and `crawler` may be null (no reuse; directory mode). Once
+  // `*stop` is true, queued pages are dropped unanalysed: one parse can take a good part of a
+  // second, and an interrupt must not wait for every page in the queue.
+  AnalysisPool(const AnalysisContext& context, IncrementalLookup* incremental, Crawler* crawler,
+               const std::atomic<bool>* stop)
+      : context_(context), incremental_(incremental), crawler_(crawler), stop_(stop) {}
   ~AnalysisPool() { join(); }
   AnalysisPool(const AnalysisPool&) = delete;
   AnalysisPool& operator=(const AnalysisPool&) = delete;
@@ -34,6 +38,7 @@ class AnalysisPool {
   const AnalysisContext& context_;
   IncrementalLookup* incremental_;
   Crawler* crawler_;
+  const std::atomic<bool>* stop_;
   std::vector<std::thread> workers_;
 };
 

@@ -19,13 +19,15 @@ void read_directories(ScanState& scan, WorkQueue<Page>& pages) {
     options.base_url = scan.settings.base_url;
     options.max_pages = scan.crawl.max_pages;
     options.max_page_bytes = scan.crawl.max_page_bytes;
-    Result<int> read = read_directory_site(options, [&](Page&& page) {
+    Result<DirectoryRead> read = read_directory_site(options, [&](Page&& page) {
       if (!scan.stop.requested()) pages.push(std::move(page));
     });
     if (!read) {
       scan.missing_directories.push_back(read.error());
       scan.note(read.error());
+      continue;
     }
+    for (const std::string& note : read->notes) scan.note(note);
   }
 }
 
@@ -54,7 +56,8 @@ void crawl_and_analyse(ScanState& scan) {
   if (!scan.crawl.start_urls.empty()) crawler.emplace(scan.crawl);
   Crawler* crawling = crawler ? &*crawler : nullptr;
   scan.stop.attach(crawling);
-  AnalysisPool pool(scan.context, scan.incremental ? &*scan.incremental : nullptr, crawling);
+  AnalysisPool pool(scan.context, scan.incremental ? &*scan.incremental : nullptr, crawling,
+                    scan.stop.flag());
   pool.start(threads, pages, results);
   StoreWriter writer(scan);
   writer.start(results);

@@ -96,6 +96,7 @@ void make_third_party_stage(ScanState& scan) {
   options.stop = scan.stop.flag();
   options.max_resources = settings.max_third_party;
   options.dns_server = settings.dns_server;
+  options.allow_private_addresses = settings.allow_private_third_party;
   scan.third_party.emplace(options, scan.context);
 }
 

@@ -30,7 +30,8 @@ struct ScanSettings {
   bool fetch_third_party = false;  // fetch and analyse every third-party resource once
   int max_third_party = 2000;      // distinct third-party URLs (or origins checked) per scan
   std::string dns_server;          // asked about third-party hosts ("ADDR[:PORT]"); empty: system's
-  bool quiet = false;              // no progress, no notes
+  bool allow_private_third_party = false;  // see ResourceFetchOptions::allow_private_addresses
+  bool quiet = false;                      // no progress, no notes
 };
 
 struct ScanOutcome {

@@ -12,10 +12,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -135,23 +137,33 @@ constexpr const char* kPagesFrom =
 std::vector<Tag> tags_from_json(const std::string& text);
 std::vector<Finding> findings_from_json(const std::string& text);
 
+// A stored number where a value in [low, high] is expected: the database is a file anyone can
+// edit, so a value out of range reads as `fallback` instead of reaching an index or a cast.
+int stored_in_range(std::int64_t value, int low, int high, int fallback) {
+  return value >= low && value <= high ? static_cast<int>(value) : fallback;
+}
+
+int stored_count(std::int64_t value) {
+  return stored_in_range(value, 0, std::numeric_limits<int>::max(), 0);
+}
+
 PageAnalysis read_page(const Statement& row, bool with_findings = true) {
   PageAnalysis analysis;
   Page& page = analysis.page;
   page.requested_url = row.text(1);
   page.final_url = row.text(2);
-  page.status = static_cast<int>(row.integer(3));
+  page.status = stored_in_range(row.integer(3), 0, 999, 0);
   page.content_type = row.text(4);
-  page.depth = static_cast<int>(row.integer(5));
-  page.fetch_ms = row.real(6);
-  page.body_bytes = static_cast<std::uint64_t>(row.integer(7));
+  page.depth = stored_count(row.integer(5));
+  const double fetch_ms = row.real(6);
+  page.fetch_ms = std::isfinite(fetch_ms) && fetch_ms >= 0 ? fetch_ms : 0;
+  page.body_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(row.integer(7), 0));
   page.content_hash = row.text(8);
   page.error = parse_page_error(row.text(9));
   page.error_detail = row.text(10);
   analysis.title = row.text(11);
   analysis.csp.header = row.text(12);
   analysis.csp.meta = row.text(13);
-  analysis.consent_manager_index = static_cast<int>(row.integer(14));
   analysis.reused = row.integer(15) != 0;
   json headers = parse_json_text(row.text(16));
   if (headers.is_array()) {
@@ -164,6 +176,9 @@ PageAnalysis read_page(const Statement& row, bool with_findings = true) {
   analysis.links = split_lines(row.text(17));
   analysis.notes = json_strings(row.text(18));
   analysis.tags = tags_from_json(row.text(19));
+  // The privacy rule indexes the tags with it: past them (or below -1) means no consent manager.
+  analysis.consent_manager_index =
+      stored_in_range(row.integer(14), -1, static_cast<int>(analysis.tags.size()) - 1, -1);
   if (with_findings) analysis.findings = findings_from_json(row.text(20));
   return analysis;
 }
@@ -324,8 +339,8 @@ class TagRowsReader final : public nlohmann::json_sax<json> {
                                                                      {16, &Tag::document_write}};
     std::string value = text != nullptr ? std::move(*text) : std::string();
     if (field_ == 0) row_.kind = parse_tag_kind(value).value_or(TagKind::script);
-    if (field_ == 6) row_.line = static_cast<int>(number.value_or(0));
-    if (field_ == 7) row_.column = static_cast<int>(number.value_or(0));
+    if (field_ == 6) row_.line = stored_count(number.value_or(0));
+    if (field_ == 7) row_.column = stored_count(number.value_or(0));
     if (field_ == 8) row_.initiator = parse_initiator(value).value_or(Initiator::parser);
     for (const auto& [index, member] : kTexts) {
       if (index == field_) row_.*member = std::move(value);
@@ -402,7 +417,7 @@ std::vector<Finding> findings_from_json(const std::string& text) {
     return row[i].is_string() ? row[i].get<std::string>() : std::string();
   };
   auto number_at = [](const json& row, std::size_t i) {
-    return row[i].is_number_integer() ? row[i].get<int>() : 0;
+    return row[i].is_number_integer() ? stored_count(row[i].get<std::int64_t>()) : 0;
   };
   for (const json& row : rows) {
     // 15 fields; sets migrated from version 2 have no issue key (reports group them by message).

@@ -6,9 +6,12 @@ timeouts, memory bounded, the page recorded with its error, the rest of the craw
 the right exit code."""
 
 import json
+import signal
+import subprocess
+import time
 
 import hostile_server as hostile
-from harness import MEMORY_SCALE, TagwardenTestCase
+from harness import BIN, MEMORY_SCALE, TagwardenTestCase
 
 FAST = ["--format", "json", "--quiet", "--no-fetch-third-party", "--timeout", "4",
         "--connect-timeout", "2", "--retries", "1", "--per-host", "32"]
@@ -147,3 +150,79 @@ class HostileRobotsTest(TagwardenTestCase):
         self.assertEqual(errors["malformed-secret"], "robots")
         self.assertEqual(errors["nocolon"], "none")
         self.assertEqual(errors["plain"], "none")
+
+
+class ConsoleInjectionTest(TagwardenTestCase):
+    def test_escape_sequences_in_headers_never_reach_the_console_raw(self):
+        # A terminal title change and a colour, in a Location and a Retry-After: the scan fails
+        # ("no page could be analysed: ...") and its notes and error quote both headers.
+        evil = "\x1b]0;pwned\x07\x1b[31m"
+        with hostile.HostileServer() as server:
+            server.add("/", hostile.redirect_to("ftp://x/" + evil))
+            server.add("/busy", hostile.CountingRetry(503, failures=99, retry_after=evil))
+            run = hostile.run_scan(self.work, server.url("/"), server.url("/busy"),
+                                   "--format", "json", "--no-fetch-third-party", "--timeout", "4",
+                                   "--retries", "1")
+        self.assertFalse(run.killed, "the scan hung")
+        self.assertEqual(run.returncode, 3, run.stderr)
+        self.assertIn("no page could be analysed", run.stderr)
+        self.assertIn("ftp://x/", run.stderr)
+        self.assertNotIn("\x1b", run.stderr)
+        self.assertNotIn("\x07", run.stderr)
+        self.assertNotIn("\x1b", run.stdout)
+
+
+def raw_answer(data):
+    def handler(h):
+        hostile._write(h, data)
+        h.close_connection = True
+    return handler
+
+
+class HostileHeadersTest(TagwardenTestCase):
+    def test_oversized_headers_and_a_missing_status_line_are_named_and_not_retried(self):
+        cookie = b"HTTP/1.1 200 OK\r\nSet-Cookie: a=" + b"x" * (1 << 20) + b"\r\nContent-Length: 2\r\n\r\nok"
+        many = (b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-H%d: %s\r\n" % (i, b"y" * 1000) for i in range(400))
+                + b"Content-Length: 2\r\n\r\nok")
+        with hostile.HostileServer() as server:
+            server.add("/cookie", raw_answer(cookie))
+            server.add("/many", raw_answer(many))
+            server.add("/nine", raw_answer(b"garbage without a status line\r\n\r\n"))
+            server.page("/", "<html><body><a href='/cookie'>a</a><a href='/many'>b</a>"
+                             "<a href='/nine'>c</a></body></html>")
+            run = hostile.run_scan(self.work, server.url("/"), *FAST)
+            hits = [r["path"] for r in server.requests]
+        self.assertFalse(run.killed, "the scan hung")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        pages = pages_by_path(json.loads((self.work / "tagwarden-report.json").read_text()),
+                              server.port)
+        self.assertIn("100 KB limit", pages["/cookie"]["error_detail"])
+        self.assertNotIn("Out of memory", pages["/cookie"]["error_detail"].split(":")[0])
+        self.assertIn("headers too large", pages["/many"]["error_detail"])
+        self.assertIn("no status line", pages["/nine"]["error_detail"])
+        for path in ("/cookie", "/many", "/nine"):
+            self.assertNotEqual(pages[path]["error"], "scheme", path)
+            self.assertNotEqual(pages[path]["error"], "connect", path)
+            self.assertEqual(hits.count(path), 1, f"{path} retried")
+
+
+class InterruptMidParseTest(TagwardenTestCase):
+    def test_sigint_stops_a_scan_of_slow_to_parse_pages_within_seconds(self):
+        # Pages just under the parse budget (each costs Gumbo a noticeable fraction of a second):
+        # an interrupt must not wait for every queued page to be parsed.
+        site = self.work / "site"
+        site.mkdir()
+        body = "<html><body>" + "<span>" * 4000 + "</x>" * 40000 + "</body></html>"
+        for n in range(80):
+            (site / f"p{n:03}.html").write_text(body)
+        process = subprocess.Popen([BIN, "scan", str(site), "--threads", "1", "--quiet", "--out",
+                                    str(self.work), "--db", str(self.work / "tw.db")],
+                                   cwd=self.work, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(1.5)
+        self.assertIsNone(process.poll(), "the scan ended before the interrupt")
+        process.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        _, err = process.communicate(timeout=120)
+        # Parsing all 80 queued pages takes half a minute; a loaded machine may double one parse.
+        self.assertLess(time.monotonic() - sent, 8.0, "the interrupt waited for the queued pages")
+        self.assertEqual(process.returncode, 4, err)

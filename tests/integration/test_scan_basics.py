@@ -3,6 +3,8 @@ an HTTP crawl of it on 127.0.0.1 with the site host mapped by --resolve, exit co
 bad inputs of the scan command."""
 
 import json
+import os
+import shutil
 import unittest
 from urllib.parse import urlsplit
 
@@ -90,6 +92,61 @@ class DirectoryModeTest(TagwardenTestCase):
         self.assertIn("binary", errors["logo.html"]["error_detail"])
         self.assertEqual(errors["empty.html"]["error"], "unparseable")
         self.assertEqual(errors["index.html"]["error"], "none")
+
+    def test_links_and_unlistable_directories_are_noted_and_every_page_read_once(self):
+        site = self.work / "site"
+        site.mkdir()
+        (self.work / "secret.html").write_text("<html><body>outside the tree</body></html>")
+        (site / "index.html").write_text("<html><body><p>home</p></body></html>")
+        (site / "leak.html").symlink_to(self.work / "secret.html")
+        (site / "alias.html").symlink_to(site / "index.html")
+        (site / "linked-dir").symlink_to(self.work)
+        # A directory nested past PATH_MAX (4096) cannot be listed by its full path.
+        deep = os.open(site, os.O_RDONLY)
+        for _ in range(25):
+            os.mkdir("d" * 200, dir_fd=deep)
+            inner = os.open("d" * 200, os.O_RDONLY, dir_fd=deep)
+            os.close(deep)
+            deep = inner
+        fd = os.open("deep.html", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=deep)
+        os.write(fd, b"<html><body>deep</body></html>")
+        os.close(fd)
+        os.close(deep)
+        result = self.scan(site, "--format", "json", "--base-url", BASE)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        urls = [p["url"] for p in self.report_json()["pages"]]
+        self.assertEqual(urls.count(BASE + "index.html"), 1, urls)
+        self.assertNotIn(BASE, urls, "a page reported at the site root")
+        for name in ("leak.html", "alias.html", "secret.html"):
+            self.assertFalse(any(name in url for url in urls), urls)
+        self.assertIn("leak.html: a symbolic link, not followed (it leads out of the tree)",
+                      result.stderr)
+        self.assertIn("alias.html: a symbolic link, not followed (its target is read under its "
+                      "own path)", result.stderr)
+        self.assertIn("linked-dir: a symbolic link, not followed (it leads out", result.stderr)
+        self.assertIn("not read (File name too long)", result.stderr)
+        shutil.rmtree(site, ignore_errors=True)
+
+    def test_nul_bytes_and_utf16_pages_are_analysed_as_in_url_mode(self):
+        site = self.work / "site"
+        site.mkdir()
+        tag = '<script src="https://www.googletagmanager.com/gtm.js?id=GTM-ABC123"></script>'
+        (site / "nul.html").write_bytes(b"<html><head>\x00" + tag.encode() + b"</head></html>")
+        page16 = "<html><head>" + tag + "</head><body>caf\u00e9</body></html>"
+        (site / "utf16le.html").write_bytes(b"\xff\xfe" + page16.encode("utf-16-le"))
+        (site / "utf16be.html").write_bytes(b"\xfe\xff" + page16.encode("utf-16-be"))
+        result = self.scan(site, "--format", "json", "--base-url", BASE, "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        pages = {p["url"].rsplit("/", 1)[-1]: p for p in self.report_json()["pages"]}
+        for name in ("nul.html", "utf16le.html", "utf16be.html"):
+            self.assertEqual(pages[name]["error"], "none", name)
+            self.assertIn("www.googletagmanager.com", {t["host"] for t in pages[name]["tags"]}, name)
+        with TestServer(site) as server:
+            fetched = self.scan(server.url("/utf16le.html"), server.url("/nul.html"), "--format",
+                                "json", "--quiet", "--no-fetch-third-party", "--max-depth", "0")
+        self.assertEqual(fetched.returncode, 0, fetched.stderr)
+        for page in self.report_json()["pages"]:
+            self.assertEqual(page["error"], "none", page["url"])
 
     def test_only_binary_pages_is_exit_3(self):
         site = self.work / "site"
@@ -189,6 +246,10 @@ class UsageTest(TagwardenTestCase):
             ("scan", "--no-such-flag", str(SITE)),
             ("scan", str(SITE), "--fail-on", "urgent"),
             ("scan", str(SITE), "--concurrency", "zero"),
+            # Boost reads "-1" into an unsigned option as 2^64 - 1: no limit at all.
+            ("scan", str(SITE), "--max-page-bytes", "-1"),
+            ("scan", str(SITE), "--max-page-bytes=-1"),
+            ("scan", str(SITE), "--max-page-bytes", "0"),
             ("scan", "ftp://example.com/"),
             ("scan", "file:///etc/passwd"),
             ("scan",),

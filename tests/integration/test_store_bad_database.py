@@ -32,6 +32,30 @@ class BadDatabaseTest(TagwardenTestCase):
         for text in expected:
             self.assertIn(text, lines[0])
 
+    def test_an_incremental_rescan_over_tampered_numbers_does_not_crash(self):
+        # The database is a file anyone can edit: a consent-manager index past the page's tags
+        # (the privacy rule indexes the tags with it) and impossible sizes read back as defaults.
+        site = self.work / "site"
+        site.mkdir()
+        (site / "index.html").write_text(
+            '<html><head><script src="https://cdn.cookielaw.org/scripttemplates/otSDKStub.js">'
+            '</script><script src="https://www.google-analytics.com/analytics.js"></script>'
+            "</head><body>shop</body></html>")
+        db = self.work / "tw.db"
+        first = run_tagwarden("scan", site, "--db", db, "--out", self.work, "--quiet",
+                              cwd=self.work)
+        self.assertEqual(first.returncode, 0, first.stderr)
+        with sqlite3.connect(db) as connection:
+            self.assertEqual(connection.execute(
+                "SELECT consent_manager_index FROM analyses").fetchall(), [(0,)])
+            connection.execute("UPDATE analyses SET consent_manager_index = 1000000")
+            connection.execute("UPDATE pages SET depth = -5, body_bytes = -1, status = 99999")
+        again = run_tagwarden("scan", site, "--db", db, "--out", self.work, "--quiet",
+                              "--format", "json", cwd=self.work)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        page = json.loads((self.work / "tagwarden-report.json").read_text())["pages"][0]
+        self.assertTrue(page["reused"], page)
+
     def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(self):
         db = self.work / "notes.db"
         content = b"meeting notes, not a database\n" * 20

@@ -76,5 +76,27 @@ class HostileThirdPartyTest(TagwardenTestCase):
         self.assertFalse([t for t in page["tags"] if t["initiator"] == "tag-manager"])
 
 
+class PrivateAddressTest(TagwardenTestCase):
+    def test_private_third_party_hosts_are_fetched_only_with_the_flag(self):
+        # "localhost" is not mapped with --resolve: a page may not make the scan fetch from it
+        # (a cloud metadata service, an intranet admin page) unless the user says so.
+        with TestServer() as server:
+            port = server.port
+            server.route("/", Route(f'<html><head><script src="http://localhost:{port}/t.js">'
+                                    "</script></head><body>shop</body></html>"))
+            server.route("/t.js", Route("var t = 1;", content_type=JS), host="localhost")
+            refused = self.scan(server.url("/"), "--format", "json", "--quiet")
+            fetched_before = [r for r in server.requests if r["path"] == "/t.js"]
+            allowed = self.scan(server.url("/"), "--format", "json", "--quiet",
+                                "--allow-private-third-party")
+            fetched_after = [r for r in server.requests if r["path"] == "/t.js"]
+        self.assertIn(refused.returncode, (0, 1), refused.stderr)
+        self.assertIn(allowed.returncode, (0, 1), allowed.stderr)
+        self.assertEqual(fetched_before, [])
+        self.assertEqual(len(fetched_after), 1)
+        tag = next(t for t in self.report_json()["pages"][0]["tags"] if t["url"].endswith("/t.js"))
+        self.assertEqual(tag["attributes"].get("resource-error"), "none")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -119,6 +119,25 @@ TEST_CASE("curl failures read as the reason a person would give") {
   CHECK_FALSE(classify_curl_error(CURLE_OPERATION_TIMEDOUT, "", 10, 30, 15).retryable);
 }
 
+TEST_CASE("oversized headers and a missing status line are named and not retried") {
+  // libcurl's words for a 1 MB Set-Cookie, for 400 KB of headers and for an HTTP/0.9 answer.
+  TransferFailure cookie = classify_curl_error(CURLE_OUT_OF_MEMORY, "Out of memory", 10, 30, 15);
+  CHECK_THAT(cookie.detail, Catch::StartsWith("a response header over libcurl's 100 KB limit"));
+  CHECK_FALSE(cookie.retryable);
+  TransferFailure many = classify_curl_error(
+      CURLE_RECV_ERROR, "Too large response headers: 307200 > 307200", 10, 30, 15);
+  CHECK(many.error == PageError::other);
+  CHECK_THAT(many.detail, Catch::StartsWith("response headers too large"));
+  CHECK_FALSE(many.retryable);
+  TransferFailure nine = classify_curl_error(CURLE_UNSUPPORTED_PROTOCOL,
+                                             "Received HTTP/0.9 when not allowed", 10, 30, 15);
+  CHECK(nine.error == PageError::other);
+  CHECK_THAT(nine.detail, Catch::Contains("no status line"));
+  CHECK(
+      classify_curl_error(CURLE_UNSUPPORTED_PROTOCOL, "Protocol \"ftp\" not supported", 10, 30, 15)
+          .error == PageError::scheme);
+}
+
 TEST_CASE("scope host keeps the start hosts; scope domain takes their registrable domains") {
   CrawlOptions options;
   options.start_urls = {"https://www.shop.co.uk/"};

@@ -828,3 +828,48 @@ TEST_CASE("prune keeps the newest scans per target, never a running one, and fre
   CHECK(raw_query(path, "SELECT group_concat(id) FROM scans") == std::to_string(*other));
   CHECK(count(path, "analyses") == 1);
 }
+
+TEST_CASE("out-of-range numbers in a stored page row are read back as safe defaults") {
+  TempDir dir;
+  std::string path = dir.path("tw.db");
+  ScanStore store = open_store(path);
+  auto id = *store.begin_scan(scan_info("https://a.example/"));
+  PageAnalysis page = make_page("https://a.example/", {"cdn.cookielaw.org", "www.gtm.example"});
+  page.consent_manager_index = 0;
+  page.tags[0].line = 4242;
+  page.findings.push_back(make_finding("TW201", Severity::medium));
+  page.findings[0].line = 12345;
+  page.findings[0].column = 6789;
+  REQUIRE(store.add_pages(id, std::vector{page}).ok());
+  ScanInfo done = scan_info("https://a.example/");
+  done.status = ScanStatus::complete;
+  REQUIRE(store.finish_scan(id, done, {}, {}).ok());
+  // An index past the page's tags (the privacy rule indexes the tags with it), a negative size
+  // and depth, a status no server sends, a line past int.
+  raw_query(path,
+            "UPDATE analyses SET consent_manager_index = 99, "
+            "tags = replace(tags, '4242', '99999999999'); "
+            "UPDATE pages SET body_bytes = -5, depth = -3, status = 70000, fetch_ms = -1; "
+            "UPDATE finding_sets SET findings = "
+            "replace(replace(findings, '12345', '99999999999'), '6789', '-4')");
+
+  auto stored = store.previous_stored_analysis("https://a.example/");
+  REQUIRE(stored.has_value());
+  const PageAnalysis& analysis = stored->analysis;
+  REQUIRE(analysis.tags.size() == 2);
+  CHECK(analysis.tags[0].line == 0);
+  CHECK(analysis.consent_manager_index == -1);
+  CHECK(analysis.page.body_bytes == 0);
+  CHECK(analysis.page.depth == 0);
+  CHECK(analysis.page.status == 0);
+  CHECK(analysis.page.fetch_ms == 0);
+  REQUIRE(analysis.findings.size() == 1);
+  CHECK(analysis.findings[0].line == 0);
+  CHECK(analysis.findings[0].column == 0);
+
+  raw_query(path, "UPDATE analyses SET consent_manager_index = -7");
+  auto loaded = store.load_scan(id);
+  REQUIRE(loaded.ok());
+  REQUIRE(loaded->pages.size() == 1);
+  CHECK(loaded->pages[0].consent_manager_index == -1);
+}
