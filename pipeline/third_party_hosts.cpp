@@ -47,7 +47,10 @@ std::vector<std::string> ThirdPartyHosts::hosts_to_ask(
   std::vector<std::string> hosts;
   for (const auto& request : requests) {
     std::string host = url_host(request.url);
-    if (host.empty() || is_ip_literal(host) || mapped_hosts_.contains(host) ||
+    // "localhost" names loopback by definition (RFC 6761) and is never asked of DNS; the
+    // public-address check decides whether it may be fetched.
+    bool loopback_name = host == "localhost" || host.ends_with(".localhost");
+    if (host.empty() || is_ip_literal(host) || loopback_name || mapped_hosts_.contains(host) ||
         !asked_.insert(host).second) {
       continue;
     }
