@@ -18,10 +18,12 @@ namespace {
 namespace po = boost::program_options;
 
 bool any_baseline_state(const ScanReport& report) {
-  for (const Finding* finding : report.all_findings()) {
-    if (!finding->baseline_state.empty()) return true;
-  }
-  return false;
+  bool found = false;
+  report.for_each_finding([&found](const Finding& finding) {
+    found = !finding.baseline_state.empty();
+    return !found;
+  });
+  return found;
 }
 
 }  // namespace
@@ -60,7 +62,7 @@ int run_report(const Args& args) {
     return kExitUsage;
   }
   std::optional<ScanStore> store;
-  Result<ScanReport> report = load_named_scan(scan, db, store);
+  Result<ScanReport> report = stream_named_scan(scan, db, store);
   if (!report) {
     std::cerr << "tagwarden report: " << report.error() << "\n";
     return kExitUsage;

@@ -1,6 +1,10 @@
 // `tagwarden scan`: flags -> ScanSettings, run the pipeline, write the reports, pick the exit code.
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/program_options.hpp>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -8,10 +12,12 @@
 #include "cli/console_lines.h"
 #include "cli/crawl_flags.h"
 #include "cli/options.h"
+#include "cli/scratch_database.h"
 #include "model/url.h"
 #include "policy/policy.h"
 #include "reports/report.h"
 #include "rules/rule_catalogue.h"
+#include "store/scan_store.h"
 
 namespace tw::cli {
 namespace {
@@ -37,12 +43,14 @@ struct ScanRequest {
   std::vector<ReportFormat> formats;
   std::optional<SanctionedStack> policy;
   ReportOptions report;
+  std::string db_path;  // --db, or the scratch database when it is ''
+  bool db_is_scratch = false;
 };
 
 po::options_description scan_options(ScanFlags& flags) {
   po::options_description options(
       "tagwarden scan TARGET... [options]\n\n"
-      "TARGET is an http(s) URL or a directory of built HTML. --db '' stores nothing.\n\n"
+      "TARGET is an http(s) URL or a directory of built HTML. --db '' keeps no history.\n\n"
       "Scan options");
   // clang-format off
   options.add_options()
@@ -92,9 +100,9 @@ std::optional<int> check_request(ScanRequest& request) {
   // Made before crawling, so an unwritable --out fails in a second, not after the crawl.
   std::error_code ec;
   std::filesystem::create_directories(flags.out, ec);
-  if (ec) {
-    std::cerr << "tagwarden scan: cannot create --out directory " << flags.out << ": "
-              << ec.message() << "\n";
+  if (ec || access(flags.out.c_str(), W_OK | X_OK) != 0) {
+    std::cerr << "tagwarden scan: cannot write to --out directory " << flags.out << ": "
+              << (ec ? ec.message() : std::strerror(errno)) << "\n";
     return kExitUsage;
   }
   return std::nullopt;
@@ -127,42 +135,53 @@ ScanSettings settings_for(const ScanRequest& request) {
   const ScanFlags& flags = request.flags;
   ScanSettings settings = scan_settings(flags.targets, flags.crawl, flags.common);
   settings.policy = request.policy ? &*request.policy : nullptr;
-  settings.db_path = flags.db;
+  settings.db_path = request.db_path;
+  settings.db_is_temporary = request.db_is_scratch;
   settings.incremental = !flags.no_incremental;
   settings.baseline = flags.baseline;
-  // Only file reports list pages; a console-only scan keeps memory flat however big the site.
-  // The third-party stage reads the pages back from the store in batches; without a store it
-  // needs them in memory, tags and all.
-  bool stage_in_memory = settings.fetch_third_party && settings.db_path.empty();
-  settings.keep_pages =
-      any_format(request, [](ReportFormat format) { return format != ReportFormat::console; }) ||
-      !flags.baseline.empty() || stage_in_memory;
-  // Only the JSON and HTML reports list tags, and drift against a baseline compares them; the
-  // other reports need the pages' findings alone, so a SARIF/JUnit scan of a large site stays
-  // small.
-  settings.keep_tags =
-      !flags.baseline.empty() || stage_in_memory || any_format(request, [](ReportFormat format) {
-        return format == ReportFormat::json || format == ReportFormat::html;
-      });
+  // The pages stream into the store and every report is written from there afterwards, so the
+  // scan holds no page once stored. A baseline is the exception: its new/existing marks and drift
+  // are computed over the pages and tags in memory.
+  settings.keep_pages = !flags.baseline.empty();
+  settings.keep_tags = !flags.baseline.empty();
   return settings;
 }
 
-// The report files, then the console summary and where everything went.
+// The stored scan, streamed page by page for the reports, as `tagwarden report --scan` reads it.
+Result<ScanReport> stored_report(const ScanRequest& request, const ScanOutcome& outcome,
+                                 std::optional<ScanStore>& store) {
+  Result<ScanStore> opened = ScanStore::open(request.db_path);
+  if (!opened) return Error{opened.error()};
+  store.emplace(std::move(opened).value());
+  return store->stream_scan(outcome.report.scan.id);
+}
+
+// The report files, then the console summary and where everything went. File reports are
+// written from the store; a console-only scan prints the totals the scan counted, which are the
+// same figures without reading the pages again.
 Status write_reports(const ScanRequest& request, const ScanOutcome& outcome) {
   const ScanFlags& flags = request.flags;
+  std::optional<ScanStore> store;
+  std::optional<ScanReport> from_store;
+  if (any_format(request, [](ReportFormat format) { return format != ReportFormat::console; })) {
+    Result<ScanReport> loaded = stored_report(request, outcome, store);
+    if (!loaded) return Error{"reading the stored scan for the reports: " + loaded.error()};
+    from_store.emplace(std::move(loaded).value());
+  }
+  const ScanReport& report = from_store ? *from_store : outcome.report;
   std::vector<std::string> written;
   for (ReportFormat format : request.formats) {
     if (format == ReportFormat::console) continue;
-    Status status = write_report_files(format, outcome.report, request.report, flags.out);
+    Status status = write_report_files(format, report, request.report, flags.out);
     if (!status) return status;
     for (const std::string& file : report_files(format)) {
       written.push_back((std::filesystem::path(flags.out) / file).string());
     }
   }
-  Status printed = write_report(ReportFormat::console, outcome.report, request.report, std::cout);
+  Status printed = write_report(ReportFormat::console, report, request.report, std::cout);
   if (!printed) std::cerr << "tagwarden scan: " << printed.error() << "\n";
   for (const std::string& path : written) std::cout << "report: " << path << "\n";
-  if (!flags.db.empty() && outcome.report.scan.id != 0) {
+  if (!request.db_is_scratch) {
     std::cout << "stored: scan " << outcome.report.scan.id << " in " << flags.db << "\n";
   }
   return Ok{};
@@ -201,6 +220,17 @@ int run_scan(const Args& args) {
   ScanRequest request;
   // The flags, the report formats, the policy and the --out directory, all checked.
   if (std::optional<int> done = read_request(args, request)) return *done;
+  // --db '' keeps no history: the scan still goes through a store, a scratch file removed at exit.
+  ScratchDatabase scratch;
+  request.db_path = request.flags.db;
+  if (request.db_path.empty()) {
+    if (Status created = scratch.create(); !created) {
+      print_error("scan", created.error());
+      return kExitScanFailed;
+    }
+    request.db_path = scratch.path();
+    request.db_is_scratch = true;
+  }
   // Crawl, analyse and store: the scan pipeline.
   Result<ScanOutcome> outcome = run_interruptible_scan(settings_for(request));
   if (!outcome) {

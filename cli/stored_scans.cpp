@@ -21,23 +21,36 @@ bool names_stored_scan(const std::string& spec) {
          std::all_of(spec.begin(), spec.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-Result<ScanReport> load_named_scan(const std::string& spec, const std::string& db_path,
+namespace {
+
+// The id `spec` ("latest" or digits) names in the database at `db_path`, opening it on first need.
+Result<std::int64_t> named_scan_id(const std::string& spec, const std::string& db_path,
                                    std::optional<ScanStore>& store) {
-  if (!names_stored_scan(spec)) return read_json_report(spec);
   if (!store) {
     Result<ScanStore> opened = open_existing_store(db_path);
     if (!opened) return Error{opened.error()};
     store.emplace(std::move(opened).value());
   }
-  std::int64_t id = 0;
-  if (spec == "latest") {
-    Result<std::int64_t> latest = store->latest_scan_id();
-    if (!latest) return Error{latest.error()};
-    id = *latest;
-  } else {
-    id = std::stoll(spec);
-  }
-  return store->load_scan(id);
+  if (spec == "latest") return store->latest_scan_id();
+  return std::stoll(spec);
+}
+
+}  // namespace
+
+Result<ScanReport> load_named_scan(const std::string& spec, const std::string& db_path,
+                                   std::optional<ScanStore>& store) {
+  if (!names_stored_scan(spec)) return read_json_report(spec);
+  Result<std::int64_t> id = named_scan_id(spec, db_path, store);
+  if (!id) return Error{id.error()};
+  return store->load_scan(*id);
+}
+
+Result<ScanReport> stream_named_scan(const std::string& spec, const std::string& db_path,
+                                     std::optional<ScanStore>& store) {
+  if (!names_stored_scan(spec)) return read_json_report(spec);
+  Result<std::int64_t> id = named_scan_id(spec, db_path, store);
+  if (!id) return Error{id.error()};
+  return store->stream_scan(*id);
 }
 
 }  // namespace tw::cli

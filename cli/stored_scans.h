@@ -19,6 +19,11 @@ Result<ScanStore> open_existing_store(const std::string& path);
 Result<ScanReport> load_named_scan(const std::string& spec, const std::string& db_path,
                                    std::optional<ScanStore>& store);
 
+// As load_named_scan, but a stored scan comes back streamed (ScanStore::stream_scan: its pages
+// are read from `store` whenever a report walks them), for writing reports of any size.
+Result<ScanReport> stream_named_scan(const std::string& spec, const std::string& db_path,
+                                     std::optional<ScanStore>& store);
+
 // Whether `spec` names a stored scan rather than a report file.
 bool names_stored_scan(const std::string& spec);
 

@@ -21,4 +21,45 @@ std::vector<const Finding*> ScanReport::all_findings() const {
   return out;
 }
 
+void StreamedTotals::add(const PageAnalysis& page) {
+  if (page.page.error == PageError::none) {
+    ++pages_analysed;
+  } else {
+    ++pages_failed;
+  }
+  tags += static_cast<int>(page.tags.size());
+  for (const Finding& finding : page.findings) {
+    ++findings;
+    issues.add(finding);
+    if (finding.suppressed) {
+      ++suppressed;
+    } else {
+      ++by_rule_severity[{finding.rule, finding.severity}];
+    }
+  }
+}
+
+void ScanReport::for_each_page(const PageStream::Visit& visit) const {
+  for (const PageAnalysis& page : pages) {
+    if (!visit(page)) return;
+  }
+  if (!page_stream) return;
+  if (Status walked = page_stream->walk(visit); !walked && walk_error.empty()) {
+    walk_error = walked.error();
+  }
+}
+
+void ScanReport::for_each_finding(const std::function<bool(const Finding&)>& visit) const {
+  bool going = true;
+  for_each_page([&](const PageAnalysis& page) {
+    for (const Finding& finding : page.findings) {
+      if (!(going = visit(finding))) break;
+    }
+    return going;
+  });
+  for (const Finding& finding : site_findings) {
+    if (!going || !(going = visit(finding))) return;
+  }
+}
+
 }  // namespace tw

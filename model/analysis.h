@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +13,7 @@
 #include "model/finding.h"
 #include "model/issue.h"
 #include "model/page.h"
+#include "model/result.h"
 #include "model/tag.h"
 
 namespace tw {
@@ -63,9 +66,13 @@ struct ScanInfo {
   std::map<std::string, int> error_counts;      // PageError name -> pages
 };
 
-// Counted while pages stream through the pipeline, for scans that do not keep every page in
-// memory (a console-only scan of a large site): summaries use these when `pages` was not kept.
+// Counted while pages stream past (through the pipeline, or out of the store for a report), for
+// reports whose pages are not held in memory: summaries use these instead of `pages`.
 struct StreamedTotals {
+  // The issue tally keeps this many instances of each issue: the most any report shows (SARIF's
+  // locations).
+  static constexpr std::size_t kIssueExamples = 100;
+
   int pages_analysed = 0;
   int pages_failed = 0;
   int tags = 0;
@@ -73,20 +80,42 @@ struct StreamedTotals {
   int suppressed = 0;
   // (rule id, severity) -> unsuppressed page-level findings
   std::map<std::pair<std::string, Severity>, int> by_rule_severity;
-  std::vector<Finding> worst;  // the few worst page-level findings, worst first
-  IssueTally issues;           // every page-level finding (suppressed too), grouped into issues
+  IssueTally issues{kIssueExamples};  // every page-level finding (suppressed too), as issues
+
+  void add(const PageAnalysis& page);
+};
+
+// Pages a report lists without holding them: a stored scan's, read from the store a batch at a
+// time in report order, so writing a report over 100,000 pages holds a batch, not the scan.
+class PageStream {
+ public:
+  using Visit = std::function<bool(const PageAnalysis&)>;  // false: stop the walk there
+  virtual ~PageStream() = default;
+  // Calls `visit` for every page in report order until it returns false. A read error stops the
+  // walk and is returned.
+  virtual Status walk(const Visit& visit) const = 0;
 };
 
 struct ScanReport {
   ScanInfo scan;
-  std::vector<PageAnalysis> pages;  // empty when not kept (see `streamed`)
+  std::vector<PageAnalysis> pages;  // the pages held in memory (none when streamed)
   std::vector<VendorSummary> vendors;
   std::vector<Finding> site_findings;      // site-level (overlap, required-missing, drift)
-  std::optional<StreamedTotals> streamed;  // set when `pages` was not kept
+  std::optional<StreamedTotals> streamed;  // set when the pages are not (all) in `pages`
+  std::shared_ptr<const PageStream> page_stream;  // the pages not in `pages`, if any
   int tags_not_kept = 0;  // tags of the kept pages, dropped because no report lists them
 
-  // Every finding, page-level first in page order, then site-level.
+  // Every finding held in memory, page-level first in page order, then site-level. A streamed
+  // report's page findings are not among them: for_each_finding walks those too.
   std::vector<const Finding*> all_findings() const;
+
+  // Every page: `pages`, then the stream's, until `visit` returns false. The first error reading
+  // the stream stops the walk; it is kept in walk_error (reports check it once written).
+  void for_each_page(const PageStream::Visit& visit) const;
+  // Every finding, each page's in page order, then the site-level ones, until `visit` returns
+  // false.
+  void for_each_finding(const std::function<bool(const Finding&)>& visit) const;
+  mutable std::string walk_error;
 };
 
 }  // namespace tw

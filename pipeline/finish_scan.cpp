@@ -24,12 +24,7 @@ std::string why_nothing_ran(const ScanState& scan) {
   if (outcome.interrupted) return "";
   if (outcome.pages_failed == 0) return "no HTML page found in the target";
   std::string why = "no page could be analysed";
-  for (const PageAnalysis& page : outcome.report.pages) {
-    if (page.page.error != PageError::none) {
-      return why + ": " + page.page.final_url + ": " + page.page.error_detail;
-    }
-  }
-  return why;
+  return scan.first_page_error.empty() ? why : why + ": " + scan.first_page_error;
 }
 
 }  // namespace

@@ -60,7 +60,8 @@ Status open_history(ScanState& scan) {
     scan.store.emplace(std::move(opened).value());
   }
   if (!settings.baseline.empty()) {
-    Result<Baseline> loaded = load_baseline(settings.baseline, scan.store ? &*scan.store : nullptr);
+    ScanStore* history = scan.store && !settings.db_is_temporary ? &*scan.store : nullptr;
+    Result<Baseline> loaded = load_baseline(settings.baseline, history);
     if (!loaded) return Error{"--baseline: " + loaded.error()};
     scan.baseline.emplace(std::move(loaded).value());
   }

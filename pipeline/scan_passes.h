@@ -47,6 +47,7 @@ struct ScanState {
   ScanOutcome outcome;  // outcome.report.scan is the scan row
   SiteFacts facts;
   std::string store_error;  // the first failure to store; the scan is then partial
+  std::string first_page_error;  // "URL: detail" of the first page that failed
   std::vector<std::string> missing_directories;
 
   ScanInfo& info() { return outcome.report.scan; }

@@ -23,6 +23,7 @@ struct ScanSettings {
   int threads = 0;                   // analysis workers; 0 = number of cores
   const SanctionedStack* policy = nullptr;
   std::string db_path;      // empty = do not store
+  bool db_is_temporary = false;  // db_path is this run's own scratch file: no baseline scan in it
   bool keep_pages = true;   // keep every PageAnalysis for reports (memory grows)
   bool keep_tags = true;    // with their tags (the JSON and HTML reports and drift list them)
   bool incremental = true;  // reuse stored tags of unchanged pages

@@ -2,7 +2,6 @@
 
 #include <pthread.h>
 
-#include <algorithm>
 #include <chrono>
 
 namespace tw {
@@ -41,6 +40,9 @@ void StoreWriter::take(PageAnalysis analysis) {
   } else {
     ++outcome.pages_failed;
     ++scan_.info().error_counts[std::string(to_string(analysis.page.error))];
+    if (scan_.first_page_error.empty()) {
+      scan_.first_page_error = analysis.page.final_url + ": " + analysis.page.error_detail;
+    }
   }
   scan_.facts.add_page(analysis);
   if (scan_.third_party) scan_.third_party->plan(analysis);
@@ -62,34 +64,9 @@ void StoreWriter::flush() {
       keep_page(report, report.pages.emplace_back(), std::move(page), scan_.settings.keep_tags);
     }
   } else {
-    for (const PageAnalysis& page : batch_) add_to_totals(*report.streamed, page);
+    for (const PageAnalysis& page : batch_) report.streamed->add(page);
   }
   batch_.clear();
-}
-
-void add_to_totals(StreamedTotals& totals, const PageAnalysis& page) {
-  constexpr std::size_t kWorstKept = 10;
-  if (page.page.error == PageError::none) {
-    ++totals.pages_analysed;
-  } else {
-    ++totals.pages_failed;
-  }
-  totals.tags += static_cast<int>(page.tags.size());
-  for (const Finding& finding : page.findings) {
-    ++totals.findings;
-    totals.issues.add(finding);
-    if (finding.suppressed) {
-      ++totals.suppressed;
-      continue;
-    }
-    ++totals.by_rule_severity[{finding.rule, finding.severity}];
-    auto worse = [](const Finding& a, const Finding& b) { return a.severity > b.severity; };
-    auto at = std::upper_bound(totals.worst.begin(), totals.worst.end(), finding, worse);
-    if (static_cast<std::size_t>(at - totals.worst.begin()) < kWorstKept) {
-      totals.worst.insert(at, finding);
-      if (totals.worst.size() > kWorstKept) totals.worst.pop_back();
-    }
-  }
 }
 
 void keep_page(ScanReport& report, PageAnalysis& slot, PageAnalysis page, bool keep_tags) {

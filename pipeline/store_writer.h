@@ -41,9 +41,6 @@ class StoreWriter {
   std::thread thread_;
 };
 
-// Keeps the counts and the worst few findings of a page that is not kept in memory.
-void add_to_totals(StreamedTotals& totals, const PageAnalysis& page);
-
 // Puts `page` into `slot` for the file reports: without its links (stored, not reported), and
 // without its tags when no report lists them (only counted in report.tags_not_kept).
 void keep_page(ScanReport& report, PageAnalysis& slot, PageAnalysis page, bool keep_tags);

@@ -81,11 +81,14 @@ void write_console_report(const ScanReport& report, const ReportOptions& options
   // Scripts and CI read this line: keep it exactly `pages: N`, never coloured or cut.
   out << "pages: " << analysed_page_count(report) << "\n";
   if (s.pages_failed > 0) {
-    std::map<std::string, int> errors;
-    for (const PageAnalysis& page : report.pages) {
-      if (page.page.error != PageError::none) ++errors[std::string(to_string(page.page.error))];
+    // A streamed report's pages are counted in the scan row; pages in memory are counted here.
+    std::map<std::string, int> errors = report.scan.error_counts;
+    if (!report.streamed) {
+      errors.clear();
+      for (const PageAnalysis& page : report.pages) {
+        if (page.page.error != PageError::none) ++errors[std::string(to_string(page.page.error))];
+      }
     }
-    if (report.streamed) errors = report.scan.error_counts;
     std::string detail;
     for (const auto& [name, count] : errors) {
       detail += fmt::format("{}{} {}", detail.empty() ? "" : ", ", name, count);
@@ -98,13 +101,8 @@ void write_console_report(const ScanReport& report, const ReportOptions& options
                   s.tags, report.vendors.size(), s.vendors_by_status["sanctioned"],
                   s.vendors_by_status["unsanctioned"], s.vendors_by_status["forbidden"],
                   s.vendors_by_status["unreviewed"]));
-  int failing = 0;
-  for (const Finding* f : report.all_findings()) failing += fails_build(*f, options);
-  if (report.streamed) {
-    for (const auto& [rule_severity, count] : report.streamed->by_rule_severity) {
-      if (rule_severity.second >= options.fail_on) failing += count;
-    }
-  }
+  std::vector<Issue> issues = group_issues(report, kPagesShown);
+  int failing = failing_findings(issues, options);
   std::string findings_line = fmt::format(
       "findings: {} (critical {}, high {}, medium {}, low {}, info {})", s.findings - s.suppressed,
       s.by_severity[Severity::critical], s.by_severity[Severity::high],
@@ -121,7 +119,6 @@ void write_console_report(const ScanReport& report, const ReportOptions& options
                     "code)",
                     to_string(options.fail_on), failing));
   }
-  std::vector<Issue> issues = group_issues(report, kPagesShown);
   if (issues.empty()) return;
 
   // Issues, worst first, then by instances; each with its first pages.

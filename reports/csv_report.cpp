@@ -41,7 +41,8 @@ void write_csv_finding_rows(const ScanReport& report, std::ostream& out) {
   write_row(out, {"severity", "rule", "rule_name", "area", "page", "vendor", "host", "tag_url",
                   "line", "column", "message", "evidence", "remediation", "fingerprint",
                   "suppressed", "baseline_state"});
-  for (const Finding* f : findings_worst_first(report)) {
+  for_each_finding_worst_first(report, [&out](const Finding& finding) {
+    const Finding* f = &finding;
     RuleText rule = rule_text(f->rule);
     write_row(out, {csv_cell(to_string(f->severity)), csv_cell(f->rule), csv_cell(rule.name),
                     csv_cell(rule.area), csv_cell(f->page), csv_cell(f->vendor), csv_cell(f->host),
@@ -49,7 +50,8 @@ void write_csv_finding_rows(const ScanReport& report, std::ostream& out) {
                     csv_cell(f->message), csv_cell(f->evidence), csv_cell(rule.remediation),
                     csv_cell(f->fingerprint), csv_cell(f->suppressed ? "yes" : "no"),
                     csv_cell(f->baseline_state)});
-  }
+    return true;
+  });
 }
 
 }  // namespace tw

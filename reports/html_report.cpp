@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "model/version.h"
 #include "reports/report_summary.h"
@@ -251,9 +252,7 @@ void cut_note(std::ostream& out, std::size_t shown, std::size_t total, std::stri
 }
 
 void summary_section(std::ostream& out, const ScanReport& report, const ReportSummary& s,
-                     const ReportOptions& options) {
-  int failing = 0;
-  for (const Finding* f : report.all_findings()) failing += fails_build(*f, options);
+                     const ReportOptions& options, int failing) {
   out << "<section id=\"summary\"><h2>Executive summary</h2>\n<div class=\"cards\">\n";
   card(out, fmt::format("{} / {}", s.pages_analysed, s.pages_total), "pages analysed / crawled");
   card(out, std::to_string(report.vendors.size()), "vendors");
@@ -322,7 +321,7 @@ void vendor_section(std::ostream& out, const ReportSummary& s) {
   out << "</section>\n";
 }
 
-void matrix_section(std::ostream& out, const ScanReport& report) {
+void matrix_section(std::ostream& out, const ScanReport& report, const ReportSummary& s) {
   PageVendorMatrix matrix = page_vendor_matrix(report, kMaxMatrixRows);
   std::size_t columns = std::min(matrix.vendors.size(), kMaxMatrixColumns);
   out << "<section id=\"matrix\"><h2>Pages &times; vendors</h2>\n";
@@ -337,8 +336,8 @@ void matrix_section(std::ostream& out, const ScanReport& report) {
         << html(report_text::truncate_to_width(matrix.vendors[v], 28)) << "</th>";
   }
   out << "</tr></thead><tbody>\n";
-  for (std::size_t p = 0; p < report.pages.size() && p < kMaxMatrixRows; ++p) {
-    out << "<tr><td class=\"url\">" << html(page_url(report.pages[p])) << "</td>";
+  for (std::size_t p = 0; p < matrix.pages.size(); ++p) {
+    out << "<tr><td class=\"url\">" << html(matrix.pages[p]) << "</td>";
     for (std::size_t v = 0; v < columns; ++v) {
       int count = matrix.counts[p][v];
       out << (count ? "<td class=\"hit\">" + std::to_string(count)
@@ -348,27 +347,35 @@ void matrix_section(std::ostream& out, const ScanReport& report) {
     out << "</tr>\n";
   }
   out << "</tbody></table>\n";
-  cut_note(out, kMaxMatrixRows, report.pages.size(), "pages", "the JSON report lists every tag");
+  cut_note(out, kMaxMatrixRows, static_cast<std::size_t>(s.pages_total), "pages",
+           "the JSON report lists every tag");
   cut_note(out, kMaxMatrixColumns, matrix.vendors.size(), "vendors",
            "the vendor inventory above lists them all");
   out << "</section>\n";
 }
 
-// The tag a finding is about, looked up by page URL then tag URL (or line). Indexed once, because
-// a large scan has thousands of findings over thousands of pages.
+// The tag each shown finding is about, looked up by page URL then tag URL (or line): one walk
+// over the pages, keeping the tags of the pages the findings name and nothing else.
 class TagLookup {
  public:
-  explicit TagLookup(const ScanReport& report) {
-    for (const PageAnalysis& page : report.pages) {
-      pages_.emplace(page_url(page), &page);
-      pages_.emplace(page.page.requested_url, &page);
+  TagLookup(const ScanReport& report, const std::vector<Finding>& findings) {
+    for (const Finding& finding : findings) {
+      if (!finding.page.empty()) tags_.emplace(finding.page, std::nullopt);
     }
+    if (tags_.empty()) return;
+    report.for_each_page([this](const PageAnalysis& page) {
+      for (std::string_view url : {page_url(page), std::string_view(page.page.requested_url)}) {
+        auto named = tags_.find(url);
+        if (named != tags_.end() && !named->second) named->second = page.tags;
+      }
+      return true;
+    });
   }
 
   const Tag* find(const Finding& f) const {
-    auto it = pages_.find(f.page);
-    if (f.page.empty() || it == pages_.end()) return nullptr;
-    for (const Tag& tag : it->second->tags) {
+    auto it = tags_.find(f.page);
+    if (f.page.empty() || it == tags_.end() || !it->second) return nullptr;
+    for (const Tag& tag : *it->second) {
       if ((!f.tag_url.empty() && tag.url == f.tag_url) || (f.line > 0 && tag.line == f.line)) {
         return &tag;
       }
@@ -377,7 +384,8 @@ class TagLookup {
   }
 
  private:
-  std::map<std::string_view, const PageAnalysis*> pages_;
+  // page URL -> the tags of the first page known by it
+  std::map<std::string, std::optional<std::vector<Tag>>, std::less<>> tags_;
 };
 
 std::string filter_controls(std::string_view table, std::string_view what) {
@@ -455,18 +463,18 @@ void issues_section(std::ostream& out, const std::vector<Issue>& issues,
                      "the JSON report lists them all");
 }
 
-void findings_section(std::ostream& out, const ScanReport& report, const ReportOptions& options) {
-  std::vector<const Finding*> findings = findings_worst_first(report);
-  TagLookup tags(report);
+void findings_section(std::ostream& out, const ScanReport& report, const ReportSummary& s,
+                      const ReportOptions& options) {
+  std::vector<Finding> shown_findings = worst_findings(report, kMaxFindingRows);
+  TagLookup tags(report, shown_findings);
   out << "<section id=\"findings\"><h2>Findings</h2>\n"
       << filter_controls("findings-table", "findings")
       << "<table id=\"findings-table\" class=\"sortable\"><thead><tr><th>severity</th>"
          "<th>rule</th><th>page</th><th>tag</th><th class=\"num\">line</th><th>vendor</th>"
          "<th>message</th><th>evidence</th><th>remediation</th>"
       << (options.baseline ? "<th>baseline</th>" : "") << "</tr></thead><tbody>\n";
-  std::size_t shown = 0;
-  for (const Finding* f : findings) {
-    if (shown++ == kMaxFindingRows) break;
+  for (const Finding& finding : shown_findings) {
+    const Finding* f = &finding;
     RuleText rule = rule_text(f->rule);
     const Tag* tag = tags.find(*f);
     std::string tag_cell = html(f->tag_url);
@@ -490,11 +498,12 @@ void findings_section(std::ostream& out, const ScanReport& report, const ReportO
     if (options.baseline) out << "<td>" << html(f->baseline_state) << "</td>";
     out << "</tr>\n";
   }
-  end_findings_table(out, kMaxFindingRows, findings.size(), "findings (worst first)",
+  end_findings_table(out, kMaxFindingRows, static_cast<std::size_t>(s.findings),
+                     "findings (worst first)",
                      "the JSON and CSV reports hold them all, and the issues above group them");
 }
 
-void pages_section(std::ostream& out, const ScanReport& report) {
+void pages_section(std::ostream& out, const ScanReport& report, const ReportSummary& s) {
   out << "<section id=\"pages\"><h2>Pages</h2>\n"
          "<div class=\"controls\" data-filter-table=\"pages-table\"><input type=\"search\" "
          "placeholder=\"filter pages\" aria-label=\"filter pages\"><span class=\"count muted\">"
@@ -502,8 +511,8 @@ void pages_section(std::ostream& out, const ScanReport& report) {
          "<th>title</th><th class=\"num\">status</th><th>error</th><th class=\"num\">tags</th>"
          "<th class=\"num\">findings</th><th class=\"num\">depth</th></tr></thead><tbody>\n";
   std::size_t shown = 0;
-  for (const PageAnalysis& page : report.pages) {
-    if (shown++ == kMaxPageRows) break;
+  report.for_each_page([&](const PageAnalysis& page) {
+    if (shown++ == kMaxPageRows) return false;
     std::string error =
         page.page.error == PageError::none
             ? std::string()
@@ -512,9 +521,11 @@ void pages_section(std::ostream& out, const ScanReport& report) {
         << "</td><td class=\"num\">" << page.page.status << "</td><td>" << html(error)
         << "</td><td class=\"num\">" << page.tags.size() << "</td><td class=\"num\">"
         << page.findings.size() << "</td><td class=\"num\">" << page.page.depth << "</td></tr>\n";
-  }
+    return true;
+  });
   out << "</tbody></table>\n";
-  cut_note(out, kMaxPageRows, report.pages.size(), "pages", "the JSON report lists them all");
+  cut_note(out, kMaxPageRows, static_cast<std::size_t>(s.pages_total), "pages",
+           "the JSON report lists them all");
   out << "</section>\n";
 }
 
@@ -549,7 +560,8 @@ void write_html_report(const ScanReport& report, const ReportOptions& options, s
          "<a href=\"#issues\">Issues</a><a href=\"#vendors\">Vendors</a>"
          "<a href=\"#matrix\">Pages &times; vendors</a><a href=\"#findings\">Findings</a>"
          "<a href=\"#pages\">Pages</a></nav></header>\n<main>\n";
-  summary_section(out, report, s, options);
+  std::vector<Issue> issues = group_issues(report, kIssuePagesShown);
+  summary_section(out, report, s, options, failing_findings(issues, options));
   out << "<section id=\"charts\"><h2>Charts</h2><div class=\"charts\">\n"
          "<figure><figcaption>Findings by area and severity</figcaption>\n";
   area_chart(out, s);
@@ -557,11 +569,11 @@ void write_html_report(const ScanReport& report, const ReportOptions& options, s
   vendor_chart(out, s);
   out << "</figure></div></section>\n";
   // Issues first after the overview: they are what a reader acts on.
-  issues_section(out, group_issues(report, kIssuePagesShown), options);
+  issues_section(out, issues, options);
   vendor_section(out, s);
-  matrix_section(out, report);
-  findings_section(out, report, options);
-  pages_section(out, report);
+  matrix_section(out, report, s);
+  findings_section(out, report, s, options);
+  pages_section(out, report, s);
   out << "</main>\n<script>" << kScript << "</script>\n</body>\n</html>\n";
 }
 

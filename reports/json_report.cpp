@@ -14,6 +14,7 @@ namespace {
 
 using json_stream::Json;
 using json_stream::write_array;
+using json_stream::write_array_streamed;
 using json_stream::write_nested;
 
 constexpr std::size_t kIssueExamples = 5;
@@ -155,12 +156,27 @@ void write_json_report(const ScanReport& report, const ReportOptions& options, s
   out << ",\n  \"schema_version\": " << kReportSchemaVersion << ",\n  \"scan\": ";
   write_nested(out, doc["scan"], 1);
   out << ",\n  \"pages\": ";
-  write_array(out, report.pages, page_json, 1);
+  write_array_streamed(
+      out,
+      [&report](const auto& write) {
+        report.for_each_page([&write](const PageAnalysis& page) {
+          write(page_json(page));
+          return true;
+        });
+      },
+      1);
   out << ",\n  \"vendors\": ";
   write_array(out, report.vendors, vendor_json, 1);
   out << ",\n  \"findings\": ";
-  write_array(
-      out, report.all_findings(), [](const Finding* f) { return finding_json(*f); }, 1);
+  write_array_streamed(
+      out,
+      [&report](const auto& write) {
+        report.for_each_finding([&write](const Finding& finding) {
+          write(finding_json(finding));
+          return true;
+        });
+      },
+      1);
   out << ",\n  \"issues\": ";
   write_array(out, group_issues(report, kIssueExamples), issue_json, 1);
   out << "\n}\n";

@@ -35,4 +35,19 @@ void write_array(std::ostream& out, const Items& items, ToJson to_json, int dept
   out << '\n' << pad << ']';
 }
 
+// Writes an array whose elements `produce` hands, one at a time, to the `write` it is given (for
+// items walked rather than held, such as a stored scan's pages).
+template <typename Produce>
+void write_array_streamed(std::ostream& out, Produce produce, int depth) {
+  std::string pad(2 * static_cast<std::size_t>(depth), ' ');
+  bool first = true;
+  out << '[';
+  produce([&](const Json& element) {
+    out << (first ? "\n" : ",\n") << pad << "  ";
+    write_nested(out, element, depth + 1);
+    first = false;
+  });
+  out << (first ? "]" : "\n" + pad + "]");
+}
+
 }  // namespace tw::json_stream

@@ -98,21 +98,26 @@ void write_suite(std::ostream& out, std::string_view name, double seconds,
   out << "  </testsuite>\n";
 }
 
-std::vector<Case> page_cases(const ScanReport& report, const ReportSummary& summary) {
+// The pages suite: one case for the analysed pages, one per page that failed (the first few), and
+// the seconds spent fetching, gathered in one walk.
+std::vector<Case> page_cases(const ScanReport& report, const ReportSummary& summary,
+                             double& seconds) {
   std::vector<Case> cases;
   Case analysed{
       fmt::format("{} pages analysed", summary.pages_analysed), "tagwarden.page", {}, false, false};
   cases.push_back(std::move(analysed));
   std::size_t listed = 0;
-  for (const PageAnalysis& page : report.pages) {
-    if (page.page.error == PageError::none || listed++ == kFailedPagesListed) continue;
+  report.for_each_page([&](const PageAnalysis& page) {
+    seconds += page.page.fetch_ms / 1000.0;
+    if (page.page.error == PageError::none || listed++ == kFailedPagesListed) return true;
     Case failed{std::string(page_url(page)), "tagwarden.page", {}, false, true};
     failed.body = "<skipped message=\"" +
                   xml("not analysed: " + std::string(to_string(page.page.error)) + " " +
                       page.page.error_detail) +
                   "\"/>";
     cases.push_back(std::move(failed));
-  }
+    return true;
+  });
   return cases;
 }
 
@@ -130,10 +135,9 @@ void write_junit_report(const ScanReport& report, const ReportOptions& options, 
     ++tests;
     suites[issue.rule].push_back(std::move(c));
   }
-  std::vector<Case> pages = page_cases(report, summary);
-  tests += pages.size();
   double seconds = 0;
-  for (const PageAnalysis& page : report.pages) seconds += page.page.fetch_ms / 1000.0;
+  std::vector<Case> pages = page_cases(report, summary, seconds);
+  tests += pages.size();
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << fmt::format(
       "<testsuites name=\"tagwarden\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{:.3f}\">\n",

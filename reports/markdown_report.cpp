@@ -73,8 +73,7 @@ void write_markdown_report(const ScanReport& report, const ReportOptions& option
     std::stable_partition(issues.begin(), issues.end(),
                           [](const Issue* issue) { return issue->new_instances > 0; });
   }
-  int failing = 0;
-  for (const Finding* f : report.all_findings()) failing += fails_build(*f, options);
+  int failing = failing_findings(grouped, options);
 
   out << "## tagwarden: " << s.findings << " finding" << (s.findings == 1 ? "" : "s") << " in "
       << issues.size() << " issue" << (issues.size() == 1 ? "" : "s") << " on " << s.pages_analysed

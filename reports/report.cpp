@@ -115,6 +115,7 @@ Status write_report(ReportFormat format, const ScanReport& report, const ReportO
       break;
   }
   out.flush();
+  if (!report.walk_error.empty()) return Error{"reading the pages: " + report.walk_error};
   if (!out) return Error{"could not write the " + std::string(to_string(format)) + " report"};
   return Ok{};
 }
@@ -122,6 +123,7 @@ Status write_report(ReportFormat format, const ScanReport& report, const ReportO
 Status write_csv_findings(const ScanReport& report, std::ostream& out) {
   write_csv_finding_rows(report, out);
   out.flush();
+  if (!report.walk_error.empty()) return Error{"reading the pages: " + report.walk_error};
   if (!out) return Error{"could not write the csv findings report"};
   return Ok{};
 }

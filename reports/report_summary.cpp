@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <set>
-#include <span>
 
 namespace tw {
 namespace {
@@ -102,8 +101,6 @@ ReportSummary summarize(const ScanReport& report) {
 }
 
 PageVendorMatrix page_vendor_matrix(const ScanReport& report, std::size_t max_pages) {
-  std::span<const PageAnalysis> pages(report.pages.data(),
-                                      std::min(max_pages, report.pages.size()));
   PageVendorMatrix matrix;
   std::map<std::string, std::size_t> column;
   for (const VendorSummary& vendor : report.vendors) {
@@ -111,35 +108,55 @@ PageVendorMatrix page_vendor_matrix(const ScanReport& report, std::size_t max_pa
       matrix.vendors.push_back(vendor.name);
     }
   }
-  // Tags whose vendor the summary does not list (custom hosts) still get a column.
-  for (const PageAnalysis& page : pages) {
+  // Tags whose vendor the summary does not list (custom hosts) still get a column; rows are
+  // widened to the final column count at the end.
+  report.for_each_page([&](const PageAnalysis& page) {
+    if (matrix.pages.size() == max_pages) return false;
+    matrix.pages.emplace_back(page_url(page));
+    std::vector<int>& row = matrix.counts.emplace_back();
     for (const Tag& tag : page.tags) {
-      if (!tag.vendor.empty() && column.emplace(tag.vendor, matrix.vendors.size()).second) {
-        matrix.vendors.push_back(tag.vendor);
-      }
+      if (tag.vendor.empty()) continue;
+      std::size_t at = column.emplace(tag.vendor, matrix.vendors.size()).first->second;
+      if (at == matrix.vendors.size()) matrix.vendors.push_back(tag.vendor);
+      if (row.size() <= at) row.resize(at + 1, 0);
+      ++row[at];
     }
-  }
-  for (const PageAnalysis& page : pages) {
-    std::vector<int> row(matrix.vendors.size(), 0);
-    for (const Tag& tag : page.tags) {
-      if (!tag.vendor.empty()) ++row[column[tag.vendor]];
-    }
-    matrix.counts.push_back(std::move(row));
-  }
+    return true;
+  });
+  for (std::vector<int>& row : matrix.counts) row.resize(matrix.vendors.size(), 0);
   return matrix;
 }
 
-std::vector<const Finding*> findings_worst_first(const ScanReport& report) {
-  std::vector<const Finding*> findings = report.all_findings();
-  std::stable_sort(findings.begin(), findings.end(),
-                   [](const Finding* a, const Finding* b) { return a->severity > b->severity; });
+void for_each_finding_worst_first(const ScanReport& report,
+                                  const std::function<bool(const Finding&)>& visit) {
+  bool going = true;
+  for (Severity severity : kSeveritiesWorstFirst) {
+    report.for_each_finding([&](const Finding& finding) {
+      if (finding.severity == severity) going = visit(finding);
+      return going;
+    });
+    if (!going) return;
+  }
+}
+
+std::vector<Finding> worst_findings(const ScanReport& report, std::size_t limit) {
+  std::vector<Finding> findings;
+  if (limit == 0) return findings;
+  for_each_finding_worst_first(report, [&](const Finding& finding) {
+    findings.push_back(finding);
+    return findings.size() < limit;
+  });
   return findings;
 }
 
 std::vector<Issue> group_issues(const ScanReport& report, std::size_t examples_kept) {
   IssueTally tally = report.streamed ? report.streamed->issues : IssueTally(examples_kept);
   for (const Finding* finding : report.all_findings()) tally.add(*finding);
-  return tally.take_worst_first();
+  std::vector<Issue> issues = tally.take_worst_first();
+  for (Issue& issue : issues) {
+    if (issue.examples.size() > examples_kept) issue.examples.resize(examples_kept);
+  }
+  return issues;
 }
 
 int failing_instances(const Issue& issue, const ReportOptions& options) {
@@ -149,6 +166,12 @@ int failing_instances(const Issue& issue, const ReportOptions& options) {
   for (Severity severity : kSeveritiesWorstFirst) {
     if (severity >= options.fail_on) failing += counts[static_cast<std::size_t>(severity)];
   }
+  return failing;
+}
+
+int failing_findings(const std::vector<Issue>& issues, const ReportOptions& options) {
+  int failing = 0;
+  for (const Issue& issue : issues) failing += failing_instances(issue, options);
   return failing;
 }
 

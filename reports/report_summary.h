@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -58,9 +59,10 @@ struct ReportSummary {
 };
 ReportSummary summarize(const ScanReport& report);
 
-// Tags per (page index, vendor name) for the first `max_pages` pages; vendor names in the order
-// of report.vendors, then as the tags name them.
+// Tags per (page, vendor name) for the first `max_pages` pages; vendor names in the order of
+// report.vendors, then as the tags name them.
 struct PageVendorMatrix {
+  std::vector<std::string> pages;  // page_url of each row
   std::vector<std::string> vendors;
   std::vector<std::vector<int>> counts;  // [page][vendor]
 };
@@ -69,8 +71,12 @@ PageVendorMatrix page_vendor_matrix(const ScanReport& report, std::size_t max_pa
 // The URL a page is known by: final URL, else the requested one.
 std::string_view page_url(const PageAnalysis& page);
 
-// Findings, worst first, then in report order (stable).
-std::vector<const Finding*> findings_worst_first(const ScanReport& report);
+// Every finding, worst first, then in report order (stable), until `visit` returns false: one
+// walk over the pages per severity, so nothing but the finding at hand is held.
+void for_each_finding_worst_first(const ScanReport& report,
+                                  const std::function<bool(const Finding&)>& visit);
+// The first `limit` findings in that order, copied.
+std::vector<Finding> worst_findings(const ScanReport& report, std::size_t limit);
 
 // Every finding of the report grouped into issues (model/issue.h), worst first, each with its
 // first `examples_kept` instances (a streamed report's page-level issues keep what its tally
@@ -79,6 +85,8 @@ std::vector<Issue> group_issues(const ScanReport& report, std::size_t examples_k
 
 // Instances of the issue that fail the build (fails_build of each, from the issue's counts).
 int failing_instances(const Issue& issue, const ReportOptions& options);
+// Findings of the report that fail the build: failing_instances summed over its issues.
+int failing_findings(const std::vector<Issue>& issues, const ReportOptions& options);
 
 // The first `limit` distinct pages among the issue's kept instances, and how many of the issue's
 // pages that leaves out ("+N more").

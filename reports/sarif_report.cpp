@@ -74,15 +74,15 @@ std::string site_location(const ScanReport& report) {
   for (const std::string& target : report.scan.targets) {
     if (target.starts_with("http://") || target.starts_with("https://")) return target;
   }
-  if (!report.pages.empty()) {
-    std::string url(page_url(report.pages.front()));
-    std::size_t scheme = url.find("://");
-    if (scheme != std::string::npos) {
-      std::size_t path = url.find('/', scheme + 3);
-      return path == std::string::npos ? url + "/" : url.substr(0, path + 1);
-    }
-  }
-  return {};
+  std::string url;
+  report.for_each_page([&url](const PageAnalysis& page) {
+    url = page_url(page);
+    return false;
+  });
+  std::size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return {};
+  std::size_t path = url.find('/', scheme + 3);
+  return path == std::string::npos ? url + "/" : url.substr(0, path + 1);
 }
 
 Json physical_location(const IssueInstance& instance, const std::string& site) {

@@ -130,6 +130,12 @@ constexpr const char* kPageColumns =
     "coalesce(a.csp_meta, ''), coalesce(a.consent_manager_index, -1), p.reused, p.headers, "
     "coalesce(a.links, ''), coalesce(a.notes, '[]'), coalesce(a.tags, '[]'), "
     "coalesce(f.findings, '[]')";
+// The same columns without the page's links, which no report lists (a page may have a million).
+constexpr const char* kReportPageColumns =
+    "p.id, p.requested_url, p.url, p.status, p.content_type, p.depth, p.fetch_ms, p.body_bytes, "
+    "p.content_hash, p.error, p.error_detail, coalesce(a.title, ''), p.csp_header, "
+    "coalesce(a.csp_meta, ''), coalesce(a.consent_manager_index, -1), p.reused, p.headers, "
+    "'', coalesce(a.notes, '[]'), coalesce(a.tags, '[]'), coalesce(f.findings, '[]')";
 constexpr const char* kPagesFrom =
     " FROM pages p LEFT JOIN analyses a ON a.id = p.analysis_id "
     "LEFT JOIN finding_sets f ON f.id = p.finding_set_id ";
@@ -500,6 +506,8 @@ struct ScanStore::Impl {
   Status load_redirects(std::int64_t scan_id, std::optional<PageIdRange> page_ids,
                         std::vector<PageAnalysis>& pages,
                         const std::unordered_map<std::int64_t, std::size_t>& index_of);
+  Status load_scan_header(std::int64_t scan_id, ScanReport& report);
+  class StoredPageStream;
 };
 
 Status ScanStore::Impl::migrate() {
@@ -1114,13 +1122,10 @@ Status ScanStore::for_each_page_batch(
   }
 }
 
-Result<ScanReport> ScanStore::load_scan(std::int64_t scan_id) {
-  Connection& db = impl_->db;
-  ScanReport report;
+// The scan row, its targets and settings, its site findings and vendor inventory: everything
+// of a stored scan but its pages.
+Status ScanStore::Impl::load_scan_header(std::int64_t scan_id, ScanReport& report) {
   ScanInfo& info = report.scan;
-  // One read transaction, so a scan being written by another process is read consistently.
-  ReadTransaction read(db);
-  if (!read.status) return Error{read.status.error()};
   {
     auto row = db.prepare(
         "SELECT id, started, finished, status, tool_version, policy_path, policy_digest, "
@@ -1134,7 +1139,7 @@ Result<ScanReport> ScanStore::load_scan(std::int64_t scan_id) {
     info.started = row->text(1);
     info.finished = row->text(2);
     info.status = parse_scan_status(row->text(3));
-    if (info.status == ScanStatus::running && impl_->abandoned(*row, 8)) {
+    if (info.status == ScanStatus::running && abandoned(*row, 8)) {
       info.status = ScanStatus::partial;
       info.finished = row->text(11);
     }
@@ -1160,22 +1165,6 @@ Result<ScanReport> ScanStore::load_scan(std::int64_t scan_id) {
     rows->bind(1, scan_id);
     while (rows->step() == SQLITE_ROW) info.settings[rows->text(0)] = rows->text(1);
   }
-  // Pages in the order reports list them (depth, then URL: stable across scans of a site).
-  std::unordered_map<std::int64_t, std::size_t> index_of;
-  {
-    auto rows = db.prepare(std::string("SELECT ") + kPageColumns + kPagesFrom +
-                           "WHERE p.scan_id = ? ORDER BY p.depth, p.url, p.id");
-    if (!rows) return Error{rows.error()};
-    rows->bind(1, scan_id);
-    while (rows->step() == SQLITE_ROW) {
-      index_of[rows->integer(0)] = report.pages.size();
-      report.pages.push_back(read_page(*rows));
-    }
-  }
-  if (Status redirects = impl_->load_redirects(scan_id, std::nullopt, report.pages, index_of);
-      !redirects) {
-    return Error{redirects.error()};
-  }
   {
     auto row = db.prepare(
         "SELECT f.findings FROM scans s JOIN finding_sets f ON f.id = s.site_finding_set_id "
@@ -1200,6 +1189,107 @@ Result<ScanReport> ScanStore::load_scan(std::int64_t scan_id) {
     vendor.owner = rows->text(6);
     report.vendors.push_back(std::move(vendor));
   }
+  return Ok{};
+}
+
+// Pages in the order reports list them (depth, then URL: stable across scans of a site).
+constexpr const char* kReportOrder = " ORDER BY p.depth, p.url, p.id";
+
+Result<ScanReport> ScanStore::load_scan(std::int64_t scan_id) {
+  Connection& db = impl_->db;
+  ScanReport report;
+  // One read transaction, so a scan being written by another process is read consistently.
+  ReadTransaction read(db);
+  if (!read.status) return Error{read.status.error()};
+  if (Status header = impl_->load_scan_header(scan_id, report); !header) {
+    return Error{header.error()};
+  }
+  std::unordered_map<std::int64_t, std::size_t> index_of;
+  {
+    auto rows = db.prepare(std::string("SELECT ") + kPageColumns + kPagesFrom +
+                           "WHERE p.scan_id = ?" + kReportOrder);
+    if (!rows) return Error{rows.error()};
+    rows->bind(1, scan_id);
+    while (rows->step() == SQLITE_ROW) {
+      index_of[rows->integer(0)] = report.pages.size();
+      report.pages.push_back(read_page(*rows));
+    }
+  }
+  if (Status redirects = impl_->load_redirects(scan_id, std::nullopt, report.pages, index_of);
+      !redirects) {
+    return Error{redirects.error()};
+  }
+  return report;
+}
+
+// A stored scan's pages read again for each walk, one page at a time by row id in the order
+// taken when the report was opened, without their links: the walk holds one page, whatever the
+// size of the scan.
+class ScanStore::Impl::StoredPageStream final : public PageStream {
+ public:
+  StoredPageStream(Impl& store, std::vector<std::int64_t> page_ids)
+      : store_(store), page_ids_(std::move(page_ids)) {}
+
+  Status walk(const Visit& visit) const override {
+    Connection& db = store_.db;
+    ReadTransaction read(db);
+    if (!read.status) return read.status;
+    auto page_row =
+        db.prepare(std::string("SELECT ") + kReportPageColumns + kPagesFrom + "WHERE p.id = ?");
+    if (!page_row) return Error{page_row.error()};
+    auto redirect_rows =
+        db.prepare("SELECT url FROM redirects WHERE page_id = ? ORDER BY position");
+    if (!redirect_rows) return Error{redirect_rows.error()};
+    for (std::int64_t id : page_ids_) {
+      page_row->reset();
+      page_row->bind(1, id);
+      int code = page_row->step();
+      if (code == SQLITE_DONE) continue;  // removed since (a prune running beside the report)
+      if (code != SQLITE_ROW) return db.error(code, "reading the pages of the scan");
+      PageAnalysis page = read_page(*page_row);
+      redirect_rows->reset();
+      redirect_rows->bind(1, id);
+      while (redirect_rows->step() == SQLITE_ROW) {
+        page.page.redirect_chain.push_back(redirect_rows->text(0));
+      }
+      if (!visit(page)) break;
+    }
+    return Ok{};
+  }
+
+ private:
+  Impl& store_;
+  std::vector<std::int64_t> page_ids_;
+};
+
+Result<ScanReport> ScanStore::stream_scan(std::int64_t scan_id) {
+  Connection& db = impl_->db;
+  ScanReport report;
+  std::vector<std::int64_t> page_ids;
+  {
+    ReadTransaction read(db);
+    if (!read.status) return Error{read.status.error()};
+    if (Status header = impl_->load_scan_header(scan_id, report); !header) {
+      return Error{header.error()};
+    }
+    auto rows = db.prepare(std::string("SELECT p.id FROM pages p WHERE p.scan_id = ?") +
+                           kReportOrder);
+    if (!rows) return Error{rows.error()};
+    rows->bind(1, scan_id);
+    int code = SQLITE_ROW;
+    while ((code = rows->step()) == SQLITE_ROW) page_ids.push_back(rows->integer(0));
+    if (code != SQLITE_DONE) return db.error(code, "listing the pages of the scan");
+  }
+  auto stream = std::make_shared<Impl::StoredPageStream>(*impl_, std::move(page_ids));
+  StreamedTotals& totals = report.streamed.emplace();
+  if (Status counted = stream->walk([&totals](const PageAnalysis& page) {
+        totals.add(page);
+        return true;
+      });
+      !counted) {
+    return Error{counted.error()};
+  }
+  report.page_stream = std::move(stream);
   return report;
 }
 

@@ -103,6 +103,12 @@ class ScanStore {
   // The whole stored scan, ready for any report (page bodies are not stored). Pages come in the
   // order reports list them: by depth, then final URL.
   Result<ScanReport> load_scan(std::int64_t scan_id);
+  // The stored scan for writing reports without holding its pages: scan row, site findings,
+  // vendor inventory and `streamed` totals (counted in one pass over the pages) in memory, and a
+  // page_stream that reads the pages again, one at a time in the order of load_scan and without
+  // their links (no report lists them), each time a report walks them. The stream reads through
+  // this store, which must outlive it.
+  Result<ScanReport> stream_scan(std::int64_t scan_id);
   // The scan's pages with their tags, notes, redirects and findings, `batch_size` at a time in the
   // order they were first stored, so a large scan is never held whole. `visit` may store pages
   // again (add_pages); an error from it stops the walk and is returned.

@@ -31,9 +31,7 @@ class Statement {
  public:
   explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
   ~Statement() {
-    if (stmt_ == nullptr) return;
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
+    if (stmt_ != nullptr) reset();
   }
   Statement(Statement&& other) noexcept : stmt_(std::exchange(other.stmt_, nullptr)) {}
   Statement& operator=(Statement&&) = delete;
@@ -48,6 +46,12 @@ class Statement {
   Statement& bind(int index, bool value) { return bind(index, static_cast<std::int64_t>(value)); }
   Statement& bind(int index, double value);
   Statement& bind_null(int index);
+
+  // Makes the statement ready to be bound and stepped again.
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
 
   // SQLITE_ROW, SQLITE_DONE or an error code (the connection's message says more).
   int step() { return sqlite3_step(stmt_); }

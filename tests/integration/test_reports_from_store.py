@@ -1,0 +1,63 @@
+"""Reports are written from the store, whatever --db says: the files a scan writes are the files
+`tagwarden report --scan` writes from the stored scan afterwards, byte for byte; `--db ''` runs
+through a scratch database that is gone when the command ends; an --out that cannot be written is
+refused before anything is crawled."""
+
+import json
+import unittest
+
+from harness import EXAMPLES, TagwardenTestCase, run_tagwarden
+
+SITE = EXAMPLES / "site"
+POLICY = EXAMPLES / "policy.yaml"
+BASE = "https://www.example-shop.com/"
+FORMATS = "json,sarif,junit,html,csv,markdown"
+
+
+class ReportsFromStoreTest(TagwardenTestCase):
+    def test_scan_reports_are_the_stored_scans_reports(self):
+        db = self.work / "tw.db"
+        scanned = run_tagwarden("scan", SITE, "--base-url", BASE, "--policy", POLICY, "--db", db,
+                                "--out", self.work / "scan", "--format", FORMATS, "--quiet",
+                                cwd=self.work)
+        self.assertIn(scanned.returncode, (0, 1), scanned.stderr)
+        again = run_tagwarden("report", "--scan", "latest", "--db", db, "--out",
+                              self.work / "again", "--format", FORMATS, cwd=self.work)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        files = sorted(p.name for p in (self.work / "scan").iterdir())
+        self.assertEqual(len(files), 7, files)
+        for name in files:
+            with self.subTest(file=name):
+                self.assertEqual((self.work / "scan" / name).read_bytes(),
+                                 (self.work / "again" / name).read_bytes())
+
+    def test_no_history_uses_a_scratch_database_that_is_removed(self):
+        scratch = self.work / "tmp"
+        scratch.mkdir()
+        out = self.work / "out"
+        result = run_tagwarden("scan", SITE, "--base-url", BASE, "--policy", POLICY, "--db", "",
+                               "--out", out, "--format", FORMATS, cwd=self.work,
+                               env={"TMPDIR": str(scratch)})
+        self.assertIn(result.returncode, (0, 1), result.stderr)
+        self.assertNotIn("stored: scan", result.stdout)
+        self.assertEqual(list(scratch.iterdir()), [])
+        self.assertFalse((self.work / "tagwarden.db").exists())
+        report = json.loads((out / "tagwarden-report.json").read_text())
+        self.assertEqual(len(report["pages"]), report["scan"]["counts"]["pages"])
+        self.assertGreater(len(report["pages"]), 10)
+        self.assertEqual(sum(i["instances"] for i in report["issues"]), len(report["findings"]))
+
+    def test_unwritable_out_is_refused_before_the_crawl(self):
+        blocker = self.work / "a-file"
+        blocker.write_text("not a directory")
+        db = self.work / "tw.db"
+        result = run_tagwarden("scan", SITE, "--base-url", BASE, "--db", db, "--out",
+                               blocker / "reports", cwd=self.work)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("--out directory", result.stderr)
+        self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
+        self.assertFalse(db.exists())
+
+
+if __name__ == "__main__":
+    unittest.main()
