@@ -2,6 +2,7 @@
 // a JSON report) without crawling again.
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -18,12 +19,10 @@ namespace {
 namespace po = boost::program_options;
 
 bool any_baseline_state(const ScanReport& report) {
-  bool found = false;
-  report.for_each_finding([&found](const Finding& finding) {
-    found = !finding.baseline_state.empty();
-    return !found;
-  });
-  return found;
+  if (report.streamed && report.streamed->baseline_marked > 0) return true;
+  std::vector<const Finding*> held = report.all_findings();
+  return std::any_of(held.begin(), held.end(),
+                     [](const Finding* finding) { return !finding->baseline_state.empty(); });
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ void StreamedTotals::add(const PageAnalysis& page) {
   for (const Finding& finding : page.findings) {
     ++findings;
     issues.add(finding);
+    if (!finding.baseline_state.empty()) ++baseline_marked;
     if (finding.suppressed) {
       ++suppressed;
     } else {

@@ -78,6 +78,7 @@ struct StreamedTotals {
   int tags = 0;
   int findings = 0;  // page-level, unsuppressed and suppressed
   int suppressed = 0;
+  int baseline_marked = 0;  // findings with a baseline_state
   // (rule id, severity) -> unsuppressed page-level findings
   std::map<std::pair<std::string, Severity>, int> by_rule_severity;
   IssueTally issues{kIssueExamples};  // every page-level finding (suppressed too), as issues

@@ -19,67 +19,81 @@ using json_stream::write_nested;
 
 constexpr std::size_t kIssueExamples = 5;
 
-Json tag_json(const Tag& tag) {
-  Json attributes = Json::object();
-  for (const auto& [name, value] : tag.attributes) attributes[name] = value;
-  return Json{{"kind", to_string(tag.kind)},
-              {"url", tag.url},
-              {"host", tag.host},
-              {"domain", tag.domain},
-              {"vendor", tag.vendor},
-              {"category", tag.category},
-              {"ids", tag.ids},
-              {"line", tag.line},
-              {"column", tag.column},
-              {"initiator", to_string(tag.initiator)},
-              {"parent", tag.parent},
-              {"snippet", tag.snippet},
-              {"in_head", tag.in_head},
-              {"in_noscript", tag.in_noscript},
-              {"consent_gated", tag.consent_gated},
-              {"document_write", tag.document_write},
-              {"attributes", attributes}};
+// Pages and findings are rendered straight to text (ObjectText): they are nearly all of a large
+// report's bytes. Each is an element of a top-level array, hence depth 2.
+constexpr int kElementDepth = 2;
+
+void write_tag(json_stream::ObjectText& object, const Tag& tag) {
+  object.string("kind", to_string(tag.kind))
+      .string("url", tag.url)
+      .string("host", tag.host)
+      .string("domain", tag.domain)
+      .string("vendor", tag.vendor)
+      .string("category", tag.category)
+      .strings("ids", tag.ids)
+      .number("line", tag.line)
+      .number("column", tag.column)
+      .string("initiator", to_string(tag.initiator))
+      .string("parent", tag.parent)
+      .string("snippet", tag.snippet)
+      .boolean("in_head", tag.in_head)
+      .boolean("in_noscript", tag.in_noscript)
+      .boolean("consent_gated", tag.consent_gated)
+      .boolean("document_write", tag.document_write)
+      .string_map("attributes", tag.attributes)
+      .close();
 }
 
-Json page_json(const PageAnalysis& analysis) {
+void page_text(std::string& out, const PageAnalysis& analysis) {
   const Page& page = analysis.page;
-  Json tags = Json::array();
-  for (const Tag& tag : analysis.tags) tags.push_back(tag_json(tag));
-  return Json{{"url", page_url(analysis)},
-              {"requested_url", page.requested_url},
-              {"status", page.status},
-              {"depth", page.depth},
-              {"content_type", page.content_type},
-              {"error", to_string(page.error)},
-              {"error_detail", page.error_detail},
-              {"redirect_chain", page.redirect_chain},
-              {"fetch_ms", page.fetch_ms},
-              {"body_bytes", page.body_bytes},
-              {"title", analysis.title},
-              {"csp", Json{{"header", analysis.csp.header}, {"meta", analysis.csp.meta}}},
-              {"notes", analysis.notes},
-              {"reused", analysis.reused},
-              {"tags", tags}};
+  json_stream::ObjectText(out, kElementDepth)
+      .string("url", page_url(analysis))
+      .string("requested_url", page.requested_url)
+      .number("status", page.status)
+      .number("depth", page.depth)
+      .string("content_type", page.content_type)
+      .string("error", to_string(page.error))
+      .string("error_detail", page.error_detail)
+      .strings("redirect_chain", page.redirect_chain)
+      .real("fetch_ms", page.fetch_ms)
+      .number("body_bytes", static_cast<long long>(page.body_bytes))
+      .string("title", analysis.title)
+      .object("csp",
+              [&](json_stream::ObjectText& csp) {
+                csp.string("header", analysis.csp.header).string("meta", analysis.csp.meta);
+              })
+      .strings("notes", analysis.notes)
+      .boolean("reused", analysis.reused)
+      .objects("tags",
+               [&](const auto& next) {
+                 for (const Tag& tag : analysis.tags) {
+                   json_stream::ObjectText object = next();
+                   write_tag(object, tag);
+                 }
+               })
+      .close();
 }
 
-Json finding_json(const Finding& finding) {
+void finding_text(std::string& out, const Finding& finding) {
   RuleText rule = rule_text(finding.rule);
-  return Json{{"rule", finding.rule},
-              {"rule_name", rule.name},
-              {"area", rule.area},
-              {"severity", to_string(finding.severity)},
-              {"page", finding.page},
-              {"vendor", finding.vendor},
-              {"host", finding.host},
-              {"tag_url", finding.tag_url},
-              {"message", finding.message},
-              {"evidence", finding.evidence},
-              {"line", finding.line},
-              {"column", finding.column},
-              {"fingerprint", finding.fingerprint},
-              {"suppressed", finding.suppressed},
-              {"suppression_reason", finding.suppression_reason},
-              {"baseline_state", finding.baseline_state}};
+  json_stream::ObjectText(out, kElementDepth)
+      .string("rule", finding.rule)
+      .string("rule_name", rule.name)
+      .string("area", rule.area)
+      .string("severity", to_string(finding.severity))
+      .string("page", finding.page)
+      .string("vendor", finding.vendor)
+      .string("host", finding.host)
+      .string("tag_url", finding.tag_url)
+      .string("message", finding.message)
+      .string("evidence", finding.evidence)
+      .number("line", finding.line)
+      .number("column", finding.column)
+      .string("fingerprint", finding.fingerprint)
+      .boolean("suppressed", finding.suppressed)
+      .string("suppression_reason", finding.suppression_reason)
+      .string("baseline_state", finding.baseline_state)
+      .close();
 }
 
 Json issue_json(const Issue& issue) {
@@ -159,8 +173,11 @@ void write_json_report(const ScanReport& report, const ReportOptions& options, s
   write_array_streamed(
       out,
       [&report](const auto& write) {
-        report.for_each_page([&write](const PageAnalysis& page) {
-          write(page_json(page));
+        std::string text;
+        report.for_each_page([&](const PageAnalysis& page) {
+          text.clear();
+          page_text(text, page);
+          write(text);
           return true;
         });
       },
@@ -171,8 +188,11 @@ void write_json_report(const ScanReport& report, const ReportOptions& options, s
   write_array_streamed(
       out,
       [&report](const auto& write) {
-        report.for_each_finding([&write](const Finding& finding) {
-          write(finding_json(finding));
+        std::string text;
+        report.for_each_finding([&](const Finding& finding) {
+          text.clear();
+          finding_text(text, finding);
+          write(text);
           return true;
         });
       },

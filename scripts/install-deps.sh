@@ -8,6 +8,7 @@ packages=(
   libcurl4-openssl-dev libgumbo-dev libboost-program-options-dev libsqlite3-dev
   catch2 libpsl-dev nlohmann-json3-dev libyaml-cpp-dev libfmt-dev libpcre2-dev zlib1g-dev libssl-dev
   libc-ares-dev
+  libsimdjson-dev
   python3 sqlite3 curl publicsuffix
 )
 # bench/compare.sh's server and peers (it also installs them itself when missing).

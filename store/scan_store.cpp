@@ -20,6 +20,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <simdjson.h>
 #include <sstream>
 #include <unordered_map>
 #include <utility>
@@ -247,130 +248,75 @@ std::string tags_json(const std::vector<Tag>& tags) {
   return out;
 }
 
-// The inverse of tags_json; entries that do not have the shape are skipped, and text that is not
-// JSON gives no tags. Read with nlohmann's SAX parser straight into Tags: loading a scan parses
-// every page's tags, and a DOM first cost twice the time.
-class TagRowsReader final : public nlohmann::json_sax<json> {
- public:
-  static constexpr std::size_t kFields = 17;
+// The stored rows (tags, findings) are read back with simdjson's DOM parser: every report of a
+// stored scan parses every page's rows, and simdjson reads them several times faster than
+// nlohmann's SAX parser did. One parser per thread, reused (its buffers grow to the largest row
+// set). Text that is not JSON, or not an array, gives no rows; a row of another shape is skipped.
+simdjson::dom::parser& row_parser() {
+  thread_local simdjson::dom::parser parser;
+  return parser;
+}
 
-  std::vector<Tag> take() { return valid_ ? std::move(tags_) : std::vector<Tag>(); }
+std::string stored_text(simdjson::dom::element value) {
+  std::string_view text;
+  return value.get_string().get(text) ? std::string() : std::string(text);
+}
 
-  bool null() override { return scalar({}, std::nullopt); }
-  bool boolean(bool) override { return scalar({}, std::nullopt); }
-  bool number_integer(number_integer_t value) override { return scalar({}, value); }
-  bool number_unsigned(number_unsigned_t value) override {
-    return scalar({}, static_cast<long long>(value));
+int stored_number(simdjson::dom::element value) {
+  std::int64_t number = 0;
+  return value.get_int64().get(number) ? 0 : stored_count(number);
+}
+
+// The rows of a stored array whose rows have one of the `sizes`, each as its fields.
+template <typename Visit>
+void for_each_stored_row(const std::string& text, std::initializer_list<std::size_t> sizes,
+                         Visit visit) {
+  simdjson::dom::array rows;
+  if (row_parser().parse(text).get_array().get(rows)) return;
+  std::vector<simdjson::dom::element> fields;
+  for (simdjson::dom::element row : rows) {
+    simdjson::dom::array array;
+    if (row.get_array().get(array)) continue;
+    fields.assign(array.begin(), array.end());
+    if (std::find(sizes.begin(), sizes.end(), fields.size()) != sizes.end()) visit(fields);
   }
-  bool number_float(number_float_t, const string_t&) override { return scalar({}, std::nullopt); }
-  bool string(string_t& value) override { return scalar(&value, std::nullopt); }
-  bool binary(binary_t&) override { return scalar({}, std::nullopt); }
-  bool key(string_t& value) override {
-    key_ = std::move(value);
-    return true;
-  }
-  bool start_object(std::size_t) override { return open(false); }
-  bool start_array(std::size_t) override { return open(true); }
-  bool end_object() override { return close(); }
-  bool end_array() override { return close(); }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
-    valid_ = false;
-    return false;
-  }
+}
 
- private:
-  enum class Inside { row, attributes, ids };
-
-  // A scalar at the current depth: a row's field, an attribute value or an id.
-  bool scalar(std::string* text, std::optional<long long> number) {
-    if (ignoring()) return true;
-    if (depth_ == 0) {
-      valid_ = false;  // not an array of rows
-    } else if (depth_ == 2) {
-      set_field(text, number);
-      ++field_;
-    } else if (depth_ == 3 && text != nullptr) {
-      if (inside_ == Inside::attributes) row_.attributes[key_] = std::move(*text);
-      if (inside_ == Inside::ids) row_.ids.push_back(std::move(*text));
-    }
-    return true;
-  }
-
-  bool open(bool array) {
-    if (!ignoring()) {
-      if (depth_ == 0) {
-        if (!array) valid_ = false;
-      } else if (depth_ == 1 && array) {
-        row_ = Tag();
-        field_ = 0;
-      } else if (depth_ == 2 && field_ == 11 && !array) {
-        inside_ = Inside::attributes;
-      } else if (depth_ == 2 && field_ == 12 && array) {
-        inside_ = Inside::ids;
-      } else {
-        ignore_depth_ = depth_;  // a value of no interest, skipped whole
+// The inverse of tags_json.
+std::vector<Tag> tags_from_json(const std::string& text) {
+  static constexpr std::pair<std::size_t, std::string Tag::*> kTexts[] = {
+      {1, &Tag::url},      {2, &Tag::host},   {3, &Tag::domain},  {4, &Tag::vendor},
+      {5, &Tag::category}, {9, &Tag::parent}, {10, &Tag::snippet}};
+  static constexpr std::pair<std::size_t, bool Tag::*> kFlags[] = {
+      {13, &Tag::in_head}, {14, &Tag::in_noscript}, {15, &Tag::consent_gated},
+      {16, &Tag::document_write}};
+  std::vector<Tag> tags;
+  for_each_stored_row(text, {17}, [&tags](const std::vector<simdjson::dom::element>& fields) {
+    Tag& tag = tags.emplace_back();
+    tag.kind = parse_tag_kind(stored_text(fields[0])).value_or(TagKind::script);
+    tag.line = stored_number(fields[6]);
+    tag.column = stored_number(fields[7]);
+    tag.initiator = parse_initiator(stored_text(fields[8])).value_or(Initiator::parser);
+    for (const auto& [index, member] : kTexts) tag.*member = stored_text(fields[index]);
+    for (const auto& [index, member] : kFlags) tag.*member = stored_number(fields[index]) != 0;
+    simdjson::dom::object attributes;
+    if (!fields[11].get_object().get(attributes)) {
+      for (simdjson::dom::key_value_pair attribute : attributes) {
+        std::string_view value;
+        if (!attribute.value.get_string().get(value)) {
+          tag.attributes[std::string(attribute.key)] = std::string(value);
+        }
       }
     }
-    ++depth_;
-    return true;
-  }
-
-  bool close() {
-    --depth_;
-    if (ignore_depth_ >= 0) {
-      if (depth_ != ignore_depth_) return true;
-      ignore_depth_ = -1;
-      if (depth_ == 2) ++field_;  // the skipped value was a field of the row
-      return true;
+    simdjson::dom::array ids;
+    if (!fields[12].get_array().get(ids)) {
+      for (simdjson::dom::element id : ids) {
+        std::string_view value;
+        if (!id.get_string().get(value)) tag.ids.emplace_back(value);
+      }
     }
-    if (depth_ == 2) {
-      inside_ = Inside::row;
-      ++field_;
-    } else if (depth_ == 1 && field_ == kFields) {
-      tags_.push_back(std::move(row_));
-    }
-    return true;
-  }
-
-  bool ignoring() const { return ignore_depth_ >= 0; }
-
-  // The row's fields by position (tags_json): text, whole numbers, and 0/1 flags.
-  void set_field(std::string* text, std::optional<long long> number) {
-    static constexpr std::pair<std::size_t, std::string Tag::*> kTexts[] = {
-        {1, &Tag::url},      {2, &Tag::host},   {3, &Tag::domain},  {4, &Tag::vendor},
-        {5, &Tag::category}, {9, &Tag::parent}, {10, &Tag::snippet}};
-    static constexpr std::pair<std::size_t, bool Tag::*> kFlags[] = {{13, &Tag::in_head},
-                                                                     {14, &Tag::in_noscript},
-                                                                     {15, &Tag::consent_gated},
-                                                                     {16, &Tag::document_write}};
-    std::string value = text != nullptr ? std::move(*text) : std::string();
-    if (field_ == 0) row_.kind = parse_tag_kind(value).value_or(TagKind::script);
-    if (field_ == 6) row_.line = stored_count(number.value_or(0));
-    if (field_ == 7) row_.column = stored_count(number.value_or(0));
-    if (field_ == 8) row_.initiator = parse_initiator(value).value_or(Initiator::parser);
-    for (const auto& [index, member] : kTexts) {
-      if (index == field_) row_.*member = std::move(value);
-    }
-    for (const auto& [index, member] : kFlags) {
-      if (index == field_) row_.*member = number.value_or(0) != 0;
-    }
-    // 11 and 12 are the attributes and ids containers; a scalar there leaves them empty.
-  }
-
-  std::vector<Tag> tags_;
-  Tag row_;
-  std::string key_;
-  std::size_t field_ = 0;
-  int depth_ = 0;
-  int ignore_depth_ = -1;
-  Inside inside_ = Inside::row;
-  bool valid_ = true;
-};
-
-std::vector<Tag> tags_from_json(const std::string& text) {
-  TagRowsReader reader;
-  if (!json::sax_parse(text, &reader)) return {};
-  return reader.take();
+  });
+  return tags;
 }
 
 // A list of findings as stored in finding_sets.findings (schema.cpp): one JSON array per finding,
@@ -414,39 +360,25 @@ FindingSetText findings_json(const std::vector<Finding>& findings) {
   return set;
 }
 
-// The inverse of findings_json; rows of another shape are skipped.
+// The inverse of findings_json. 15 fields; sets migrated from version 2 have 14, no issue key
+// (reports group those by message).
 std::vector<Finding> findings_from_json(const std::string& text) {
-  std::vector<Finding> out;
-  json rows = parse_json_text(text);
-  if (!rows.is_array()) return out;
-  auto text_at = [](const json& row, std::size_t i) {
-    return row[i].is_string() ? row[i].get<std::string>() : std::string();
-  };
-  auto number_at = [](const json& row, std::size_t i) {
-    return row[i].is_number_integer() ? stored_count(row[i].get<std::int64_t>()) : 0;
-  };
-  for (const json& row : rows) {
-    // 15 fields; sets migrated from version 2 have no issue key (reports group them by message).
-    if (!row.is_array() || (row.size() != 14 && row.size() != 15)) continue;
-    Finding finding;
-    finding.rule = text_at(row, 0);
-    finding.severity = parse_severity(text_at(row, 1)).value_or(Severity::info);
-    finding.page = text_at(row, 2);
-    finding.vendor = text_at(row, 3);
-    finding.host = text_at(row, 4);
-    finding.tag_url = text_at(row, 5);
-    finding.line = number_at(row, 6);
-    finding.column = number_at(row, 7);
-    finding.message = text_at(row, 8);
-    finding.evidence = text_at(row, 9);
-    finding.fingerprint = text_at(row, 10);
-    finding.suppressed = number_at(row, 11) != 0;
-    finding.suppression_reason = text_at(row, 12);
-    finding.baseline_state = text_at(row, 13);
-    if (row.size() == 15) finding.issue_key = text_at(row, 14);
-    out.push_back(std::move(finding));
-  }
-  return out;
+  static constexpr std::pair<std::size_t, std::string Finding::*> kTexts[] = {
+      {0, &Finding::rule},         {2, &Finding::page},       {3, &Finding::vendor},
+      {4, &Finding::host},         {5, &Finding::tag_url},    {8, &Finding::message},
+      {9, &Finding::evidence},     {10, &Finding::fingerprint}, {12, &Finding::suppression_reason},
+      {13, &Finding::baseline_state}};
+  std::vector<Finding> findings;
+  for_each_stored_row(text, {14, 15}, [&findings](const std::vector<simdjson::dom::element>& fields) {
+    Finding& finding = findings.emplace_back();
+    for (const auto& [index, member] : kTexts) finding.*member = stored_text(fields[index]);
+    finding.severity = parse_severity(stored_text(fields[1])).value_or(Severity::info);
+    finding.line = stored_number(fields[6]);
+    finding.column = stored_number(fields[7]);
+    finding.suppressed = stored_number(fields[11]) != 0;
+    if (fields.size() == 15) finding.issue_key = stored_text(fields[14]);
+  });
+  return findings;
 }
 
 // Runs `body` between BEGIN IMMEDIATE and COMMIT (rolled back on any error). IMMEDIATE takes the
