@@ -675,7 +675,10 @@ void PageExtractor::visit(const GumboElement& element, const Frame& frame) {
     auto* attr = static_cast<const GumboAttribute*>(element.attributes.data[i]);
     if (std::strcmp(attr->name, "style") != 0) continue;
     std::string_view css = attr->value;
-    if (find_ignoring_case(css, "url(", 0) == std::string_view::npos) break;
+    if (find_ignoring_case(css, "url(", 0) == std::string_view::npos &&
+        find_ignoring_case(css, "image-set(", 0) == std::string_view::npos) {
+      break;
+    }
     for (const CssReference& reference : css_references(css)) {
       auto [line, column] = place(attr->value_start, css, reference.offset);
       add_reference(TagKind::css, reference.url, element, frame, line, column, Initiator::parser);

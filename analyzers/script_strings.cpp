@@ -545,8 +545,8 @@ class Evaluator {
         advance();
         if (current_.type == TokenType::open) {
           std::string_view called = text_of(name);
-          if (called == "document.write" || called == "document.writeln") write_call(depth);
-          return Value::unknown();  // a call's arguments are evaluated on their own
+          call(depth, called == "document.write" || called == "document.writeln");
+          return Value::unknown();
         }
         value.state = Value::State::name;
         value.token = name;
@@ -568,21 +568,34 @@ class Evaluator {
     }
   }
 
-  // document.write( markup ): the argument's text is kept with where each part came from.
-  void write_call(int depth) {
+  // A call's arguments, each evaluated on its own, up to its ')' (left unconsumed at anything
+  // else, such as a function body). For document.write( markup ), the first argument's text is
+  // kept with where each part came from.
+  void call(int depth, bool writes) {
     advance();  // '('
-    if (depth >= kMaxDepth || !starts_term(current_.type)) return;
-    std::size_t begin = current_.begin;
-    Value argument = expression(depth + 1);
-    if (argument.state == Value::State::unknown || out_.writes.size() >= kMaxWrites) return;
+    if (depth >= kMaxDepth) return;
+    bool first = true;
+    while (starts_term(current_.type)) {
+      std::size_t begin = current_.begin;
+      Value argument = expression(depth + 1);
+      if (first && writes) add_write(argument, begin, previous_.end);
+      first = false;
+      if (current_.type != TokenType::other || text_of(current_) != ",") break;
+      advance();
+    }
+    if (current_.type == TokenType::close) advance();
+  }
+
+  void add_write(Value& argument, std::size_t begin, std::size_t end) {
     materialize(argument);
+    if (argument.state != Value::State::known || out_.writes.size() >= kMaxWrites) return;
     const Alternative& first = argument.alternatives.front();
     if (first.text.find('<') == std::string::npos) return;
     WrittenMarkup write;
     write.markup = first.text;
     write.sources = first.sources;
     write.script_begin = begin;
-    write.script_end = previous_.end;
+    write.script_end = end;
     out_.writes.push_back(std::move(write));
   }
 
