@@ -445,6 +445,10 @@ InlineScriptFacts scan_inline_script(std::string_view text, ScriptStringOptions 
   std::vector<UrlLiteral> literals = url_literals(text);
   ScriptStrings strings = evaluate_script_strings(text, options);
   add_built_urls(literals, std::move(strings.urls));
+  std::erase_if(literals, [&](const UrlLiteral& literal) {
+    return std::find(strings.ruled_out.begin(), strings.ruled_out.end(), literal.offset) !=
+           strings.ruled_out.end();
+  });
   facts.writes = std::move(strings.writes);
 
   const auto& family_patterns = compiled().family_ids;

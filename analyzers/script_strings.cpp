@@ -420,6 +420,7 @@ struct Value {
   Token token;                            // literal or name
   std::vector<Alternative> alternatives;  // known: at least one
   bool built = false;                     // came from an operator or a variable
+  int condition = -1;  // a comparison's known outcome (1 true, 0 false), -1 when not known
 
   static Value unknown() { return {}; }
 };
@@ -498,6 +499,8 @@ class Evaluator {
       if (condition >= 0 && negate) condition = 1 - condition;
       compared = true;
       value = Value::unknown();
+    } else {
+      condition = value.condition;  // "(protocol test) ? a : b"
     }
     if (current_.type == TokenType::question) {
       advance();
@@ -505,6 +508,7 @@ class Evaluator {
       if (current_.type != TokenType::colon) return Value::unknown();
       advance();
       Value no = expression(depth + 1);
+      if (condition >= 0) rule_out(condition == 1 ? no : yes);
       value = condition == 1 ? std::move(yes)
               : condition == 0 ? std::move(no)
                                : either(std::move(yes), std::move(no));
@@ -514,6 +518,7 @@ class Evaluator {
       }
     } else if (compared) {
       value = Value::unknown();
+      value.condition = condition;
     }
     emit(value, context);
     if (!context.target.empty()) remember(context.target, value);
@@ -684,6 +689,15 @@ class Evaluator {
       }
     }
     left.alternatives = std::move(product);
+  }
+
+  void rule_out(const Value& branch) {
+    if (branch.state == Value::State::literal) out_.ruled_out.push_back(branch.token.begin);
+    if (branch.state != Value::State::known) return;
+    for (const Alternative& alternative : branch.alternatives) {
+      if (alternative.offset() != std::string_view::npos)
+        out_.ruled_out.push_back(alternative.offset());
+    }
   }
 
   // The branches of a ternary whose condition is not known: both.

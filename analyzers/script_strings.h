@@ -48,6 +48,9 @@ inline constexpr char kUnknownPart = '\x01';
 struct ScriptStrings {
   std::vector<BuiltUrl> urls;  // in text order of their first literal
   std::vector<WrittenMarkup> writes;
+  // Offsets of the first literals of branches the page's scheme rules out ("http://www" in the
+  // location.protocol idiom on an https page): a URL there is never loaded.
+  std::vector<std::size_t> ruled_out;
 };
 
 struct ScriptStringOptions {

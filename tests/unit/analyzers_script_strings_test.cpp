@@ -41,6 +41,15 @@ TEST_CASE("the location.protocol idiom picks the branch of the page's scheme") {
                 "\"stats.example.org/p.js\";") == Urls{"https://stats.example.org/p.js"});
 }
 
+TEST_CASE("a literal URL in a branch the page's scheme rules out is not a reference") {
+  tw::InlineScriptFacts facts = tw::scan_inline_script(
+      "e.setAttribute('src', (('https:' == document.location.protocol) ? "
+      "'https://a248.e.akamai.net/chartbeat/' : 'http://static.chartbeat.com/') + "
+      "'js/chartbeat.js');");
+  REQUIRE(facts.references.size() == 1);
+  CHECK(facts.references[0].url == "https://a248.e.akamai.net/chartbeat/js/chartbeat.js");
+}
+
 TEST_CASE("a ternary on an unknown condition names both branches") {
   CHECK(urls_of("x.src = (ssl ? 'https://ssl' : 'http://www') + '.vendor.example/x.js';") ==
         Urls{"https://ssl.vendor.example/x.js", "http://www.vendor.example/x.js"});
