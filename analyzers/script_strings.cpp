@@ -585,10 +585,32 @@ class Evaluator {
       Value argument = expression(depth + 1);
       if (first && writes) add_write(argument, begin, previous_.end);
       first = false;
-      if (current_.type != TokenType::other || text_of(current_) != ",") break;
-      advance();
+      if (!skip_rest_of_argument()) return;
+      if (current_.type == TokenType::close) break;
+      advance();  // ','
     }
     if (current_.type == TokenType::close) advance();
+  }
+
+  // Past what the evaluator does not read in an argument (arithmetic: "Math.random() * 1e8") to
+  // its ',' or ')'; false at a statement or block boundary, which a function argument's body
+  // holds, and which is then left to the caller.
+  bool skip_rest_of_argument() {
+    int depth = 0;
+    while (current_.type != TokenType::end) {
+      if (current_.type == TokenType::open) {
+        ++depth;
+      } else if (current_.type == TokenType::close) {
+        if (depth == 0) return true;
+        --depth;
+      } else if (current_.type == TokenType::other) {
+        std::string_view text = text_of(current_);
+        if (text == "," && depth == 0) return true;
+        if (text == "{" || text == "}" || text == ";") return false;
+      }
+      advance();
+    }
+    return false;
   }
 
   void add_write(Value& argument, std::size_t begin, std::size_t end) {
