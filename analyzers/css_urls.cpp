@@ -1,5 +1,6 @@
-// A small CSS scanner: skips comments and finds url(...) and @import "...". It does not parse
-// CSS; it only has to find every reference a browser would fetch.
+// A small CSS scanner: skips comments and finds url(...), @import "..." and the quoted URLs of
+// image-set(...). It does not parse CSS; it only has to find every reference a browser would
+// fetch.
 #include "analyzers/css_urls.h"
 
 #include "model/text.h"
@@ -30,8 +31,25 @@ std::size_t read_string(std::string_view css, std::size_t at, std::string& out) 
 std::vector<CssReference> css_references(std::string_view css) {
   std::vector<CssReference> out;
   std::size_t at = 0;
+  int image_set_depth = 0;  // parentheses open inside an image-set(); 0 outside one
   while (at < css.size()) {
     char c = css[at];
+    if (image_set_depth > 0) {
+      if (c == '(') ++image_set_depth;
+      if (c == ')') --image_set_depth;
+      if (image_set_depth == 1 && (c == '"' || c == '\'')) {
+        std::string url;
+        std::size_t start = at;
+        at = read_string(css, at, url);
+        if (!url.empty()) out.push_back({std::move(url), start});
+        continue;
+      }
+    }
+    if ((c == 'i' || c == 'I') && starts_with_ignoring_case(css, at, "image-set(")) {
+      at += 10;
+      image_set_depth = 1;  // -webkit-image-set( ends the same way
+      continue;
+    }
     if (c == '/' && at + 1 < css.size() && css[at + 1] == '*') {
       std::size_t end = css.find("*/", at + 2);
       at = end == std::string_view::npos ? css.size() : end + 2;
@@ -51,6 +69,8 @@ std::vector<CssReference> css_references(std::string_view css) {
         }
       }
       if (!url.empty()) out.push_back({std::move(url), start});
+      while (at < css.size() && is_space(css[at])) ++at;
+      if (at < css.size() && css[at] == ')') ++at;  // url()'s own parenthesis
       continue;
     }
     if (c == '@' && starts_with_ignoring_case(css, at, "@import")) {

@@ -1,4 +1,5 @@
-// URLs a piece of CSS loads: @import and url(), from a <style> element or a style="" attribute.
+// URLs a piece of CSS loads: @import, url() and image-set(), from a <style> element or a
+// style="" attribute.
 // Pure; thread-safe.
 #pragma once
 

@@ -27,6 +27,9 @@ struct SnippetFamily {
   std::initializer_list<const char*> hosts;    // a URL literal on one of these is its loader
   const char* default_url;                     // loader when the snippet builds the URL itself
   std::initializer_list<IdPattern> ids;
+  // Files the loader is known by: a URL naming one is the loader on a host of the site's own
+  // (self-hosted, or a tagging server), and a script naming one writes its loader's host itself.
+  std::initializer_list<const char*> loader_files = {};
 };
 
 // The families of issue 4, item 2. Markers are the identifiers each vendor's published snippet
@@ -36,19 +39,22 @@ const SnippetFamily kFamilies[] = {
      {"googletagmanager.com/gtm.js", "gtm.start"},
      {"googletagmanager.com"},
      "https://www.googletagmanager.com/gtm.js",
-     {{R"(\b(GTM-[A-Z0-9]{4,12})\b)", ""}}},
+     {{R"(\b(GTM-[A-Z0-9]{4,12})\b)", ""}},
+     {"/gtm.js"}},
     {"gtag",
      {"gtag("},
      {"googletagmanager.com"},
      "https://www.googletagmanager.com/gtag/js",
      {{R"(gtag\(\s*['"]config['"]\s*,\s*['"]((?:G|AW|DC|UA|GT)-[A-Za-z0-9-]+)['"])", ""},
-      {R"(['"]?send_to['"]?\s*:\s*['"]((?:AW|DC)-\d+))", ""}}},
+      {R"(['"]?send_to['"]?\s*:\s*['"]((?:AW|DC)-\d+))", ""}},
+     {"/gtag/js"}},
     {"universal-analytics",
      {"google-analytics.com/analytics.js", "google-analytics.com/ga.js", "ga('create'",
       "ga(\"create\"", "_gaq.push"},
      {"google-analytics.com"},
      "https://www.google-analytics.com/analytics.js",
-     {{R"(\b(UA-\d{4,10}-\d{1,4})\b)", ""}}},
+     {{R"(\b(UA-\d{4,10}-\d{1,4})\b)", ""}},
+     {"/analytics.js", "/ga.js"}},
     {"floodlight",
      {"fls.doubleclick.net"},
      {"fls.doubleclick.net"},
@@ -58,7 +64,8 @@ const SnippetFamily kFamilies[] = {
      {"fbq(", "connect.facebook.net/en_US/fbevents.js"},
      {"connect.facebook.net"},
      "https://connect.facebook.net/en_US/fbevents.js",
-     {{R"(fbq\(\s*['"]init['"]\s*,\s*['"]?(\d{5,20}))", ""}}},
+     {{R"(fbq\(\s*['"]init['"]\s*,\s*['"]?(\d{5,20}))", ""}},
+     {"/fbevents.js"}},
     {"linkedin-insight",
      {"_linkedin_partner_id", "_linkedin_data_partner_ids", "li.lms-analytics/insight"},
      {"licdn.com"},
@@ -99,7 +106,8 @@ const SnippetFamily kFamilies[] = {
      {"hjid", "static.hotjar.com"},
      {"hotjar.com"},
      "https://static.hotjar.com/c/hotjar-",
-     {{R"(\bhjid\s*:\s*['"]?(\d+))", ""}}},
+     {{R"(\bhjid\s*:\s*['"]?(\d+))", ""}},
+     {"/hotjar-"}},
     {"hubspot",
      {"hs-scripts.com", "hbspt.", "_hsq"},
      {"hs-scripts.com", "hsforms.net", "hubspot.com"},
@@ -110,7 +118,8 @@ const SnippetFamily kFamilies[] = {
      {"segment.com", "segment.io"},
      "https://cdn.segment.com/analytics.js/v1/",
      {{R"(analytics\.load\(\s*['"]([A-Za-z0-9]{8,64})['"])", ""},
-      {R"(_writeKey\s*=\s*['"]([A-Za-z0-9]{8,64})['"])", ""}}},
+      {R"(_writeKey\s*=\s*['"]([A-Za-z0-9]{8,64})['"])", ""}},
+     {"/analytics.js/v1/", "/analytics.min.js"}},
     {"adobe-launch",
      {"_satellite", "assets.adobedtm.com"},
      {"adobedtm.com"},
@@ -121,12 +130,14 @@ const SnippetFamily kFamilies[] = {
      {"_paq"},
      {"*"},
      "https://cdn.matomo.cloud/matomo.js",
-     {{R"(setSiteId['"]\s*,\s*['"]?([A-Za-z0-9-]+))", ""}}},
+     {{R"(setSiteId['"]\s*,\s*['"]?([A-Za-z0-9-]+))", ""}},
+     {"matomo.js", "piwik.js", "matomo.php", "piwik.php"}},
     {"plausible",
      {"window.plausible", "plausible.io"},
      {"plausible.io"},
      "https://plausible.io/js/script.js",
-     {}},
+     {},
+     {"/js/script.", "/js/plausible."}},
     {"intercom",
      {"intercomSettings", "Intercom("},
      {"intercom.io", "intercomcdn.com"},
@@ -254,7 +265,7 @@ bool is_quote(char c) {
 
 bool is_host_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '-';
+         c == '-' || c == '_';
 }
 
 bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
@@ -266,6 +277,7 @@ struct UrlLiteral {
   std::string url;  // with "\/" unescaped
   std::string host;
   std::size_t offset;
+  UrlForm form = UrlForm::literal;
   bool consumed = false;
 };
 
@@ -373,10 +385,71 @@ std::vector<std::string> ids_from_url(std::string_view url) {
   return ids;
 }
 
-InlineScriptFacts scan_inline_script(std::string_view text) {
+namespace {
+
+// The evaluator's URLs join the literal scanner's (both in offset order): a built URL at a
+// literal's offset is that literal completed ("https://cdn.example/" + "x.js"), the others are new.
+void add_built_urls(std::vector<UrlLiteral>& literals, std::vector<BuiltUrl> built) {
+  std::size_t known = literals.size(), at = 0;
+  for (BuiltUrl& url : built) {
+    while (at < known && literals[at].offset < url.offset) ++at;
+    UrlLiteral* literal = at < known && literals[at].offset == url.offset
+                              ? &literals[at]
+                              : &literals.emplace_back();
+    literal->host = lower_ascii(bare_host(url.url.substr(url.url.find("//") + 2)));
+    literal->url = std::move(url.url);
+    literal->offset = url.offset;
+    literal->form = url.form;
+  }
+  std::stable_sort(literals.begin(), literals.end(),
+                   [](const UrlLiteral& a, const UrlLiteral& b) { return a.offset < b.offset; });
+}
+
+const SnippetFamily* family_named(std::string_view name) {
+  for (const SnippetFamily& family : kFamilies) {
+    if (family.name == name) return &family;
+  }
+  return nullptr;
+}
+
+bool names_loader_file(const SnippetFamily& family, std::string_view text) {
+  return std::any_of(family.loader_files.begin(), family.loader_files.end(),
+                     [&](const char* file) { return text.find(file) != std::string_view::npos; });
+}
+
+// The URL the family's snippet loads: a literal on one of its hosts, else one naming its loader
+// file on a host of the site's choosing; null when there is none.
+UrlLiteral* loader_literal(const SnippetFamily& family, std::vector<UrlLiteral>& literals) {
+  for (UrlLiteral& literal : literals) {
+    bool on_host = std::any_of(family.hosts.begin(), family.hosts.end(), [&](const char* host) {
+      return std::string_view(host) == "*" || host_matches(literal.host, host);
+    });
+    if (on_host && !literal.consumed) return &literal;
+  }
+  for (UrlLiteral& literal : literals) {
+    if (!literal.consumed && names_loader_file(family, literal.url)) return &literal;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool names_snippet_loader(std::string_view family, std::string_view text) {
+  const SnippetFamily* found = family_named(family);
+  return found != nullptr && names_loader_file(*found, text);
+}
+
+InlineScriptFacts scan_inline_script(std::string_view text, ScriptStringOptions options) {
   InlineScriptFacts facts;
   facts.document_write = text.find("document.write") != std::string_view::npos;
   std::vector<UrlLiteral> literals = url_literals(text);
+  ScriptStrings strings = evaluate_script_strings(text, options);
+  add_built_urls(literals, std::move(strings.urls));
+  std::erase_if(literals, [&](const UrlLiteral& literal) {
+    return std::find(strings.ruled_out.begin(), strings.ruled_out.end(), literal.offset) !=
+           strings.ruled_out.end();
+  });
+  facts.writes = std::move(strings.writes);
 
   const auto& family_patterns = compiled().family_ids;
   for (std::size_t f = 0; f < std::size(kFamilies); ++f) {
@@ -388,17 +461,16 @@ InlineScriptFacts scan_inline_script(std::string_view text) {
     ScriptReference reference;
     reference.snippet = family.name;
     reference.offset = marker_at;
-    reference.url = family.default_url;
-    for (UrlLiteral& literal : literals) {
-      bool loader = std::any_of(family.hosts.begin(), family.hosts.end(), [&](const char* host) {
-        return std::string_view(host) == "*" || host_matches(literal.host, host);
-      });
-      if (loader && !literal.consumed) {
-        literal.consumed = true;
-        reference.url = literal.url;
-        reference.offset = literal.offset;
-        break;
-      }
+    if (UrlLiteral* literal = loader_literal(family, literals)) {
+      literal->consumed = true;
+      reference.url = literal->url;
+      reference.offset = literal->offset;
+      reference.form = literal->form;
+    } else if (names_loader_file(family, text)) {
+      continue;  // the loader is written on a host of the site's own (a relative path)
+    } else {
+      reference.url = family.default_url;
+      reference.url_written = false;
     }
     for (std::size_t p = 0; p < family_patterns[f].size(); ++p) {
       std::size_t from = 0;
@@ -423,6 +495,7 @@ InlineScriptFacts scan_inline_script(std::string_view text) {
     ScriptReference reference;
     reference.url = std::move(literal.url);
     reference.offset = literal.offset;
+    reference.form = literal.form;
     reference.ids = ids_from_url(reference.url);
     facts.references.push_back(std::move(reference));
   }

@@ -21,6 +21,7 @@
 #include "analyzers/tag_attribution.h"
 #include "model/text.h"
 #include "model/body_text.h"
+#include "model/domain.h"
 #include "model/url.h"
 
 namespace tw {
@@ -252,10 +253,46 @@ std::string host_of(std::string_view url) {
   return host;
 }
 
+// SVG <use> (Gumbo has no tag enum for it): its href loads an external sprite file.
+bool is_svg_use(const GumboElement& element) {
+  if (element.tag != GUMBO_TAG_UNKNOWN || element.original_tag.length < 4) return false;
+  std::string_view tag(element.original_tag.data, element.original_tag.length);
+  if (!equals_ignoring_ascii_case(tag.substr(0, 4), "<use")) return false;
+  char after = tag.size() > 4 ? tag[4] : '>';
+  return after == '>' || after == '/' || after == ' ' || after == '\t' || after == '\n' ||
+         after == '\r' || after == '\f';
+}
+
+// In written markup Gumbo turns the evaluator's unknown parts into U+FFFD: a URL is kept up to
+// the first one, and only when its host is complete before it.
+bool cut_at_unknown_part(std::string_view& url) {
+  std::size_t unknown = url.find("\xEF\xBF\xBD");
+  if (unknown == std::string_view::npos) return true;
+  url = url.substr(0, unknown);
+  std::size_t authority = url.find("//");
+  if (authority == std::string_view::npos || authority > url.find_first_of("/?#")) {
+    return !url.empty();  // a relative reference: the page's host
+  }
+  return url.find_first_of("/?#", authority + 2) != std::string_view::npos;
+}
+
 struct Span {
   std::size_t begin;
   std::size_t end;
 };
+
+// Where a document nested in the page (an iframe's srcdoc, markup a script writes) stands in the
+// page's source: its offsets map to offsets of `text`, which starts at `anchor`.
+struct Placement {
+  GumboSourcePosition anchor;
+  std::string_view text;
+  const WrittenMarkup* write = nullptr;  // markup offsets -> script offsets; null: one to one
+};
+
+// Nested documents are parsed once (a srcdoc or written markup inside them is not) and bounded
+// per page.
+constexpr std::size_t kMaxNestedDocuments = 32;
+constexpr std::size_t kMaxNestedBytes = 1 << 20;
 
 class PageExtractor {
  public:
@@ -277,6 +314,36 @@ class PageExtractor {
     bool in_noscript;
   };
 
+  // A document nested in `parent`'s, with the flags of the element that holds it; `written`: the
+  // markup a script passes to document.write.
+  PageExtractor(PageExtractor& parent, const HtmlDocument& document, Placement placement,
+                bool written)
+      : document_(document),
+        source_(document.source()),
+        page_url_(parent.page_url_),
+        base_url_(parent.base_url_),
+        fast_resolver_(parent.fast_resolver_),
+        analysis_(parent.analysis_),
+        attribution_(parent.attribution_),
+        parent_(&parent),
+        placement_(placement),
+        written_(written),
+        title_seen_(true) {}
+
+  void walk(Frame root);
+  void drop_default_snippets();
+  // Parses `html` as a document of its own and extracts it in place; false when it was not read
+  // (the page's bound, or the parse refused it).
+  bool extract_nested(std::string_view html, Placement placement, const Frame& frame,
+                      bool written);
+  void visit_srcdoc(const GumboAttribute& srcdoc, const Frame& frame);
+  void visit_writes(const std::vector<WrittenMarkup>& writes, const GumboNode& text,
+                    const Frame& frame, std::vector<Span>& replaced);
+  // Line and column in the page of `offset` bytes into `text`, which starts at `start` in this
+  // extractor's document.
+  std::pair<int, int> place(GumboSourcePosition start, std::string_view text,
+                            std::size_t offset) const;
+  bool accepts(const ScriptReference& reference) const;
   void find_landmarks();
   void find_base();
   void visit(const GumboElement& element, const Frame& frame);
@@ -293,8 +360,11 @@ class PageExtractor {
                      const Frame& frame, int line, int column, Initiator initiator);
   Tag* add_element_reference(TagKind kind, std::string_view raw_url, const GumboElement& element,
                              const Frame& frame) {
-    return add_reference(kind, raw_url, element, frame, static_cast<int>(element.start_pos.line),
-                         static_cast<int>(element.start_pos.column), Initiator::parser);
+    auto [line, column] = place(element.start_pos, {}, 0);
+    Tag* tag = add_reference(kind, raw_url, element, frame, line, column,
+                             written_ ? Initiator::inline_script : Initiator::parser);
+    if (tag != nullptr) tag->document_write = written_;
+    return tag;
   }
   void add_note(std::string note);
   std::optional<std::string> resolve(std::string_view reference) const {
@@ -313,17 +383,34 @@ class PageExtractor {
   std::vector<Span> noscript_spans_;
   std::size_t head_source_end_ = std::string_view::npos;
   std::unordered_set<std::string> seen_links_;
+  PageExtractor* parent_ = nullptr;  // the page's extractor, for a nested document
+  Placement placement_{};
+  bool written_ = false;
+  std::size_t nested_documents_ = 0;
+  std::size_t nested_bytes_ = 0;
+  std::vector<std::size_t> default_snippets_;  // the page's tags whose URL is a family's loader
   std::size_t dropped_notes_ = 0;
   bool truncated_attribute_noted_ = false;
   bool title_seen_ = false;
 };
 
 void PageExtractor::add_note(std::string note) {
-  if (analysis_.notes.size() < kMaxNotes) {
+  if (parent_ != nullptr) {
+    parent_->add_note(std::move(note));
+  } else if (analysis_.notes.size() < kMaxNotes) {
     analysis_.notes.push_back(std::move(note));
   } else {
     ++dropped_notes_;
   }
+}
+
+std::pair<int, int> PageExtractor::place(GumboSourcePosition start, std::string_view text,
+                                         std::size_t offset) const {
+  if (parent_ == nullptr) return advance(start, text, offset);
+  std::size_t in_document = start.offset + std::min(offset, text.size());
+  std::size_t in_page =
+      placement_.write != nullptr ? script_offset_of(*placement_.write, in_document) : in_document;
+  return advance(placement_.anchor, placement_.text, in_page);
 }
 
 bool PageExtractor::in_noscript_span(std::size_t offset) const {
@@ -352,6 +439,7 @@ Tag* PageExtractor::add_reference(TagKind kind, std::string_view raw_url,
                                   const GumboElement& element, const Frame& frame, int line,
                                   int column, Initiator initiator) {
   std::string_view reference = trim(raw_url, kHtmlSpace);
+  if (written_ && !cut_at_unknown_part(reference)) return nullptr;
   if (reference.empty() || reference.front() == '#') return nullptr;
   std::optional<std::string> resolved = resolve(reference);
   if (!resolved) {
@@ -373,8 +461,11 @@ Tag* PageExtractor::add_reference(TagKind kind, std::string_view raw_url,
   tag.line = line;
   tag.column = column;
   tag.initiator = initiator;
-  tag.in_head = frame.in_head || in_head_source(element.start_pos.offset);
-  tag.in_noscript = frame.in_noscript || in_noscript_span(element.start_pos.offset);
+  // A nested document's offsets are its own: its flags come from the element that holds it.
+  bool page_offsets = parent_ == nullptr;
+  tag.in_head = frame.in_head || (page_offsets && in_head_source(element.start_pos.offset));
+  tag.in_noscript =
+      frame.in_noscript || (page_offsets && in_noscript_span(element.start_pos.offset));
   tag.consent_gated = is_consent_gated(element);
   for (unsigned i = 0; i < element.attributes.length; ++i) {
     auto* attr = static_cast<const GumboAttribute*>(element.attributes.data[i]);
@@ -405,7 +496,7 @@ Tag* PageExtractor::add_reference(TagKind kind, std::string_view raw_url,
 }
 
 void PageExtractor::add_link(const char* href) {
-  if (href == nullptr) return;
+  if (href == nullptr || parent_ != nullptr) return;
   std::string_view reference = trim(href, kHtmlSpace);
   if (reference.empty() || reference.front() == '#') return;
   std::optional<std::string> resolved = resolve(reference);
@@ -465,23 +556,8 @@ void PageExtractor::find_base() {
 void PageExtractor::run() {
   find_landmarks();
   fast_resolver_ = FastResolver(base_url_);
-
-  std::vector<Frame> stack{{document_.root(), false, false}};
-  while (!stack.empty()) {
-    Frame frame = stack.back();
-    stack.pop_back();
-    GumboNode* node = frame.node;
-    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) continue;
-    const GumboElement& element = node->v.element;
-    visit(element, frame);
-    Frame child_frame = frame;
-    if (element.tag == GUMBO_TAG_HEAD) child_frame.in_head = true;
-    if (element.tag == GUMBO_TAG_NOSCRIPT) child_frame.in_noscript = true;
-    for (unsigned i = element.children.length; i-- > 0;) {
-      child_frame.node = static_cast<GumboNode*>(element.children.data[i]);
-      stack.push_back(child_frame);
-    }
-  }
+  walk({document_.root(), false, false});
+  drop_default_snippets();
   // Source order: elements Gumbo moved (a head <noscript> pixel) go back where they were written.
   std::stable_sort(analysis_.tags.begin(), analysis_.tags.end(), [](const Tag& a, const Tag& b) {
     return a.line != b.line ? a.line < b.line : a.column < b.column;
@@ -491,15 +567,120 @@ void PageExtractor::run() {
   }
 }
 
+// A snippet given its family's usual loader (its script writes no host) is dropped when the
+// page loads that vendor from a host it writes: the written host wins. Its IDs go to that tag.
+void PageExtractor::drop_default_snippets() {
+  if (default_snippets_.empty()) return;
+  std::vector<bool> dropped(analysis_.tags.size(), false);
+  for (Tag& tag : analysis_.tags) attribution_.attribute(tag);
+  auto is_default = [&](std::size_t i) {
+    return std::find(default_snippets_.begin(), default_snippets_.end(), i) !=
+           default_snippets_.end();
+  };
+  // The tag that loads the snippet's vendor from a written host: one naming the family's loader
+  // file first, else any tag of the same vendor.
+  auto written_for = [&](const Tag& snippet) -> Tag* {
+    Tag* same_vendor = nullptr;
+    for (std::size_t i = 0; i < analysis_.tags.size(); ++i) {
+      Tag& tag = analysis_.tags[i];
+      if (is_default(i) || dropped[i]) continue;
+      if (names_snippet_loader(snippet.snippet, tag.url)) return &tag;
+      if (same_vendor == nullptr && !snippet.vendor.empty() && tag.vendor == snippet.vendor)
+        same_vendor = &tag;
+    }
+    return same_vendor;
+  };
+  for (std::size_t index : default_snippets_) {
+    Tag& snippet = analysis_.tags[index];
+    if (Tag* written = written_for(snippet)) {
+      for (std::string& id : snippet.ids) {
+        if (written->ids.size() >= kMaxIdsPerReference) break;
+        if (std::find(written->ids.begin(), written->ids.end(), id) == written->ids.end())
+          written->ids.push_back(std::move(id));
+      }
+      dropped[index] = true;
+    } else if (names_snippet_loader(snippet.snippet, source_)) {
+      dropped[index] = true;  // loaded from a path of the site's own
+    }
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < analysis_.tags.size(); ++i) {
+    if (dropped[i]) continue;
+    if (kept != i) analysis_.tags[kept] = std::move(analysis_.tags[i]);
+    ++kept;
+  }
+  analysis_.tags.resize(kept);
+}
+
+void PageExtractor::walk(Frame root) {
+  std::vector<Frame> stack{root};
+  while (!stack.empty()) {
+    Frame frame = stack.back();
+    stack.pop_back();
+    GumboNode* node = frame.node;
+    if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) continue;
+    const GumboElement& element = node->v.element;
+    visit(element, frame);
+    Frame child_frame = frame;
+    // A nested document's <head> is Gumbo's wrapper, not the page's head.
+    if (element.tag == GUMBO_TAG_HEAD && parent_ == nullptr) child_frame.in_head = true;
+    if (element.tag == GUMBO_TAG_NOSCRIPT) child_frame.in_noscript = true;
+    for (unsigned i = element.children.length; i-- > 0;) {
+      child_frame.node = static_cast<GumboNode*>(element.children.data[i]);
+      stack.push_back(child_frame);
+    }
+  }
+}
+
+bool PageExtractor::extract_nested(std::string_view html, Placement placement,
+                                   const Frame& frame, bool written) {
+  if (parent_ != nullptr || nested_documents_ >= kMaxNestedDocuments ||
+      nested_bytes_ + html.size() > kMaxNestedBytes) {
+    return false;
+  }
+  ++nested_documents_;
+  nested_bytes_ += html.size();
+  Result<HtmlDocument> document = HtmlDocument::parse(html);
+  if (!document) return false;
+  PageExtractor nested(*this, *document, placement, written);
+  nested.walk({document->root(), frame.in_head, frame.in_noscript});
+  return true;
+}
+
+void PageExtractor::visit_srcdoc(const GumboAttribute& srcdoc, const Frame& frame) {
+  // Positions run over the value as written when it holds no character references (the usual
+  // case); else over the decoded value, from the same start.
+  std::string_view written = srcdoc.original_value.data != nullptr
+                                 ? std::string_view(srcdoc.original_value.data,
+                                                    srcdoc.original_value.length)
+                                 : std::string_view{};
+  Placement placement;
+  placement.anchor = srcdoc.value_start;
+  placement.text = srcdoc.value;
+  if (!written.empty() && (written.front() == '"' || written.front() == '\'')) {
+    auto [line, column] = advance(srcdoc.value_start, written, 1);
+    placement.anchor.line = static_cast<unsigned>(line);
+    placement.anchor.column = static_cast<unsigned>(column);
+    written = written.substr(1, written.size() >= 2 ? written.size() - 2 : 0);
+  }
+  if (written == srcdoc.value) placement.text = written;
+  Frame inside = frame;
+  inside.in_head = false;
+  extract_nested(srcdoc.value, placement, inside, false);
+}
+
 void PageExtractor::visit(const GumboElement& element, const Frame& frame) {
   // style="" on any element; Gumbo lower-cases attribute names, so a plain compare will do.
   for (unsigned i = 0; i < element.attributes.length; ++i) {
     auto* attr = static_cast<const GumboAttribute*>(element.attributes.data[i]);
     if (std::strcmp(attr->name, "style") != 0) continue;
     std::string_view css = attr->value;
-    if (find_ignoring_case(css, "url(", 0) == std::string_view::npos) break;
+    if (find_ignoring_case(css, "url(", 0) == std::string_view::npos &&
+        find_ignoring_case(css, "image-set(", 0) == std::string_view::npos) {
+      break;
+    }
     for (const CssReference& reference : css_references(css)) {
-      auto [line, column] = advance(attr->value_start, css, reference.offset);
+      auto [line, column] = place(attr->value_start, css, reference.offset);
       add_reference(TagKind::css, reference.url, element, frame, line, column, Initiator::parser);
     }
     break;
@@ -511,6 +692,12 @@ void PageExtractor::visit(const GumboElement& element, const Frame& frame) {
       break;
     case GUMBO_TAG_IFRAME:
     case GUMBO_TAG_FRAME: {
+      // A srcdoc document replaces src: the frame shows it and never loads src.
+      if (const GumboAttribute* srcdoc = gumbo_get_attribute(&element.attributes, "srcdoc");
+          srcdoc != nullptr && element.tag == GUMBO_TAG_IFRAME) {
+        visit_srcdoc(*srcdoc, frame);
+        break;
+      }
       const char* src = attribute(element, "src");
       std::string_view value = src != nullptr ? trim(src, kHtmlSpace) : std::string_view{};
       if (value.empty() || equals_ignoring_ascii_case(value.substr(0, 6), "about:")) {
@@ -537,6 +724,14 @@ void PageExtractor::visit(const GumboElement& element, const Frame& frame) {
     }
     case GUMBO_TAG_LINK:
       visit_link(element, frame);
+      break;
+    case GUMBO_TAG_BODY:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+      if (const char* background = attribute(element, "background")) {
+        add_element_reference(TagKind::img, background, element, frame);
+      }
       break;
     case GUMBO_TAG_SOURCE:
     case GUMBO_TAG_VIDEO:
@@ -594,6 +789,11 @@ void PageExtractor::visit(const GumboElement& element, const Frame& frame) {
       }
       break;
     default:
+      if (svg && is_svg_use(element)) {
+        const char* href = attribute(element, "href");
+        if (href == nullptr) href = attribute(element, "xlink:href");
+        if (href != nullptr) add_element_reference(TagKind::img, href, element, frame);
+      }
       break;
   }
 }
@@ -615,12 +815,30 @@ void PageExtractor::visit_script(const GumboElement& element, const Frame& frame
   const GumboNode* text = text_child(element);
   if (text == nullptr) return;
   std::string_view code = text->v.text.text;
-  InlineScriptFacts facts = scan_inline_script(code);
+  InlineScriptFacts facts =
+      scan_inline_script(code, {.https_page = base_url_.starts_with("https:")});
+  Frame script_frame = frame;
+  script_frame.in_head =
+      frame.in_head || (parent_ == nullptr && in_head_source(element.start_pos.offset));
+  // URLs inside markup the script writes come from the parsed markup, as elements.
+  std::vector<Span> replaced;
+  visit_writes(facts.writes, *text, script_frame, replaced);
   for (ScriptReference& reference : facts.references) {
-    auto [line, column] = advance(text->v.text.start_pos, code, reference.offset);
+    bool in_written_markup = reference.snippet.empty() &&
+                             std::any_of(replaced.begin(), replaced.end(), [&](const Span& span) {
+                               return reference.offset >= span.begin &&
+                                      reference.offset < span.end;
+                             });
+    if (in_written_markup) continue;
+    auto [line, column] = place(text->v.text.start_pos, code, reference.offset);
+    if (!accepts(reference)) continue;
+    std::size_t index = analysis_.tags.size();
     Tag* tag = add_reference(TagKind::inline_snippet, reference.url, element, frame, line, column,
                              Initiator::inline_script);
     if (tag == nullptr) continue;
+    if (!reference.url_written) {
+      (parent_ != nullptr ? *parent_ : *this).default_snippets_.push_back(index);
+    }
     tag->snippet = std::move(reference.snippet);
     if (reference.ids_cut) {
       add_note("line " + std::to_string(line) + ": an inline script names more than " +
@@ -636,12 +854,35 @@ void PageExtractor::visit_script(const GumboElement& element, const Frame& frame
   }
 }
 
+// Hosts written without a scheme count only when the name is known to load something: a
+// catalogue host, or a name under a listed public suffix followed by a script or pixel path.
+bool PageExtractor::accepts(const ScriptReference& reference) const {
+  if (reference.form != UrlForm::host_only && reference.form != UrlForm::host_and_script)
+    return true;
+  std::string host = host_of(reference.url);
+  // A bare registrable domain ("vendor.com") in configuration is usually a cookie or link domain.
+  if (reference.form == UrlForm::host_only && registrable_domain(host) == host) return false;
+  if (attribution_.knows_host(host)) return true;
+  return reference.form == UrlForm::host_and_script && has_listed_public_suffix(host);
+}
+
+void PageExtractor::visit_writes(const std::vector<WrittenMarkup>& writes, const GumboNode& text,
+                                 const Frame& frame, std::vector<Span>& replaced) {
+  std::string_view code = text.v.text.text;
+  for (const WrittenMarkup& write : writes) {
+    Placement placement{text.v.text.start_pos, code, &write};
+    if (extract_nested(write.markup, placement, frame, true)) {
+      replaced.push_back({write.script_begin, write.script_end});
+    }
+  }
+}
+
 void PageExtractor::visit_style_text(const GumboElement& element, const Frame& frame) {
   const GumboNode* text = text_child(element);
   if (text == nullptr) return;
   std::string_view css = text->v.text.text;
   for (const CssReference& reference : css_references(css)) {
-    auto [line, column] = advance(text->v.text.start_pos, css, reference.offset);
+    auto [line, column] = place(text->v.text.start_pos, css, reference.offset);
     add_reference(TagKind::css, reference.url, element, frame, line, column, Initiator::parser);
   }
 }
@@ -667,8 +908,11 @@ void PageExtractor::visit_link(const GumboElement& element, const Frame& frame) 
   };
   if (has("stylesheet")) {
     add_element_reference(TagKind::stylesheet, href, element, frame);
-  } else if (has("preload") || has("modulepreload") || has("prefetch")) {
+  } else if (has("preload") || has("modulepreload") || has("prefetch") || has("manifest")) {
     add_element_reference(TagKind::preload, href, element, frame);
+  } else if (has("icon") || has("apple-touch-icon") || has("apple-touch-icon-precomposed") ||
+             has("mask-icon")) {
+    add_element_reference(TagKind::img, href, element, frame);
   } else if (has("preconnect") || has("dns-prefetch")) {
     add_element_reference(TagKind::preconnect, href, element, frame);
   }
@@ -682,7 +926,7 @@ void PageExtractor::visit_meta(const GumboElement& element, const Frame& frame) 
   if (equals_ignoring_ascii_case(name, "refresh")) {
     std::string_view target = refresh_target(content);
     if (!target.empty()) add_element_reference(TagKind::meta_refresh, target, element, frame);
-  } else if (equals_ignoring_ascii_case(name, "content-security-policy")) {
+  } else if (equals_ignoring_ascii_case(name, "content-security-policy") && parent_ == nullptr) {
     std::string_view policy = trim(content, kHtmlSpace);
     if (!analysis_.csp.meta.empty()) analysis_.csp.meta += ", ";
     analysis_.csp.meta += policy;

@@ -32,6 +32,13 @@ bool TagAttribution::is_first_party(std::string_view host) const {
   return false;
 }
 
+bool TagAttribution::knows_host(std::string_view host) const {
+  Tag probe;
+  probe.host = std::string(host);
+  attribute(probe);
+  return !probe.vendor.empty();
+}
+
 void TagAttribution::attribute(Tag& tag) const {
   tag.domain = registrable_domain(tag.host);
   // Hosts a policy assigns to a vendor win: the policy is the company's own knowledge.

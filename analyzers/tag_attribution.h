@@ -17,6 +17,8 @@ class TagAttribution {
   TagAttribution(std::string_view page_url, const AnalysisContext& context);
 
   bool is_first_party(std::string_view host) const;
+  // The policy or the catalogue names a vendor for `host`.
+  bool knows_host(std::string_view host) const;
 
   // Fills domain, vendor and category of a tag whose host is set.
   void attribute(Tag& tag) const;

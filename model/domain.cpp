@@ -42,6 +42,18 @@ std::string registrable_domain(std::string_view host) {
   return result;
 }
 
+bool has_listed_public_suffix(std::string_view host) {
+  std::size_t dot = host.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == host.size() ||
+      suffix_list() == nullptr || is_ip_literal(host)) {
+    return false;
+  }
+  std::string top(host.substr(dot + 1)), whole(host);
+  return psl_is_public_suffix2(suffix_list(), top.c_str(),
+                               PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0 &&
+         psl_is_public_suffix(suffix_list(), whole.c_str()) == 0;
+}
+
 bool host_in_domain(std::string_view host, std::string_view domain) {
   if (domain.empty() || host.size() < domain.size()) return false;
   if (host == domain) return true;

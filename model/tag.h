@@ -12,18 +12,18 @@ namespace tw {
 
 enum class TagKind {
   script,          // <script src>
-  inline_snippet,  // a recognised vendor snippet or a URL inside an inline script
+  inline_snippet,  // a recognised vendor snippet, or a URL an inline script names or builds
   iframe,          // <iframe src>, <frame src>
-  img,             // <img src>
+  img,             // <img src>, icons, background="", SVG <image> and <use>
   pixel,           // 1x1 or hidden image (also inside <noscript>)
   stylesheet,      // <link rel=stylesheet>
-  preload,         // <link rel=preload|modulepreload|prefetch>
+  preload,         // <link rel=preload|modulepreload|prefetch|manifest>
   preconnect,      // <link rel=preconnect|dns-prefetch>
   media,           // <source>, <video>, <audio>, <track>
   embed,           // <embed>, <object>
   form,            // <form action> posting to a third party
   meta_refresh,    // <meta http-equiv=refresh>
-  css,             // CSS @import / url() in <style> or style=""
+  css,             // CSS @import / url() / image-set() in <style> or style=""
 };
 
 std::string_view to_string(TagKind kind);
@@ -32,7 +32,7 @@ std::optional<TagKind> parse_tag_kind(std::string_view text);
 // How the tag was found.
 enum class Initiator {
   parser,              // an element or attribute in the page's HTML
-  inline_script,       // a URL or snippet inside an inline <script>
+  inline_script,       // a URL or snippet inside an inline <script>, or markup it writes
   tag_manager,         // configured inside a fetched tag-manager container
   third_party_script,  // referenced inside a fetched third-party script (a fourth party)
 };

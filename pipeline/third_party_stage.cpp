@@ -355,6 +355,11 @@ class ThirdPartyStage::Impl {
       insight.facts.libraries.push_back({library.name, library.version, library.detection});
     }
     insight.references = scan_inline_script(body).references;
+    // A vendor's code names many hosts without a scheme (its own endpoints, lists of domains);
+    // only URLs it writes out count as fourth parties.
+    std::erase_if(insight.references, [](const ScriptReference& reference) {
+      return reference.form == UrlForm::host_only || reference.form == UrlForm::host_and_script;
+    });
     return insight;
   }
 

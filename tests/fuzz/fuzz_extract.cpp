@@ -7,11 +7,18 @@
 #include "analyzers/css_urls.h"
 #include "analyzers/inline_scripts.h"
 #include "analyzers/page_analyzer.h"
+#include "analyzers/script_strings.h"
 #include "model/url.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
   tw::scan_inline_script(bytes);
+  for (const tw::WrittenMarkup& write : tw::evaluate_script_strings(bytes, {false}).writes) {
+    for (const auto& source : write.sources) {
+      if (source.script_offset > bytes.size() || source.markup_offset > write.markup.size())
+        __builtin_trap();
+    }
+  }
   tw::css_references(bytes);
   tw::ids_from_url(bytes);
 

@@ -26,12 +26,12 @@ EXPECTED = """
     TW104 high     /checkout/payment.html:33
     TW105 low      (site):0
     TW105 low      (site):0
-    TW200 low      /about.html:30
+    TW200 low      /about.html:40
     TW200 low      /account/login.html:53
     TW200 low      /account/orders.html:38
     TW200 low      /blog/spring-collection.html:30
     TW200 low      /blog/spring-collection.html:55
-    TW200 low      /careers.html:30
+    TW200 low      /careers.html:40
     TW200 low      /checkout/cart.html:35
     TW200 low      /checkout/cart.html:39
     TW200 low      /checkout/payment.html:33
