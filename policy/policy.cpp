@@ -117,6 +117,12 @@ class PolicyReader {
   }
 
   Result<SanctionedStack> read(std::string_view text);
+  // Only a scripts file, named as under `scripts_file:`.
+  Result<PaymentPolicy> read_scripts_only(const std::string& path) {
+    read_scripts_file(YAML::Node(path));
+    if (!errors_.empty()) return Error{report()};
+    return std::move(details_->payment);
+  }
 
  private:
   void error(const PolicyLocation& where, const std::string& message) {
@@ -1042,6 +1048,11 @@ const ForbiddenEntry* find_forbidden(const SanctionedStack& policy, std::string_
     if (names_it && entry.paths.matches(path)) return &entry;
   }
   return nullptr;
+}
+
+Result<PaymentPolicy> load_scripts_file(const std::string& path) {
+  PolicyReader reader(path, Catalogue::builtin(), utc_today(), {});
+  return reader.read_scripts_only(std::filesystem::path(path).filename().string());
 }
 
 bool is_payment_page(const SanctionedStack& policy, std::string_view path) {

@@ -122,6 +122,10 @@ bool sanctioned_on_path(const SanctionedStack& policy, const SanctionedVendor& v
 const ForbiddenEntry* find_forbidden(const SanctionedStack& policy, std::string_view vendor,
                                      std::string_view category, std::string_view path);
 
+// Reads a scripts file on its own (`tagwarden approve` updates one), validated as under a policy;
+// errors are "file:line:column: message" lines. A missing file is an error too.
+Result<PaymentPolicy> load_scripts_file(const std::string& path);
+
 // Whether the policy names the page at `path` as a payment page.
 bool is_payment_page(const SanctionedStack& policy, std::string_view path);
 

@@ -1153,6 +1153,19 @@ Result<std::vector<PaymentPage>> ScanStore::payment_pages(std::int64_t scan_id) 
   return pages;
 }
 
+Result<std::vector<Finding>> ScanStore::site_findings(std::int64_t scan_id) {
+  Connection& db = impl_->db;
+  auto row = db.prepare(
+      "SELECT f.findings FROM scans s JOIN finding_sets f ON f.id = s.site_finding_set_id "
+      "WHERE s.id = ?");
+  if (!row) return Error{row.error()};
+  row->bind(1, scan_id);
+  int code = row->step();
+  if (code == SQLITE_ROW) return findings_from_json(row->text(0));
+  if (code != SQLITE_DONE) return db.error(code, "reading the site findings");
+  return std::vector<Finding>{};
+}
+
 Result<ScanReport> ScanStore::load_scan(std::int64_t scan_id) {
   Connection& db = impl_->db;
   ScanReport report;

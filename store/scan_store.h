@@ -100,6 +100,8 @@ class ScanStore {
   Status add_payment_pages(std::int64_t scan_id, const std::vector<PaymentPage>& pages);
   // The payment pages stored with the scan, sorted by URL; empty when it had none.
   Result<std::vector<PaymentPage>> payment_pages(std::int64_t scan_id);
+  // The scan's site-level findings (the integrity findings among them), without its pages.
+  Result<std::vector<Finding>> site_findings(std::int64_t scan_id);
 
   // Records each finding's baseline_state ("new"/"existing"), matched by fingerprint within the
   // scan; for page findings already stored before the baseline was applied.
