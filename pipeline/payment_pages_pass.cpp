@@ -44,13 +44,13 @@ ResourceFetchOptions fetch_options(const ScanState& scan, bool first_party) {
 
 std::string digest_or_error(const FetchedResource& fetched, std::string& error) {
   const Page& response = fetched.response;
+  if (response.status >= 400) {
+    error = "HTTP " + std::to_string(response.status);
+    return "";
+  }
   if (response.error != PageError::none) {
     error = std::string(to_string(response.error)) +
             (response.error_detail.empty() ? "" : ": " + response.error_detail);
-    return "";
-  }
-  if (response.status >= 400) {
-    error = "HTTP " + std::to_string(response.status);
     return "";
   }
   if (fetched.truncated) {

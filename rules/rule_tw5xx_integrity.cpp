@@ -61,17 +61,19 @@ const PageScript* find_script(const PaymentPage& page, const std::string& url) {
   return nullptr;
 }
 
+// Standing state: every script whose content no entry authorizes, scan after scan.
 void check_unauthorized_script(const RuleInfo& rule, const IntegrityFacts& facts,
                                const RuleContext&, std::vector<Finding>& out) {
   for (const PaymentPage& page : facts.pages) {
     for (const PageScript& script : page.scripts) {
-      if (script.status != "unauthorized") continue;
+      if (script.status != "unauthorized" && script.status != "changed") continue;
       std::string hash = script.sha384.empty() ? "content not fetched: " + script.fetch_error
                                                : script.sha384;
+      std::string why = script.status == "changed"
+                            ? "its entry in the scripts file approved other content"
+                            : "no entry of the scripts file authorizes it";
       out.push_back(script_finding(rule, page, script,
-                                   describe(script) + " runs on a payment page and no entry of "
-                                                      "the scripts file authorizes it",
-                                   hash));
+                                   describe(script) + " runs on a payment page and " + why, hash));
     }
   }
 }
@@ -81,7 +83,11 @@ void check_changed_script(const RuleInfo& rule, const IntegrityFacts& facts, con
   for (const PaymentPage& page : facts.pages) {
     const PaymentPage* before = find_page(facts.previous, page.url);
     for (const PageScript& script : page.scripts) {
+      const PageScript* earlier = before ? find_script(*before, script.url) : nullptr;
+      bool changed_now = earlier == nullptr || earlier->sha384 != script.sha384;
+      // The change is an event, reported on the scan that sees it; TW500 keeps the standing state.
       if (script.status == "changed") {
+        if (!changed_now) continue;
         out.push_back(script_finding(
             rule, page, script,
             describe(script) + " differs from the content its scripts-file entry approved",
@@ -93,7 +99,6 @@ void check_changed_script(const RuleInfo& rule, const IntegrityFacts& facts, con
           script.sha384.empty()) {
         continue;
       }
-      const PageScript* earlier = find_script(*before, script.url);
       if (earlier == nullptr || earlier->sha384.empty() || earlier->sha384 == script.sha384) {
         continue;
       }
@@ -223,8 +228,9 @@ extern const Rule kUnauthorizedScriptRule{
     {"TW500", "unauthorized-payment-script", "integrity",
      "Script on a payment page that the scripts file does not authorize", Severity::high,
      "PCI DSS 4.0 requirement 6.4.3: every script a payment page runs is inventoried, justified "
-     "and authorized. This script (inline or external, first or third party) matches no entry of "
-     "the scripts file, by URL or by its SHA-384.",
+     "and authorized. No entry of the scripts file authorizes this script (inline or external, "
+     "first, third or fourth party): none names it by URL or SHA-384, or its entry pinned other "
+     "content.",
      "If the script belongs there, run 'tagwarden approve' and fill in owner, justification and "
      "approval in the scripts file through review; otherwise remove it from the page.",
      true},
@@ -233,9 +239,10 @@ extern const Rule kUnauthorizedScriptRule{
 extern const Rule kChangedScriptRule{
     {"TW501", "payment-script-changed", "integrity",
      "Authorized payment-page script whose content changed", Severity::high,
-     "The script's SHA-384 this scan differs from the hash its scripts-file entry approved or, "
-     "for an entry that names only a URL, from the last scan of the target. An approved script "
-     "that changes without review is how payment skimmers arrive (Magecart).",
+     "The script's SHA-384 this scan differs from the hash its scripts-file entry approved (and "
+     "from the last scan's: the change is reported once, TW500 keeps reporting the unapproved "
+     "content) or, for an entry that names only a URL, from the last scan of the target. An "
+     "approved script that changes without review is how payment skimmers arrive (Magecart).",
      "Compare the new content with the approved one. If the change is expected, approve the new "
      "hash through review; if not, treat it as an incident.",
      true},
