@@ -150,10 +150,9 @@ int run_approve(const Args& args) {
   entries.insert(entries.end(), added.begin(), added.end());
   std::stable_sort(entries.begin(), entries.end());
   std::filesystem::path target(out_file);
-  Result<std::string> written =
-      write_document(target.parent_path().empty() ? "." : target.parent_path().string(),
-                     target.filename().string(),
-                     [&](std::ostream& out) { write_scripts_file(out, entries); });
+  Result<std::string> written = write_document(
+      target.parent_path().empty() ? "." : target.parent_path().string(),
+      target.filename().string(), [&](std::ostream& out) { write_scripts_file(out, entries); });
   if (!written) {
     std::cerr << "tagwarden approve: " << written.error() << "\n";
     return kExitScanFailed;

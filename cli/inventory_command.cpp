@@ -58,8 +58,8 @@ int run_inventory(const Args& args) {
     return kExitUsage;
   }
   for (const auto& [writer, file] : writers) {
-    Result<std::string> written = write_document(
-        out_dir, file, [&](std::ostream& out) { writer(*inventory, out); });
+    Result<std::string> written =
+        write_document(out_dir, file, [&](std::ostream& out) { writer(*inventory, out); });
     if (!written) {
       std::cerr << "tagwarden inventory: " << written.error() << "\n";
       return kExitScanFailed;

@@ -11,9 +11,9 @@ namespace tw {
 namespace {
 
 constexpr std::array<std::string_view, 7> kSecurityHeaders{
-    "content-security-policy", "content-security-policy-report-only",
+    "content-security-policy",   "content-security-policy-report-only",
     "strict-transport-security", "x-frame-options",
-    "referrer-policy",          "permissions-policy",
+    "referrer-policy",           "permissions-policy",
     "x-content-type-options"};
 
 std::vector<std::string> split(std::string_view text, char separator) {

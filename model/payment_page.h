@@ -31,7 +31,7 @@ struct PageScript {
   // could not be fetched to compare).
   std::string status = "unauthorized";
   std::string approved_hash;  // the hash the naming entry pins; empty for a URL-only entry
-  std::string approved_by;  // from the entry that authorizes it
+  std::string approved_by;    // from the entry that authorizes it
   std::string approved_on;
   std::string owner;
 };

@@ -17,12 +17,18 @@ using report_text::csv_number;
 using report_text::html;
 
 json script_json(const PageScript& s) {
-  return {{"url", s.url},         {"inline", s.is_inline},
-          {"line", s.line},       {"column", s.column},
-          {"party", s.party},     {"vendor", s.vendor},
-          {"sha384", s.sha384},   {"fetch_error", s.fetch_error},
-          {"status", s.status},   {"approved_hash", s.approved_hash},
-          {"owner", s.owner},     {"approved_by", s.approved_by},
+  return {{"url", s.url},
+          {"inline", s.is_inline},
+          {"line", s.line},
+          {"column", s.column},
+          {"party", s.party},
+          {"vendor", s.vendor},
+          {"sha384", s.sha384},
+          {"fetch_error", s.fetch_error},
+          {"status", s.status},
+          {"approved_hash", s.approved_hash},
+          {"owner", s.owner},
+          {"approved_by", s.approved_by},
           {"approved_on", s.approved_on}};
 }
 
@@ -42,7 +48,8 @@ void html_head(std::ostream& out, const std::string& title) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'\">\n<meta name=\"referrer\" content=\"no-referrer\">\n"
-      << "<title>" << html(title) << "</title>\n<style>body{font:14px system-ui,sans-serif;"
+      << "<title>" << html(title)
+      << "</title>\n<style>body{font:14px system-ui,sans-serif;"
          "margin:24px}table{border-collapse:collapse;margin:8px 0 16px}th,td{border:1px solid "
          "#ccc;padding:3px 6px;text-align:left;vertical-align:top}code{word-break:break-all}"
          ".bad{color:#c62828;font-weight:600}</style>\n</head>\n<body>\n";
@@ -89,15 +96,16 @@ std::vector<std::string> evidence_row(const EvidenceScan& scan, std::string_view
 
 void evidence_csv_scan(const EvidenceScan& scan, std::ostream& out) {
   std::vector<std::string> row = evidence_row(scan, scan.gap ? "gap" : "scan");
-  row.insert(row.end(), {"", "", "", "", "", "", csv_cell(std::to_string(scan.days_since_previous) +
-                                                          " days since the scan before")});
+  row.insert(row.end(),
+             {"", "", "", "", "", "",
+              csv_cell(std::to_string(scan.days_since_previous) + " days since the scan before")});
   write_row(out, row);
   for (const PaymentPage& page : scan.pages) {
     for (const PageScript& s : page.scripts) {
       row = evidence_row(scan, "script");
-      row.insert(row.end(), {csv_cell(page.url), csv_cell(s.url), csv_cell(s.sha384),
-                             csv_cell(s.status), csv_cell(s.approved_by),
-                             csv_cell(s.approved_on), csv_cell(s.fetch_error)});
+      row.insert(row.end(),
+                 {csv_cell(page.url), csv_cell(s.url), csv_cell(s.sha384), csv_cell(s.status),
+                  csv_cell(s.approved_by), csv_cell(s.approved_on), csv_cell(s.fetch_error)});
       write_row(out, row);
     }
   }
@@ -159,9 +167,9 @@ void write_inventory_csv(const InventoryReport& report, std::ostream& out) {
   for (const PaymentPage& page : report.pages) {
     for (const PageScript& s : page.scripts) {
       write_row(out, {csv_cell(page.url), csv_cell(s.url), csv_cell(s.is_inline ? "yes" : "no"),
-                      csv_cell(s.party), csv_cell(s.vendor), csv_cell(s.sha384),
-                      csv_cell(s.status), csv_cell(s.owner), csv_cell(s.approved_by),
-                      csv_cell(s.approved_on), csv_number(s.line), csv_cell(s.fetch_error)});
+                      csv_cell(s.party), csv_cell(s.vendor), csv_cell(s.sha384), csv_cell(s.status),
+                      csv_cell(s.owner), csv_cell(s.approved_by), csv_cell(s.approved_on),
+                      csv_number(s.line), csv_cell(s.fetch_error)});
     }
   }
 }
@@ -169,16 +177,16 @@ void write_inventory_csv(const InventoryReport& report, std::ostream& out) {
 void write_inventory_html(const InventoryReport& report, std::ostream& out) {
   html_head(out, "Payment-page script inventory");
   out << "<h1>Payment-page script inventory</h1>\n<p>Scan " << report.scan.id << " of "
-      << html(join(report.scan.targets, " ")) << ", started " << html(report.scan.started)
-      << " (" << html(to_string(report.scan.status)) << "); " << report.pages.size()
+      << html(join(report.scan.targets, " ")) << ", started " << html(report.scan.started) << " ("
+      << html(to_string(report.scan.status)) << "); " << report.pages.size()
       << " payment pages.</p>\n";
   html_page_sections(out, report.pages);
   out << "</body>\n</html>\n";
 }
 
 void write_evidence_csv(const EvidenceReport& report, std::ostream& out) {
-  write_row(out, {"record", "scan_id", "started", "scan_status", "page", "item", "sha384_or_evidence",
-                  "status_or_rule", "approved_by", "approved_on", "detail"});
+  write_row(out, {"record", "scan_id", "started", "scan_status", "page", "item",
+                  "sha384_or_evidence", "status_or_rule", "approved_by", "approved_on", "detail"});
   for (const EvidenceScan& scan : report.scans) evidence_csv_scan(scan, out);
   if (report.gap_at_end) {
     write_row(out, {csv_cell("gap"), "", csv_cell(report.until), "", "", "", "", "", "", "",

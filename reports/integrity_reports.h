@@ -34,8 +34,8 @@ inline constexpr long long kEvidenceGapDays = 7;
 
 struct EvidenceReport {
   std::string target;
-  std::string since;  // ISO 8601, the period's start
-  std::string until;  // ISO 8601, when the evidence was written
+  std::string since;                // ISO 8601, the period's start
+  std::string until;                // ISO 8601, when the evidence was written
   std::vector<EvidenceScan> scans;  // oldest first
   long long days_since_last = 0;    // from the last scan (or the start) to `until`
   bool gap_at_end = false;

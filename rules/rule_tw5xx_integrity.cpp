@@ -67,8 +67,8 @@ void check_unauthorized_script(const RuleInfo& rule, const IntegrityFacts& facts
   for (const PaymentPage& page : facts.pages) {
     for (const PageScript& script : page.scripts) {
       if (script.status != "unauthorized" && script.status != "changed") continue;
-      std::string hash = script.sha384.empty() ? "content not fetched: " + script.fetch_error
-                                               : script.sha384;
+      std::string hash =
+          script.sha384.empty() ? "content not fetched: " + script.fetch_error : script.sha384;
       std::string why = script.status == "changed"
                             ? "its entry in the scripts file approved other content"
                             : "no entry of the scripts file authorizes it";
@@ -102,9 +102,9 @@ void check_changed_script(const RuleInfo& rule, const IntegrityFacts& facts, con
       if (earlier == nullptr || earlier->sha384.empty() || earlier->sha384 == script.sha384) {
         continue;
       }
-      out.push_back(script_finding(
-          rule, page, script, describe(script) + " changed since " + facts.previous_origin,
-          "before " + earlier->sha384 + "; now " + script.sha384));
+      out.push_back(script_finding(rule, page, script,
+                                   describe(script) + " changed since " + facts.previous_origin,
+                                   "before " + earlier->sha384 + "; now " + script.sha384));
     }
   }
 }
@@ -122,10 +122,9 @@ void check_script_added_or_removed(const RuleInfo& rule, const IntegrityFacts& f
     }
     for (const PageScript& script : before->scripts) {
       if (find_script(page, script.url) != nullptr) continue;
-      Finding finding =
-          script_finding(rule, page, script,
-                         describe(script) + " was removed since " + facts.previous_origin,
-                         "removed; was " + script.sha384);
+      Finding finding = script_finding(
+          rule, page, script, describe(script) + " was removed since " + facts.previous_origin,
+          "removed; was " + script.sha384);
       finding.severity = Severity::low;
       out.push_back(std::move(finding));
     }
@@ -182,15 +181,16 @@ void check_security_header_changed(const RuleInfo& rule, const IntegrityFacts& f
       const std::string& now = after[name];
       if (was == now) continue;
       bool worse = weakened(name, was, now);
-      std::string what = was.empty() ? "appeared" : now.empty() ? "was removed"
-                                                   : worse      ? "was weakened"
-                                                                : "changed";
-      Finding finding = integrity_finding(
-          rule, page.url, "response header " + name + " of the payment page " + what +
-                              " since " + facts.previous_origin,
-          "before: " + (was.empty() ? "(absent)" : was) + " | after: " +
-              (now.empty() ? "(absent)" : now),
-          {name, was, now});
+      std::string what = was.empty()   ? "appeared"
+                         : now.empty() ? "was removed"
+                         : worse       ? "was weakened"
+                                       : "changed";
+      Finding finding = integrity_finding(rule, page.url,
+                                          "response header " + name + " of the payment page " +
+                                              what + " since " + facts.previous_origin,
+                                          "before: " + (was.empty() ? "(absent)" : was) +
+                                              " | after: " + (now.empty() ? "(absent)" : now),
+                                          {name, was, now});
       if (!worse) finding.severity = Severity::medium;
       out.push_back(std::move(finding));
     }
@@ -254,8 +254,7 @@ extern const Rule kScriptAddedOrRemovedRule{
      "PCI DSS 4.0 requirement 11.6.1: unauthorized changes to a payment page's scripts are "
      "detected. Compares the page's scripts with the last scan of the same target (external "
      "scripts by URL, inline ones by their place on the page).",
-     "Confirm the change was made on purpose and is authorized in the scripts file.",
-     true},
+     "Confirm the change was made on purpose and is authorized in the scripts file.", true},
     &check_script_added_or_removed};
 
 extern const Rule kSecurityHeaderChangedRule{

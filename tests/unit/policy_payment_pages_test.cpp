@@ -2,9 +2,9 @@
 // and every way a bad scripts file is refused with file:line:column.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "policy/policy.h"
 #include "policy/policy_model.h"
@@ -13,8 +13,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kHash = "sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC";
-constexpr const char* kOther = "sha384-AAAAAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC";
+constexpr const char* kHash =
+    "sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC";
+constexpr const char* kOther =
+    "sha384-AAAAAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC";
 
 // A policy and its scripts file in a fresh folder; loads the policy from disk.
 struct PolicyFolder {
@@ -44,10 +46,10 @@ TEST_CASE("payment pages are named by path globs") {
 
 TEST_CASE("a script is authorized by its hash, its URL, or both") {
   PolicyFolder folder;
-  auto policy = folder.load(std::string("scripts:\n") +
-                            "  - {url: \"https://shop.example/js/*.js\", owner: web}\n" +
-                            "  - {url: \"https://pay.example/v3/**\", sha384: \"" + kHash + "\"}\n" +
-                            "  - {sha384: \"" + kOther + "\", approved_on: 2026-01-31}\n");
+  auto policy = folder.load(
+      std::string("scripts:\n") + "  - {url: \"https://shop.example/js/*.js\", owner: web}\n" +
+      "  - {url: \"https://pay.example/v3/**\", sha384: \"" + kHash + "\"}\n" + "  - {sha384: \"" +
+      kOther + "\", approved_on: 2026-01-31}\n");
   REQUIRE(policy.ok());
   const tw::PaymentPolicy& payment = policy->details->payment;
   REQUIRE(payment.scripts.size() == 3);
@@ -85,7 +87,8 @@ TEST_CASE("a bad scripts file is refused with its own file, line and column") {
 
 TEST_CASE("a missing scripts file, or one without payment pages, is a policy error") {
   PolicyFolder folder;
-  folder.write("policy.yaml", "version: 1\npayment_pages: [/checkout/**]\nscripts_file: none.yaml\n");
+  folder.write("policy.yaml",
+               "version: 1\npayment_pages: [/checkout/**]\nscripts_file: none.yaml\n");
   auto missing = tw::load_policy_file((folder.dir / "policy.yaml").string(), {});
   REQUIRE_FALSE(missing.ok());
   CHECK_THAT(missing.error(), Catch::Contains("policy.yaml:3:15: "));
