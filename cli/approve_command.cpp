@@ -123,11 +123,15 @@ int run_approve(const Args& args) {
                         "stored scan id or 'latest' (default)")(
       "pages", po::value(&pages_glob)->value_name("GLOB"),
       "only the payment pages whose path matches (e.g. /checkout/**)")(
-      "out", po::value(&out_file)->value_name("FILE")->required(),
+      "out", po::value(&out_file)->value_name("FILE"),
       "the scripts file to write or update");
   add_db_option(options, db);
   options.add(common_options(common));
   if (std::optional<int> done = parse_command_line("approve", args, options, {})) return *done;
+  if (out_file.empty()) {
+    std::cerr << "tagwarden approve: --out FILE is required (the scripts file to write)\n";
+    return kExitUsage;
+  }
   std::optional<Glob> pages;
   if (!pages_glob.empty()) {
     Result<Glob> compiled = Glob::compile(pages_glob, Glob::Kind::path);

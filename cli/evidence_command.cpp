@@ -87,7 +87,7 @@ int run_evidence(const Args& args) {
   CommonFlags common;
   po::options_description options(
       "tagwarden evidence --target URL [--since 90d|YYYY-MM-DD] [--format html,csv] [--out DIR]");
-  options.add_options()("target", po::value(&target)->value_name("URL")->required(),
+  options.add_options()("target", po::value(&target)->value_name("URL"),
                         "the scanned target, as given to scan")(
       "since", po::value(&since_text)->value_name("PERIOD"), "90d (default) or a date")(
       "format", po::value(&formats)->value_name("LIST"), "html,csv (default both)")(
@@ -95,6 +95,10 @@ int run_evidence(const Args& args) {
   add_db_option(options, db);
   options.add(common_options(common));
   if (std::optional<int> done = parse_command_line("evidence", args, options, {})) return *done;
+  if (target.empty()) {
+    std::cerr << "tagwarden evidence: --target URL is required (the target as given to scan)\n";
+    return kExitUsage;
+  }
   long long now = parse_utc_seconds(utc_now_iso8601()).value_or(0);
   std::optional<long long> since = parse_since(since_text, now);
   if (!since) {

@@ -176,10 +176,12 @@ class PaymentIntegrityTest(TagwardenTestCase):
     def test_evidence_and_inventory_refuse_bad_input_with_one_line(self):
         for args in (["inventory", "--scan", "latest", "--db", self.work / "none.db"],
                      ["evidence", "--target", "x", "--since", "soon", "--db", self.work / "x.db"],
-                     ["inventory", "--format", "pdf"]):
+                     ["inventory", "--format", "pdf"], ["approve"], ["evidence"]):
             result = run_tagwarden(*args, cwd=self.work)
             self.assertEqual(result.returncode, 2, args)
             self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
+        for command in ("inventory", "approve", "evidence"):
+            self.assertEqual(run_tagwarden(command, "--help").returncode, 0, command)
 
 
 if __name__ == "__main__":
