@@ -18,11 +18,13 @@
 #include "analyzers/fast_url.h"
 #include "analyzers/html_document.h"
 #include "analyzers/inline_scripts.h"
+#include "analyzers/resource_integrity.h"
 #include "analyzers/tag_attribution.h"
 #include "model/text.h"
 #include "model/body_text.h"
 #include "model/domain.h"
 #include "model/url.h"
+#include "policy/policy_model.h"
 
 namespace tw {
 namespace {
@@ -348,6 +350,8 @@ class PageExtractor {
   void find_base();
   void visit(const GumboElement& element, const Frame& frame);
   void visit_script(const GumboElement& element, const Frame& frame);
+  // On a payment page, every script goes into the inventory (analysis_.scripts).
+  void list_script(const GumboElement& element, const char* src, const GumboNode* text);
   void visit_style_text(const GumboElement& element, const Frame& frame);
   void visit_link(const GumboElement& element, const Frame& frame);
   void visit_meta(const GumboElement& element, const Frame& frame);
@@ -392,6 +396,7 @@ class PageExtractor {
   std::size_t dropped_notes_ = 0;
   bool truncated_attribute_noted_ = false;
   bool title_seen_ = false;
+  int inline_scripts_ = 0;
 };
 
 void PageExtractor::add_note(std::string note) {
@@ -808,12 +813,14 @@ void PageExtractor::visit_script(const GumboElement& element, const Frame& frame
     src = attribute(element, "data-src");  // a consent manager swaps data-src into src later
   }
   if (src != nullptr) {
+    if (analysis_.payment_page) list_script(element, src, nullptr);
     add_element_reference(TagKind::script, src, element, frame);
     return;
   }
   if (is_data_script(attribute(element, "type"))) return;
   const GumboNode* text = text_child(element);
   if (text == nullptr) return;
+  if (analysis_.payment_page) list_script(element, nullptr, text);
   std::string_view code = text->v.text.text;
   InlineScriptFacts facts =
       scan_inline_script(code, {.https_page = base_url_.starts_with("https:")});
@@ -875,6 +882,28 @@ void PageExtractor::visit_writes(const std::vector<WrittenMarkup>& writes, const
       replaced.push_back({write.script_begin, write.script_end});
     }
   }
+}
+
+void PageExtractor::list_script(const GumboElement& element, const char* src,
+                                const GumboNode* text) {
+  PageScript script;
+  script.line = static_cast<int>(element.start_pos.line);
+  script.column = static_cast<int>(element.start_pos.column);
+  if (text != nullptr) {
+    ++inline_scripts_;
+    script.is_inline = true;
+    script.url = page_url_ + "#inline-" + std::to_string(inline_scripts_);
+    script.party = "first";
+    script.sha384 = sri_digest("sha384", text->v.text.text);
+  } else {
+    std::string_view reference = trim(src, kHtmlSpace);
+    std::optional<std::string> resolved = reference.empty() ? std::nullopt : resolve(reference);
+    if (!resolved || !is_http_url(*resolved)) return;
+    if (std::size_t hash = resolved->find('#'); hash != std::string::npos) resolved->resize(hash);
+    script.party = attribution_.is_first_party(host_of(*resolved)) ? "first" : "third";
+    script.url = std::move(*resolved);
+  }
+  analysis_.scripts.push_back(std::move(script));
 }
 
 void PageExtractor::visit_style_text(const GumboElement& element, const Frame& frame) {
@@ -949,6 +978,9 @@ PageAnalysis analyze_page(Page page, const AnalysisContext& context) {
       page.error_detail = page_url + ": " + document.error();
       analysis.notes.push_back("not parsed: " + document.error());
     } else {
+      const SanctionedStack* policy = context.rules.policy;
+      analysis.payment_page =
+          policy != nullptr && is_payment_page(*policy, url_path_without_query(page_url));
       TagAttribution attribution(page_url, context);
       PageExtractor extractor(*document, page_url, analysis, attribution);
       extractor.run();

@@ -25,5 +25,8 @@ int run_init(const Args& args);
 int run_vendors(const Args& args);
 int run_rules(const Args& args);
 int run_check_policy(const Args& args);
+int run_inventory(const Args& args);
+int run_approve(const Args& args);
+int run_evidence(const Args& args);
 
 }  // namespace tw::cli

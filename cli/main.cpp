@@ -26,6 +26,10 @@ constexpr Subcommand kSubcommands[] = {
     {"vendors", tw::cli::run_vendors, "look up a host, URL or vendor in the catalogue"},
     {"rules", tw::cli::run_rules, "list the rules, or explain one (tagwarden rules TW104)"},
     {"check-policy", tw::cli::run_check_policy, "validate a policy file"},
+    {"inventory", tw::cli::run_inventory, "list the scripts of the payment pages of a stored scan"},
+    {"approve", tw::cli::run_approve, "write or update the scripts file from a stored scan"},
+    {"evidence", tw::cli::run_evidence,
+     "the payment-page integrity record of a target over a period"},
 };
 
 void print_usage(std::ostream& out) {

@@ -14,6 +14,7 @@
 #include "model/issue.h"
 #include "model/page.h"
 #include "model/result.h"
+#include "model/payment_page.h"
 #include "model/tag.h"
 
 namespace tw {
@@ -36,6 +37,10 @@ struct PageAnalysis {
   int consent_manager_index = -1;
   std::vector<std::string> notes;  // what could not be extracted and why
   bool reused = false;             // tags reused from a previous scan (content unchanged)
+  // A page the policy's payment_pages name: every script it runs (first and third party, inline
+  // too, in source order), not yet hashed when external. Empty on other pages.
+  bool payment_page = false;
+  std::vector<PageScript> scripts;
 };
 
 // A vendor as seen across the scan.

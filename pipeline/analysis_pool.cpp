@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include "model/url.h"
+#include "policy/policy_model.h"
 #include "rules/rule_engine.h"
 
 namespace tw {
@@ -35,9 +37,15 @@ PageAnalysis reuse_analysis(PageAnalysis previous, Page page, const AnalysisCont
 
 }  // namespace
 
+bool is_payment_url(const AnalysisContext& context, const std::string& url) {
+  const SanctionedStack* policy = context.rules.policy;
+  return policy != nullptr && is_payment_page(*policy, url_path_without_query(url));
+}
+
 PageAnalysis AnalysisPool::analyse(Page page) const {
   if (page.error != PageError::none) return failed_page(std::move(page));
-  if (incremental_) {
+  // A payment page's scripts are hashed afresh every scan (PCI DSS 11.6.1), never reused.
+  if (incremental_ && !is_payment_url(context_, page.requested_url)) {
     if (std::optional<PageAnalysis> previous = incremental_->unchanged(page)) {
       return reuse_analysis(std::move(*previous), std::move(page), context_);
     }

@@ -15,6 +15,10 @@
 
 namespace tw {
 
+// Whether the policy names the page at `url` a payment page (its scripts are never reused from an
+// earlier scan, nor its fetch made conditional).
+bool is_payment_url(const AnalysisContext& context, const std::string& url);
+
 class AnalysisPool {
  public:
   // Borrows everything; `incremental` and `crawler` may be null (no reuse; directory mode). Once

@@ -34,6 +34,8 @@ void judge_site(ScanState& scan) {
   std::vector<Finding> site_findings = run_site_rules(scan.facts, scan.context.rules);
   report.vendors = summarize_vendors(scan.facts, scan.context.rules);
   report.site_findings = std::move(site_findings);
+  report.site_findings.insert(report.site_findings.end(), scan.integrity_findings.begin(),
+                              scan.integrity_findings.end());
   sort_pages(report.pages);
   if (!scan.baseline) return;
   apply_baseline(report, *scan.baseline, scan.context.rules);

@@ -5,6 +5,7 @@
 #include "model/domain.h"
 #include "model/url.h"
 #include "model/version.h"
+#include "pipeline/analysis_pool.h"
 #include "pipeline/scan_passes.h"
 
 namespace tw {
@@ -71,7 +72,11 @@ Status open_history(ScanState& scan) {
     if (!second) return Error{second.error()};
     scan.incremental.emplace(std::move(second).value());
     IncrementalLookup* lookup = &*scan.incremental;
-    scan.crawl.validators = [lookup](const std::string& url) { return lookup->validators(url); };
+    const AnalysisContext* context = &scan.context;
+    scan.crawl.validators = [lookup, context](const std::string& url) {
+      if (is_payment_url(*context, url)) return std::pair<std::string, std::string>();
+      return lookup->validators(url);
+    };
   }
   return Ok{};
 }

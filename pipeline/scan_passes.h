@@ -49,6 +49,10 @@ struct ScanState {
   std::string store_error;  // the first failure to store; the scan is then partial
   std::string first_page_error;  // "URL: detail" of the first page that failed
   std::vector<std::string> missing_directories;
+  // Payment pages (policy payment_pages) as the crawl found them; check_payment_pages hashes
+  // their external scripts, judges them and leaves the integrity findings for judge_site.
+  std::vector<PaymentPage> payment_pages;
+  std::vector<Finding> integrity_findings;
 
   ScanInfo& info() { return outcome.report.scan; }
   bool storing() const { return store.has_value() && store_error.empty(); }
@@ -62,6 +66,13 @@ Status open_inputs(ScanState& scan);
 void crawl_and_analyse(ScanState& scan);
 // The third-party stage: fetch every third-party resource once and re-walk the pages.
 void run_third_party_stage(ScanState& scan);
+// The payment pages' inventory: external scripts fetched and hashed, each script judged against
+// the scripts file, the integrity rules against the last scan of the target, the inventory stored.
+void check_payment_pages(ScanState& scan);
+// Records a payment page's scripts and security headers (store writer thread, during the crawl).
+void add_payment_page(ScanState& scan, const PageAnalysis& page);
+// Adds the scripts the third-party stage found a payment page loading through other scripts.
+void add_fourth_party_scripts(ScanState& scan, const PageAnalysis& page);
 // The site rules, the vendor inventory and the baseline's new/existing marks.
 void judge_site(ScanState& scan);
 // The outcome: what could not run, the scan's status, the finished scan row.

@@ -45,6 +45,7 @@ void StoreWriter::take(PageAnalysis analysis) {
     }
   }
   scan_.facts.add_page(analysis);
+  if (analysis.payment_page) add_payment_page(scan_, analysis);
   if (scan_.third_party) scan_.third_party->plan(analysis);
   batch_.push_back(std::move(analysis));
 }

@@ -42,6 +42,7 @@ class FinalPages {
   void add(const PageAnalysis& page) {
     if (!rebuilding_) start_rebuild();
     scan_.facts.add_page(page);
+    add_fourth_party_scripts(scan_, page);
     if (totals_) totals_->add(page);
     if (kept_index_.empty()) return;
     auto kept = kept_index_.find(stored_page_key(page.page));

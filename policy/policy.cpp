@@ -67,6 +67,33 @@ bool valid_host(std::string_view host) {
   });
 }
 
+// The bytes of a policy or scripts file, refused when a directory or past kMaxPolicyBytes.
+Result<std::string> read_policy_bytes(const std::string& path, const std::string& what) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return Error{path + ": is a directory, not a " + what};
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path + ": cannot read the " + what + " (" + std::strerror(errno) + ")"};
+  std::string bytes(kMaxPolicyBytes + 1, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (in.bad()) return Error{path + ": error while reading the " + what};
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  if (bytes.size() > kMaxPolicyBytes) {
+    return Error{path + ": larger than " + std::to_string(kMaxPolicyBytes >> 20) +
+                 " MiB, too large for a " + what};
+  }
+  return bytes;
+}
+
+bool valid_sha384(std::string_view text) {
+  if (!text.starts_with("sha384-") || text.size() != 7 + 64) return false;
+  return std::all_of(text.begin() + 7, text.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '+' || c == '/' || c == '=';
+  });
+}
+
 PolicyLocation location_of(const YAML::Node& node) {
   YAML::Mark mark = node.Mark();
   if (mark.line < 0) return {};
@@ -83,17 +110,23 @@ struct Entry {
 class PolicyReader {
  public:
   PolicyReader(std::string_view origin, const Catalogue& base, std::string today, RuleIds rule_ids)
-      : origin_(origin), rule_ids_(rule_ids) {
+      : origin_(origin), file_(origin), rule_ids_(rule_ids) {
     stack_.catalogue = base;
     details_ = std::make_shared<SanctionedStack::Details>();
     details_->today = std::move(today);
   }
 
   Result<SanctionedStack> read(std::string_view text);
+  // Only a scripts file, named as under `scripts_file:`.
+  Result<PaymentPolicy> read_scripts_only(const std::string& path) {
+    read_scripts_file(YAML::Node(path));
+    if (!errors_.empty()) return Error{report()};
+    return std::move(details_->payment);
+  }
 
  private:
   void error(const PolicyLocation& where, const std::string& message) {
-    errors_.push_back({std::max(where.line, 1), std::max(where.column, 1), message});
+    errors_.push_back({file_, std::max(where.line, 1), std::max(where.column, 1), message});
   }
   void error(const YAML::Node& node, const std::string& message) {
     error(location_of(node), message);
@@ -101,19 +134,21 @@ class PolicyReader {
 
   // Every problem, in file order, one "file:line:column: message" per line.
   std::string report() {
-    std::stable_sort(errors_.begin(), errors_.end(), [](const Problem& a, const Problem& b) {
-      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    // The policy's own problems first, then those of the scripts file it names.
+    std::stable_sort(errors_.begin(), errors_.end(), [&](const Problem& a, const Problem& b) {
+      return std::tuple(a.file != origin_, a.line, a.column) <
+             std::tuple(b.file != origin_, b.line, b.column);
     });
     std::string all;
     const Problem* previous = nullptr;
     for (const Problem& p : errors_) {
       // The same problem reached through several aliases is reported once.
-      if (previous != nullptr && previous->line == p.line && previous->column == p.column &&
-          previous->message == p.message) {
+      if (previous != nullptr && previous->file == p.file && previous->line == p.line &&
+          previous->column == p.column && previous->message == p.message) {
         continue;
       }
       previous = &p;
-      all += (all.empty() ? "" : "\n") + origin_ + ":" + std::to_string(p.line) + ":" +
+      all += (all.empty() ? "" : "\n") + p.file + ":" + std::to_string(p.line) + ":" +
              std::to_string(p.column) + ": " + p.message;
     }
     return all;
@@ -144,11 +179,19 @@ class PolicyReader {
   void read_budgets(const YAML::Node& node);
   void read_rules(const YAML::Node& node);
   void read_suppressions(const YAML::Node& node);
+  void read_payment_pages(const YAML::Node& node);
+  void read_scripts_file(const YAML::Node& node);
+  void read_script_entries(const YAML::Node& root);
+  std::optional<AuthorizedScript> read_script_entry(const YAML::Node& item);
+  // A text that may be left empty ("" or no value) for someone to fill in.
+  std::string fillable_text(const YAML::Node& node, const std::string& what);
   void check_contradictions();
 
   std::string origin_;
+  std::string file_;  // the file errors are about: origin_, or the scripts file while reading it
   RuleIds rule_ids_;
   struct Problem {
+    std::string file;
     int line;
     int column;
     std::string message;
@@ -774,6 +817,114 @@ void PolicyReader::check_contradictions() {
   }
 }
 
+void PolicyReader::read_payment_pages(const YAML::Node& node) {
+  if (!node.IsSequence() || node.size() == 0) {
+    error(node, "payment_pages must be a non-empty list of path patterns, e.g. [\"/checkout/**\"]");
+    return;
+  }
+  for (const YAML::Node& item : node) {
+    if (auto g = glob(item, Glob::Kind::path, "a payment page pattern")) {
+      details_->payment.pages.push_back(std::move(*g));
+    }
+  }
+}
+
+void PolicyReader::read_scripts_file(const YAML::Node& node) {
+  auto name = scalar(node, "scripts_file");
+  if (!name) return;
+  std::filesystem::path path(*name);
+  if (path.is_relative()) path = std::filesystem::path(origin_).parent_path() / path;
+  Result<std::string> bytes = read_policy_bytes(path.string(), "scripts file");
+  if (!bytes) {
+    error(node, bytes.error());
+    return;
+  }
+  details_->payment.scripts_file = path.string();
+  stack_.digest = stable_fingerprint({stack_.digest, *bytes});
+  file_ = path.string();
+  YAML::Node root;
+  try {
+    root = YAML::Load(*bytes);
+  } catch (const YAML::Exception& e) {
+    error(PolicyLocation{e.mark.line + 1, e.mark.column + 1}, "not valid YAML: " + e.msg);
+  }
+  if (root.IsDefined() && find_duplicate_keys(root)) read_script_entries(root);
+  file_ = origin_;
+}
+
+void PolicyReader::read_script_entries(const YAML::Node& root) {
+  if (root.IsNull()) return;  // an empty file authorizes nothing
+  auto entries = mapping(root, "the scripts file", {"version", "scripts"});
+  if (!entries) return;
+  for (const Entry& e : *entries) {
+    if (e.key == "version") {
+      if (!e.value.IsScalar() || e.value.Scalar() != "1") error(e.value, "version must be 1");
+      continue;
+    }
+    if (e.value.IsNull()) continue;
+    if (!e.value.IsSequence()) {
+      error(e.value, "scripts must be a list of authorized scripts (- url: ... or - sha384: ...)");
+      continue;
+    }
+    for (const YAML::Node& item : e.value) {
+      if (auto script = read_script_entry(item)) {
+        details_->payment.scripts.push_back(std::move(*script));
+      }
+    }
+  }
+}
+
+std::optional<AuthorizedScript> PolicyReader::read_script_entry(const YAML::Node& item) {
+  auto entries = mapping(item, "an authorized script",
+                         {"url", "sha384", "owner", "justification", "approved_by", "approved_on"});
+  if (!entries) return std::nullopt;
+  AuthorizedScript script;
+  script.where = location_of(item);
+  bool valid = true;
+  for (const Entry& e : *entries) {
+    if (e.key == "url") {
+      script.url = glob(e.value, Glob::Kind::url, "url");
+      valid = valid && script.url.has_value();
+    } else if (e.key == "sha384") {
+      auto hash = scalar(e.value, "sha384");
+      if (hash && !valid_sha384(*hash)) {
+        error(e.value, "sha384 must be written sha384-<64 base64 characters>, as in an integrity "
+                       "attribute, not '" + *hash + "'");
+        hash.reset();
+      }
+      valid = valid && hash.has_value();
+      script.sha384 = hash.value_or("");
+    } else if (e.key == "approved_on") {
+      script.approved_on = fillable_text(e.value, e.key);
+      if (!script.approved_on.empty() && !valid_date(script.approved_on)) {
+        error(e.value, "approved_on must be a date written YYYY-MM-DD, not '" +
+                           script.approved_on + "'");
+        valid = false;
+      }
+    } else {
+      std::string text = fillable_text(e.value, e.key);
+      (e.key == "owner"           ? script.owner
+       : e.key == "justification" ? script.justification
+                                  : script.approved_by) = std::move(text);
+    }
+  }
+  if (valid && !script.url && script.sha384.empty()) {
+    error(item, "an authorized script names its url, its sha384, or both");
+    valid = false;
+  }
+  if (!valid) return std::nullopt;
+  return script;
+}
+
+std::string PolicyReader::fillable_text(const YAML::Node& node, const std::string& what) {
+  if (node.IsNull()) return "";
+  if (!node.IsScalar()) {
+    error(node, what + " must be a single value");
+    return "";
+  }
+  return node.Scalar();
+}
+
 Result<SanctionedStack> PolicyReader::read(std::string_view text) {
   stack_.path = origin_;
   stack_.digest = stable_fingerprint({std::string(text)});
@@ -803,7 +954,8 @@ Result<SanctionedStack> PolicyReader::read(std::string_view text) {
   if (!find_duplicate_keys(root)) return Error{report()};
   auto entries = mapping(root, "the policy",
                          {"version", "site", "vendors", "custom_vendors", "required", "forbidden",
-                          "sensitive_paths", "budgets", "rules", "suppressions"});
+                          "sensitive_paths", "budgets", "rules", "suppressions", "payment_pages",
+                          "scripts_file"});
   // Custom vendors first: the other sections may name them.
   auto section = [&](std::string_view key) -> const Entry* {
     for (const Entry& e : *entries) {
@@ -827,6 +979,11 @@ Result<SanctionedStack> PolicyReader::read(std::string_view text) {
   if (const Entry* e = section("budgets")) read_budgets(e->value);
   if (const Entry* e = section("rules")) read_rules(e->value);
   if (const Entry* e = section("suppressions")) read_suppressions(e->value);
+  if (const Entry* e = section("payment_pages")) read_payment_pages(e->value);
+  if (const Entry* e = section("scripts_file")) {
+    if (!section("payment_pages")) error(e->key_node, "scripts_file needs payment_pages too");
+    read_scripts_file(e->value);
+  }
   check_contradictions();
   if (!errors_.empty()) return Error{report()};
   stack_.details = details_;
@@ -893,6 +1050,34 @@ const ForbiddenEntry* find_forbidden(const SanctionedStack& policy, std::string_
   return nullptr;
 }
 
+Result<PaymentPolicy> load_scripts_file(const std::string& path) {
+  PolicyReader reader(path, Catalogue::builtin(), utc_today(), {});
+  return reader.read_scripts_only(std::filesystem::path(path).filename().string());
+}
+
+bool is_payment_page(const SanctionedStack& policy, std::string_view path) {
+  if (!policy.details) return false;
+  const std::vector<Glob>& pages = policy.details->payment.pages;
+  return std::any_of(pages.begin(), pages.end(), [&](const Glob& g) { return g.matches(path); });
+}
+
+ScriptVerdict judge_script(const PaymentPolicy& payment, std::string_view url, bool is_inline,
+                           std::string_view sha384) {
+  ScriptVerdict verdict;
+  for (const AuthorizedScript& entry : payment.scripts) {
+    bool url_matches = entry.url && entry.url->matches(url);
+    bool hash_matches = !entry.sha384.empty() && entry.sha384 == sha384;
+    if (hash_matches && (url_matches || !entry.url || is_inline)) {
+      verdict.entry = &entry;
+      return verdict;
+    }
+    if (url_matches && entry.sha384.empty() && verdict.entry == nullptr) verdict.entry = &entry;
+    if (url_matches && !entry.sha384.empty() && verdict.pinned == nullptr) verdict.pinned = &entry;
+  }
+  if (verdict.entry != nullptr) verdict.pinned = nullptr;
+  return verdict;
+}
+
 Result<SanctionedStack> load_policy_text(std::string_view yaml, std::string_view origin,
                                          const PolicyLoadOptions& options) {
   const Catalogue& base = options.catalogue ? *options.catalogue : Catalogue::builtin();
@@ -909,21 +1094,9 @@ Result<SanctionedStack> load_policy_text(std::string_view yaml, std::string_view
 }
 
 Result<SanctionedStack> load_policy_file(const std::string& path, RuleIds rule_ids) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    return Error{path + ": is a directory, not a policy file"};
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path + ": cannot read the policy file (" + std::strerror(errno) + ")"};
-  std::string bytes(kMaxPolicyBytes + 1, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (in.bad()) return Error{path + ": error while reading the policy file"};
-  bytes.resize(static_cast<std::size_t>(in.gcount()));
-  if (bytes.size() > kMaxPolicyBytes) {
-    return Error{path + ": larger than " + std::to_string(kMaxPolicyBytes >> 20) +
-                 " MiB, too large for a policy file"};
-  }
-  return load_policy_text(bytes, path, rule_ids);
+  Result<std::string> bytes = read_policy_bytes(path, "policy file");
+  if (!bytes) return Error{bytes.error()};
+  return load_policy_text(*bytes, path, rule_ids);
 }
 
 std::vector<std::string> policy_warnings(const SanctionedStack& policy) {

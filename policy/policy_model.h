@@ -77,6 +77,24 @@ struct Suppression {
   PolicyLocation where;
 };
 
+// One entry of the scripts file: a script authorized on payment pages (PCI DSS 4.0, 6.4.3). It
+// names the script by URL glob, by content hash, or both (then both must hold).
+struct AuthorizedScript {
+  std::optional<Glob> url;  // over the script URL ("page#inline-N" for inline scripts)
+  std::string sha384;       // "sha384-<base64>"; empty: any content (the last scan's is compared)
+  std::string owner;
+  std::string justification;
+  std::string approved_by;
+  std::string approved_on;  // YYYY-MM-DD or empty
+  PolicyLocation where;     // in the scripts file
+};
+
+struct PaymentPolicy {
+  std::vector<Glob> pages;  // payment_pages: path globs; empty = no page is a payment page
+  std::string scripts_file;  // the path as resolved against the policy's folder; empty = none
+  std::vector<AuthorizedScript> scripts;
+};
+
 struct SanctionedStack::Details {
   std::string today;  // YYYY-MM-DD (UTC) the policy was loaded, for suppression expiry
   std::vector<PathScope> vendor_paths;           // parallel to SanctionedStack::vendors
@@ -88,6 +106,7 @@ struct SanctionedStack::Details {
   std::map<std::string, RuleSetting> rules;  // by rule id
   std::vector<Suppression> suppressions;
   std::vector<VendorEntry> custom_vendors;
+  PaymentPolicy payment;
 };
 
 // Lookups the rules share. `path` is a page path without the query.
@@ -102,5 +121,23 @@ bool sanctioned_on_path(const SanctionedStack& policy, const SanctionedVendor& v
 // The first forbidden entry naming the vendor or its category on `path`, or null.
 const ForbiddenEntry* find_forbidden(const SanctionedStack& policy, std::string_view vendor,
                                      std::string_view category, std::string_view path);
+
+// Reads a scripts file on its own (`tagwarden approve` updates one), validated as under a policy;
+// errors are "file:line:column: message" lines. A missing file is an error too.
+Result<PaymentPolicy> load_scripts_file(const std::string& path);
+
+// Whether the policy names the page at `path` as a payment page.
+bool is_payment_page(const SanctionedStack& policy, std::string_view path);
+
+// What the scripts file says of one script. `entry` authorizes it: its hash equals the script's
+// (and its URL glob, if any, matches; an inline script is authorized by its hash alone), or its
+// URL glob matches and it pins no hash. Otherwise `pinned` is the first entry whose URL glob
+// matches but whose hash differs (the script changed since approval), or null (no entry names it).
+struct ScriptVerdict {
+  const AuthorizedScript* entry = nullptr;
+  const AuthorizedScript* pinned = nullptr;
+};
+ScriptVerdict judge_script(const PaymentPolicy& payment, std::string_view url, bool is_inline,
+                           std::string_view sha384);
 
 }  // namespace tw

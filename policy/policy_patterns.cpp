@@ -71,13 +71,17 @@ bool class_matches(const Token& token, char c) {
 
 Result<Glob> Glob::compile(std::string_view pattern, Kind kind) {
   auto fail = [&](const std::string& why) {
-    return Error{"bad " + std::string(kind == Kind::path ? "path" : "host") + " pattern '" +
+    std::string_view what = kind == Kind::path ? "path" : kind == Kind::host ? "host" : "URL";
+    return Error{"bad " + std::string(what) + " pattern '" +
                  std::string(pattern) + "': " + why};
   };
   if (pattern.empty()) return fail("it is empty");
   if (pattern.size() > 1024) return fail("it is longer than 1024 characters");
   if (kind == Kind::path && pattern.front() != '/' && !pattern.starts_with("**")) {
     return fail("a path pattern starts with '/' (e.g. /checkout/**)");
+  }
+  if (kind == Kind::url && !pattern.starts_with("http://") && !pattern.starts_with("https://")) {
+    return fail("a URL pattern starts with https:// or http:// (e.g. https://cdn.example.com/**)");
   }
   if (kind == Kind::host && pattern.find('/') != std::string_view::npos) {
     return fail("a host pattern has no '/' (e.g. *.example.com)");

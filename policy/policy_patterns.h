@@ -16,8 +16,10 @@ namespace tw {
 class Glob {
  public:
   // Path globs must start with '/' (or "**"); `/checkout/**` also matches `/checkout` itself.
-  // Host globs (`*.example.com`) have no leading '/'. `**` must be a whole path segment.
-  enum class Kind { path, host };
+  // Host globs (`*.example.com`) have no leading '/'. URL globs start with http:// or https://
+  // and read like path globs after it (`https://cdn.example.com/js/**`). `**` must be a whole
+  // path segment.
+  enum class Kind { path, host, url };
   static Result<Glob> compile(std::string_view pattern, Kind kind);
 
   bool matches(std::string_view text) const;

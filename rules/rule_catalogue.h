@@ -14,7 +14,7 @@ namespace tw {
 struct RuleInfo {
   std::string_view id;     // "TW100"
   std::string_view name;   // short kebab-case name, e.g. "unsanctioned-vendor"
-  std::string_view area;   // governance, privacy, security, performance
+  std::string_view area;   // governance, privacy, security, performance, integrity
   std::string_view title;  // one line
   Severity default_severity;
   std::string_view description;  // what it checks and why it matters

@@ -164,6 +164,13 @@ std::vector<Finding> run_baseline_rules(const BaselineFacts& facts, const RuleCo
   return found;
 }
 
+std::vector<Finding> run_integrity_rules(const IntegrityFacts& facts, const RuleContext& context) {
+  std::vector<Finding> found;
+  run_checks<IntegrityCheck>(context, found, facts, context);
+  apply_policy(found, context);
+  return found;
+}
+
 std::vector<VendorSummary> summarize_vendors(const SiteFacts& facts, const RuleContext& context) {
   std::vector<VendorSummary> out;
   for (const SiteVendor& vendor : facts.data().vendors) {

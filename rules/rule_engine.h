@@ -68,6 +68,22 @@ struct BaselineFacts {
 // policy applied.
 std::vector<Finding> run_baseline_rules(const BaselineFacts& facts, const RuleContext& context);
 
+// What the integrity rules (PCI DSS 4.0, 6.4.3 and 11.6.1) read: this scan's payment pages, their
+// scripts hashed and judged against the scripts file (judge_payment_scripts), and the payment pages
+// of the last scan of the same target, when one is stored. Borrowed for the call.
+struct IntegrityFacts {
+  const std::vector<PaymentPage>& pages;
+  const std::vector<PaymentPage>* previous = nullptr;  // null: no earlier scan to compare with
+  std::string previous_origin;                         // "scan 12", for messages
+};
+
+// Sets each script's status (and the approving entry's owner, approved_by, approved_on) against
+// the policy's scripts file; "unreviewed" when the policy has none.
+void judge_payment_scripts(PaymentPage& page, const SanctionedStack* policy);
+
+// The integrity findings (page set, site-level otherwise), with the policy applied.
+std::vector<Finding> run_integrity_rules(const IntegrityFacts& facts, const RuleContext& context);
+
 // Vendor inventory for the reports: every vendor seen, its hosts, ids, page count and status
 // against the policy ("unreviewed" for all when there is none).
 std::vector<VendorSummary> summarize_vendors(const SiteFacts& facts, const RuleContext& context);

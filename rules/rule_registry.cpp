@@ -17,7 +17,8 @@ extern const Rule kExpiredSuppressionRule, kUnsanctionedVendorRule, kUnknownHost
     kInsecureTransportRule, kCompromisedDomainRule, kVulnerableLibraryRule, kWeakCspRule,
     kCspMismatchRule, kUnsandboxedIframeRule, kDanglingHostRule, kRenderBlockingRule,
     kDocumentWriteRule, kHostBudgetRule, kThirdPartyBytesRule, kSlowThirdPartyRule,
-    kUncompressedOrUncacheableRule, kMissingPreconnectRule;
+    kUncompressedOrUncacheableRule, kMissingPreconnectRule, kUnauthorizedScriptRule,
+    kChangedScriptRule, kScriptAddedOrRemovedRule, kSecurityHeaderChangedRule;
 
 std::span<const Rule* const> registered_rules() {
   static const Rule* const kRules[] = {
@@ -51,6 +52,10 @@ std::span<const Rule* const> registered_rules() {
       &kSlowThirdPartyRule,             // TW404 resource  rule_resource_checks.cpp
       &kUncompressedOrUncacheableRule,  // TW405 resource  rule_resource_checks.cpp
       &kMissingPreconnectRule,          // TW406 page      rule_tw4xx_performance.cpp
+      &kUnauthorizedScriptRule,         // TW500 integrity rule_tw5xx_integrity.cpp
+      &kChangedScriptRule,              // TW501 integrity rule_tw5xx_integrity.cpp
+      &kScriptAddedOrRemovedRule,       // TW502 integrity rule_tw5xx_integrity.cpp
+      &kSecurityHeaderChangedRule,      // TW503 integrity rule_tw5xx_integrity.cpp
   };
   return kRules;
 }
@@ -92,6 +97,9 @@ std::string_view rule_scope(std::string_view id) {
       return "the third-party resources a page loads (fetched by the third-party stage)";
     }
     if (std::holds_alternative<SiteCheck>(rule->check)) return "the whole site";
+    if (std::holds_alternative<IntegrityCheck>(rule->check)) {
+      return "the payment pages, against the scripts file and the last scan of the target";
+    }
     return "the scan against its baseline";
   }
   return "";

@@ -74,6 +74,8 @@ struct FetchedTag {
 //                  (run_resource_rules)
 //   SiteCheck      what SiteFacts gathered over the whole crawl (run_site_rules)
 //   BaselineCheck  what appeared or disappeared since the baseline scan (run_baseline_rules)
+//   IntegrityCheck the payment pages' scripts and headers, against the scripts file and the last
+//                  scan of the target (run_integrity_rules)
 using PageCheck = void (*)(const RuleInfo& rule, const PageFacts& page, std::vector<Finding>& out);
 using ResourceCheck = void (*)(const RuleInfo& rule, const PageFacts& page,
                                const std::vector<FetchedTag>& tags, const ResourceBudgets& budgets,
@@ -82,13 +84,15 @@ using SiteCheck = void (*)(const RuleInfo& rule, const SiteFacts::Data& facts,
                            const RuleContext& context, std::vector<Finding>& out);
 using BaselineCheck = void (*)(const RuleInfo& rule, const BaselineFacts& facts,
                                std::vector<Finding>& out);
+using IntegrityCheck = void (*)(const RuleInfo& rule, const IntegrityFacts& facts,
+                                const RuleContext& context, std::vector<Finding>& out);
 
 // One rule: its metadata beside its check, like an ESLint rule module. Each is defined as
 // `extern const Rule k...Rule{...}` in its rules/rule_*.cpp file and listed once in
 // rules/rule_registry.cpp.
 struct Rule {
   RuleInfo info;
-  std::variant<PageCheck, ResourceCheck, SiteCheck, BaselineCheck> check;
+  std::variant<PageCheck, ResourceCheck, SiteCheck, BaselineCheck, IntegrityCheck> check;
 };
 
 // The registry: every rule, sorted by id (also the order each kind runs in).

@@ -86,6 +86,12 @@ void check_compromised_domain(const RuleInfo& rule, const PageFacts& page,
         rule, page, tag, tag.host + " is a known " + entry->status + " host: " + entry->summary,
         evidence, {tag.host});
     finding.severity = entry->severity;
+    // A script from such a host on a payment page is the mark of a card skimmer.
+    bool runs = tag.kind == TagKind::script || tag.kind == TagKind::inline_snippet;
+    if (page.analysis.payment_page && runs) {
+      finding.severity = Severity::critical;
+      finding.message = "skimmer indicator on a payment page: " + finding.message;
+    }
     out.push_back(std::move(finding));
   }
 }
@@ -130,7 +136,8 @@ extern const Rule kCompromisedDomainRule{
      "Resource from a known compromised or abandoned domain", Severity::critical,
      "A tag loads from a host known to serve malicious code (the polyfill.io supply-chain attack "
      "and its sister CDNs, Magecart skimmer hosts) or from an abandoned service whose domain "
-     "anyone could take over. The list ships with tagwarden, dated and with sources.",
+     "anyone could take over. The list ships with tagwarden, dated and with sources. A script from "
+     "such a host on a payment page (policy payment_pages) is a skimmer indicator: critical.",
      "Remove the reference now. For polyfill.io, modern browsers need no polyfill service; if "
      "you must, use a trusted mirror (cdnjs.cloudflare.com/polyfill) or self-host."},
     &check_compromised_domain};

@@ -28,6 +28,7 @@
 #include "model/text.h"
 #include "store/content_digest.h"
 #include "store/json_text.h"
+#include "store/payment_json.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 
@@ -1052,6 +1053,57 @@ Status ScanStore::for_each_page_batch(
     after = range.last;
     if (Status visited = visit(pages); !visited) return visited;
   }
+}
+
+Status ScanStore::add_payment_pages(std::int64_t scan_id, const std::vector<PaymentPage>& pages) {
+  Connection& db = impl_->db;
+  return in_transaction(db, [&]() -> Status {
+    {
+      auto clear = db.prepare("DELETE FROM payment_pages WHERE scan_id = ?");
+      if (!clear) return Error{clear.error()};
+      clear->bind(1, scan_id);
+      if (Status done = sqlite::run(db, *clear, "replacing payment pages"); !done) return done;
+    }
+    for (const PaymentPage& page : pages) {
+      auto insert = db.prepare(
+          "INSERT OR REPLACE INTO payment_pages (scan_id, url, scripts, headers) "
+          "VALUES (?, ?, ?, ?)");
+      if (!insert) return Error{insert.error()};
+      insert->bind(1, scan_id).bind(2, page.url).bind(3, scripts_json(page.scripts));
+      insert->bind(4, security_headers_json(page.headers));
+      if (Status done = sqlite::run(db, *insert, "storing a payment page"); !done) return done;
+    }
+    return Ok{};
+  });
+}
+
+Result<std::vector<PaymentPage>> ScanStore::payment_pages(std::int64_t scan_id) {
+  Connection& db = impl_->db;
+  auto rows = db.prepare(
+      "SELECT url, scripts, headers FROM payment_pages WHERE scan_id = ? ORDER BY url");
+  if (!rows) return Error{rows.error()};
+  rows->bind(1, scan_id);
+  std::vector<PaymentPage> pages;
+  int code;
+  while ((code = rows->step()) == SQLITE_ROW) {
+    pages.push_back({rows->text(0), scripts_from_json(rows->text(1)),
+                     security_headers_from_json(rows->text(2))});
+  }
+  if (code != SQLITE_DONE) return db.error(code, "reading the payment pages");
+  return pages;
+}
+
+Result<std::vector<Finding>> ScanStore::site_findings(std::int64_t scan_id) {
+  Connection& db = impl_->db;
+  auto row = db.prepare(
+      "SELECT f.findings FROM scans s JOIN finding_sets f ON f.id = s.site_finding_set_id "
+      "WHERE s.id = ?");
+  if (!row) return Error{row.error()};
+  row->bind(1, scan_id);
+  int code = row->step();
+  if (code == SQLITE_ROW) return findings_from_json(row->text(0));
+  if (code != SQLITE_DONE) return db.error(code, "reading the site findings");
+  return std::vector<Finding>{};
 }
 
 // The scan row, its targets and settings, its site findings and vendor inventory: everything

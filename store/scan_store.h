@@ -28,7 +28,7 @@
 
 namespace tw {
 
-inline constexpr int kStoreSchemaVersion = 3;
+inline constexpr int kStoreSchemaVersion = 4;
 
 struct StoreOptions {
   int busy_timeout_ms = 30000;  // how long a writer waits for another process's transaction
@@ -96,6 +96,13 @@ class ScanStore {
   Status finish_scan(std::int64_t scan_id, const ScanInfo& info,
                      const std::vector<Finding>& site_findings,
                      const std::vector<VendorSummary>& vendors);
+  // Stores the payment pages of the scan (schema version 4), replacing any stored before.
+  Status add_payment_pages(std::int64_t scan_id, const std::vector<PaymentPage>& pages);
+  // The payment pages stored with the scan, sorted by URL; empty when it had none.
+  Result<std::vector<PaymentPage>> payment_pages(std::int64_t scan_id);
+  // The scan's site-level findings (the integrity findings among them), without its pages.
+  Result<std::vector<Finding>> site_findings(std::int64_t scan_id);
+
   // Records each finding's baseline_state ("new"/"existing"), matched by fingerprint within the
   // scan; for page findings already stored before the baseline was applied.
   Status record_baseline_states(std::int64_t scan_id, const std::vector<const Finding*>& findings);

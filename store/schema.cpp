@@ -1,7 +1,8 @@
 // The store's migrations. Version 1: scans with their targets and settings, pages (with redirect
 // chains and notes), tags (with their account ids), findings and the vendor inventory, plus views
 // for the queries people type by hand (store/README.md). Version 2 makes storing a page cheaper;
-// version 3 stores each distinct analysis and list of findings once (content-addressed history).
+// version 3 stores each distinct analysis and list of findings once (content-addressed history);
+// version 4 keeps the script inventory and security headers of payment pages.
 #include "store/schema.h"
 
 #include <array>
@@ -457,7 +458,33 @@ FROM tags t JOIN json_each(t.ids) i JOIN pages p ON p.id = t.page_id
 JOIN scans s ON s.id = p.scan_id;
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations{kVersion1, kVersion2, kVersion3};
+// Version 4: payment-page integrity (PCI DSS 4.0, 6.4.3 and 11.6.1). Each scan keeps, per payment
+// page, every script the page ran with its SHA-384 and authorization, and the page's
+// security-relevant response headers, so the next scan can tell what changed. Nothing earlier
+// changes; older databases gain an empty table.
+constexpr std::string_view kVersion4 = R"sql(
+CREATE TABLE payment_pages (
+  scan_id INTEGER NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
+  url TEXT NOT NULL,                    -- final URL of the page
+  scripts TEXT NOT NULL,                -- JSON array of objects: url, inline, line, column, party,
+                                        --   vendor, sha384, fetch_error, status, approved_hash,
+                                        --   owner, approved_by, approved_on; in page order
+  headers TEXT NOT NULL,                -- JSON array of [name, value], sorted by name
+  PRIMARY KEY (scan_id, url)
+) WITHOUT ROWID;
+
+-- Every script of every payment page, one row each.
+CREATE VIEW v_payment_scripts AS
+SELECT p.scan_id, s.target, s.started, p.url AS page,
+       json_extract(j.value, '$.url') AS script, json_extract(j.value, '$.inline') AS inline,
+       json_extract(j.value, '$.party') AS party, json_extract(j.value, '$.vendor') AS vendor,
+       json_extract(j.value, '$.sha384') AS sha384, json_extract(j.value, '$.status') AS status,
+       json_extract(j.value, '$.approved_by') AS approved_by,
+       json_extract(j.value, '$.approved_on') AS approved_on
+FROM payment_pages p JOIN scans s ON s.id = p.scan_id, json_each(p.scripts) j;
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4};
 static_assert(kMigrations.size() == kStoreSchemaVersion, "one migration per schema version");
 
 }  // namespace

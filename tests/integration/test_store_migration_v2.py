@@ -32,7 +32,8 @@ class MigrationFromVersion2Test(TagwardenTestCase):
         findings_before = query(self.db, "SELECT scan_id, count(*) FROM findings GROUP BY scan_id")
 
         history = json.loads(self.run_ok("history", "--db", self.db, "--format", "json").stdout)
-        self.assertEqual(query(self.db, "PRAGMA user_version"), [(3,)])
+        self.assertEqual(query(self.db, "PRAGMA user_version"), [(4,)])
+        self.assertEqual(query(self.db, "SELECT count(*) FROM payment_pages"), [(0,)])
         self.assertEqual([scan["id"] for scan in history], [2, 1])
         self.assertEqual([scan["status"] for scan in history], ["complete", "complete"])
         self.assertEqual(history[0]["pages"], 16)

@@ -86,7 +86,7 @@ TEST_CASE("the registry lists each rule once, by id, with complete metadata") {
     CHECK(names.insert(rule.name).second);
     CHECK(previous < rule.id);
     previous = rule.id;
-    CHECK(std::set<std::string_view>{"governance", "privacy", "security", "performance"}.count(
+    CHECK(std::set<std::string_view>{"governance", "privacy", "security", "performance", "integrity"}.count(
               rule.area) == 1);
     CHECK_FALSE(rule.title.empty());
     CHECK_FALSE(rule.description.empty());
