@@ -21,10 +21,6 @@ struct Finding {
   std::string message;      // one sentence a person can act on
   std::string evidence;     // the attribute, id, snippet or header that shows it
   std::string fingerprint;  // stable across runs: rule + page path + what it is about
-  // The fingerprint without the page: rule + what it is about, digested. Findings of the same
-  // template on different pages share it, and reports group them into one issue (model/issue.h).
-  // Empty when the rule did not set one; grouping then uses the message.
-  std::string issue_key;
   bool suppressed = false;
   std::string suppression_reason;
   // Set against a baseline: "new" or "existing"; empty when no baseline was given.

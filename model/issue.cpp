@@ -2,22 +2,31 @@
 #include "model/issue.h"
 
 #include <algorithm>
+#include <string_view>
 #include <utility>
 
 namespace tw {
 
-std::string issue_template_key(const Finding& finding) {
-  if (!finding.issue_key.empty()) return finding.issue_key;
-  // Findings the rules' shared helper did not build (site rules, an older store or report) carry
-  // no key: what they say, without the page they say it on, is their template.
-  std::string message = finding.message;
-  if (!finding.page.empty()) {
-    for (std::size_t at = message.find(finding.page); at != std::string::npos;
-         at = message.find(finding.page, at + 6)) {
-      message.replace(at, finding.page.size(), "{page}");
-    }
+namespace {
+
+// Every occurrence of `value` in `text` replaced by `placeholder`.
+void replace_all(std::string& text, std::string_view value, std::string_view placeholder) {
+  if (value.empty()) return;
+  for (std::size_t at = text.find(value); at != std::string::npos;
+       at = text.find(value, at + placeholder.size())) {
+    text.replace(at, value.size(), placeholder);
   }
-  return "message:" + message;
+}
+
+}  // namespace
+
+std::string issue_template_key(const Finding& finding) {
+  std::string message = finding.message;
+  // The longer first: a tag URL may contain the page's.
+  bool tag_first = finding.tag_url.size() >= finding.page.size();
+  replace_all(message, tag_first ? finding.tag_url : finding.page, tag_first ? "{tag}" : "{page}");
+  replace_all(message, tag_first ? finding.page : finding.tag_url, tag_first ? "{page}" : "{tag}");
+  return message;
 }
 
 std::string issue_id(const Finding& finding) {
@@ -25,20 +34,35 @@ std::string issue_id(const Finding& finding) {
       {"issue", finding.rule, finding.vendor, finding.host, issue_template_key(finding)});
 }
 
-void IssueTally::add(const Finding& finding) {
-  ++findings_;
+Issue& IssueTally::issue_for(const Finding& finding) {
   std::string id = issue_id(finding);
-  auto [slot, added] = index_.try_emplace(id, issues_.size());
-  if (added) {
-    Issue& issue = issues_.emplace_back();
-    issue.id = std::move(id);
-    issue.rule = finding.rule;
+  if (auto found = index_.find(id); found != index_.end()) return issues_[found->second];
+  std::string message = finding.message;
+  bool overflow = issues_.size() - overflow_issues_ >= max_issues_;
+  if (overflow) {
+    id = stable_fingerprint({"issue-overflow", finding.rule});
+    if (auto found = index_.find(id); found != index_.end()) return issues_[found->second];
+    ++overflow_issues_;
+    message = "more than " + std::to_string(max_issues_) +
+              " distinct issues in this scan: further findings of this rule are counted here "
+              "together (the first: " + message + ")";
+  }
+  index_.emplace(id, issues_.size());
+  Issue& issue = issues_.emplace_back();
+  issue.id = std::move(id);
+  issue.rule = finding.rule;
+  if (!overflow) {
     issue.vendor = finding.vendor;
     issue.host = finding.host;
-    issue.message = finding.message;
-    issue.severity = finding.severity;
   }
-  Issue& issue = issues_[slot->second];
+  issue.message = std::move(message);
+  issue.severity = finding.severity;
+  return issue;
+}
+
+void IssueTally::add(const Finding& finding) {
+  ++findings_;
+  Issue& issue = issue_for(finding);
   ++issue.instances;
   issue.severity = std::max(issue.severity, finding.severity);
   if (!finding.page.empty() && (issue.pages == 0 || finding.page != issue.last_page)) {
@@ -65,6 +89,7 @@ std::vector<Issue> IssueTally::take_worst_first() {
   std::vector<Issue> issues = std::move(issues_);
   issues_.clear();
   index_.clear();
+  overflow_issues_ = 0;
   findings_ = 0;
   std::sort(issues.begin(), issues.end(), [](const Issue& a, const Issue& b) {
     if (a.severity != b.severity) return a.severity > b.severity;

@@ -2,8 +2,10 @@
 // message template across pages (a pixel without consent on a template 2,000 pages share is one
 // issue with 2,000 instances), as OWASP ZAP groups alerts and code-scanning UIs group results.
 // IssueTally groups findings as they stream past, holding counts and the first few instances
-// only, so grouping a large scan costs memory per issue, not per finding. Not thread-safe: one
-// tally per thread.
+// only, so grouping a large scan costs memory per issue, not per finding; past a cap on distinct
+// issues (a site whose every page words its findings differently) further findings are counted
+// in one overflow issue per rule, so the tally stays bounded too. Not thread-safe: one tally per
+// thread.
 #pragma once
 
 #include <array>
@@ -49,16 +51,23 @@ struct Issue {
   std::string last_page;                // for counting distinct pages of page-ordered input
 };
 
-// What groups a finding with others: its issue_key (rule + the fingerprint's subject, set by the
-// rules) or, for findings without one, its message with the page URL taken out.
+// What groups a finding with others besides its rule, vendor and host: its message with the page
+// URL and the tag URL written as placeholders, so one tag on every page of a template, or a
+// vendor's tags whose URLs differ per page (ids, cache-busters), is one issue.
 std::string issue_template_key(const Finding& finding);
-// The id the finding's issue has.
+// The id the finding's issue has: a digest of rule, vendor, host and template key, the same from
+// one scan to the next.
 std::string issue_id(const Finding& finding);
 
 class IssueTally {
  public:
-  // Keeps the first `examples_kept` instances of each issue.
-  explicit IssueTally(std::size_t examples_kept = 5) : examples_kept_(examples_kept) {}
+  // The distinct issues a tally holds before it counts further ones per rule.
+  static constexpr std::size_t kMaxIssues = 5000;
+
+  // Keeps the first `examples_kept` instances of each issue, and at most `max_issues` issues
+  // (plus one overflow issue per rule).
+  explicit IssueTally(std::size_t examples_kept = 5, std::size_t max_issues = kMaxIssues)
+      : examples_kept_(examples_kept), max_issues_(max_issues) {}
 
   // Findings should arrive page by page (as a scan and the store list them): pages are counted
   // by change of page within an issue.
@@ -71,7 +80,11 @@ class IssueTally {
   std::vector<Issue> take_worst_first();
 
  private:
+  Issue& issue_for(const Finding& finding);
+
   std::size_t examples_kept_;
+  std::size_t max_issues_;
+  std::size_t overflow_issues_ = 0;
   int findings_ = 0;
   std::vector<Issue> issues_;
   std::unordered_map<std::string, std::size_t> index_;  // issue id -> issues_

@@ -68,8 +68,6 @@ Finding page_finding(const RuleInfo& rule, const PageFacts& page, std::string me
   std::vector<std::string> parts{finding.rule, page.path};
   parts.insert(parts.end(), subject.begin(), subject.end());
   finding.fingerprint = stable_fingerprint(parts);
-  parts.erase(parts.begin() + 1);  // the same subject on another page is the same issue
-  finding.issue_key = stable_fingerprint(parts);
   return finding;
 }
 

@@ -45,8 +45,7 @@ struct PageFacts {
 };
 
 // A finding about one tag: page, tag URL, vendor, host, line and column filled in; the
-// fingerprint is rule + page path + `subject` (never the line, which shifts with edits), and the
-// issue key rule + `subject` (the same finding on any page of a template is one issue).
+// fingerprint is rule + page path + `subject` (never the line, which shifts with edits).
 Finding tag_finding(const RuleInfo& rule, const PageFacts& page, const Tag& tag,
                     std::string message, std::string evidence,
                     const std::vector<std::string>& subject);

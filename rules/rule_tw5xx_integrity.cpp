@@ -22,8 +22,6 @@ Finding integrity_finding(const RuleInfo& rule, const std::string& page, std::st
   std::vector<std::string> parts{finding.rule, url_path_without_query(page)};
   parts.insert(parts.end(), subject.begin(), subject.end());
   finding.fingerprint = stable_fingerprint(parts);
-  parts.erase(parts.begin() + 1);
-  finding.issue_key = stable_fingerprint(parts);
   return finding;
 }
 

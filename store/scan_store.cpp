@@ -353,7 +353,7 @@ FindingSetText findings_json(const std::vector<Finding>& findings) {
     out.push_back(',');
     append_json_string(out, finding.baseline_state);
     out.push_back(',');
-    append_json_string(out, finding.issue_key);
+    append_json_string(out, issue_id(finding));
     out.push_back(']');
     if (!finding.suppressed) ++set.unsuppressed[static_cast<std::size_t>(finding.severity)];
   }
@@ -361,8 +361,8 @@ FindingSetText findings_json(const std::vector<Finding>& findings) {
   return set;
 }
 
-// The inverse of findings_json. 15 fields; sets migrated from version 2 have 14, no issue key
-// (reports group those by message).
+// The inverse of findings_json. 15 fields, the last the issue id (not read back: reports group
+// by what the finding says); sets migrated from version 2 have 14.
 std::vector<Finding> findings_from_json(const std::string& text) {
   static constexpr std::pair<std::size_t, std::string Finding::*> kTexts[] = {
       {0, &Finding::rule},         {2, &Finding::page},       {3, &Finding::vendor},
@@ -377,7 +377,6 @@ std::vector<Finding> findings_from_json(const std::string& text) {
     finding.line = stored_number(fields[6]);
     finding.column = stored_number(fields[7]);
     finding.suppressed = stored_number(fields[11]) != 0;
-    if (fields.size() == 15) finding.issue_key = stored_text(fields[14]);
   });
   return findings;
 }

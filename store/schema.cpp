@@ -290,8 +290,8 @@ CREATE TABLE finding_sets (
   digest TEXT NOT NULL UNIQUE,          -- tw_digest(findings)
   findings TEXT NOT NULL,               -- JSON: [[rule, severity, page, vendor, host, tag_url,
                                         --   line, col, message, evidence, fingerprint, suppressed,
-                                        --   suppression_reason, baseline_state, issue_key],
-                                        --   ...] in order (no issue_key in sets from version 2)
+                                        --   suppression_reason, baseline_state, issue id],
+                                        --   ...] in order (no issue id in sets from version 2)
   critical INTEGER NOT NULL,            -- unsuppressed findings by severity, for counts
   high INTEGER NOT NULL,
   medium INTEGER NOT NULL,

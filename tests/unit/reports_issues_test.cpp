@@ -20,8 +20,8 @@ using Json = nlohmann::json;
 
 namespace {
 
-// What the consent rule reports for a vendor's tag on one page (the issue key is what the rules'
-// shared helper derives from rule + subject).
+// What the consent rule reports for a vendor's tag on one page: the page is in the message, the
+// tag URL differs per page.
 Finding consent_finding(const std::string& page, const std::string& vendor,
                         const std::string& host) {
   Finding f;
@@ -36,7 +36,6 @@ Finding consent_finding(const std::string& page, const std::string& vendor,
   f.message = vendor + " loads without a consent manager on " + page;
   f.evidence = f.tag_url;
   f.fingerprint = stable_fingerprint({f.rule, page, vendor, "no-consent"});
-  f.issue_key = stable_fingerprint({f.rule, vendor, "no-consent"});
   return f;
 }
 
@@ -130,14 +129,39 @@ TEST_CASE("issue ids are the same for the same site scanned twice, in any page o
   CHECK(issues_of(first).size() == 2);
 }
 
-TEST_CASE("findings without an issue key are grouped by their message without the page") {
+TEST_CASE("findings are grouped by their message with the page and the tag URL left out") {
   ScanReport report = template_site(30);
-  for (PageAnalysis& page : report.pages) page.findings[0].issue_key.clear();
+  for (PageAnalysis& page : report.pages) {
+    Finding& finding = page.findings[0];
+    finding.message = "the pixel " + finding.tag_url + " fires before consent on " + finding.page;
+  }
   Json issues = issues_of(report);
   REQUIRE(issues.size() == 1);
   CHECK(issues[0]["instances"] == 30);
   report.pages[7].findings[0].message = "something else entirely";
   CHECK(issues_of(report).size() == 2);
+}
+
+TEST_CASE("past the cap on distinct issues, further findings are counted per rule") {
+  IssueTally tally(5, 10);
+  ScanReport report = template_site(25);
+  for (PageAnalysis& page : report.pages) {
+    Finding finding = page.findings[0];
+    finding.message = "account " + page.page.requested_url.substr(20) + " is unknown";
+    tally.add(finding);
+    finding.rule = "TW201";
+    tally.add(finding);
+  }
+  std::vector<Issue> issues = tally.take_worst_first();
+  REQUIRE(issues.size() == 12);  // 10 distinct, then one overflow issue for each rule
+  int instances = 0;
+  for (const Issue& issue : issues) instances += issue.instances;
+  CHECK(instances == 50);
+  auto overflow = std::find_if(issues.begin(), issues.end(),
+                               [](const Issue& issue) { return issue.instances > 1; });
+  REQUIRE(overflow != issues.end());
+  CHECK(overflow->message.starts_with("more than 10 distinct issues"));
+  CHECK(overflow->vendor.empty());
 }
 
 TEST_CASE("a page with the issue twice counts once among the issue's pages") {
