@@ -158,12 +158,16 @@ Result<ScanReport> stored_report(const ScanRequest& request, const ScanOutcome& 
 
 // The report files, then the console summary and where everything went. File reports are
 // written from the store; a console-only scan prints the totals the scan counted, which are the
-// same figures without reading the pages again.
+// same figures without reading the pages again. When storing failed no file report is written:
+// the store holds less than was scanned, and a report from it would say too little.
 Status write_reports(const ScanRequest& request, const ScanOutcome& outcome) {
   const ScanFlags& flags = request.flags;
   std::optional<ScanStore> store;
   std::optional<ScanReport> from_store;
-  if (any_format(request, [](ReportFormat format) { return format != ReportFormat::console; })) {
+  bool files = !outcome.store_failed && any_format(request, [](ReportFormat format) {
+    return format != ReportFormat::console;
+  });
+  if (files) {
     Result<ScanReport> loaded = stored_report(request, outcome, store);
     if (!loaded) return Error{"reading the stored scan for the reports: " + loaded.error()};
     from_store.emplace(std::move(loaded).value());
@@ -171,8 +175,12 @@ Status write_reports(const ScanRequest& request, const ScanOutcome& outcome) {
   const ScanReport& report = from_store ? *from_store : outcome.report;
   std::vector<std::string> written;
   for (ReportFormat format : request.formats) {
-    if (format == ReportFormat::console) continue;
+    if (format == ReportFormat::console || !files) continue;
     Status status = write_report_files(format, report, request.report, flags.out);
+    if (!status && !request.db_is_scratch) {
+      return Error{status.error() + " (the scan is stored: tagwarden report --db " + flags.db +
+                   " --scan " + std::to_string(outcome.report.scan.id) + " writes it again)"};
+    }
     if (!status) return status;
     for (const std::string& file : report_files(format)) {
       written.push_back((std::filesystem::path(flags.out) / file).string());
@@ -181,7 +189,7 @@ Status write_reports(const ScanRequest& request, const ScanOutcome& outcome) {
   Status printed = write_report(ReportFormat::console, report, request.report, std::cout);
   if (!printed) std::cerr << "tagwarden scan: " << printed.error() << "\n";
   for (const std::string& path : written) std::cout << "report: " << path << "\n";
-  if (!request.db_is_scratch) {
+  if (!request.db_is_scratch && !outcome.store_failed) {
     std::cout << "stored: scan " << outcome.report.scan.id << " in " << flags.db << "\n";
   }
   return Ok{};

@@ -51,6 +51,7 @@ void finish_scan(ScanState& scan) {
   outcome.could_not_run = why_nothing_ran(scan);
   if (!scan.store_error.empty()) {
     outcome.could_not_run = "storing the scan failed: " + scan.store_error;
+    outcome.store_failed = true;
   }
   info.finished = utc_now_iso8601();
   info.status = outcome.interrupted || !scan.store_error.empty() ? ScanStatus::partial
@@ -59,7 +60,10 @@ void finish_scan(ScanState& scan) {
   if (scan.storing()) {
     Status finished = scan.store->finish_scan(info.id, info, outcome.report.site_findings,
                                               outcome.report.vendors);
-    if (!finished) outcome.could_not_run = "storing the scan failed: " + finished.error();
+    if (!finished) {
+      outcome.could_not_run = "storing the scan failed: " + finished.error();
+      outcome.store_failed = true;
+    }
   } else if (scan.store) {
     (void)scan.store->mark_partial(info.id);  // best effort; the store's error is the one reported
   }

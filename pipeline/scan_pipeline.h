@@ -41,8 +41,10 @@ struct ScanOutcome {
   int pages_failed = 0;
   int pages_reused = 0;      // unchanged since the last scan, tags reused
   bool interrupted = false;  // stop.interrupt() was called (SIGINT/SIGTERM)
-  // Non-empty when nothing could be scanned (directory missing, every target unreachable).
+  // Non-empty when nothing could be scanned (directory missing, every target unreachable), or
+  // when storing failed.
   std::string could_not_run;
+  bool store_failed = false;  // the store holds less than was scanned: no report is read from it
 };
 
 // Runs one scan on the calling thread (it starts and joins its own workers). Errors are

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <utility>
 
@@ -128,17 +130,32 @@ Status write_csv_findings(const ScanReport& report, std::ostream& out) {
   return Ok{};
 }
 
+namespace {
+
+// ": <reason>" for the last failed system call, or nothing when there is none.
+std::string errno_text() {
+  return errno == 0 ? std::string() : ": " + std::string(std::strerror(errno));
+}
+
+}  // namespace
+
 Status write_report_files(ReportFormat format, const ScanReport& report,
                           const ReportOptions& options, const std::filesystem::path& out_dir) {
   std::vector<std::string> files = report_files(format);
   for (std::size_t i = 0; i < files.size(); ++i) {
     std::filesystem::path path = out_dir / files[i];
+    errno = 0;
     std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    if (!file) return Error{path.string() + ": cannot open for writing"};
+    if (!file) return Error{path.string() + ": cannot open for writing" + errno_text()};
     Status status = (format == ReportFormat::csv && i == 1)
                         ? write_csv_findings(report, file)
                         : write_report(format, report, options, file);
-    if (!status) return Error{path.string() + ": " + status.error()};
+    if (status) {
+      file.close();
+      if (!file) status = Error{"could not finish writing the report"};
+    }
+    // The system's reason (a full disk, a quota) when the write failed, not when a read did.
+    if (!status) return Error{path.string() + ": " + status.error() + (file ? "" : errno_text())};
   }
   return Ok{};
 }

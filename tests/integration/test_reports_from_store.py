@@ -1,7 +1,8 @@
 """Reports are written from the store, whatever --db says: the files a scan writes are the files
 `tagwarden report --scan` writes from the stored scan afterwards, byte for byte; `--db ''` runs
 through a scratch database that is gone when the command ends; an --out that cannot be written is
-refused before anything is crawled."""
+refused before anything is crawled; a disk that fills while a report is written is named, and the
+stored scan stays whole."""
 
 import json
 import unittest
@@ -61,3 +62,27 @@ class ReportsFromStoreTest(TagwardenTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+    def test_a_full_disk_while_writing_a_report_keeps_the_stored_scan(self):
+        out = self.work / "out"
+        out.mkdir()
+        # Writes to /dev/full fail with ENOSPC, as on a full disk.
+        (out / "tagwarden-report.html").symlink_to("/dev/full")
+        db = self.work / "tw.db"
+        result = run_tagwarden("scan", SITE, "--base-url", BASE, "--policy", POLICY, "--db", db,
+                               "--out", out, "--format", "json,html", cwd=self.work)
+        self.assertEqual(result.returncode, 3, result.stderr)
+        error = result.stderr.strip().splitlines()
+        self.assertEqual(len(error), 1, result.stderr)
+        self.assertIn("tagwarden-report.html", error[0])
+        self.assertIn("No space left on device", error[0])
+        self.assertIn("--scan 1", error[0])
+        self.assertNotIn("report: ", result.stdout)
+        written = json.loads((out / "tagwarden-report.json").read_text())
+        again = run_tagwarden("report", "--scan", "1", "--db", db, "--format", "json", "--out",
+                              self.work / "again", cwd=self.work)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        stored = json.loads((self.work / "again" / "tagwarden-report.json").read_text())
+        self.assertEqual(stored["scan"]["status"], "complete")
+        self.assertEqual(len(stored["pages"]), len(written["pages"]))
+        self.assertGreater(len(stored["pages"]), 10)
