@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/console_lines.h"
 #include "cli/crawl_flags.h"
+#include "cli/notify.h"
 #include "cli/options.h"
 #include "cli/scratch_database.h"
 #include "model/url.h"
@@ -34,6 +35,7 @@ struct ScanFlags {
   std::string baseline;
   bool no_incremental = false;
   CrawlFlags crawl;
+  NotifyFlags notify;
   CommonFlags common;
 };
 
@@ -62,13 +64,16 @@ po::options_description scan_options(ScanFlags& flags) {
     ("no-incremental", po::bool_switch(&flags.no_incremental), "re-parse every page even if unchanged since the last scan");
   // clang-format on
   add_db_option(options, flags.db);
-  options.add(crawl_options(flags.crawl)).add(common_options(flags.common));
+  options.add(crawl_options(flags.crawl))
+      .add(notify_options(flags.notify))
+      .add(common_options(flags.common));
   return options;
 }
 
 Status check_flags(const ScanFlags& flags) {
   if (flags.targets.empty()) return Error{"no target given (a URL or a directory)"};
   if (Status crawl = check_crawl_flags(flags.crawl); !crawl) return crawl;
+  if (Status notify = check_notify_flags(flags.notify); !notify) return notify;
   if (!flags.fail_on.empty() && !parse_severity(flags.fail_on)) {
     return Error{"--fail-on must be one of info, low, medium, high, critical, not '" +
                  flags.fail_on + "'"};
@@ -249,6 +254,13 @@ int run_scan(const Args& args) {
   if (Status written = write_reports(request, *outcome); !written) {
     print_error("scan", written.error());
     return kExitScanFailed;
+  }
+  // --notify: the issues new since the target's last scan, when this one completed.
+  if (outcome->report.scan.status == ScanStatus::complete && !outcome->store_failed) {
+    for (const std::string& line :
+         notify_new_issues(request.flags.notify, request.db_path, outcome->report)) {
+      (line.starts_with("note:") ? std::cerr : std::cout) << line << "\n";
+    }
   }
   // Could not run, interrupted, or findings at or above --fail-on.
   return exit_code(request, *outcome);
