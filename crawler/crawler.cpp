@@ -17,6 +17,7 @@
 #include <unordered_set>
 
 #include "crawler/crawl_scope.h"
+#include "crawler/curl_handles.h"
 #include "crawler/http_outcome.h"
 #include "crawler/robots.h"
 #include "crawler/sitemap.h"
@@ -29,27 +30,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct EasyDeleter {
-  void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
-};
-using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
-struct MultiDeleter {
-  void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
-};
-using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
-struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
 
-Slist make_slist(const std::vector<std::string>& items) {
+StringList make_slist(const std::vector<std::string>& items) {
   curl_slist* list = nullptr;
   for (const std::string& item : items) {
     curl_slist* grown = curl_slist_append(list, item.c_str());
     if (grown == nullptr) break;
     list = grown;
   }
-  return Slist(list);
+  return StringList(list);
 }
 
 constexpr std::size_t kMaxRobotsBytes = 512 * 1024;   // RFC 9309 asks for at least 500 KiB
@@ -100,7 +89,7 @@ struct Transfer {
   Job job;  // page: the hop; robots and sitemap: url only
   Origin* origin = nullptr;
   int sitemap_level = 0;
-  Slist request_headers;  // declared before easy: it must outlive the handle that points to it
+  StringList request_headers;  // declared before easy: it must outlive the handle that points to it
   EasyHandle easy;
   std::string body;
   std::uint64_t received = 0;
@@ -218,7 +207,7 @@ struct Crawler::Impl {
   CrawlOptions options;
   std::optional<CrawlScopeFilter> filter;
   MultiHandle multi;
-  Slist resolve;
+  StringList resolve;
   std::string user_agent;
 
   // Shared with report_links / request_stop callers.

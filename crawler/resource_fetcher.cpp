@@ -14,25 +14,13 @@
 #include <unordered_set>
 
 #include "crawler/address_policy.h"
+#include "crawler/curl_handles.h"
 #include "model/text.h"
 #include "model/url.h"
 #include "model/version.h"
 
 namespace tw {
 namespace {
-
-struct EasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-struct MultiDeleter {
-  void operator()(CURLM* handle) const { curl_multi_cleanup(handle); }
-};
-struct ListDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
-using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
-using StringList = std::unique_ptr<curl_slist, ListDeleter>;
 
 using Clock = std::chrono::steady_clock;
 

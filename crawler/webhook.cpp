@@ -1,20 +1,12 @@
 #include "crawler/webhook.h"
 
-#include <curl/curl.h>
-
 #include <chrono>
-#include <memory>
 #include <thread>
+
+#include "crawler/curl_handles.h"
 
 namespace tw {
 namespace {
-
-struct CurlDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-struct ListDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
 
 std::size_t discard(char*, std::size_t size, std::size_t count, void*) { return size * count; }
 
@@ -26,10 +18,9 @@ struct Attempt {
 
 Attempt attempt_post(const std::string& url, const std::string& body,
                      const WebhookOptions& options) {
-  std::unique_ptr<CURL, CurlDeleter> handle(curl_easy_init());
+  EasyHandle handle(curl_easy_init());
   if (!handle) return {false, false, "could not start an HTTP request"};
-  std::unique_ptr<curl_slist, ListDeleter> headers(
-      curl_slist_append(nullptr, "Content-Type: application/json"));
+  StringList headers(curl_slist_append(nullptr, "Content-Type: application/json"));
   CURL* h = handle.get();
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
