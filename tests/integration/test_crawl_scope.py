@@ -100,6 +100,29 @@ class CrawlScopeTest(TagwardenTestCase):
             self.assertEqual(result.returncode, 0, result.stderr)
             self.assertEqual(self.paths(), ["", "orphan"])
 
+    def test_a_hostile_sitemap_neither_stalls_the_crawl_nor_crashes_the_filters(self):
+        # 1.5 million '<' (quadratic for a naive parser), then a 1,000,000-character <loc> that
+        # must be dropped by the URL-length cap before any --exclude pattern sees it, and a
+        # catastrophic-backtracking pattern that must stay bounded on every link it does see.
+        with TestServer() as server:
+            long_loc = server.url("/") + "a" * 1_000_000
+            sitemap = ("<" * 1_500_000 + f"<urlset><url><loc>{long_loc}</loc></url>"
+                       f"<url><loc>{server.url('/orphan')}</loc></url></urlset>")
+            server.route("/robots.txt", Route(f"Sitemap: {server.url('/sitemap.xml')}\n",
+                                              content_type="text/plain"))
+            server.route("/sitemap.xml", Route(sitemap, content_type="application/xml"))
+            xs = "/" + "x" * 40
+            server.route("/", html(f"<a href='/p1'>1</a><a href='{xs}'>x</a>"))
+            for path in ("/p1", xs, "/orphan"):
+                server.route(path, html(path))
+            result = self.scan(server.url("/"), *QUIET, "--sitemap", "--exclude", "(x+x+)+y",
+                               timeout=60)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            pages = {p["requested_url"]: p for p in self.report()["pages"]}
+            for path in ("/", "/p1", xs, "/orphan"):
+                self.assertEqual(pages[server.url(path)]["error"], "none", path)
+            self.assertFalse(any(len(url) > 100_000 for url in pages))
+
     def test_include_and_exclude_choose_pages_and_a_bad_regex_is_a_usage_error(self):
         with TestServer() as server:
             server.route("/", html("<a href='/blog/1'>b</a><a href='/shop/1'>s</a>"
