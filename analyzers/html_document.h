@@ -20,10 +20,11 @@ namespace tw {
 inline constexpr std::size_t kMaxNestingEstimate = 5000;
 inline constexpr std::size_t kMaxOpenFormattingTags = 2000;
 // Gumbo walks its open elements on most tags, so its work is about the sum, over the tags, of the
-// depth at each: ~2.5 ns a step on 40k unmatched end tags under 20k spans. This caps a page near
-// half a second of parsing (and so bounds how long an interrupt waits for a parse); an ordinary
-// large page (100k tags at depth 50) takes 5M steps.
-inline constexpr std::size_t kMaxScopeSteps = 200'000'000;
+// depth at each. A step costs 3-30 ns: an unknown end tag (`</x>`) under non-special elements
+// (spans) compares names all the way down, 2,600 spans and 47,000 such tags (122M steps) took
+// 3.5 s. This caps a page near a second of parsing at the dear end (and so bounds how long an
+// interrupt waits for a parse); an ordinary large page (100k tags at depth 50) takes 5M steps.
+inline constexpr std::size_t kMaxScopeSteps = 40'000'000;
 // Gumbo checks each attribute against the element's earlier ones (100k attributes: 50 s); the
 // pairs it compares count as steps too.
 inline constexpr std::size_t kMaxAttributesPerElement = 5000;

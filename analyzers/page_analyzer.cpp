@@ -975,7 +975,7 @@ PageAnalysis analyze_page(Page page, const AnalysisContext& context) {
     Result<HtmlDocument> document = HtmlDocument::parse(page.body);
     if (!document) {
       page.error = PageError::unparseable;
-      page.error_detail = page_url + ": " + document.error();
+      page.error_detail = document.error();  // the page's URL is beside it wherever it is shown
       analysis.notes.push_back("not parsed: " + document.error());
     } else {
       const SanctionedStack* policy = context.rules.policy;
