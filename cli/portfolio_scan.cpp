@@ -15,7 +15,7 @@
 namespace tw::cli {
 namespace {
 
-// A selected target with everything checked: its request shaping (secrets read) and where its
+// A selected target with its policy checked, its request shaping (secrets read) and where its
 // reports go.
 struct PlannedScan {
   const PortfolioTarget* target = nullptr;
@@ -39,7 +39,6 @@ Result<PlannedScan> plan_scan(const Portfolio& portfolio, const PortfolioTarget&
       shaped_request(portfolio, target, base.flags.crawl.crawl, process_environment());
   if (!shaping) return Error{shaping.error()};
   std::string out = (std::filesystem::path(base.flags.out) / target.name).string();
-  if (Status writable = writable_directory(out); !writable) return Error{writable.error()};
   return PlannedScan{&target, std::move(shaping).value(), out};
 }
 
@@ -57,8 +56,9 @@ Result<std::vector<PlannedScan>> plan_scans(const Portfolio& portfolio, Shard sh
 }
 
 // The request of one target: the command line's, with the target's policy, shaping, base URL
-// and report directory.
+// and report directory (made here, so a run stopped by a bad entry leaves none behind).
 Result<ScanRequest> target_request(const ScanRequest& base, const PlannedScan& plan) {
+  if (Status writable = writable_directory(plan.out); !writable) return Error{writable.error()};
   ScanRequest request = base;
   request.flags.targets = {plan.target->scan_target};
   static_cast<RequestShaping&>(request.flags.crawl.crawl) = plan.shaping;
@@ -103,7 +103,7 @@ int run_portfolio_scan(const ScanRequest& request) {
   }
   Result<Portfolio> portfolio = load_portfolio_file(flags.targets_file);
   if (!portfolio) {
-    std::cerr << report_text::terminal(portfolio.error()) << "\n";
+    std::cerr << portfolio.error() << "\n";
     return kExitUsage;
   }
   // Every selected target's policy, secrets and report directory, before the first crawl.
@@ -125,10 +125,10 @@ int run_portfolio_scan(const ScanRequest& request) {
     Result<ScanRequest> target = target_request(request, plan);
     if (!target) {
       std::cerr << target.error() << "\n";
-      ScanResult unreadable;
-      unreadable.exit_code = kExitUsage;
-      unreadable.problem = "its policy could not be read again";
-      results.push_back(unreadable);
+      ScanResult not_started;
+      not_started.exit_code = kExitUsage;
+      not_started.problem = "not started (above)";
+      results.push_back(not_started);
       continue;
     }
     results.push_back(scan_and_report(*target, scans));
