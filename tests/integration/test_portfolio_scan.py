@@ -4,10 +4,12 @@ every problem with the file found before the first request; shards that split th
 
 import base64
 import os
+import signal
+import subprocess
 import unittest
 
-from harness import Route, TagwardenTestCase, TestServer, run_tagwarden
-from store_support import query
+from harness import BIN, Route, TagwardenTestCase, TestServer, run_tagwarden
+from store_support import query, slow_site, stored_pages, wait_until
 
 GTM = "https://www.googletagmanager.com/gtm.js?id="
 SECRETS = {"TW_SHOP_COOKIE": "preview=c00kie-s3cret", "TW_SHOP_AUTH": "ops:pa55-s3cret",
@@ -189,6 +191,25 @@ targets:
         lines = result.stdout.strip().splitlines()
         self.assertRegex(lines[-2], r"^target missing-dir: exit 3, ")
         self.assertRegex(lines[-1], r"^target public: exit 0, scan \d+, 1 pages, \d+ findings")
+
+    def test_an_interrupt_stops_the_running_target_and_starts_no_other(self):
+        self.write("public/index.html", page())
+        with TestServer() as server:
+            slow_site(server, pages=400, delay=0.1)
+            portfolio = self.write("portfolio.yaml", f"targets:\n  - target: {server.url('/p0.html')}\n"
+                                                     "  - target: public\n")
+            process = subprocess.Popen(
+                [BIN, "scan", "--targets", portfolio, "--db", self.work / "tw.db", "--out",
+                 self.work / "out", "--no-fetch-third-party", "--max-depth", "1000",
+                 "--format", "console"],
+                cwd=self.work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            self.assertTrue(wait_until(lambda: stored_pages(self.work / "tw.db", 1) >= 5),
+                            "no pages stored in time")
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=120)
+        self.assertEqual(process.returncode, 4, err)
+        self.assertEqual(out.strip().splitlines()[-1], "target public: not scanned (interrupted)")
+        self.assertEqual(query(self.work / "tw.db", "SELECT id, status FROM scans"), [(1, "partial")])
 
     def test_shards_one_of_two_and_two_of_two_cover_every_target_once(self):
         targets, portfolio = self.directory_portfolio(10, spelled="./{}/")
