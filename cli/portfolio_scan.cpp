@@ -1,5 +1,5 @@
 // `tagwarden scan --targets FILE`: the portfolio loaded and checked, this runner's shard chosen,
-// every selected target's policy, secrets and report directory checked before the first crawl;
+// every selected target's policy and secrets checked before the first crawl;
 // then one scan per target exactly as `scan TARGET` runs it, and a line per target at the end.
 #include <algorithm>
 #include <filesystem>
@@ -64,6 +64,8 @@ Result<ScanRequest> target_request(const ScanRequest& base, const PlannedScan& p
   static_cast<RequestShaping&>(request.flags.crawl.crawl) = plan.shaping;
   if (!plan.target->base_url.empty()) request.flags.crawl.base_url = plan.target->base_url;
   request.flags.out = plan.out;
+  // Loaded again rather than kept from the plan, so a portfolio of thousands of targets holds
+  // one policy at a time.
   if (!plan.target->policy.empty()) {
     Result<SanctionedStack> policy = load_policy_file(plan.target->policy, rule_ids());
     if (!policy) return Error{policy.error()};
@@ -92,6 +94,33 @@ std::string target_line(const ScanRequest& base, const PlannedScan& plan,
   return line;
 }
 
+// Scans the planned targets one after another; nullopt for those an interrupt left unscanned.
+std::vector<std::optional<ScanResult>> scan_each(const ScanRequest& request,
+                                                 const std::vector<PlannedScan>& plans) {
+  InterruptibleScans scans;
+  std::vector<std::optional<ScanResult>> results;
+  for (const PlannedScan& plan : plans) {
+    if (scans.interrupted()) {
+      results.emplace_back();
+      continue;
+    }
+    std::cout << "scanning " << results.size() + 1 << " of " << plans.size() << ": "
+              << report_text::terminal(plan.target->target) << "\n"
+              << std::flush;
+    Result<ScanRequest> target = target_request(request, plan);
+    if (!target) {
+      std::cerr << target.error() << "\n";
+      ScanResult not_started;
+      not_started.exit_code = kExitUsage;
+      not_started.problem = "not started (above)";
+      results.push_back(not_started);
+      continue;
+    }
+    results.push_back(scan_and_report(*target, scans));
+  }
+  return results;
+}
+
 }  // namespace
 
 int run_portfolio_scan(const ScanRequest& request) {
@@ -106,37 +135,16 @@ int run_portfolio_scan(const ScanRequest& request) {
     std::cerr << portfolio.error() << "\n";
     return kExitUsage;
   }
-  // Every selected target's policy, secrets and report directory, before the first crawl.
+  // Every selected target's policy and secrets, before the first crawl.
   Result<std::vector<PlannedScan>> plans = plan_scans(*portfolio, *shard, request);
   if (!plans) {
     std::cerr << plans.error() << "\n";
     return kExitUsage;
   }
-  InterruptibleScans scans;
-  std::vector<std::optional<ScanResult>> results;
-  for (const PlannedScan& plan : *plans) {
-    if (scans.interrupted()) {
-      results.emplace_back();
-      continue;
-    }
-    std::cout << "scanning " << results.size() + 1 << " of " << plans->size() << ": "
-              << report_text::terminal(plan.target->target) << "\n"
-              << std::flush;
-    Result<ScanRequest> target = target_request(request, plan);
-    if (!target) {
-      std::cerr << target.error() << "\n";
-      ScanResult not_started;
-      not_started.exit_code = kExitUsage;
-      not_started.problem = "not started (above)";
-      results.push_back(not_started);
-      continue;
-    }
-    results.push_back(scan_and_report(*target, scans));
-  }
+  std::vector<std::optional<ScanResult>> results = scan_each(request, *plans);
+  // The console ends with the portfolio's line and one line per target.
   std::cout << "portfolio " << report_text::terminal(flags.targets_file);
-  if (shard->count > 1) {
-    std::cout << ", shard " << shard->index << "/" << shard->count;
-  }
+  if (shard->count > 1) std::cout << ", shard " << shard->index << "/" << shard->count;
   std::cout << ": " << plans->size() << " of " << portfolio->targets.size() << " targets\n";
   int worst = kExitOk;
   for (std::size_t i = 0; i < plans->size(); ++i) {

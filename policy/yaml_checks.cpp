@@ -157,7 +157,7 @@ bool YamlChecks::find_duplicate_keys(const YAML::Node& root) {
 
 std::optional<std::vector<YamlEntry>> YamlChecks::mapping(
     const YAML::Node& node, const std::string& what,
-    std::initializer_list<std::string_view> allowed) {
+    std::initializer_list<std::string_view> allowed, std::span<const std::string_view> unlisted) {
   if (!node.IsMap()) {
     error(node, what + " must be a mapping of keys to values");
     return std::nullopt;
@@ -170,7 +170,9 @@ std::optional<std::vector<YamlEntry>> YamlChecks::mapping(
       continue;
     }
     const std::string& key = pair.first.Scalar();
-    if (allowed.size() > 0 && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+    bool known = std::find(allowed.begin(), allowed.end(), key) != allowed.end() ||
+                 std::find(unlisted.begin(), unlisted.end(), key) != unlisted.end();
+    if (allowed.size() > 0 && !known) {
       error(pair.first, unknown_key_message(key, what, allowed));
       continue;
     }

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -59,9 +60,11 @@ class YamlChecks {
   // with a problem, when the tree with its aliases expanded passes kMaxExpandedYamlNodes.
   bool find_duplicate_keys(const YAML::Node& root);
   // The entries of a mapping; a key not in `allowed` (when given) is a problem with a
-  // "did you mean" and the list of keys expected, and is left out.
+  // "did you mean" and the list of keys expected, and is left out. Keys in `unlisted` are
+  // entries too but never suggested: the caller refuses them with a message of its own.
   std::optional<std::vector<YamlEntry>> mapping(const YAML::Node& node, const std::string& what,
-                                                std::initializer_list<std::string_view> allowed);
+                                                std::initializer_list<std::string_view> allowed,
+                                                std::span<const std::string_view> unlisted = {});
   // A non-empty single value.
   std::optional<std::string> scalar(const YAML::Node& node, const std::string& what);
   // A list of non-empty single values, each with its node.

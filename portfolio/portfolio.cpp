@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <set>
+#include <iterator>
 
 #include "model/text.h"
 #include "model/url.h"
@@ -17,11 +17,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Keys that would put a secret in the file, with the key that names its variable instead.
-constexpr std::pair<std::string_view, std::string_view> kInlineSecretKeys[] = {
-    {"cookie", "cookie_env"},   {"cookies", "cookie_env"},      {"basic_auth", "basic_auth_env"},
-    {"user", "basic_auth_env"}, {"password", "basic_auth_env"}, {"auth", "basic_auth_env"},
-    {"token", "header_env"},    {"authorization", "header_env"}};
+// Keys that would put a secret in the file.
+constexpr std::string_view kInlineSecretKeys[] = {
+    "cookie", "cookies", "basic_auth", "user", "password", "auth", "token", "authorization"};
+
+// The key that names the variable holding what an inline secret key would hold.
+std::string_view variable_key_instead(std::string_view secret_key) {
+  if (secret_key.starts_with("cookie")) return "cookie_env";
+  if (secret_key == "token" || secret_key == "authorization") return "header_env";
+  return "basic_auth_env";
+}
 
 bool is_header_name(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
@@ -91,6 +96,8 @@ class PortfolioReader {
   void read_field(const YamlEntry& entry, PortfolioTarget& target);
   void read_target_text(const YAML::Node& node, PortfolioTarget& target);
   void read_policy(const YAML::Node& node, PortfolioTarget& target);
+  void read_base_url(const YAML::Node& node, PortfolioTarget& target);
+  void read_name(const YAML::Node& node, PortfolioTarget& target);
   // The entries of a mapping keyed by header names; other keys are problems.
   std::vector<YamlEntry> header_entries(const YAML::Node& node, const std::string& what);
   void read_headers(const YAML::Node& node, PortfolioTarget& target);
@@ -147,8 +154,8 @@ void PortfolioReader::read_targets(const YAML::Node& node) {
 std::optional<PortfolioTarget> PortfolioReader::read_target(const YAML::Node& item) {
   auto entries = yaml_.mapping(item, "a target",
                                {"target", "base_url", "policy", "name", "headers", "header_env",
-                                "cookie_env", "basic_auth_env", "cookie", "cookies", "basic_auth",
-                                "user", "password", "auth", "token", "authorization"});
+                                "cookie_env", "basic_auth_env"},
+                               kInlineSecretKeys);
   if (!entries) return std::nullopt;
   PortfolioTarget target;
   target.where = location_of(item);
@@ -158,16 +165,12 @@ std::optional<PortfolioTarget> PortfolioReader::read_target(const YAML::Node& it
 }
 
 void PortfolioReader::read_field(const YamlEntry& e, PortfolioTarget& target) {
-  for (const auto& [key, instead] : kInlineSecretKeys) {
-    if (e.key == key) {
-      yaml_.error(e.key_node, "'" + e.key +
-                                  "' would write a secret into the portfolio; name the "
-                                  "environment variable that holds it with " +
-                                  std::string(instead));
-      return;
-    }
-  }
-  if (e.key == "target") {
+  if (std::find(std::begin(kInlineSecretKeys), std::end(kInlineSecretKeys), e.key) !=
+      std::end(kInlineSecretKeys)) {
+    yaml_.error(e.key_node, "'" + e.key + "' would write a secret into the portfolio; name the " +
+                                "environment variable that holds it with " +
+                                std::string(variable_key_instead(e.key)));
+  } else if (e.key == "target") {
     read_target_text(e.value, target);
   } else if (e.key == "policy") {
     read_policy(e.value, target);
@@ -179,17 +182,32 @@ void PortfolioReader::read_field(const YamlEntry& e, PortfolioTarget& target) {
     target.cookie_env = variable(e.value, e.key);
   } else if (e.key == "basic_auth_env") {
     target.basic_auth_env = variable(e.value, e.key);
-  } else if (auto text = yaml_.scalar(e.value, e.key)) {
-    if (e.key == "base_url" && (!is_http_url(*text) || !normalize_url(*text))) {
-      yaml_.error(e.value, "base_url must be an http(s) URL, not '" + *text + "'");
-    } else if (e.key == "name" && !is_report_name(*text)) {
-      yaml_.error(e.value,
-                  "name must be letters, digits, '.', '-' and '_' (it names the "
-                  "target's report directory), not '" +
-                      *text + "'");
-    }
-    (e.key == "base_url" ? target.base_url : target.name) = *text;
+  } else if (e.key == "base_url") {
+    read_base_url(e.value, target);
+  } else if (e.key == "name") {
+    read_name(e.value, target);
   }
+}
+
+void PortfolioReader::read_base_url(const YAML::Node& node, PortfolioTarget& target) {
+  auto text = yaml_.scalar(node, "base_url");
+  if (!text) return;
+  if (!is_http_url(*text) || !normalize_url(*text)) {
+    yaml_.error(node, "base_url must be an http(s) URL, not '" + *text + "'");
+  }
+  target.base_url = *text;
+}
+
+void PortfolioReader::read_name(const YAML::Node& node, PortfolioTarget& target) {
+  auto text = yaml_.scalar(node, "name");
+  if (!text) return;
+  if (!is_report_name(*text)) {
+    yaml_.error(node,
+                "name must be letters, digits, '.', '-' and '_' (it names the target's "
+                "report directory), not '" +
+                    *text + "'");
+  }
+  target.name = *text;
 }
 
 void PortfolioReader::read_target_text(const YAML::Node& node, PortfolioTarget& target) {

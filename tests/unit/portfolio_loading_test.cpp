@@ -118,6 +118,16 @@ TEST_CASE("a secret written into the portfolio is refused") {
   CHECK(value_as_name.error().find("abc123") == std::string::npos);
 }
 
+TEST_CASE("an unknown key lists the keys to use, never the refused secret keys") {
+  tw::Result<tw::Portfolio> portfolio =
+      load("targets:\n  - target: https://a.example/\n    cookie_variable: X\n");
+  REQUIRE_FALSE(portfolio);
+  CHECK(portfolio.error() == kOrigin +
+                                 ":3:5: unknown key 'cookie_variable' in a target; expected one "
+                                 "of: target, base_url, policy, name, headers, header_env, "
+                                 "cookie_env, basic_auth_env");
+}
+
 TEST_CASE("bad portfolios are refused with file:line:column") {
   struct Case {
     const char* yaml;
