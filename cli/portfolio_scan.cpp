@@ -96,8 +96,8 @@ std::string target_line(const ScanRequest& base, const PlannedScan& plan,
 
 // Scans the planned targets one after another; nullopt for those an interrupt left unscanned.
 std::vector<std::optional<ScanResult>> scan_each(const ScanRequest& request,
-                                                 const std::vector<PlannedScan>& plans) {
-  InterruptibleScans scans;
+                                                 const std::vector<PlannedScan>& plans,
+                                                 InterruptibleScans& scans) {
   std::vector<std::optional<ScanResult>> results;
   for (const PlannedScan& plan : plans) {
     if (scans.interrupted()) {
@@ -141,15 +141,16 @@ int run_portfolio_scan(const ScanRequest& request) {
     std::cerr << plans.error() << "\n";
     return kExitUsage;
   }
-  std::vector<std::optional<ScanResult>> results = scan_each(request, *plans);
+  InterruptibleScans scans;
+  std::vector<std::optional<ScanResult>> results = scan_each(request, *plans, scans);
   // The console ends with the portfolio's line and one line per target.
   std::cout << "portfolio " << report_text::terminal(flags.targets_file);
   if (shard->count > 1) std::cout << ", shard " << shard->index << "/" << shard->count;
   std::cout << ": " << plans->size() << " of " << portfolio->targets.size() << " targets\n";
-  int worst = kExitOk;
+  int worst = scans.interrupted() ? kExitInterrupted : kExitOk;
   for (std::size_t i = 0; i < plans->size(); ++i) {
     std::cout << target_line(request, (*plans)[i], results[i]) << "\n";
-    worst = std::max(worst, results[i] ? results[i]->exit_code : kExitInterrupted);
+    if (results[i]) worst = std::max(worst, results[i]->exit_code);
   }
   return worst;
 }

@@ -232,22 +232,9 @@ int exit_code(const ScanRequest& request, const ScanOutcome& outcome) {
   return kExitOk;
 }
 
-}  // namespace
-
-Status writable_directory(const std::string& directory) {
-  std::error_code ec;
-  std::filesystem::create_directories(directory, ec);
-  if (ec || access(directory.c_str(), W_OK | X_OK) != 0) {
-    return Error{"cannot write to --out directory " + directory + ": " +
-                 (ec ? ec.message() : std::strerror(errno))};
-  }
-  return Ok{};
-}
-
-ScanResult scan_and_report(const ScanRequest& request, InterruptibleScans& scans) {
+// The reports of a scan that ran (or could not start), and what it came to.
+ScanResult report_outcome(const ScanRequest& request, const Result<ScanOutcome>& outcome) {
   ScanResult result;
-  // Crawl, analyse and store: the scan pipeline.
-  Result<ScanOutcome> outcome = scans.run(settings_for(request));
   if (!outcome) {
     print_error("scan", outcome.error());
     result.exit_code = kExitUsage;
@@ -270,6 +257,23 @@ ScanResult scan_and_report(const ScanRequest& request, InterruptibleScans& scans
   return result;
 }
 
+}  // namespace
+
+Status writable_directory(const std::string& directory) {
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  if (ec || access(directory.c_str(), W_OK | X_OK) != 0) {
+    return Error{"cannot write to --out directory " + directory + ": " +
+                 (ec ? ec.message() : std::strerror(errno))};
+  }
+  return Ok{};
+}
+
+ScanResult scan_and_report(const ScanRequest& request, InterruptibleScans& scans) {
+  // Crawl, analyse and store: the scan pipeline.
+  return report_outcome(request, scans.run(settings_for(request)));
+}
+
 int run_scan(const Args& args) {
   ScanRequest request;
   // The flags, the report formats, the policy and the --out directory, all checked.
@@ -286,8 +290,9 @@ int run_scan(const Args& args) {
     request.db_is_scratch = true;
   }
   if (!request.flags.targets_file.empty()) return run_portfolio_scan(request);
-  InterruptibleScans scans;
-  return scan_and_report(request, scans).exit_code;
+  // The interrupt watcher lives for the scan alone: a signal while the reports are written ends
+  // the process as it always has.
+  return report_outcome(request, run_interruptible_scan(settings_for(request))).exit_code;
 }
 
 }  // namespace tw::cli
