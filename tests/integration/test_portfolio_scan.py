@@ -259,9 +259,24 @@ targets:
                 self.assertEqual(result.returncode, 2, result.stderr)
                 self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
                 self.assertIn(expected, result.stderr)
+
+    def test_flags_about_one_target_do_not_go_with_a_portfolio(self):
+        self.policies()
+        self.write("public/index.html", page())
+        portfolio = self.write("portfolio.yaml", "targets:\n  - target: public\n")
+        for args, expected in [
+                (["public"], "give targets on the command line or with --targets FILE, not both"),
+                (["--policy", "policies/gtm.yaml"], "--policy does not go with --targets"),
+                (["--baseline", "1"], "--baseline names one target's scan")]:
+            with self.subTest(args=args):
+                result = self.run_portfolio(portfolio, *args)
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertTrue(result.stderr.startswith(f"tagwarden scan: {expected}"),
+                                result.stderr)
+                self.assertEqual(len(result.stderr.splitlines()), 1)
         result = run_tagwarden("scan", "public", "--shard", "1/2", cwd=self.work)
         self.assertEqual(result.returncode, 2)
-        self.assertIn("--shard needs --targets FILE", result.stderr)
+        self.assertEqual(result.stderr, "tagwarden scan: --shard needs --targets FILE\n")
 
 
 if __name__ == "__main__":
