@@ -6,7 +6,6 @@
 #include <iostream>
 
 #include "cli/console_lines.h"
-#include "cli/interrupt_watcher.h"
 #include "crawler/dns_resolver.h"
 #include "model/url.h"
 
@@ -121,11 +120,31 @@ ScanSettings scan_settings(const std::vector<std::string>& targets, const CrawlF
   return settings;
 }
 
-Result<ScanOutcome> run_interruptible_scan(const ScanSettings& settings) {
+InterruptibleScans::InterruptibleScans() : watcher_([this] { interrupt(); }) {}
+
+void InterruptibleScans::interrupt() {
+  std::lock_guard lock(mutex_);
+  interrupted_ = true;
+  if (running_ != nullptr) running_->interrupt();
+}
+
+Result<ScanOutcome> InterruptibleScans::run(const ScanSettings& settings) {
   ScanStop stop;
-  InterruptWatcher watcher([&stop] { stop.interrupt(); });
+  {
+    std::lock_guard lock(mutex_);
+    running_ = &stop;
+    if (interrupted_) stop.interrupt();
+  }
   InertLines notes(std::cerr);  // notes quote URLs and headers from the network
-  return run_scan_pipeline(settings, stop, notes);
+  Result<ScanOutcome> outcome = run_scan_pipeline(settings, stop, notes);
+  std::lock_guard lock(mutex_);
+  running_ = nullptr;
+  return outcome;
+}
+
+Result<ScanOutcome> run_interruptible_scan(const ScanSettings& settings) {
+  InterruptibleScans scans;
+  return scans.run(settings);
 }
 
 }  // namespace tw::cli

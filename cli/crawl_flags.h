@@ -3,11 +3,14 @@
 // way both commands run a scan: under an interrupt watcher, notes to stderr.
 #pragma once
 
+#include <atomic>
 #include <boost/program_options.hpp>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include "cli/interrupt_watcher.h"
 #include "cli/options.h"
 #include "model/result.h"
 #include "pipeline/scan_pipeline.h"
@@ -42,8 +45,25 @@ Status check_crawl_flags(const CrawlFlags& flags);
 ScanSettings scan_settings(const std::vector<std::string>& targets, const CrawlFlags& flags,
                            const CommonFlags& common);
 
-// Runs the scan with SIGINT/SIGTERM turned into an orderly stop (the outcome says interrupted);
-// notes go to stderr.
+// Scans run one after another under one interrupt watcher, so a SIGINT/SIGTERM is an orderly
+// stop whenever it comes: it stops the scan running (its outcome says interrupted), and
+// interrupted() tells the caller to start no more. Notes go to stderr. One thread calls run().
+class InterruptibleScans {
+ public:
+  InterruptibleScans();
+  Result<ScanOutcome> run(const ScanSettings& settings);
+  bool interrupted() const { return interrupted_.load(); }
+
+ private:
+  void interrupt();
+
+  std::mutex mutex_;
+  ScanStop* running_ = nullptr;  // guarded by mutex_
+  std::atomic<bool> interrupted_{false};
+  InterruptWatcher watcher_;  // last, so its thread is joined before the rest goes
+};
+
+// One scan under its own InterruptibleScans.
 Result<ScanOutcome> run_interruptible_scan(const ScanSettings& settings);
 
 }  // namespace tw::cli

@@ -1,4 +1,5 @@
 // `tagwarden scan`: flags -> ScanSettings, run the pipeline, write the reports, pick the exit code.
+// With --targets, the same once per portfolio target (cli/portfolio_scan.cpp).
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include "cli/crawl_flags.h"
 #include "cli/notify.h"
 #include "cli/options.h"
+#include "cli/scan_request.h"
 #include "cli/scratch_database.h"
 #include "model/url.h"
 #include "policy/policy.h"
@@ -25,38 +27,17 @@ namespace {
 
 namespace po = boost::program_options;
 
-struct ScanFlags {
-  std::vector<std::string> targets;
-  std::string policy;
-  std::string db = kDefaultDb;
-  std::string formats = "json";
-  std::string out = ".";
-  std::string fail_on;
-  std::string baseline;
-  bool no_incremental = false;
-  CrawlFlags crawl;
-  NotifyFlags notify;
-  CommonFlags common;
-};
-
-// What a scan needs before it crawls, checked: the flags, the report formats and the policy.
-struct ScanRequest {
-  ScanFlags flags;
-  std::vector<ReportFormat> formats;
-  std::optional<SanctionedStack> policy;
-  ReportOptions report;
-  std::string db_path;  // --db, or the scratch database when it is ''
-  bool db_is_scratch = false;
-};
-
 po::options_description scan_options(ScanFlags& flags) {
   po::options_description options(
-      "tagwarden scan TARGET... [options]\n\n"
+      "tagwarden scan TARGET... [options]\n"
+      "tagwarden scan --targets PORTFOLIO.yaml [--shard K/N|auto] [options]\n\n"
       "TARGET is an http(s) URL or a directory of built HTML. --db '' keeps no history.\n\n"
       "Scan options");
   // clang-format off
   options.add_options()
     ("policy", po::value(&flags.policy)->value_name("FILE"), "sanctioned-stack policy (YAML)")
+    ("targets", po::value(&flags.targets_file)->value_name("FILE"), "a portfolio (YAML): one scan per target, each with its policy; reports in --out/NAME/")
+    ("shard", po::value(&flags.shard)->value_name("K/N|auto"), "with --targets: only the targets in shard K of N (from 1), or the shard the scheduler's environment names")
     ("format", po::value(&flags.formats)->value_name("LIST"), "reports: json,sarif,junit,html,csv,markdown (default json)")
     ("out", po::value(&flags.out)->value_name("DIR"), "directory for report files (default .)")
     ("fail-on", po::value(&flags.fail_on)->value_name("SEVERITY"), "exit 1 when a finding is at or above info|low|medium|high|critical")
@@ -70,8 +51,29 @@ po::options_description scan_options(ScanFlags& flags) {
   return options;
 }
 
+// A portfolio names its targets and their policies; a baseline is one target's.
+Status check_portfolio_flags(const ScanFlags& flags) {
+  if (flags.targets_file.empty()) {
+    if (!flags.shard.empty()) return Error{"--shard needs --targets FILE"};
+    return Ok{};
+  }
+  if (!flags.targets.empty()) {
+    return Error{"give targets on the command line or with --targets FILE, not both"};
+  }
+  if (!flags.policy.empty()) {
+    return Error{"--policy does not go with --targets: each target in the portfolio names its own"};
+  }
+  if (!flags.baseline.empty()) {
+    return Error{"--baseline names one target's scan; it does not go with --targets"};
+  }
+  return Ok{};
+}
+
 Status check_flags(const ScanFlags& flags) {
-  if (flags.targets.empty()) return Error{"no target given (a URL or a directory)"};
+  if (Status portfolio = check_portfolio_flags(flags); !portfolio) return portfolio;
+  if (flags.targets.empty() && flags.targets_file.empty()) {
+    return Error{"no target given (a URL or a directory, or --targets FILE)"};
+  }
   if (Status crawl = check_crawl_flags(flags.crawl); !crawl) return crawl;
   if (Status notify = check_notify_flags(flags.notify); !notify) return notify;
   if (!flags.fail_on.empty() && !parse_severity(flags.fail_on)) {
@@ -103,11 +105,8 @@ std::optional<int> check_request(ScanRequest& request) {
     request.policy.emplace(std::move(loaded).value());
   }
   // Made before crawling, so an unwritable --out fails in a second, not after the crawl.
-  std::error_code ec;
-  std::filesystem::create_directories(flags.out, ec);
-  if (ec || access(flags.out.c_str(), W_OK | X_OK) != 0) {
-    std::cerr << "tagwarden scan: cannot write to --out directory " << flags.out << ": "
-              << (ec ? ec.message() : std::strerror(errno)) << "\n";
+  if (Status out = writable_directory(flags.out); !out) {
+    std::cerr << "tagwarden scan: " << out.error() << "\n";
     return kExitUsage;
   }
   return std::nullopt;
@@ -213,6 +212,24 @@ bool fails_build(const ScanOutcome& outcome, const ReportOptions& options) {
   return failing;
 }
 
+// The unsuppressed findings and the worst of them, from what the scan counted: the findings it
+// holds, and the page-level ones it streamed to the store by rule and severity.
+void count_findings(const ScanOutcome& outcome, ScanResult& result) {
+  auto add = [&result](Severity severity, int count) {
+    if (count <= 0) return;
+    result.findings += count;
+    if (!result.worst || severity > *result.worst) result.worst = severity;
+  };
+  for (const Finding* finding : outcome.report.all_findings()) {
+    if (!finding->suppressed) add(finding->severity, 1);
+  }
+  if (const std::optional<StreamedTotals>& streamed = outcome.report.streamed) {
+    for (const auto& [rule_severity, count] : streamed->by_rule_severity) {
+      add(rule_severity.second, count);
+    }
+  }
+}
+
 int exit_code(const ScanRequest& request, const ScanOutcome& outcome) {
   if (!outcome.could_not_run.empty()) {
     print_error("scan", outcome.could_not_run);
@@ -227,7 +244,54 @@ int exit_code(const ScanRequest& request, const ScanOutcome& outcome) {
   return kExitOk;
 }
 
+// The reports of a scan that ran (or could not start), and what it came to.
+ScanResult report_outcome(const ScanRequest& request, const Result<ScanOutcome>& outcome) {
+  ScanResult result;
+  if (!outcome) {
+    print_error("scan", outcome.error());
+    result.exit_code = kExitUsage;
+    result.problem = outcome.error();
+    return result;
+  }
+  result.scan_id = outcome->report.scan.id;
+  result.pages = outcome->pages_analysed;
+  count_findings(*outcome, result);
+  // The report files and the console summary.
+  if (Status written = write_reports(request, *outcome); !written) {
+    print_error("scan", written.error());
+    result.exit_code = kExitScanFailed;
+    result.problem = written.error();
+    return result;
+  }
+  // --notify: the issues new since the target's last scan, when this one completed.
+  if (outcome->report.scan.status == ScanStatus::complete && !outcome->store_failed) {
+    for (const std::string& line :
+         notify_new_issues(request.flags.notify, request.db_path, outcome->report)) {
+      (line.starts_with("note:") ? std::cerr : std::cout) << line << "\n";
+    }
+  }
+  // Could not run, interrupted, or findings at or above --fail-on.
+  result.exit_code = exit_code(request, *outcome);
+  result.problem = outcome->interrupted ? "interrupted" : outcome->could_not_run;
+  return result;
+}
+
 }  // namespace
+
+Status writable_directory(const std::string& directory) {
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  if (ec || access(directory.c_str(), W_OK | X_OK) != 0) {
+    return Error{"cannot write to --out directory " + directory + ": " +
+                 (ec ? ec.message() : std::strerror(errno))};
+  }
+  return Ok{};
+}
+
+ScanResult scan_and_report(const ScanRequest& request, InterruptibleScans& scans) {
+  // Crawl, analyse and store: the scan pipeline.
+  return report_outcome(request, scans.run(settings_for(request)));
+}
 
 int run_scan(const Args& args) {
   ScanRequest request;
@@ -244,26 +308,10 @@ int run_scan(const Args& args) {
     request.db_path = scratch.path();
     request.db_is_scratch = true;
   }
-  // Crawl, analyse and store: the scan pipeline.
-  Result<ScanOutcome> outcome = run_interruptible_scan(settings_for(request));
-  if (!outcome) {
-    print_error("scan", outcome.error());
-    return kExitUsage;
-  }
-  // The report files and the console summary.
-  if (Status written = write_reports(request, *outcome); !written) {
-    print_error("scan", written.error());
-    return kExitScanFailed;
-  }
-  // --notify: the issues new since the target's last scan, when this one completed.
-  if (outcome->report.scan.status == ScanStatus::complete && !outcome->store_failed) {
-    for (const std::string& line :
-         notify_new_issues(request.flags.notify, request.db_path, outcome->report)) {
-      (line.starts_with("note:") ? std::cerr : std::cout) << line << "\n";
-    }
-  }
-  // Could not run, interrupted, or findings at or above --fail-on.
-  return exit_code(request, *outcome);
+  if (!request.flags.targets_file.empty()) return run_portfolio_scan(request);
+  // The interrupt watcher lives for the scan alone: a signal while the reports are written ends
+  // the process as it always has.
+  return report_outcome(request, run_interruptible_scan(settings_for(request))).exit_code;
 }
 
 }  // namespace tw::cli

@@ -4,46 +4,20 @@
 #include "policy/policy.h"
 #include "model/clock.h"
 
-#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdint>
-#include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
-#include <set>
-#include <sstream>
-#include <tuple>
 
 #include "model/finding.h"
 #include "model/text.h"
 #include "policy/policy_model.h"
+#include "policy/yaml_checks.h"
 
 namespace tw {
 namespace {
-
-// A policy is a few kilobytes; these bound what a hostile or mistaken file can cost to read.
-constexpr std::size_t kMaxPolicyBytes = std::size_t{4} << 20;
-constexpr std::size_t kMaxExpandedNodes = 200000;
-
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 bool valid_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
@@ -67,50 +41,18 @@ bool valid_host(std::string_view host) {
   });
 }
 
-// The bytes of a policy or scripts file, refused when a directory or past kMaxPolicyBytes.
-Result<std::string> read_policy_bytes(const std::string& path, const std::string& what) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    return Error{path + ": is a directory, not a " + what};
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path + ": cannot read the " + what + " (" + std::strerror(errno) + ")"};
-  std::string bytes(kMaxPolicyBytes + 1, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (in.bad()) return Error{path + ": error while reading the " + what};
-  bytes.resize(static_cast<std::size_t>(in.gcount()));
-  if (bytes.size() > kMaxPolicyBytes) {
-    return Error{path + ": larger than " + std::to_string(kMaxPolicyBytes >> 20) +
-                 " MiB, too large for a " + what};
-  }
-  return bytes;
-}
-
 bool valid_sha384(std::string_view text) {
   if (!text.starts_with("sha384-") || text.size() != 7 + 64) return false;
   return std::all_of(text.begin() + 7, text.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '+' || c == '/' || c == '=';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/' || c == '=';
   });
 }
-
-PolicyLocation location_of(const YAML::Node& node) {
-  YAML::Mark mark = node.Mark();
-  if (mark.line < 0) return {};
-  return {mark.line + 1, mark.column + 1};
-}
-
-// One mapping's entries in file order, with the key nodes kept for their positions.
-struct Entry {
-  std::string key;
-  YAML::Node key_node;
-  YAML::Node value;
-};
 
 class PolicyReader {
  public:
   PolicyReader(std::string_view origin, const Catalogue& base, std::string today, RuleIds rule_ids)
-      : origin_(origin), file_(origin), rule_ids_(rule_ids) {
+      : origin_(origin), rule_ids_(rule_ids), yaml_(std::string(origin)) {
     stack_.catalogue = base;
     details_ = std::make_shared<SanctionedStack::Details>();
     details_->today = std::move(today);
@@ -120,47 +62,16 @@ class PolicyReader {
   // Only a scripts file, named as under `scripts_file:`.
   Result<PaymentPolicy> read_scripts_only(const std::string& path) {
     read_scripts_file(YAML::Node(path));
-    if (!errors_.empty()) return Error{report()};
+    if (!yaml_.ok()) return Error{yaml_.report()};
     return std::move(details_->payment);
   }
 
  private:
   void error(const PolicyLocation& where, const std::string& message) {
-    errors_.push_back({file_, std::max(where.line, 1), std::max(where.column, 1), message});
+    yaml_.error(where, message);
   }
-  void error(const YAML::Node& node, const std::string& message) {
-    error(location_of(node), message);
-  }
+  void error(const YAML::Node& node, const std::string& message) { yaml_.error(node, message); }
 
-  // Every problem, in file order, one "file:line:column: message" per line.
-  std::string report() {
-    // The policy's own problems first, then those of the scripts file it names.
-    std::stable_sort(errors_.begin(), errors_.end(), [&](const Problem& a, const Problem& b) {
-      return std::tuple(a.file != origin_, a.line, a.column) <
-             std::tuple(b.file != origin_, b.line, b.column);
-    });
-    std::string all;
-    const Problem* previous = nullptr;
-    for (const Problem& p : errors_) {
-      // The same problem reached through several aliases is reported once.
-      if (previous != nullptr && previous->file == p.file && previous->line == p.line &&
-          previous->column == p.column && previous->message == p.message) {
-        continue;
-      }
-      previous = &p;
-      all += (all.empty() ? "" : "\n") + p.file + ":" + std::to_string(p.line) + ":" +
-             std::to_string(p.column) + ": " + p.message;
-    }
-    return all;
-  }
-
-  // False (with an error) when the tree, aliases expanded, is past kMaxExpandedNodes.
-  bool find_duplicate_keys(const YAML::Node& root);
-  std::optional<std::vector<Entry>> mapping(const YAML::Node& node, const std::string& what,
-                                            std::initializer_list<std::string_view> allowed);
-  std::optional<std::string> scalar(const YAML::Node& node, const std::string& what);
-  std::optional<std::vector<std::pair<std::string, YAML::Node>>> scalar_list(
-      const YAML::Node& node, const std::string& what);
   std::optional<int> integer(const YAML::Node& node, const std::string& what);
   // A size in bytes: a whole number, optionally with a unit (B, kB, MB, GB; KiB, MiB, GiB).
   std::optional<std::uint64_t> byte_size(const YAML::Node& node, const std::string& what);
@@ -188,123 +99,14 @@ class PolicyReader {
   void check_contradictions();
 
   std::string origin_;
-  std::string file_;  // the file errors are about: origin_, or the scripts file while reading it
   RuleIds rule_ids_;
-  struct Problem {
-    std::string file;
-    int line;
-    int column;
-    std::string message;
-  };
-  std::vector<Problem> errors_;
+  YamlChecks yaml_;  // problems about the policy, or its scripts file while reading it
   SanctionedStack stack_;
   std::shared_ptr<SanctionedStack::Details> details_;
 };
 
-bool PolicyReader::find_duplicate_keys(const YAML::Node& root) {
-  // yaml-cpp 0.7 keeps both entries of a duplicated key and lookups see only the first, so walk
-  // the whole tree (iteratively: the depth is the file's to choose) and report the second. An
-  // alias is walked at every use, so nested aliases (a "billion laughs") grow exponentially: the
-  // walk counts every node it visits and gives up past the budget.
-  std::vector<YAML::Node> pending{root};
-  std::size_t visited = 0;
-  while (!pending.empty()) {
-    if (++visited > kMaxExpandedNodes) {
-      error(PolicyLocation{1, 1}, "the policy expands to more than " +
-                                      std::to_string(kMaxExpandedNodes) +
-                                      " entries (YAML aliases nested in aliases?)");
-      return false;
-    }
-    YAML::Node node = pending.back();
-    pending.pop_back();
-    if (node.IsSequence()) {
-      for (const YAML::Node& child : node) pending.push_back(child);
-    } else if (node.IsMap()) {
-      std::map<std::string, PolicyLocation> seen;
-      for (const auto& pair : node) {
-        if (pair.first.IsScalar()) {
-          auto [it, inserted] = seen.emplace(pair.first.Scalar(), location_of(pair.first));
-          if (!inserted) {
-            error(pair.first, "duplicate key '" + pair.first.Scalar() + "' (first at line " +
-                                  std::to_string(it->second.line) + ")");
-          }
-        }
-        pending.push_back(pair.second);
-      }
-    }
-  }
-  return true;
-}
-
-std::optional<std::vector<Entry>> PolicyReader::mapping(
-    const YAML::Node& node, const std::string& what,
-    std::initializer_list<std::string_view> allowed) {
-  if (!node.IsMap()) {
-    error(node, what + " must be a mapping of keys to values");
-    return std::nullopt;
-  }
-  std::vector<Entry> entries;
-  std::set<std::string> seen;
-  for (const auto& pair : node) {
-    if (!pair.first.IsScalar()) {
-      error(pair.first, "a key in " + what + " must be a plain word");
-      continue;
-    }
-    const std::string& key = pair.first.Scalar();
-    if (allowed.size() > 0 && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      std::string best;
-      std::size_t best_distance = 4;
-      for (std::string_view candidate : allowed) {
-        std::size_t d = edit_distance(lower_ascii(key), candidate);
-        if (d < best_distance) {
-          best_distance = d;
-          best = candidate;
-        }
-      }
-      std::string message = "unknown key '" + key + "' in " + what;
-      if (!best.empty()) message += " (did you mean '" + best + "'?)";
-      std::string expected;
-      for (std::string_view candidate : allowed) {
-        expected += (expected.empty() ? "" : ", ") + std::string(candidate);
-      }
-      error(pair.first, message + "; expected one of: " + expected);
-      continue;
-    }
-    if (!seen.insert(key).second) continue;  // reported by find_duplicate_keys
-    entries.push_back({key, pair.first, pair.second});
-  }
-  return entries;
-}
-
-std::optional<std::string> PolicyReader::scalar(const YAML::Node& node, const std::string& what) {
-  if (!node.IsScalar()) {
-    error(node, what + (node.IsNull() ? " has no value"
-                                      : " must be a single value, not a " +
-                                            std::string(node.IsMap() ? "mapping" : "list")));
-    return std::nullopt;
-  }
-  if (node.Scalar().empty()) {
-    error(node, what + " is empty");
-    return std::nullopt;
-  }
-  return node.Scalar();
-}
-
-std::optional<std::vector<std::pair<std::string, YAML::Node>>> PolicyReader::scalar_list(
-    const YAML::Node& node, const std::string& what) {
-  if (!node.IsSequence()) {
-    error(node, what + " must be a list (write [a, b] or one '- item' per line)");
-    return std::nullopt;
-  }
-  std::vector<std::pair<std::string, YAML::Node>> items;
-  for (const YAML::Node& item : node) {
-    if (auto text = scalar(item, "an item of " + what)) items.emplace_back(*text, item);
-  }
-  return items;
-}
-
 std::optional<int> PolicyReader::integer(const YAML::Node& node, const std::string& what) {
-  if (auto text = scalar(node, what)) {
+  if (auto text = yaml_.scalar(node, what)) {
     const std::string& s = *text;
     bool digits = !s.empty() && s.size() <= 9 &&
                   std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -324,7 +126,7 @@ std::optional<std::uint64_t> PolicyReader::byte_size(const YAML::Node& node,
                                                                           {"kib", 1ULL << 10},
                                                                           {"mib", 1ULL << 20},
                                                                           {"gib", 1ULL << 30}};
-  auto text = scalar(node, what);
+  auto text = yaml_.scalar(node, what);
   if (!text) return std::nullopt;
   std::string_view s = *text;
   std::size_t digits = 0;
@@ -344,7 +146,7 @@ std::optional<std::uint64_t> PolicyReader::byte_size(const YAML::Node& node,
 
 std::optional<Glob> PolicyReader::glob(const YAML::Node& node, Glob::Kind kind,
                                        const std::string& what) {
-  auto text = scalar(node, what);
+  auto text = yaml_.scalar(node, what);
   if (!text) return std::nullopt;
   auto compiled = Glob::compile(*text, kind);
   if (!compiled) {
@@ -369,7 +171,7 @@ PathScope PolicyReader::paths(const YAML::Node& node, const std::string& what) {
 
 std::optional<std::string> PolicyReader::vendor_name(const YAML::Node& node,
                                                      const std::string& what) {
-  auto name = scalar(node, what);
+  auto name = yaml_.scalar(node, what);
   if (!name) return std::nullopt;
   if (const VendorEntry* entry = stack_.catalogue.find_by_name(*name)) return entry->name;
   std::string message = "unknown vendor '" + *name + "'";
@@ -388,7 +190,7 @@ std::optional<std::string> PolicyReader::vendor_name(const YAML::Node& node,
 }
 
 std::optional<std::string> PolicyReader::category(const YAML::Node& node, const std::string& what) {
-  auto name = scalar(node, what);
+  auto name = yaml_.scalar(node, what);
   if (!name) return std::nullopt;
   if (is_known_category(*name)) return *name;
   std::string known;
@@ -398,7 +200,7 @@ std::optional<std::string> PolicyReader::category(const YAML::Node& node, const 
 }
 
 std::optional<std::string> PolicyReader::rule_id(const YAML::Node& node, bool allow_all) {
-  auto id = scalar(node, "a rule id");
+  auto id = yaml_.scalar(node, "a rule id");
   if (!id) return std::nullopt;
   if (allow_all && *id == "*") return id;
   if (std::find(rule_ids_.begin(), rule_ids_.end(), *id) != rule_ids_.end()) return id;
@@ -407,10 +209,10 @@ std::optional<std::string> PolicyReader::rule_id(const YAML::Node& node, bool al
 }
 
 void PolicyReader::read_site(const YAML::Node& node) {
-  auto entries = mapping(node, "site", {"domains"});
+  auto entries = yaml_.mapping(node, "site", {"domains"});
   if (!entries) return;
-  for (const Entry& e : *entries) {
-    auto domains = scalar_list(e.value, "site.domains");
+  for (const YamlEntry& e : *entries) {
+    auto domains = yaml_.scalar_list(e.value, "site.domains");
     if (!domains) continue;
     for (const auto& [domain, at] : *domains) {
       if (!valid_host(lower_ascii(domain))) {
@@ -428,23 +230,23 @@ void PolicyReader::read_custom_vendors(const YAML::Node& node) {
     return;
   }
   for (const YAML::Node& item : node) {
-    auto entries =
-        mapping(item, "a custom vendor", {"name", "company", "category", "homepage", "domains"});
+    auto entries = yaml_.mapping(item, "a custom vendor",
+                                 {"name", "company", "category", "homepage", "domains"});
     if (!entries) continue;
     VendorEntry vendor;
     vendor.source = "policy";
     bool has_domains = false;
-    for (const Entry& e : *entries) {
+    for (const YamlEntry& e : *entries) {
       if (e.key == "name") {
-        vendor.name = scalar(e.value, "name").value_or("");
+        vendor.name = yaml_.scalar(e.value, "name").value_or("");
       } else if (e.key == "company") {
-        vendor.company = scalar(e.value, "company").value_or("");
+        vendor.company = yaml_.scalar(e.value, "company").value_or("");
       } else if (e.key == "homepage") {
-        vendor.homepage = scalar(e.value, "homepage").value_or("");
+        vendor.homepage = yaml_.scalar(e.value, "homepage").value_or("");
       } else if (e.key == "category") {
         vendor.category = category(e.value, "category").value_or("");
       } else if (e.key == "domains") {
-        auto domains = scalar_list(e.value, "domains");
+        auto domains = yaml_.scalar_list(e.value, "domains");
         if (!domains) continue;
         for (const auto& [domain, at] : *domains) {
           if (!valid_host(lower_ascii(domain))) {
@@ -473,26 +275,26 @@ void PolicyReader::read_vendors(const YAML::Node& node) {
     return;
   }
   for (const YAML::Node& item : node) {
-    auto entries =
-        mapping(item, "a sanctioned vendor", {"name", "owner", "purpose", "ids", "hosts", "paths"});
+    auto entries = yaml_.mapping(item, "a sanctioned vendor",
+                                 {"name", "owner", "purpose", "ids", "hosts", "paths"});
     if (!entries) continue;
     SanctionedVendor vendor;
     PathScope scope;
     bool named = false;
-    for (const Entry& e : *entries) {
+    for (const YamlEntry& e : *entries) {
       if (e.key == "name") {
         named = true;
         vendor.name = vendor_name(e.value, "name").value_or("");
       } else if (e.key == "owner") {
-        vendor.owner = scalar(e.value, "owner").value_or("");
+        vendor.owner = yaml_.scalar(e.value, "owner").value_or("");
       } else if (e.key == "purpose") {
-        vendor.purpose = scalar(e.value, "purpose").value_or("");
+        vendor.purpose = yaml_.scalar(e.value, "purpose").value_or("");
       } else if (e.key == "ids") {
-        if (auto ids = scalar_list(e.value, "ids")) {
+        if (auto ids = yaml_.scalar_list(e.value, "ids")) {
           for (const auto& [id, at] : *ids) vendor.allowed_ids.push_back(id);
         }
       } else if (e.key == "hosts") {
-        if (auto hosts = scalar_list(e.value, "hosts")) {
+        if (auto hosts = yaml_.scalar_list(e.value, "hosts")) {
           for (const auto& [host, at] : *hosts) {
             if (!valid_host(lower_ascii(host))) {
               error(at, "'" + host + "' is not a host name (write cdn.example.com, no scheme)");
@@ -532,18 +334,18 @@ void PolicyReader::read_required(const YAML::Node& node) {
     return;
   }
   for (const YAML::Node& item : node) {
-    auto entries = mapping(item, "a required tag", {"vendor", "id", "paths"});
+    auto entries = yaml_.mapping(item, "a required tag", {"vendor", "id", "paths"});
     if (!entries) continue;
     RequiredTag required;
     required.where = location_of(item);
     bool named = false;
     YAML::Node id_node;
-    for (const Entry& e : *entries) {
+    for (const YamlEntry& e : *entries) {
       if (e.key == "vendor") {
         named = true;
         required.vendor = vendor_name(e.value, "vendor").value_or("");
       } else if (e.key == "id") {
-        required.id = scalar(e.value, "id").value_or("");
+        required.id = yaml_.scalar(e.value, "id").value_or("");
         id_node = e.value;
       } else if (e.key == "paths") {
         required.paths = paths(e.value, "paths");
@@ -559,9 +361,10 @@ void PolicyReader::read_required(const YAML::Node& node) {
       error(item,
             "required vendor '" + required.vendor + "' is not sanctioned: add it under vendors");
     } else if (!required.id.empty() && !sanctioned->allowed_ids.empty() &&
-               std::none_of(
-                   sanctioned->allowed_ids.begin(), sanctioned->allowed_ids.end(),
-                   [&](const std::string& id) { return equals_ignoring_ascii_case(id, required.id); })) {
+               std::none_of(sanctioned->allowed_ids.begin(), sanctioned->allowed_ids.end(),
+                            [&](const std::string& id) {
+                              return equals_ignoring_ascii_case(id, required.id);
+                            })) {
       error(id_node, "required id '" + required.id + "' is not among the ids sanctioned for '" +
                          required.vendor + "'");
     }
@@ -575,12 +378,13 @@ void PolicyReader::read_forbidden(const YAML::Node& node) {
     return;
   }
   for (const YAML::Node& item : node) {
-    auto entries = mapping(item, "a forbidden entry", {"vendor", "category", "paths", "reason"});
+    auto entries =
+        yaml_.mapping(item, "a forbidden entry", {"vendor", "category", "paths", "reason"});
     if (!entries) continue;
     ForbiddenEntry forbidden;
     forbidden.where = location_of(item);
     bool has_vendor = false, has_category = false;
-    for (const Entry& e : *entries) {
+    for (const YamlEntry& e : *entries) {
       if (e.key == "vendor") {
         has_vendor = true;
         forbidden.vendor = vendor_name(e.value, "vendor").value_or("");
@@ -590,7 +394,7 @@ void PolicyReader::read_forbidden(const YAML::Node& node) {
       } else if (e.key == "paths") {
         forbidden.paths = paths(e.value, "paths");
       } else if (e.key == "reason") {
-        forbidden.reason = scalar(e.value, "reason").value_or("");
+        forbidden.reason = yaml_.scalar(e.value, "reason").value_or("");
       }
     }
     if (has_vendor == has_category) {
@@ -610,9 +414,9 @@ void PolicyReader::read_sensitive(const YAML::Node& node) {
   for (const YAML::Node& item : node) {
     SensitivePattern pattern;
     if (item.IsMap()) {
-      auto entries = mapping(item, "a sensitive pattern", {"regex"});
+      auto entries = yaml_.mapping(item, "a sensitive pattern", {"regex"});
       if (!entries || entries->empty()) continue;
-      auto text = scalar(entries->front().value, "regex");
+      auto text = yaml_.scalar(entries->front().value, "regex");
       if (!text) continue;
       auto regex = Regex::compile(*text);
       if (!regex) {
@@ -630,11 +434,11 @@ void PolicyReader::read_sensitive(const YAML::Node& node) {
 }
 
 void PolicyReader::read_budgets(const YAML::Node& node) {
-  auto entries = mapping(node, "budgets",
-                         {"third_party_hosts_per_page", "third_party_bytes_per_page",
-                          "slow_response_ms", "vendors_per_category"});
+  auto entries = yaml_.mapping(node, "budgets",
+                               {"third_party_hosts_per_page", "third_party_bytes_per_page",
+                                "slow_response_ms", "vendors_per_category"});
   if (!entries) return;
-  for (const Entry& e : *entries) {
+  for (const YamlEntry& e : *entries) {
     if (e.key == "third_party_hosts_per_page") {
       details_->budgets.third_party_hosts_per_page = integer(e.value, e.key);
       continue;
@@ -647,9 +451,9 @@ void PolicyReader::read_budgets(const YAML::Node& node) {
       details_->budgets.slow_response_ms = integer(e.value, e.key);
       continue;
     }
-    auto categories = mapping(e.value, "vendors_per_category", {});
+    auto categories = yaml_.mapping(e.value, "vendors_per_category", {});
     if (!categories) continue;
-    for (const Entry& c : *categories) {
+    for (const YamlEntry& c : *categories) {
       std::optional<int> limit = integer(c.value, "the budget for '" + c.key + "'");
       if (!limit) continue;
       if (c.key == "default") {
@@ -662,9 +466,9 @@ void PolicyReader::read_budgets(const YAML::Node& node) {
 }
 
 void PolicyReader::read_rules(const YAML::Node& node) {
-  auto entries = mapping(node, "rules", {});
+  auto entries = yaml_.mapping(node, "rules", {});
   if (!entries) return;
-  for (const Entry& e : *entries) {
+  for (const YamlEntry& e : *entries) {
     if (!rule_id(e.key_node, false)) continue;
     RuleSetting setting;
     auto apply_word = [&](const YAML::Node& value) {
@@ -685,9 +489,9 @@ void PolicyReader::read_rules(const YAML::Node& node) {
     if (e.value.IsScalar()) {
       if (!apply_word(e.value)) continue;
     } else {
-      auto fields = mapping(e.value, "rules." + e.key, {"severity", "enabled"});
+      auto fields = yaml_.mapping(e.value, "rules." + e.key, {"severity", "enabled"});
       if (!fields) continue;
-      for (const Entry& f : *fields) {
+      for (const YamlEntry& f : *fields) {
         if (!f.value.IsScalar()) {
           error(f.value, f.key + " must be a single value");
           continue;
@@ -719,13 +523,13 @@ void PolicyReader::read_suppressions(const YAML::Node& node) {
     return;
   }
   for (const YAML::Node& item : node) {
-    auto entries =
-        mapping(item, "a suppression", {"rule", "page", "host", "vendor", "reason", "expires"});
+    auto entries = yaml_.mapping(item, "a suppression",
+                                 {"rule", "page", "host", "vendor", "reason", "expires"});
     if (!entries) continue;
     Suppression suppression;
     suppression.where = location_of(item);
     bool valid = true;
-    for (const Entry& e : *entries) {
+    for (const YamlEntry& e : *entries) {
       if (e.key == "rule") {
         auto id = rule_id(e.value, true);
         valid = valid && id.has_value();
@@ -741,9 +545,9 @@ void PolicyReader::read_suppressions(const YAML::Node& node) {
         valid = valid && name.has_value();
         suppression.vendor = name.value_or("");
       } else if (e.key == "reason") {
-        suppression.reason = scalar(e.value, "reason").value_or("");
+        suppression.reason = yaml_.scalar(e.value, "reason").value_or("");
       } else if (e.key == "expires") {
-        auto date = scalar(e.value, "expires");
+        auto date = yaml_.scalar(e.value, "expires");
         if (date && !valid_date(*date)) {
           error(e.value, "expires must be a date written YYYY-MM-DD, not '" + *date + "'");
           valid = false;
@@ -830,33 +634,28 @@ void PolicyReader::read_payment_pages(const YAML::Node& node) {
 }
 
 void PolicyReader::read_scripts_file(const YAML::Node& node) {
-  auto name = scalar(node, "scripts_file");
+  auto name = yaml_.scalar(node, "scripts_file");
   if (!name) return;
   std::filesystem::path path(*name);
   if (path.is_relative()) path = std::filesystem::path(origin_).parent_path() / path;
-  Result<std::string> bytes = read_policy_bytes(path.string(), "scripts file");
+  Result<std::string> bytes = read_config_file(path.string(), "scripts file");
   if (!bytes) {
     error(node, bytes.error());
     return;
   }
   details_->payment.scripts_file = path.string();
   stack_.digest = stable_fingerprint({stack_.digest, *bytes});
-  file_ = path.string();
-  YAML::Node root;
-  try {
-    root = YAML::Load(*bytes);
-  } catch (const YAML::Exception& e) {
-    error(PolicyLocation{e.mark.line + 1, e.mark.column + 1}, "not valid YAML: " + e.msg);
-  }
-  if (root.IsDefined() && find_duplicate_keys(root)) read_script_entries(root);
-  file_ = origin_;
+  yaml_.set_file(path.string());
+  std::optional<YAML::Node> root = yaml_.parse(*bytes, "a scripts file");
+  if (root && yaml_.find_duplicate_keys(*root)) read_script_entries(*root);
+  yaml_.reset_file();
 }
 
 void PolicyReader::read_script_entries(const YAML::Node& root) {
   if (root.IsNull()) return;  // an empty file authorizes nothing
-  auto entries = mapping(root, "the scripts file", {"version", "scripts"});
+  auto entries = yaml_.mapping(root, "the scripts file", {"version", "scripts"});
   if (!entries) return;
-  for (const Entry& e : *entries) {
+  for (const YamlEntry& e : *entries) {
     if (e.key == "version") {
       if (!e.value.IsScalar() || e.value.Scalar() != "1") error(e.value, "version must be 1");
       continue;
@@ -875,21 +674,24 @@ void PolicyReader::read_script_entries(const YAML::Node& root) {
 }
 
 std::optional<AuthorizedScript> PolicyReader::read_script_entry(const YAML::Node& item) {
-  auto entries = mapping(item, "an authorized script",
-                         {"url", "sha384", "owner", "justification", "approved_by", "approved_on"});
+  auto entries =
+      yaml_.mapping(item, "an authorized script",
+                    {"url", "sha384", "owner", "justification", "approved_by", "approved_on"});
   if (!entries) return std::nullopt;
   AuthorizedScript script;
   script.where = location_of(item);
   bool valid = true;
-  for (const Entry& e : *entries) {
+  for (const YamlEntry& e : *entries) {
     if (e.key == "url") {
       script.url = glob(e.value, Glob::Kind::url, "url");
       valid = valid && script.url.has_value();
     } else if (e.key == "sha384") {
-      auto hash = scalar(e.value, "sha384");
+      auto hash = yaml_.scalar(e.value, "sha384");
       if (hash && !valid_sha384(*hash)) {
-        error(e.value, "sha384 must be written sha384-<64 base64 characters>, as in an integrity "
-                       "attribute, not '" + *hash + "'");
+        error(e.value,
+              "sha384 must be written sha384-<64 base64 characters>, as in an integrity "
+              "attribute, not '" +
+                  *hash + "'");
         hash.reset();
       }
       valid = valid && hash.has_value();
@@ -897,8 +699,8 @@ std::optional<AuthorizedScript> PolicyReader::read_script_entry(const YAML::Node
     } else if (e.key == "approved_on") {
       script.approved_on = fillable_text(e.value, e.key);
       if (!script.approved_on.empty() && !valid_date(script.approved_on)) {
-        error(e.value, "approved_on must be a date written YYYY-MM-DD, not '" +
-                           script.approved_on + "'");
+        error(e.value,
+              "approved_on must be a date written YYYY-MM-DD, not '" + script.approved_on + "'");
         valid = false;
       }
     } else {
@@ -928,64 +730,55 @@ std::string PolicyReader::fillable_text(const YAML::Node& node, const std::strin
 Result<SanctionedStack> PolicyReader::read(std::string_view text) {
   stack_.path = origin_;
   stack_.digest = stable_fingerprint({std::string(text)});
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::DeepRecursion& e) {
-    // yaml-cpp's depth guard reports itself as "bad file"; say what happened.
-    error(PolicyLocation{e.mark.line + 1, e.mark.column + 1},
-          "not valid YAML: nested more deeply than a policy can be");
-    return Error{report()};
-  } catch (const YAML::Exception& e) {
-    error(PolicyLocation{e.mark.line + 1, e.mark.column + 1}, "not valid YAML: " + e.msg);
-    return Error{report()};
-  }
+  std::optional<YAML::Node> parsed = yaml_.parse(text, "a policy");
+  if (!parsed) return Error{yaml_.report()};
+  const YAML::Node& root = *parsed;
   if (root.IsNull()) {
     error(PolicyLocation{1, 1},
           "the policy is empty (start from 'tagwarden init' or "
           "examples/policy.yaml)");
-    return Error{report()};
+    return Error{yaml_.report()};
   }
   if (!root.IsMap()) {
     error(root, "a policy is a mapping (keys like vendors:, required:, forbidden:), not a " +
                     std::string(root.IsSequence() ? "list" : "single value"));
-    return Error{report()};
+    return Error{yaml_.report()};
   }
-  if (!find_duplicate_keys(root)) return Error{report()};
-  auto entries = mapping(root, "the policy",
-                         {"version", "site", "vendors", "custom_vendors", "required", "forbidden",
-                          "sensitive_paths", "budgets", "rules", "suppressions", "payment_pages",
-                          "scripts_file"});
+  if (!yaml_.find_duplicate_keys(root)) return Error{yaml_.report()};
+  auto entries = yaml_.mapping(
+      root, "the policy",
+      {"version", "site", "vendors", "custom_vendors", "required", "forbidden", "sensitive_paths",
+       "budgets", "rules", "suppressions", "payment_pages", "scripts_file"});
   // Custom vendors first: the other sections may name them.
-  auto section = [&](std::string_view key) -> const Entry* {
-    for (const Entry& e : *entries) {
+  auto section = [&](std::string_view key) -> const YamlEntry* {
+    for (const YamlEntry& e : *entries) {
       if (e.key == key) return &e;
     }
     return nullptr;
   };
-  if (const Entry* e = section("version")) {
+  if (const YamlEntry* e = section("version")) {
     if (e->value.IsScalar() && e->value.Scalar() != "1") {
       error(e->value, "unsupported policy version '" + e->value.Scalar() + "' (this tool reads 1)");
     } else if (!e->value.IsScalar()) {
       error(e->value, "version must be 1");
     }
   }
-  if (const Entry* e = section("custom_vendors")) read_custom_vendors(e->value);
-  if (const Entry* e = section("site")) read_site(e->value);
-  if (const Entry* e = section("vendors")) read_vendors(e->value);
-  if (const Entry* e = section("required")) read_required(e->value);
-  if (const Entry* e = section("forbidden")) read_forbidden(e->value);
-  if (const Entry* e = section("sensitive_paths")) read_sensitive(e->value);
-  if (const Entry* e = section("budgets")) read_budgets(e->value);
-  if (const Entry* e = section("rules")) read_rules(e->value);
-  if (const Entry* e = section("suppressions")) read_suppressions(e->value);
-  if (const Entry* e = section("payment_pages")) read_payment_pages(e->value);
-  if (const Entry* e = section("scripts_file")) {
+  if (const YamlEntry* e = section("custom_vendors")) read_custom_vendors(e->value);
+  if (const YamlEntry* e = section("site")) read_site(e->value);
+  if (const YamlEntry* e = section("vendors")) read_vendors(e->value);
+  if (const YamlEntry* e = section("required")) read_required(e->value);
+  if (const YamlEntry* e = section("forbidden")) read_forbidden(e->value);
+  if (const YamlEntry* e = section("sensitive_paths")) read_sensitive(e->value);
+  if (const YamlEntry* e = section("budgets")) read_budgets(e->value);
+  if (const YamlEntry* e = section("rules")) read_rules(e->value);
+  if (const YamlEntry* e = section("suppressions")) read_suppressions(e->value);
+  if (const YamlEntry* e = section("payment_pages")) read_payment_pages(e->value);
+  if (const YamlEntry* e = section("scripts_file")) {
     if (!section("payment_pages")) error(e->key_node, "scripts_file needs payment_pages too");
     read_scripts_file(e->value);
   }
   check_contradictions();
-  if (!errors_.empty()) return Error{report()};
+  if (!yaml_.ok()) return Error{yaml_.report()};
   stack_.details = details_;
   return std::move(stack_);
 }
@@ -1042,9 +835,9 @@ const ForbiddenEntry* find_forbidden(const SanctionedStack& policy, std::string_
                                      std::string_view category, std::string_view path) {
   if (!policy.details) return nullptr;
   for (const ForbiddenEntry& entry : policy.details->forbidden) {
-    bool names_it =
-        (!entry.vendor.empty() && !vendor.empty() && equals_ignoring_ascii_case(entry.vendor, vendor)) ||
-        (!entry.category.empty() && entry.category == category);
+    bool names_it = (!entry.vendor.empty() && !vendor.empty() &&
+                     equals_ignoring_ascii_case(entry.vendor, vendor)) ||
+                    (!entry.category.empty() && entry.category == category);
     if (names_it && entry.paths.matches(path)) return &entry;
   }
   return nullptr;
@@ -1094,7 +887,7 @@ Result<SanctionedStack> load_policy_text(std::string_view yaml, std::string_view
 }
 
 Result<SanctionedStack> load_policy_file(const std::string& path, RuleIds rule_ids) {
-  Result<std::string> bytes = read_policy_bytes(path, "policy file");
+  Result<std::string> bytes = read_config_file(path, "policy file");
   if (!bytes) return Error{bytes.error()};
   return load_policy_text(*bytes, path, rule_ids);
 }

@@ -17,7 +17,7 @@ if [[ "${1:-}" == "--bench" ]]; then
 fi
 # Browser and SARIF validator only for the test suite (the demo needs neither).
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libicu72 chromium clang libclang-rt-14-dev libxml2-utils cmark-gfm)
+  packages+=(libicu72 chromium clang libclang-rt-14-dev libxml2-utils cmark-gfm python3-yaml)
   # Node may come from outside Debian (as on the CI machines); only ask apt when npm is absent.
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
