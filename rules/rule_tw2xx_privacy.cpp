@@ -1,5 +1,5 @@
 // Privacy page rules: consent (TW200), personal data in URLs (TW201), trackers on sensitive pages
-// (TW202), session replay and fingerprinting (TW204).
+// (TW202), session replay and fingerprinting (TW204), trackers that ignore a rejection (TW205).
 #include <set>
 
 #include "rules/personal_data.h"
@@ -31,8 +31,9 @@ void check_consent(const RuleInfo& rule, const PageFacts& page, std::vector<Find
       state = "no-consent-manager";
       message = who + " tracks visitors on a page without any consent manager";
     } else if (tag.initiator == Initiator::tag_manager ||
-               tag.initiator == Initiator::third_party_script) {
-      continue;  // loaded by a container: its ordering against the manager is unknown here
+               tag.initiator == Initiator::third_party_script ||
+               tag.initiator == Initiator::runtime) {
+      continue;  // loaded by other code: its ordering against the manager is unknown here
     } else if (static_cast<int>(i) < manager) {
       state = "before-consent-manager";
       message = who + " loads before the consent manager (" + tags[manager].host +
@@ -160,7 +161,42 @@ void check_session_replay(const RuleInfo& rule, const PageFacts& page, std::vect
   }
 }
 
+// The consent manager the browser told to reject, for the message.
+std::string rejecting_manager(const PageAnalysis& page) {
+  for (const BrowserVisit& visit : page.browser) {
+    if (visit.consent_state == ConsentState::reject) return visit.consent_manager;
+  }
+  return {};
+}
+
+void check_tracking_after_reject(const RuleInfo& rule, const PageFacts& page,
+                                 std::vector<Finding>& out) {
+  std::set<std::string> reported;
+  for (const Tag& tag : page.analysis.tags) {
+    std::string_view what = tag.attribute("browser-after-reject");
+    if (what.empty() || page.is_own(tag) || !is_tracking(page, tag)) continue;
+    std::string vendor = page.vendor_of(tag);
+    std::string who = vendor.empty() ? tag.host : vendor;
+    if (!reported.insert(lower_ascii(who)).second) continue;
+    out.push_back(tag_finding(rule, page, tag,
+                              who + " " + std::string(what) +
+                                  " after the visitor rejected consent (" +
+                                  rejecting_manager(page.analysis) + ")",
+                              std::string(what), {lower_ascii(who)}));
+  }
+}
+
 }  // namespace
+
+extern const Rule kTrackingAfterRejectRule{
+    {"TW205", "tracking-after-reject", "privacy", "Tracker loads or sets a cookie after reject",
+     Severity::high,
+     "Rendered in headless Chromium with --consent reject, the page's consent manager was told "
+     "(through its own API) that the visitor rejects everything, and a tracking vendor still made "
+     "a request or wrote a cookie afterwards. The consent banner's choice is not honoured.",
+     "Gate the vendor on the consent manager's categories (its script type or class, or the tag "
+     "manager's consent checks), and make sure the tag manager re-checks consent before it fires."},
+    &check_tracking_after_reject};
 
 extern const Rule kConsentRule{
     {"TW200", "tracking-without-consent", "privacy",

@@ -564,7 +564,7 @@ TEST_CASE("stored tag rows of the wrong shape are skipped and text that is not J
               R"("",{},[],0,0,0],{"a":1},42])");
   set_tags(1, R"([["script"],)");                                      // truncated: not JSON
   set_tags(2, R"({"kind":"script"})");                                 // not an array of rows
-  set_tags(3, R"([[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18]])");  // 18 fields
+  set_tags(3, R"([[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19]])");  // 19 fields
   auto report = store.load_scan(*id);
   REQUIRE(report.ok());
   std::map<std::string, const PageAnalysis*> by_url;
