@@ -300,6 +300,11 @@ class BrowserRenderer::Tabs {
         }
         break;
       case Phase::consent:
+        // Nothing was decided: the page already settled, so there is nothing new to wait for.
+        if (!tab.decided) {
+          collect(tab);
+          break;
+        }
         tab.phase = Phase::settle_after_consent;
         tab.quiet_since = Clock::now();
         break;
