@@ -311,9 +311,6 @@ class BrowserRenderer::Tabs {
       case Phase::collect:
         dispose(tab);
         break;
-      case Phase::dispose:
-        tab.phase = Phase::closed;
-        break;
       default:
         break;
     }
@@ -439,10 +436,8 @@ class BrowserRenderer::Tabs {
       consent(tab);
     } else if (tab.phase == Phase::settle_after_consent && quiet) {
       collect(tab);
-    } else if ((tab.phase == Phase::collect || tab.phase == Phase::dispose) &&
-               now >= tab.collect_deadline) {
-      if (tab.phase == Phase::collect) dispose(tab);
-      tab.phase = Phase::closed;
+    } else if (tab.phase == Phase::collect && now >= tab.collect_deadline) {
+      dispose(tab);
     }
   }
 
@@ -538,10 +533,10 @@ class BrowserRenderer::Tabs {
     }
   }
 
+  // The context goes with its tab; the slot is free at once (the browser tears it down meanwhile).
   void dispose(Tab& tab) {
-    tab.phase = Phase::dispose;
-    tab.collect_deadline = Clock::now() + kCollectGrace;
-    expect(tab, pipe_.send("Target.disposeBrowserContext", {{"browserContextId", tab.context_id}}));
+    pipe_.send("Target.disposeBrowserContext", {{"browserContextId", tab.context_id}});
+    tab.phase = Phase::closed;
   }
 
   // Hands finished visits on and forgets their tabs.

@@ -11,6 +11,7 @@
 
 #include "analyzers/tag_attribution.h"
 #include "crawler/browser_renderer.h"
+#include "crawler/local_site_server.h"
 #include "model/domain.h"
 #include "model/url.h"
 #include "pipeline/final_pages.h"
@@ -86,14 +87,50 @@ std::string host_resolver_rules(const std::vector<std::string>& resolve) {
   return rules;
 }
 
-BrowserOptions browser_options(const ScanState& scan) {
+// Directory mode: the built site served on 127.0.0.1, and the --base-url host mapped to it.
+struct ServedDirectory {
+  std::unique_ptr<LocalSiteServer> server;
+  std::string host;  // the --base-url host the pages are known by
+};
+
+ServedDirectory serve_directory(ScanState& scan) {
+  ServedDirectory served;
+  if (scan.targets.directories.empty()) return served;
+  auto server = LocalSiteServer::start(scan.targets.directories.front());
+  if (!server) {
+    scan.note("browser pass: " + server.error());
+    return served;
+  }
+  served.server = std::move(*server);
+  served.host = url_host(scan.settings.base_url);
+  if (scan.targets.directories.size() > 1) {
+    scan.note("browser pass: only the first directory target is served and rendered");
+  }
+  if (!scan.settings.base_url.starts_with("http://")) {
+    scan.note("browser pass: the directory is served over plain http on 127.0.0.1");
+  }
+  return served;
+}
+
+// Where the browser goes for a page: a page of the served directory over http on its host.
+std::string navigation_url(const std::string& page_url, const ServedDirectory& served) {
+  if (served.server == nullptr || url_host(page_url) != served.host) return page_url;
+  const std::size_t scheme_end = page_url.find("://");
+  return "http" + page_url.substr(scheme_end);
+}
+
+BrowserOptions browser_options(const ScanState& scan, const ServedDirectory& served) {
   const BrowserSettings& settings = scan.settings.browser;
   BrowserOptions options;
   options.launch.binary = settings.binary;
   options.launch.sandbox = settings.sandbox;
-  if (std::string rules = host_resolver_rules(scan.crawl.resolve); !rules.empty()) {
-    options.launch.extra_arguments.push_back("--host-resolver-rules=" + rules);
+  std::string rules = host_resolver_rules(scan.crawl.resolve);
+  if (served.server != nullptr) {
+    rules += std::string(rules.empty() ? "" : ", ") + "MAP " + served.host +
+             " 127.0.0.1:" + std::to_string(served.server->port());
+    options.site_domains.push_back(registrable_domain(served.host));
   }
+  if (!rules.empty()) options.launch.extra_arguments.push_back("--host-resolver-rules=" + rules);
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.tabs = settings.tabs > 0 ? settings.tabs : 2 * cores;
   options.timeout = std::chrono::milliseconds(settings.timeout_s * 1000);
@@ -223,17 +260,21 @@ void render_in_browser(ScanState& scan) {
     return;
   }
   std::vector<Candidate> chosen = choose_pages(std::move(candidates), settings.pages);
+  ServedDirectory served = serve_directory(scan);
   std::vector<RenderJob> jobs;
+  std::vector<const std::string*> page_of_job;  // the page URL each job renders
   for (const Candidate& page : chosen) {
-    for (ConsentState state : settings.states)
-      jobs.push_back({page.url, state, page.consent_manager});
+    for (ConsentState state : settings.states) {
+      jobs.push_back({navigation_url(page.url, served), state, page.consent_manager});
+      page_of_job.push_back(&page.url);
+    }
   }
 
   if (!settings.sandbox) {
     scan.note("Chromium runs without its sandbox (--browser-no-sandbox): only for sites you trust");
   }
   const auto started = std::chrono::steady_clock::now();
-  auto renderer = BrowserRenderer::start(browser_options(scan));
+  auto renderer = BrowserRenderer::start(browser_options(scan, served));
   if (!renderer) {
     scan.note("browser pass skipped: " + renderer.error());
     scan.info().settings["browser_skipped"] = renderer.error();
@@ -243,10 +284,11 @@ void render_in_browser(ScanState& scan) {
   (*renderer)->render(
       jobs,
       [&](std::size_t index, BrowserVisit&& visit) {
-        visits[jobs[index].url].push_back(std::move(visit));
+        visits[*page_of_job[index]].push_back(std::move(visit));
       },
       [&scan] { return scan.stop.requested(); });
   renderer->reset();  // the browser ends here, before the pages are walked again
+  served.server.reset();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   record_settings(scan, chosen.size(), seconds);

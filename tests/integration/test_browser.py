@@ -198,6 +198,51 @@ class BrowserPassTest(TagwardenTestCase):
         self.assertIn("--browser-timeout", visit(pages["/hang"], "none")["note"])
         self.assertEqual(report["scan"]["status"], "complete")
 
+    def test_gpc_is_sent_as_a_header_and_announced_to_scripts(self):
+        with TestServer() as server:
+            self.port = server.port
+            server.route("/", page("<script>if (navigator.globalPrivacyControl === true) "
+                                   "fetch('/gpc-seen');</script>"), host=SITE)
+            report = self.browser_scan(server, [], "--gpc")
+            browser_requests = [r for r in server.requests if r["path"] == "/"
+                                and "HeadlessChrome" in r["headers"].get("User-Agent", "")]
+        self.assertEqual(browser_requests[0]["headers"].get("Sec-GPC"), "1")
+        urls = [r["url"] for r in visit(report["pages"][0], "none")["requests"]]
+        self.assertIn(server.url("/gpc-seen", SITE), urls)
+        self.assertEqual(report["scan"]["settings"]["browser_gpc"], "on")
+
+    def test_a_directory_is_served_to_the_browser_and_offline_blocks_what_leaves_the_site(self):
+        site = self.work / "site"
+        (site / "shop").mkdir(parents=True)
+        with TestServer() as server:
+            self.port = server.port
+            vendor = f"http://cdn.widget-vendor.example:{server.port}/w.js"
+            (site / "index.html").write_text(
+                "<!doctype html><html><head><title>Built</title>"
+                "<script src='/app.js'></script></head><body><a href='shop/'>shop</a></body>"
+                "</html>")
+            (site / "app.js").write_text(
+                f"var s = document.createElement('script'); s.src = {hidden(vendor)};"
+                "document.head.appendChild(s); fetch('/data.json');")
+            (site / "data.json").write_text("{}")
+            (site / "shop" / "index.html").write_text("<title>Shop</title><p>shop</p>")
+            (self.work / "policy.yaml").write_text(POLICY)
+            result = self.scan(site, "--base-url", "https://built.example/", "--browser",
+                               "--browser-no-sandbox", "--offline", "--format", "json",
+                               *server.resolve_args("cdn.widget-vendor.example"))
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertEqual([r for r in server.requests if r["path"] == "/w.js"], [])
+        report = self.report_json()
+        home = next(p for p in report["pages"] if p["url"] == "https://built.example/index.html")
+        requests = {r["url"]: r for r in visit(home, "none")["requests"]}
+        self.assertEqual(requests["http://built.example/data.json"]["status"], 200)
+        self.assertTrue(requests[vendor]["blocked"])
+        self.assertEqual(requests[vendor]["initiator_url"], "http://built.example/app.js")
+        runtime = next(t for t in home["tags"] if t["host"] == "cdn.widget-vendor.example")
+        self.assertEqual((runtime["initiator"], runtime["seen_by"]), ("runtime", ["browser"]))
+        self.assertEqual(report["scan"]["settings"]["browser_offline"], "on")
+        self.assertEqual(len(report["pages"]), 2)
+
     def test_a_missing_browser_is_one_line_and_exit_2_before_any_crawl(self):
         with TestServer() as server:
             result = self.scan(server.url("/"), "--browser", "--browser-binary",
