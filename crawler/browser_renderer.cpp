@@ -20,8 +20,9 @@ using std::chrono::milliseconds;
 
 constexpr milliseconds kLaunchTimeout{20000};
 constexpr milliseconds kCollectGrace{2000};  // to read cookies and dispose after a timeout
-constexpr std::size_t kMaxRequests = 2000;   // per visit: a page that loops on requests is cut
-constexpr std::size_t kMaxLogRows = 1000;    // cookie and image writes read back per visit
+constexpr int kPagesPerContext = 20;  // then a fresh context (and renderer): memory stays bounded
+constexpr std::size_t kMaxRequests = 2000;  // per visit: a page that loops on requests is cut
+constexpr std::size_t kMaxLogRows = 1000;   // cookie and image writes read back per visit
 
 // Runs in every document before its own scripts: remembers which script wrote each cookie through
 // document.cookie, and which script set an image's src (Chromium starts image loads after the
@@ -168,8 +169,13 @@ class BrowserRenderer::Tabs {
     tab->visit.consent_state = job.state;
     tab->page_domain = registrable_domain(url_host(job.url));
     tab->deadline = Clock::now() + options_.timeout;
-    tab->phase = Phase::context;
-    expect(*tab, pipe_.send("Target.createBrowserContext", {{"disposeOnDetach", true}}));
+    if (idle_.empty()) {
+      tab->phase = Phase::context;
+      expect(*tab, pipe_.send("Target.createBrowserContext", {{"disposeOnDetach", true}}));
+    } else {
+      reuse(*tab, std::move(idle_.back()));
+      idle_.pop_back();
+    }
     tabs_.push_back(std::move(tab));
   }
 
@@ -196,6 +202,7 @@ class BrowserRenderer::Tabs {
 
   // The browser is gone: every tab ends with a note.
   void abandon_all(const std::string& note) {
+    idle_.clear();
     for (auto& tab : tabs_) {
       if (tab->visit.note.empty()) tab->visit.note = note;
       tab->phase = Phase::closed;
@@ -215,12 +222,23 @@ class BrowserRenderer::Tabs {
     consent,   // consent script running
     settle_after_consent,
     collect,  // reading cookies and the cookie log
-    dispose,  // disposing the context
+    recycle,  // leaving the page for about:blank, to lend the context to the next page
     closed,
+  };
+
+  // A context with its tab and session, idle between two pages. Its pages are the ones it rendered;
+  // `origin` the last one's, whose storage goes before the next page.
+  struct Lease {
+    std::string context_id;
+    std::string target_id;
+    std::string session;
+    int pages = 0;
+    std::string origin;
   };
 
   struct Tab {
     std::size_t index = 0;
+    int pages_in_context = 0;  // pages the context rendered before this one
     RenderJob job;
     BrowserVisit visit;
     Phase phase = Phase::context;
@@ -309,7 +327,12 @@ class BrowserRenderer::Tabs {
         tab.quiet_since = Clock::now();
         break;
       case Phase::collect:
-        dispose(tab);
+        finish_page(tab);
+        break;
+      case Phase::recycle:
+        idle_.push_back({tab.context_id, tab.target_id, tab.session, tab.pages_in_context + 1,
+                         std::string(url_origin_text(tab.job.url))});
+        tab.phase = Phase::closed;
         break;
       default:
         break;
@@ -436,7 +459,8 @@ class BrowserRenderer::Tabs {
       consent(tab);
     } else if (tab.phase == Phase::settle_after_consent && quiet) {
       collect(tab);
-    } else if (tab.phase == Phase::collect && now >= tab.collect_deadline) {
+    } else if ((tab.phase == Phase::collect || tab.phase == Phase::recycle) &&
+               now >= tab.collect_deadline) {
       dispose(tab);
     }
   }
@@ -533,6 +557,32 @@ class BrowserRenderer::Tabs {
     }
   }
 
+  // A context renders up to kPagesPerContext pages (a new renderer for every page costs more than
+  // the page), each with the cookies and the last page's storage cleared first; a page that ended
+  // badly takes its context with it.
+  void finish_page(Tab& tab) {
+    if (!tab.visit.note.empty() || tab.pages_in_context + 1 >= kPagesPerContext ||
+        tab.session.empty()) {
+      dispose(tab);
+      return;
+    }
+    tab.phase = Phase::recycle;
+    tab.collect_deadline = Clock::now() + kCollectGrace;
+    expect(tab, pipe_.send("Page.navigate", {{"url", "about:blank"}}, tab.session));
+  }
+
+  void reuse(Tab& tab, Lease lease) {
+    tab.context_id = std::move(lease.context_id);
+    tab.target_id = std::move(lease.target_id);
+    tab.session = std::move(lease.session);
+    tab.pages_in_context = lease.pages;
+    by_session_[tab.session] = &tab;
+    tab.phase = Phase::setup;
+    expect(tab, pipe_.send("Storage.clearCookies", {{"browserContextId", tab.context_id}}));
+    expect(tab, pipe_.send("Storage.clearDataForOrigin",
+                           {{"origin", lease.origin}, {"storageTypes", "all"}}, tab.session));
+  }
+
   // The context goes with its tab; the slot is free at once (the browser tears it down meanwhile).
   void dispose(Tab& tab) {
     pipe_.send("Target.disposeBrowserContext", {{"browserContextId", tab.context_id}});
@@ -573,6 +623,7 @@ class BrowserRenderer::Tabs {
   std::vector<std::unique_ptr<Tab>> tabs_;
   std::unordered_map<std::int64_t, Tab*> replies_;
   std::unordered_map<std::string, Tab*> by_session_;
+  std::vector<Lease> idle_;
 };
 
 BrowserRenderer::BrowserRenderer(const BrowserOptions& options) : options_(options) {}
