@@ -50,7 +50,7 @@ po::options_description crawl_options(CrawlFlags& flags) {
     ("browser", po::bool_switch(&flags.browser), "after the crawl, render the pages in headless Chromium: runtime tags, cookies, consent states")
     ("browser-binary", po::value(&flags.browser_binary)->value_name("PATH"), "the Chromium to run (default /usr/bin/chromium)")
     ("browser-no-sandbox", po::bool_switch(&flags.browser_no_sandbox), "run Chromium without its sandbox (needed as root in containers)")
-    ("browser-pages", po::value(&flags.browser_pages)->value_name("N"), "render N pages, one per template first (default 0 = every page)")
+    ("browser-pages", po::value(&flags.browser_pages)->value_name("N"), "render N pages: one per template, then sensitive pages, then the rest (default 0 = every page)")
     ("browser-tabs", po::value(&flags.browser_tabs)->value_name("N"), "pages rendered at once (default 2 per core)")
     ("browser-timeout", po::value(&flags.browser_timeout)->value_name("S"), "per page and consent state (default 15)")
     ("consent", po::value(&flags.consent)->value_name("STATES"), "consent states to render in: none,reject,accept (default none)")

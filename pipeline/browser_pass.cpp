@@ -31,6 +31,7 @@ struct Candidate {
   std::string url;
   std::string template_key;
   bool consent_manager = false;
+  bool sensitive = false;  // a page TW202 treats as sensitive
 };
 
 // Pages with the same third-party tags (kind and host) are taken as one template.
@@ -45,16 +46,23 @@ std::string template_key(const PageAnalysis& page) {
   return key;
 }
 
-// Every page, or `limit` of them: one page per template first, then the rest in page order.
+// Every page, or `limit` of them: one page per template first, then the sensitive pages, then
+// the rest, each group in page order.
 std::vector<Candidate> choose_pages(std::vector<Candidate> pages, int limit) {
   if (limit <= 0 || static_cast<std::size_t>(limit) >= pages.size()) return pages;
-  std::vector<Candidate> chosen, rest;
+  std::vector<Candidate> chosen, sensitive, rest;
   std::set<std::string> templates;
   for (Candidate& page : pages) {
-    (templates.insert(page.template_key).second ? chosen : rest).push_back(std::move(page));
+    if (templates.insert(page.template_key).second) {
+      chosen.push_back(std::move(page));
+    } else {
+      (page.sensitive ? sensitive : rest).push_back(std::move(page));
+    }
   }
-  chosen.insert(chosen.end(), std::make_move_iterator(rest.begin()),
-                std::make_move_iterator(rest.end()));
+  for (std::vector<Candidate>* group : {&sensitive, &rest}) {
+    chosen.insert(chosen.end(), std::make_move_iterator(group->begin()),
+                  std::make_move_iterator(group->end()));
+  }
   chosen.resize(static_cast<std::size_t>(limit));
   return chosen;
 }
@@ -251,7 +259,8 @@ void render_in_browser(ScanState& scan) {
   std::vector<Candidate> candidates;
   Status walked = pages->for_each([&](PageAnalysis& page) {
     if (page.page.error == PageError::none && is_http_url(url_of(page))) {
-      candidates.push_back({url_of(page), template_key(page), page.consent_manager_index >= 0});
+      candidates.push_back({url_of(page), template_key(page), page.consent_manager_index >= 0,
+                            is_sensitive_page(page, scan.context.rules)});
     }
     return false;
   });

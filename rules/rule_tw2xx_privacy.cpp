@@ -188,6 +188,11 @@ void check_tracking_after_reject(const RuleInfo& rule, const PageFacts& page,
 
 }  // namespace
 
+bool is_sensitive_page(const PageAnalysis& page, const RuleContext& context) {
+  std::string matched;
+  return is_sensitive_page(PageFacts(page, context), matched);
+}
+
 extern const Rule kTrackingAfterRejectRule{
     {"TW205", "tracking-after-reject", "privacy", "Tracker loads or sets a cookie after reject",
      Severity::high,

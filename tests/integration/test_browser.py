@@ -176,6 +176,22 @@ class BrowserPassTest(TagwardenTestCase):
         self.assertEqual(reject["consent_manager"], "unrecognised")
         self.assertEqual(reject["consent_action"], "not-driven")
 
+    def test_browser_pages_covers_each_template_then_the_sensitive_pages(self):
+        with TestServer() as server:
+            self.port = server.port
+            widget = f'<script src="http://cdn.widget-vendor.example:{server.port}/w.js"></script>'
+            links = "".join(f'<a href="{p}">{p}</a>' for p in ("/a", "/b", "/checkout/"))
+            server.route("/", page(links), host=SITE)
+            server.route("/a", page("<p>same template as the home page</p>"), host=SITE)
+            server.route("/checkout/", page("<p>pay</p>"), host=SITE)
+            server.route("/b", page(widget), host=SITE)
+            server.route("/w.js", Route("", content_type=JS))
+            report = self.browser_scan(server, ["cdn.widget-vendor.example"], "--browser-pages",
+                                       "3")
+        rendered = {path for path, p in self.pages_by_path(report).items() if p["browser"]}
+        self.assertEqual(rendered, {"/", "/b", "/checkout/"})
+        self.assertEqual(report["scan"]["settings"]["browser_pages_rendered"], "3")
+
     def test_pages_that_never_settle_or_hang_are_notes_and_the_scan_goes_on(self):
         with TestServer() as server:
             self.port = server.port
