@@ -266,10 +266,8 @@ class BrowserRenderer::Tabs {
     ++tab.pending;
   }
 
-  milliseconds wait_time() const {
-    auto wait = milliseconds(100);
-    return tabs_.empty() ? milliseconds(0) : wait;
-  }
+  // Timers are checked at least this often while tabs are open.
+  milliseconds wait_time() const { return tabs_.empty() ? milliseconds(0) : milliseconds(100); }
 
   void on_reply(const CdpMessage& reply) {
     auto found = replies_.find(reply.id);

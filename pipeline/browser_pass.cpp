@@ -4,6 +4,7 @@
 // static tags the browser saw are marked, visits (requests, cookies, consent) are kept, the page
 // rules run again.
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <thread>
@@ -161,10 +162,9 @@ void merge_visits(PageAnalysis& page, std::vector<BrowserVisit> visits,
   const TagAttribution attribution(url_of(page), context);
   std::set<std::string> static_hosts;
   for (const Tag& tag : page.tags) static_hosts.insert(tag.host);
-  std::map<std::pair<std::string, TagKind>, std::size_t> runtime;  // host, kind -> tag index
+  std::set<std::pair<std::string, TagKind>> runtime;  // host and kind of each runtime tag
   std::map<std::string, std::set<std::string>> states_of_host;
   std::map<std::string, std::string> after_reject;  // host -> what it did after reject
-  std::map<std::string, std::string> script_hosts;  // script URL -> host, for cookie writers
 
   for (BrowserVisit& visit : visits) {
     const bool rejected =
@@ -192,7 +192,7 @@ void merge_visits(PageAnalysis& page, std::vector<BrowserVisit> visits,
       tag.seen_statically = false;
       tag.attributes["browser-initiator"] = request.initiator;
       tag.attributes["browser-resource-type"] = request.resource_type;
-      runtime[{request.host, kind}] = page.tags.size();
+      runtime.insert({request.host, kind});
       page.tags.push_back(std::move(tag));
     }
     if (!rejected) continue;
@@ -233,8 +233,9 @@ void record_settings(ScanState& scan, std::size_t rendered, double seconds) {
   recorded["browser"] = "chromium";
   recorded["browser_consent"] = states;
   recorded["browser_pages_rendered"] = std::to_string(rendered);
-  recorded["browser_seconds"] =
-      std::to_string(seconds).substr(0, std::to_string(seconds).find('.') + 3);
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", seconds);
+  recorded["browser_seconds"] = text;
   if (settings.gpc) recorded["browser_gpc"] = "on";
   if (settings.offline) recorded["browser_offline"] = "on";
   if (!settings.sandbox) recorded["browser_sandbox"] = "off";
