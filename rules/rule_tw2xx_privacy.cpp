@@ -12,13 +12,27 @@ bool is_tracking(const PageFacts& page, const Tag& tag) {
   return is_tracking_category(page.category_of(tag));
 }
 
+// The browser pass rendered the page in the `none` state and the tag's host was requested.
+bool loaded_without_a_choice(const Tag& tag) {
+  std::string_view states = tag.attribute("browser-states");
+  for (std::size_t start = 0; start <= states.size();) {
+    std::size_t comma = std::min(states.find(',', start), states.size());
+    if (states.substr(start, comma - start) == "none") return true;
+    start = comma + 1;
+  }
+  return false;
+}
+
 void check_consent(const RuleInfo& rule, const PageFacts& page, std::vector<Finding>& out) {
   const std::vector<Tag>& tags = page.analysis.tags;
   const int manager = page.analysis.consent_manager_index;
   std::set<std::string> reported;
   for (std::size_t i = 0; i < tags.size(); ++i) {
     const Tag& tag = tags[i];
-    if (!loads_content(tag) || tag.consent_gated || page.is_own(tag) || !is_tracking(page, tag)) {
+    // The browser saw it load in the `none` state: no choice was made, whatever the markup says.
+    const bool loaded_unchosen = loaded_without_a_choice(tag);
+    if (!loads_content(tag) || (tag.consent_gated && !loaded_unchosen) || page.is_own(tag) ||
+        !is_tracking(page, tag)) {
       continue;
     }
     std::string vendor = page.vendor_of(tag);
@@ -30,6 +44,12 @@ void check_consent(const RuleInfo& rule, const PageFacts& page, std::vector<Find
     if (manager < 0) {
       state = "no-consent-manager";
       message = who + " tracks visitors on a page without any consent manager";
+    } else if (loaded_unchosen) {
+      state = "loaded-before-choice";
+      message = who +
+                " made requests in the browser before the visitor chose anything in the "
+                "consent manager (" +
+                tags[manager].host + ")";
     } else if (tag.initiator == Initiator::tag_manager ||
                tag.initiator == Initiator::third_party_script ||
                tag.initiator == Initiator::runtime) {
@@ -208,7 +228,9 @@ extern const Rule kConsentRule{
      "Tracking vendor loads without consent management", Severity::high,
      "A tracking vendor (analytics, advertising, social, session replay...) loads on a page with "
      "no consent manager at all (high), before the consent manager in the page (medium), or "
-     "after it without being marked for blocking (low). Under GDPR and ePrivacy, tracking needs "
+     "after it without being marked for blocking (low). With --browser, a tracker the browser saw "
+     "load before the visitor chose anything is high, marked for blocking or not. Under GDPR and "
+     "ePrivacy, tracking needs "
      "consent before it runs.",
      "Load the consent manager first, and mark each tracking tag so it waits for consent (the "
      "manager's script type or class, or consent mode in the tag manager)."},
