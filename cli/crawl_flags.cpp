@@ -45,7 +45,16 @@ po::options_description crawl_options(CrawlFlags& flags) {
     ("no-fetch-third-party", po::bool_switch(&flags.no_fetch_third_party), "only read the pages (default for directory targets)")
     ("max-third-party", po::value(&flags.max_third_party)->value_name("N"), "distinct third-party URLs fetched or checked per scan (default 2000)")
     ("dns-server", po::value(&flags.dns_server)->value_name("ADDR[:PORT]"), "DNS server the third-party stage asks about vendor hosts (default: the system's)")
-    ("allow-private-third-party", po::bool_switch(&flags.allow_private_third_party), "let third-party fetches reach loopback, private and link-local addresses (hosts mapped with --resolve always may)");
+    ("allow-private-third-party", po::bool_switch(&flags.allow_private_third_party), "let third-party fetches reach loopback, private and link-local addresses (hosts mapped with --resolve always may)")
+    ("browser", po::bool_switch(&flags.browser), "after the crawl, render the pages in headless Chromium: runtime tags, cookies, consent states")
+    ("browser-binary", po::value(&flags.browser_binary)->value_name("PATH"), "the Chromium to run (default /usr/bin/chromium)")
+    ("browser-no-sandbox", po::bool_switch(&flags.browser_no_sandbox), "run Chromium without its sandbox (needed as root in containers)")
+    ("browser-pages", po::value(&flags.browser_pages)->value_name("N"), "render N pages: one per template, then sensitive pages, then the rest (default 0 = every page)")
+    ("browser-tabs", po::value(&flags.browser_tabs)->value_name("N"), "pages rendered at once (default 2 per core)")
+    ("browser-timeout", po::value(&flags.browser_timeout)->value_name("S"), "per page and consent state (default 15)")
+    ("consent", po::value(&flags.consent)->value_name("STATES"), "consent states to render in: none,reject,accept (default none)")
+    ("gpc", po::bool_switch(&flags.gpc), "send Global Privacy Control (Sec-GPC: 1, navigator.globalPrivacyControl) in the browser")
+    ("offline", po::bool_switch(&flags.offline), "the browser sends no request that leaves the site (recorded as attempted)");
   // clang-format on
   return options;
 }
@@ -66,6 +75,48 @@ Status check_limits(const CrawlFlags& flags) {
   if (crawl.timeout_s < 1 || crawl.connect_timeout_s < 1)
     return Error{"timeouts must be at least 1 second"};
   if (crawl.max_retries < 0 || crawl.max_retries > 10) return Error{"--retries must be 0..10"};
+  if (flags.browser_pages < 0) return Error{"--browser-pages must not be negative"};
+  if (flags.browser_tabs < 0 || flags.browser_tabs > 64)
+    return Error{"--browser-tabs must be 0..64"};
+  if (flags.browser_timeout < 1 || flags.browser_timeout > 600)
+    return Error{"--browser-timeout must be 1..600 seconds"};
+  return Ok{};
+}
+
+// "none,reject,accept": each state once, in the order given.
+Result<std::vector<ConsentState>> parse_consent_states(const std::string& text) {
+  std::vector<ConsentState> states;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = std::min(text.find(',', start), text.size());
+    std::string name = text.substr(start, comma - start);
+    std::optional<ConsentState> state = parse_consent_state(name);
+    if (!state) {
+      return Error{"--consent takes none, reject and accept separated by commas, not '" + name +
+                   "'"};
+    }
+    if (std::find(states.begin(), states.end(), *state) == states.end()) states.push_back(*state);
+    start = comma + 1;
+  }
+  return states;
+}
+
+Status check_browser_flags(const CrawlFlags& flags) {
+  if (!flags.browser) {
+    const bool browser_only = flags.browser_no_sandbox || flags.browser_pages != 0 ||
+                              flags.browser_tabs != 0 || flags.browser_timeout != 15 ||
+                              flags.consent != "none" || flags.gpc || flags.offline ||
+                              flags.browser_binary != "/usr/bin/chromium";
+    if (browser_only) return Error{"--consent, --gpc, --offline and --browser-* need --browser"};
+    return Ok{};
+  }
+  if (Result<std::vector<ConsentState>> states = parse_consent_states(flags.consent); !states) {
+    return Error{states.error()};
+  }
+  if (access(flags.browser_binary.c_str(), X_OK) != 0) {
+    return Error{"--browser: cannot run " + flags.browser_binary +
+                 " (install Debian's chromium package, or name it with --browser-binary)"};
+  }
   return Ok{};
 }
 
@@ -73,6 +124,7 @@ Status check_limits(const CrawlFlags& flags) {
 
 Status check_crawl_flags(const CrawlFlags& flags) {
   if (Status limits = check_limits(flags); !limits) return limits;
+  if (Status browser = check_browser_flags(flags); !browser) return browser;
   if (flags.scope != "host" && flags.scope != "domain") {
     return Error{"--scope must be 'host' or 'domain', not '" + flags.scope + "'"};
   }
@@ -117,6 +169,16 @@ ScanSettings scan_settings(const std::vector<std::string>& targets, const CrawlF
   settings.max_third_party = flags.max_third_party;
   settings.dns_server = flags.dns_server;
   settings.allow_private_third_party = flags.allow_private_third_party;
+  BrowserSettings& browser = settings.browser;
+  browser.enabled = flags.browser;
+  browser.binary = flags.browser_binary;
+  browser.sandbox = !flags.browser_no_sandbox;
+  browser.pages = flags.browser_pages;
+  browser.tabs = flags.browser_tabs;
+  browser.timeout_s = flags.browser_timeout;
+  if (auto states = parse_consent_states(flags.consent)) browser.states = *states;
+  browser.gpc = flags.gpc;
+  browser.offline = flags.offline;
   return settings;
 }
 

@@ -32,6 +32,16 @@ struct CrawlFlags {
   bool allow_private_third_party = false;
   // Signed, so "-1" is an error rather than 2^64 - 1 (Boost wraps negative unsigned values).
   std::int64_t max_page_bytes = 10ll << 20;
+  // The browser pass.
+  bool browser = false;
+  std::string browser_binary = "/usr/bin/chromium";
+  bool browser_no_sandbox = false;
+  int browser_pages = 0;
+  int browser_tabs = 0;
+  int browser_timeout = 15;
+  std::string consent = "none";
+  bool gpc = false;
+  bool offline = false;
 };
 
 // "Crawl options", bound to `flags`.

@@ -4,10 +4,14 @@ namespace tw {
 
 std::string_view to_string(ScanStatus status) {
   switch (status) {
-    case ScanStatus::running: return "running";
-    case ScanStatus::complete: return "complete";
-    case ScanStatus::partial: return "partial";
-    case ScanStatus::failed: return "failed";
+    case ScanStatus::running:
+      return "running";
+    case ScanStatus::complete:
+      return "complete";
+    case ScanStatus::partial:
+      return "partial";
+    case ScanStatus::failed:
+      return "failed";
   }
   return "failed";
 }
@@ -19,6 +23,20 @@ std::vector<const Finding*> ScanReport::all_findings() const {
   }
   for (const Finding& f : site_findings) out.push_back(&f);
   return out;
+}
+
+bool drop_browser_results(PageAnalysis& page) {
+  bool dropped = !page.browser.empty();
+  page.browser.clear();
+  dropped |= std::erase_if(page.tags,
+                           [](const Tag& tag) { return tag.initiator == Initiator::runtime; }) > 0;
+  for (Tag& tag : page.tags) {
+    dropped |= tag.seen_by_browser;
+    tag.seen_by_browser = false;
+    std::erase_if(tag.attributes,
+                  [](const auto& attribute) { return attribute.first.starts_with("browser-"); });
+  }
+  return dropped;
 }
 
 void StreamedTotals::add(const PageAnalysis& page) {

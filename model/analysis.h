@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "model/browser_visit.h"
 #include "model/finding.h"
 #include "model/issue.h"
 #include "model/page.h"
@@ -41,7 +42,14 @@ struct PageAnalysis {
   // too, in source order), not yet hashed when external. Empty on other pages.
   bool payment_page = false;
   std::vector<PageScript> scripts;
+  // --browser: the page as headless Chromium rendered it, one visit per consent state.
+  std::vector<BrowserVisit> browser;
 };
+
+// Forgets what an earlier browser pass added to a page (runtime tags, the marks on static tags,
+// visits), so a page reused from a stored scan holds only what the static pass found. True when
+// anything was dropped.
+bool drop_browser_results(PageAnalysis& page);
 
 // A vendor as seen across the scan.
 struct VendorSummary {
@@ -53,6 +61,8 @@ struct VendorSummary {
   // "sanctioned", "unsanctioned", "forbidden" or "unreviewed" (no policy given)
   std::string status = "unreviewed";
   std::string owner;
+  bool seen_statically = true;  // some tag of the vendor came from the static crawl
+  bool seen_by_browser = false;  // some request to the vendor came from the browser pass
 };
 
 enum class ScanStatus { running, complete, partial, failed };

@@ -1,5 +1,7 @@
 #include "model/tag.h"
 
+#include "model/browser_visit.h"
+
 #include <array>
 #include <utility>
 
@@ -22,14 +24,35 @@ constexpr std::array<std::pair<TagKind, std::string_view>, 13> kKindNames{{
     {TagKind::css, "css"},
 }};
 
-constexpr std::array<std::pair<Initiator, std::string_view>, 4> kInitiatorNames{{
+constexpr std::array<std::pair<Initiator, std::string_view>, 5> kInitiatorNames{{
     {Initiator::parser, "parser"},
     {Initiator::inline_script, "inline-script"},
     {Initiator::tag_manager, "tag-manager"},
     {Initiator::third_party_script, "third-party-script"},
+    {Initiator::runtime, "runtime"},
+}};
+
+constexpr std::array<std::pair<ConsentState, std::string_view>, 3> kConsentStateNames{{
+    {ConsentState::none, "none"},
+    {ConsentState::reject, "reject"},
+    {ConsentState::accept, "accept"},
 }};
 
 }  // namespace
+
+std::string_view to_string(ConsentState state) {
+  for (const auto& [s, name] : kConsentStateNames) {
+    if (s == state) return name;
+  }
+  return "none";
+}
+
+std::optional<ConsentState> parse_consent_state(std::string_view text) {
+  for (const auto& [s, name] : kConsentStateNames) {
+    if (name == text) return s;
+  }
+  return std::nullopt;
+}
 
 std::string_view to_string(TagKind kind) {
   for (const auto& [k, name] : kKindNames) {

@@ -35,6 +35,7 @@ enum class Initiator {
   inline_script,       // a URL or snippet inside an inline <script>, or markup it writes
   tag_manager,         // configured inside a fetched tag-manager container
   third_party_script,  // referenced inside a fetched third-party script (a fourth party)
+  runtime,             // requested by the page in headless Chromium only (--browser)
 };
 
 std::string_view to_string(Initiator initiator);
@@ -60,6 +61,9 @@ struct Tag {
   bool in_noscript = false;
   bool consent_gated = false;  // blocked until consent (text/plain + CMP marker, class, etc.)
   bool document_write = false;  // the snippet writes with document.write
+  // Who saw it: the static crawl (its markup, scripts or containers), the browser pass, or both.
+  bool seen_statically = true;
+  bool seen_by_browser = false;
 
   bool has_attribute(std::string_view name) const;
   std::string_view attribute(std::string_view name) const;

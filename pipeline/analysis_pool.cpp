@@ -31,6 +31,7 @@ PageAnalysis reuse_analysis(PageAnalysis previous, Page page, const AnalysisCont
   previous.page = std::move(page);
   previous.findings.clear();
   previous.reused = true;
+  drop_browser_results(previous);  // this scan's browser pass, if any, renders the page anew
   run_page_rules(previous, context.rules);
   return previous;
 }

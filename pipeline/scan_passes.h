@@ -66,6 +66,9 @@ Status open_inputs(ScanState& scan);
 void crawl_and_analyse(ScanState& scan);
 // The third-party stage: fetch every third-party resource once and re-walk the pages.
 void run_third_party_stage(ScanState& scan);
+// The browser pass (--browser): pages rendered in headless Chromium, what they requested turned into
+// tags (initiator runtime) and marks on the static ones, their cookies and consent states kept.
+void render_in_browser(ScanState& scan);
 // The payment pages' inventory: external scripts fetched and hashed, each script judged against
 // the scripts file, the integrity rules against the last scan of the target, the inventory stored.
 void check_payment_pages(ScanState& scan);

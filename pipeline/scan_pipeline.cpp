@@ -15,6 +15,8 @@ Result<ScanOutcome> run_scan_pipeline(const ScanSettings& settings, ScanStop& st
   crawl_and_analyse(scan);
   // Third-party resources fetched once; containers opened; site facts rebuilt from the result.
   run_third_party_stage(scan);
+  // Headless Chromium over the pages (--browser): runtime tags, cookies, consent states.
+  render_in_browser(scan);
   // Payment pages: scripts hashed and judged, integrity rules against the last scan, inventory kept.
   check_payment_pages(scan);
   // Site rules, vendor inventory and baseline marks over the whole site.

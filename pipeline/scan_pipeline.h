@@ -10,11 +10,25 @@
 
 #include "crawler/crawler.h"
 #include "model/analysis.h"
+#include "model/browser_visit.h"
 #include "model/result.h"
 #include "pipeline/scan_stop.h"
 #include "policy/policy.h"
 
 namespace tw {
+
+// The browser pass (--browser): pages rendered in headless Chromium after the static crawl.
+struct BrowserSettings {
+  bool enabled = false;
+  std::string binary = "/usr/bin/chromium";
+  bool sandbox = true;
+  int pages = 0;          // 0: every page; else this many, one per template first
+  int tabs = 0;           // pages in flight; 0: two per core
+  int timeout_s = 15;     // per page and consent state
+  std::vector<ConsentState> states{ConsentState::none};
+  bool gpc = false;
+  bool offline = false;   // requests leaving the site are blocked (recorded as attempted)
+};
 
 struct ScanSettings {
   std::vector<std::string> targets;  // http(s) URLs and/or directories
@@ -33,6 +47,7 @@ struct ScanSettings {
   std::string dns_server;          // asked about third-party hosts ("ADDR[:PORT]"); empty: system's
   bool allow_private_third_party = false;  // see ResourceFetchOptions::allow_private_addresses
   bool quiet = false;                      // no progress, no notes
+  BrowserSettings browser;
 };
 
 struct ScanOutcome {

@@ -10,6 +10,8 @@
 #include <map>
 #include <optional>
 
+#include "model/clock.h"
+#include "model/text.h"
 #include "model/version.h"
 #include "reports/report_summary.h"
 #include "reports/report_text.h"
@@ -305,19 +307,58 @@ void vendor_section(std::ostream& out, const ReportSummary& s) {
           << " vendors in one category</span>";
     }
     out << "</h3>\n<table class=\"sortable\"><thead><tr><th>vendor</th><th>status</th>"
-           "<th>owner</th><th class=\"num\">pages</th><th>hosts</th><th>ids</th></tr></thead>"
+           "<th>owner</th><th class=\"num\">pages</th><th>hosts</th><th>ids</th><th>seen by</th>"
+           "</tr></thead>"
            "<tbody>\n";
     for (const VendorSummary* v : group.vendors) {
       if (rows++ == kMaxVendorRows) break;
       out << "<tr><td>" << html(v->name) << "</td><td class=\"status-" << html(v->status) << "\">"
           << html(v->status) << "</td><td>" << html(v->owner) << "</td><td class=\"num\">"
           << v->pages << "</td><td>" << join_escaped(v->hosts) << "</td><td>"
-          << join_escaped(v->ids) << "</td></tr>\n";
+          << join_escaped(v->ids) << "</td><td>"
+          << html(join(seen_by(v->seen_statically, v->seen_by_browser), " + ")) << "</td></tr>\n";
     }
     out << "</tbody></table>\n";
   }
   cut_note(out, std::min(rows, kMaxVendorRows), total, "vendors",
            "the CSV vendor inventory lists them all");
+  out << "</section>\n";
+}
+
+std::string expiry_text(double expires) {
+  if (expires < 0) return "session";
+  return utc_iso8601(static_cast<long long>(expires)).substr(0, 10);  // the day is enough
+}
+
+// The cookies the browser pass found (--browser); nothing when it did not run.
+void cookie_section(std::ostream& out, const ScanReport& report) {
+  if (!report.scan.settings.contains("browser")) return;
+  std::vector<CookieSummary> cookies = cookie_inventory(report);
+  out << "<section id=\"cookies\"><h2>Cookie inventory</h2>\n";
+  if (cookies.empty()) {
+    out << "<p class=\"muted\">The rendered pages set no cookie.</p></section>\n";
+    return;
+  }
+  out << "<p class=\"muted\">Cookies the pages left in headless Chromium, in the consent states "
+         "they were rendered in.</p>\n<table class=\"sortable\"><thead><tr><th>name</th>"
+         "<th>domain</th><th>party</th><th>set by</th><th>expires</th><th>flags</th>"
+         "<th>consent states</th><th class=\"num\">pages</th></tr></thead><tbody>\n";
+  std::size_t shown = 0;
+  for (const CookieSummary& cookie : cookies) {
+    if (shown++ == kMaxVendorRows) break;
+    std::vector<std::string> flags;
+    if (cookie.secure) flags.emplace_back("Secure");
+    if (cookie.http_only) flags.emplace_back("HttpOnly");
+    if (!cookie.same_site.empty()) flags.push_back("SameSite=" + cookie.same_site);
+    out << "<tr><td>" << html(cookie.name) << "</td><td>" << html(cookie.domain) << "</td><td>"
+        << (cookie.third_party ? "third" : "first") << "</td><td class=\"url\">"
+        << html(cookie.set_by) << "</td><td>" << expiry_text(cookie.expires) << "</td><td>"
+        << html(join(flags, " ")) << "</td><td>" << html(join(cookie.consent_states, ", "))
+        << "</td><td class=\"num\">" << cookie.pages << "</td></tr>\n";
+  }
+  out << "</tbody></table>\n";
+  cut_note(out, std::min(shown, kMaxVendorRows), cookies.size(), "cookies",
+           "the JSON report lists them all");
   out << "</section>\n";
 }
 
@@ -571,6 +612,7 @@ void write_html_report(const ScanReport& report, const ReportOptions& options, s
   // Issues first after the overview: they are what a reader acts on.
   issues_section(out, issues, options);
   vendor_section(out, s);
+  cookie_section(out, report);
   matrix_section(out, report, s);
   findings_section(out, report, s, options);
   pages_section(out, report, s);

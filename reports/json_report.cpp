@@ -40,7 +40,55 @@ void write_tag(json_stream::ObjectText& object, const Tag& tag) {
       .boolean("in_noscript", tag.in_noscript)
       .boolean("consent_gated", tag.consent_gated)
       .boolean("document_write", tag.document_write)
+      .strings("seen_by", seen_by(tag.seen_statically, tag.seen_by_browser))
       .string_map("attributes", tag.attributes)
+      .close();
+}
+
+void write_cookie(json_stream::ObjectText& object, const BrowserCookie& cookie,
+                  ConsentState state) {
+  object.string("name", cookie.name)
+      .string("domain", cookie.domain)
+      .string("path", cookie.path)
+      .real("expires", cookie.expires)
+      .boolean("secure", cookie.secure)
+      .boolean("http_only", cookie.http_only)
+      .string("same_site", cookie.same_site)
+      .string("party", cookie.third_party ? "third" : "first")
+      .string("set_by", cookie.set_by)
+      .string("consent_state", to_string(state))
+      .boolean("after_consent", cookie.after_consent)
+      .close();
+}
+
+void write_request(json_stream::ObjectText& object, const BrowserRequest& request) {
+  object.string("url", request.url)
+      .string("host", request.host)
+      .string("type", request.resource_type)
+      .number("status", request.status)
+      .number("bytes", static_cast<long long>(request.bytes))
+      .string("initiator", request.initiator)
+      .string("initiator_url", request.initiator_url)
+      .string("party", request.third_party ? "third" : "first")
+      .string("vendor", request.vendor)
+      .boolean("after_consent", request.after_consent)
+      .boolean("blocked", request.blocked)
+      .close();
+}
+
+void write_visit(json_stream::ObjectText& object, const BrowserVisit& visit) {
+  object.string("consent_state", to_string(visit.consent_state))
+      .string("consent_manager", visit.consent_manager)
+      .string("consent_action", visit.consent_action)
+      .string("tc_string", visit.tc_string)
+      .string("note", visit.note)
+      .objects("requests",
+               [&](const auto& next) {
+                 for (const BrowserRequest& request : visit.requests) {
+                   json_stream::ObjectText entry = next();
+                   write_request(entry, request);
+                 }
+               })
       .close();
 }
 
@@ -71,7 +119,32 @@ void page_text(std::string& out, const PageAnalysis& analysis) {
                    write_tag(object, tag);
                  }
                })
+      .objects("cookies",
+               [&](const auto& next) {
+                 for (const BrowserVisit& visit : analysis.browser) {
+                   for (const BrowserCookie& cookie : visit.cookies) {
+                     json_stream::ObjectText object = next();
+                     write_cookie(object, cookie, visit.consent_state);
+                   }
+                 }
+               })
+      .objects("browser",
+               [&](const auto& next) {
+                 for (const BrowserVisit& visit : analysis.browser) {
+                   json_stream::ObjectText object = next();
+                   write_visit(object, visit);
+                 }
+               })
       .close();
+}
+
+Json cookie_summary_json(const CookieSummary& cookie) {
+  return Json{{"name", cookie.name},           {"domain", cookie.domain},
+              {"path", cookie.path},           {"party", cookie.third_party ? "third" : "first"},
+              {"secure", cookie.secure},       {"http_only", cookie.http_only},
+              {"same_site", cookie.same_site}, {"expires", cookie.expires},
+              {"set_by", cookie.set_by},       {"consent_states", cookie.consent_states},
+              {"pages", cookie.pages}};
 }
 
 void finding_text(std::string& out, const Finding& finding) {
@@ -124,9 +197,14 @@ Json issue_json(const Issue& issue) {
 }
 
 Json vendor_json(const VendorSummary& vendor) {
-  return Json{{"name", vendor.name},  {"category", vendor.category}, {"hosts", vendor.hosts},
-              {"ids", vendor.ids},    {"pages", vendor.pages},       {"status", vendor.status},
-              {"owner", vendor.owner}};
+  return Json{{"name", vendor.name},
+              {"category", vendor.category},
+              {"hosts", vendor.hosts},
+              {"ids", vendor.ids},
+              {"pages", vendor.pages},
+              {"status", vendor.status},
+              {"owner", vendor.owner},
+              {"seen_by", seen_by(vendor.seen_statically, vendor.seen_by_browser)}};
 }
 
 }  // namespace
@@ -170,18 +248,22 @@ void write_json_report(const ScanReport& report, const ReportOptions& options, s
   out << ",\n  \"schema_version\": " << kReportSchemaVersion << ",\n  \"scan\": ";
   write_nested(out, doc["scan"], 1);
   out << ",\n  \"pages\": ";
+  std::vector<CookieSummary> cookies;  // the site's cookie inventory, gathered as pages pass
   write_array_streamed(
       out,
-      [&report](const auto& write) {
+      [&report, &cookies](const auto& write) {
         std::string text;
         report.for_each_page([&](const PageAnalysis& page) {
           text.clear();
           page_text(text, page);
           write(text);
+          add_cookies(cookies, page);
           return true;
         });
       },
       1);
+  out << ",\n  \"cookies\": ";
+  write_array(out, cookies, cookie_summary_json, 1);
   out << ",\n  \"vendors\": ";
   write_array(out, report.vendors, vendor_json, 1);
   out << ",\n  \"findings\": ";

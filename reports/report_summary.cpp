@@ -187,4 +187,52 @@ PageSample sample_pages(const Issue& issue, std::size_t limit) {
   return sample;
 }
 
+void add_cookies(std::vector<CookieSummary>& inventory, const PageAnalysis& page) {
+  std::set<std::size_t> on_this_page;
+  for (const BrowserVisit& visit : page.browser) {
+    for (const BrowserCookie& cookie : visit.cookies) {
+      auto found = std::find_if(inventory.begin(), inventory.end(), [&](const CookieSummary& c) {
+        return c.name == cookie.name && c.domain == cookie.domain;
+      });
+      if (found == inventory.end()) {
+        found = inventory.insert(inventory.end(), CookieSummary{});
+        found->name = cookie.name;
+        found->domain = cookie.domain;
+        found->path = cookie.path;
+        found->third_party = cookie.third_party;
+        found->secure = cookie.secure;
+        found->http_only = cookie.http_only;
+        found->same_site = cookie.same_site;
+      }
+      if (found->set_by.empty()) found->set_by = cookie.set_by;
+      found->expires = std::max(found->expires, cookie.expires);
+      std::string state(to_string(visit.consent_state));
+      if (std::find(found->consent_states.begin(), found->consent_states.end(), state) ==
+          found->consent_states.end()) {
+        found->consent_states.push_back(state);
+      }
+      if (on_this_page.insert(static_cast<std::size_t>(found - inventory.begin())).second) {
+        ++found->pages;
+      }
+    }
+  }
+}
+
+std::vector<CookieSummary> cookie_inventory(const ScanReport& report) {
+  std::vector<CookieSummary> inventory;
+  if (!report.scan.settings.contains("browser")) return inventory;
+  report.for_each_page([&](const PageAnalysis& page) {
+    add_cookies(inventory, page);
+    return true;
+  });
+  return inventory;
+}
+
+std::vector<std::string> seen_by(bool statically, bool by_browser) {
+  std::vector<std::string> out;
+  if (statically) out.emplace_back("static");
+  if (by_browser) out.emplace_back("browser");
+  return out;
+}
+
 }  // namespace tw

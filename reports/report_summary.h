@@ -68,6 +68,29 @@ struct PageVendorMatrix {
 };
 PageVendorMatrix page_vendor_matrix(const ScanReport& report, std::size_t max_pages);
 
+// The site's cookies as the browser pass found them (--browser): one entry per name and domain,
+// over every page and consent state, in the order first seen.
+struct CookieSummary {
+  std::string name;
+  std::string domain;
+  std::string path;
+  bool third_party = false;
+  bool secure = false;
+  bool http_only = false;
+  std::string same_site;
+  double expires = -1;                     // the longest-lived copy; -1 for a session cookie
+  std::string set_by;                      // the first script known to write it
+  std::vector<std::string> consent_states;  // the states it was found in, in state order
+  int pages = 0;
+};
+// Reads every page once; empty when no page was rendered (a scan without --browser costs one
+// check per page only when the scan's settings say the browser ran).
+std::vector<CookieSummary> cookie_inventory(const ScanReport& report);
+// Adds one page's cookies to an inventory being built while pages stream past.
+void add_cookies(std::vector<CookieSummary>& inventory, const PageAnalysis& page);
+// "static", "browser" or both, for a tag's or a vendor's seen_by.
+std::vector<std::string> seen_by(bool statically, bool by_browser);
+
 // The URL a page is known by: final URL, else the requested one.
 std::string_view page_url(const PageAnalysis& page);
 

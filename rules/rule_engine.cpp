@@ -108,6 +108,8 @@ void SiteFacts::add_page(const PageAnalysis& page) {
       data_->vendors.push_back(std::move(vendor));
     }
     SiteVendor* it = &data_->vendors[found->second];
+    it->seen_statically |= tag.seen_statically;
+    it->seen_by_browser |= tag.seen_by_browser;
     if (it->host_set.insert(tag.host).second) it->hosts.push_back(tag.host);
     for (const std::string& id : tag.ids) {
       auto [known, new_id] =
@@ -180,6 +182,8 @@ std::vector<VendorSummary> summarize_vendors(const SiteFacts& facts, const RuleC
     summary.hosts = vendor.hosts;
     for (std::uint32_t id : vendor.ids) summary.ids.push_back(*facts.data().tag_ids[id]);
     summary.pages = vendor.pages;
+    summary.seen_statically = vendor.seen_statically;
+    summary.seen_by_browser = vendor.seen_by_browser;
     std::sort(summary.hosts.begin(), summary.hosts.end());
     std::sort(summary.ids.begin(), summary.ids.end());
     if (const SanctionedStack* policy = context.policy) {

@@ -26,6 +26,10 @@ struct RuleContext {
 // it again replaces the findings of its own rules, so a page whose tags grew can be re-checked.
 void run_page_rules(PageAnalysis& page, const RuleContext& context);
 
+// True for a page TW202 treats as sensitive: the policy's sensitive_paths, or common login,
+// account, checkout, payment and health paths when it names none.
+bool is_sensitive_page(const PageAnalysis& page, const RuleContext& context);
+
 // Applies the policy to findings made outside the engine: drops disabled rules, applies severity
 // overrides, marks suppressed findings with the reason. Thread-safe.
 void apply_policy(std::vector<Finding>& findings, const RuleContext& context);

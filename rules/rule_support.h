@@ -118,6 +118,8 @@ struct SiteVendor {
   std::unordered_set<std::uint32_t> id_set;
   int pages = 0;
   std::string first_page;  // where it was first seen (for site findings' evidence)
+  bool seen_statically = false;  // some tag of it came from the static crawl
+  bool seen_by_browser = false;  // some tag of it was requested in the browser pass
 };
 
 }  // namespace tw

@@ -122,7 +122,7 @@ void check_duplicate_tag(const RuleInfo& rule, const PageFacts& page, std::vecto
   std::set<std::string> seen, reported;
   for (const Tag& tag : page.analysis.tags) {
     if (!loads_content(tag) || tag.in_noscript || tag.initiator == Initiator::tag_manager ||
-        tag.initiator == Initiator::third_party_script) {
+        tag.initiator == Initiator::third_party_script || tag.initiator == Initiator::runtime) {
       continue;
     }
     // Inline snippets carry their family's canonical URL, not a load of their own: they count

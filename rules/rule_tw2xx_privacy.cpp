@@ -1,5 +1,5 @@
 // Privacy page rules: consent (TW200), personal data in URLs (TW201), trackers on sensitive pages
-// (TW202), session replay and fingerprinting (TW204).
+// (TW202), session replay and fingerprinting (TW204), trackers that ignore a rejection (TW205).
 #include <set>
 
 #include "rules/personal_data.h"
@@ -12,13 +12,27 @@ bool is_tracking(const PageFacts& page, const Tag& tag) {
   return is_tracking_category(page.category_of(tag));
 }
 
+// The browser pass rendered the page in the `none` state and the tag's host was requested.
+bool loaded_without_a_choice(const Tag& tag) {
+  std::string_view states = tag.attribute("browser-states");
+  for (std::size_t start = 0; start <= states.size();) {
+    std::size_t comma = std::min(states.find(',', start), states.size());
+    if (states.substr(start, comma - start) == "none") return true;
+    start = comma + 1;
+  }
+  return false;
+}
+
 void check_consent(const RuleInfo& rule, const PageFacts& page, std::vector<Finding>& out) {
   const std::vector<Tag>& tags = page.analysis.tags;
   const int manager = page.analysis.consent_manager_index;
   std::set<std::string> reported;
   for (std::size_t i = 0; i < tags.size(); ++i) {
     const Tag& tag = tags[i];
-    if (!loads_content(tag) || tag.consent_gated || page.is_own(tag) || !is_tracking(page, tag)) {
+    // The browser saw it load in the `none` state: no choice was made, whatever the markup says.
+    const bool loaded_unchosen = loaded_without_a_choice(tag);
+    if (!loads_content(tag) || (tag.consent_gated && !loaded_unchosen) || page.is_own(tag) ||
+        !is_tracking(page, tag)) {
       continue;
     }
     std::string vendor = page.vendor_of(tag);
@@ -30,9 +44,16 @@ void check_consent(const RuleInfo& rule, const PageFacts& page, std::vector<Find
     if (manager < 0) {
       state = "no-consent-manager";
       message = who + " tracks visitors on a page without any consent manager";
+    } else if (loaded_unchosen) {
+      state = "loaded-before-choice";
+      message = who +
+                " made requests in the browser before the visitor chose anything in the "
+                "consent manager (" +
+                tags[manager].host + ")";
     } else if (tag.initiator == Initiator::tag_manager ||
-               tag.initiator == Initiator::third_party_script) {
-      continue;  // loaded by a container: its ordering against the manager is unknown here
+               tag.initiator == Initiator::third_party_script ||
+               tag.initiator == Initiator::runtime) {
+      continue;  // loaded by other code: its ordering against the manager is unknown here
     } else if (static_cast<int>(i) < manager) {
       state = "before-consent-manager";
       message = who + " loads before the consent manager (" + tags[manager].host +
@@ -160,14 +181,56 @@ void check_session_replay(const RuleInfo& rule, const PageFacts& page, std::vect
   }
 }
 
+// The consent manager the browser told to reject, for the message.
+std::string rejecting_manager(const PageAnalysis& page) {
+  for (const BrowserVisit& visit : page.browser) {
+    if (visit.consent_state == ConsentState::reject) return visit.consent_manager;
+  }
+  return {};
+}
+
+void check_tracking_after_reject(const RuleInfo& rule, const PageFacts& page,
+                                 std::vector<Finding>& out) {
+  std::set<std::string> reported;
+  for (const Tag& tag : page.analysis.tags) {
+    std::string_view what = tag.attribute("browser-after-reject");
+    if (what.empty() || page.is_own(tag) || !is_tracking(page, tag)) continue;
+    std::string vendor = page.vendor_of(tag);
+    std::string who = vendor.empty() ? tag.host : vendor;
+    if (!reported.insert(lower_ascii(who)).second) continue;
+    out.push_back(tag_finding(rule, page, tag,
+                              who + " " + std::string(what) +
+                                  " after the visitor rejected consent (" +
+                                  rejecting_manager(page.analysis) + ")",
+                              std::string(what), {lower_ascii(who)}));
+  }
+}
+
 }  // namespace
+
+bool is_sensitive_page(const PageAnalysis& page, const RuleContext& context) {
+  std::string matched;
+  return is_sensitive_page(PageFacts(page, context), matched);
+}
+
+extern const Rule kTrackingAfterRejectRule{
+    {"TW205", "tracking-after-reject", "privacy", "Tracker loads or sets a cookie after reject",
+     Severity::high,
+     "Rendered in headless Chromium with --consent reject, the page's consent manager was told "
+     "(through its own API) that the visitor rejects everything, and a tracking vendor still made "
+     "a request or wrote a cookie afterwards. The consent banner's choice is not honoured.",
+     "Gate the vendor on the consent manager's categories (its script type or class, or the tag "
+     "manager's consent checks), and make sure the tag manager re-checks consent before it fires."},
+    &check_tracking_after_reject};
 
 extern const Rule kConsentRule{
     {"TW200", "tracking-without-consent", "privacy",
      "Tracking vendor loads without consent management", Severity::high,
      "A tracking vendor (analytics, advertising, social, session replay...) loads on a page with "
      "no consent manager at all (high), before the consent manager in the page (medium), or "
-     "after it without being marked for blocking (low). Under GDPR and ePrivacy, tracking needs "
+     "after it without being marked for blocking (low). With --browser, a tracker the browser saw "
+     "load before the visitor chose anything is high, marked for blocking or not. Under GDPR and "
+     "ePrivacy, tracking needs "
      "consent before it runs.",
      "Load the consent manager first, and mark each tracking tag so it waits for consent (the "
      "manager's script type or class, or consent mode in the tag manager)."},

@@ -10,14 +10,17 @@ packages=(
   libc-ares-dev
   libsimdjson-dev
   python3 sqlite3 curl publicsuffix
+  # `scan --browser` runs Debian's Chromium headless over the DevTools pipe (nothing else of it is
+  # linked); the tests of the browser pass need it too.
+  chromium
 )
 # bench/compare.sh's server and peers (it also installs them itself when missing).
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(nginx-light wget2 time)
 fi
-# Browser and SARIF validator only for the test suite (the demo needs neither).
+# The SARIF validator and the sanitizer toolchain only for the test suite.
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libicu72 chromium clang libclang-rt-14-dev libxml2-utils cmark-gfm python3-yaml)
+  packages+=(libicu72 clang libclang-rt-14-dev libxml2-utils cmark-gfm python3-yaml)
   # Node may come from outside Debian (as on the CI machines); only ask apt when npm is absent.
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi

@@ -62,6 +62,10 @@ std::string content_digest(std::initializer_list<std::string_view> parts) {
   return digest_of(parts);
 }
 
+std::string content_digest(const std::vector<std::string_view>& parts) {
+  return digest_of(parts);
+}
+
 int register_content_digest(sqlite3* db) {
   return sqlite3_create_function(db, "tw_digest", -1,
                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,

@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <sqlite3.h>
 
@@ -13,6 +14,7 @@ namespace tw {
 
 // Hex of the first 128 bits of SHA-256: a crawled page cannot make two contents collide.
 std::string content_digest(std::initializer_list<std::string_view> parts);
+std::string content_digest(const std::vector<std::string_view>& parts);
 
 // Registers tw_digest(part, ...) on the connection (numbers and NULL are digested as their text).
 // Returns an SQLite result code.

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <simdjson.h>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -20,12 +21,12 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <simdjson.h>
 #include <sstream>
 #include <unordered_map>
 #include <utility>
 
 #include "model/text.h"
+#include "store/browser_json.h"
 #include "store/content_digest.h"
 #include "store/json_text.h"
 #include "store/payment_json.h"
@@ -131,13 +132,14 @@ constexpr const char* kPageColumns =
     "p.content_hash, p.error, p.error_detail, coalesce(a.title, ''), p.csp_header, "
     "coalesce(a.csp_meta, ''), coalesce(a.consent_manager_index, -1), p.reused, p.headers, "
     "coalesce(a.links, ''), coalesce(a.notes, '[]'), coalesce(a.tags, '[]'), "
-    "coalesce(f.findings, '[]')";
+    "coalesce(f.findings, '[]'), coalesce(a.browser, '')";
 // The same columns without the page's links, which no report lists (a page may have a million).
 constexpr const char* kReportPageColumns =
     "p.id, p.requested_url, p.url, p.status, p.content_type, p.depth, p.fetch_ms, p.body_bytes, "
     "p.content_hash, p.error, p.error_detail, coalesce(a.title, ''), p.csp_header, "
     "coalesce(a.csp_meta, ''), coalesce(a.consent_manager_index, -1), p.reused, p.headers, "
-    "'', coalesce(a.notes, '[]'), coalesce(a.tags, '[]'), coalesce(f.findings, '[]')";
+    "'', coalesce(a.notes, '[]'), coalesce(a.tags, '[]'), coalesce(f.findings, '[]'), "
+    "coalesce(a.browser, '')";
 constexpr const char* kPagesFrom =
     " FROM pages p LEFT JOIN analyses a ON a.id = p.analysis_id "
     "LEFT JOIN finding_sets f ON f.id = p.finding_set_id ";
@@ -188,6 +190,7 @@ PageAnalysis read_page(const Statement& row, bool with_findings = true) {
   analysis.consent_manager_index =
       stored_in_range(row.integer(14), -1, static_cast<int>(analysis.tags.size()) - 1, -1);
   if (with_findings) analysis.findings = findings_from_json(row.text(20));
+  analysis.browser = visits_from_json(row.text(21));
   return analysis;
 }
 
@@ -243,6 +246,10 @@ std::string tags_json(const std::vector<Tag>& tags) {
     for (bool flag : {tag.in_head, tag.in_noscript, tag.consent_gated, tag.document_write}) {
       out += flag ? ",1" : ",0";
     }
+    // Who saw it, only when the browser did: a static-only tag is stored as before version 5.
+    if (tag.seen_by_browser || !tag.seen_statically) {
+      out += tag.seen_statically ? ",\"static,browser\"" : ",\"browser\"";
+    }
     out.push_back(']');
   }
   out.push_back(']');
@@ -288,11 +295,12 @@ std::vector<Tag> tags_from_json(const std::string& text) {
   static constexpr std::pair<std::size_t, std::string Tag::*> kTexts[] = {
       {1, &Tag::url},      {2, &Tag::host},   {3, &Tag::domain},  {4, &Tag::vendor},
       {5, &Tag::category}, {9, &Tag::parent}, {10, &Tag::snippet}};
-  static constexpr std::pair<std::size_t, bool Tag::*> kFlags[] = {
-      {13, &Tag::in_head}, {14, &Tag::in_noscript}, {15, &Tag::consent_gated},
-      {16, &Tag::document_write}};
+  static constexpr std::pair<std::size_t, bool Tag::*> kFlags[] = {{13, &Tag::in_head},
+                                                                   {14, &Tag::in_noscript},
+                                                                   {15, &Tag::consent_gated},
+                                                                   {16, &Tag::document_write}};
   std::vector<Tag> tags;
-  for_each_stored_row(text, {17}, [&tags](const std::vector<simdjson::dom::element>& fields) {
+  for_each_stored_row(text, {17, 18}, [&tags](const std::vector<simdjson::dom::element>& fields) {
     Tag& tag = tags.emplace_back();
     tag.kind = parse_tag_kind(stored_text(fields[0])).value_or(TagKind::script);
     tag.line = stored_number(fields[6]);
@@ -300,6 +308,11 @@ std::vector<Tag> tags_from_json(const std::string& text) {
     tag.initiator = parse_initiator(stored_text(fields[8])).value_or(Initiator::parser);
     for (const auto& [index, member] : kTexts) tag.*member = stored_text(fields[index]);
     for (const auto& [index, member] : kFlags) tag.*member = stored_number(fields[index]) != 0;
+    if (fields.size() == 18) {
+      const std::string seen_by = stored_text(fields[17]);
+      tag.seen_statically = seen_by != "browser";
+      tag.seen_by_browser = seen_by == "browser" || seen_by == "static,browser";
+    }
     simdjson::dom::object attributes;
     if (!fields[11].get_object().get(attributes)) {
       for (simdjson::dom::key_value_pair attribute : attributes) {
@@ -365,19 +378,26 @@ FindingSetText findings_json(const std::vector<Finding>& findings) {
 // by what the finding says); sets migrated from version 2 have 14.
 std::vector<Finding> findings_from_json(const std::string& text) {
   static constexpr std::pair<std::size_t, std::string Finding::*> kTexts[] = {
-      {0, &Finding::rule},         {2, &Finding::page},       {3, &Finding::vendor},
-      {4, &Finding::host},         {5, &Finding::tag_url},    {8, &Finding::message},
-      {9, &Finding::evidence},     {10, &Finding::fingerprint}, {12, &Finding::suppression_reason},
+      {0, &Finding::rule},
+      {2, &Finding::page},
+      {3, &Finding::vendor},
+      {4, &Finding::host},
+      {5, &Finding::tag_url},
+      {8, &Finding::message},
+      {9, &Finding::evidence},
+      {10, &Finding::fingerprint},
+      {12, &Finding::suppression_reason},
       {13, &Finding::baseline_state}};
   std::vector<Finding> findings;
-  for_each_stored_row(text, {14, 15}, [&findings](const std::vector<simdjson::dom::element>& fields) {
-    Finding& finding = findings.emplace_back();
-    for (const auto& [index, member] : kTexts) finding.*member = stored_text(fields[index]);
-    finding.severity = parse_severity(stored_text(fields[1])).value_or(Severity::info);
-    finding.line = stored_number(fields[6]);
-    finding.column = stored_number(fields[7]);
-    finding.suppressed = stored_number(fields[11]) != 0;
-  });
+  for_each_stored_row(
+      text, {14, 15}, [&findings](const std::vector<simdjson::dom::element>& fields) {
+        Finding& finding = findings.emplace_back();
+        for (const auto& [index, member] : kTexts) finding.*member = stored_text(fields[index]);
+        finding.severity = parse_severity(stored_text(fields[1])).value_or(Severity::info);
+        finding.line = stored_number(fields[6]);
+        finding.column = stored_number(fields[7]);
+        finding.suppressed = stored_number(fields[11]) != 0;
+      });
   return findings;
 }
 
@@ -682,14 +702,18 @@ Result<std::int64_t> ScanStore::Impl::intern_analysis(const PageAnalysis& analys
   const std::string links = join(analysis.links, "\n");
   const std::string notes = notes_json(analysis.notes);
   const std::string consent = std::to_string(analysis.consent_manager_index);
+  const std::string browser = visits_json(analysis.browser);
   const std::string& content_hash = analysis.page.content_hash;
-  // The same parts in the same order as the version 3 migration's tw_digest call.
-  std::string digest = content_digest(
-      {content_hash, version, analysis.title, analysis.csp.meta, consent, tags, links, notes});
+  // The same parts in the same order as the version 3 migration's tw_digest call; the browser's
+  // visits only when there are some, so an analysis without them keeps its digest.
+  std::vector<std::string_view> parts = {content_hash, version, analysis.title, analysis.csp.meta,
+                                         consent,      tags,    links,          notes};
+  if (!browser.empty()) parts.push_back(browser);
+  std::string digest = content_digest(parts);
   return intern_row(db, "analyses",
                     "content_hash, analyser_version, title, csp_meta, consent_manager_index, tags, "
-                    "links, notes",
-                    8, digest, [&](Statement& insert) {
+                    "links, notes, browser",
+                    9, digest, [&](Statement& insert) {
                       insert.bind_borrowed(2, content_hash)
                           .bind_borrowed(3, version)
                           .bind_borrowed(4, analysis.title)
@@ -697,7 +721,8 @@ Result<std::int64_t> ScanStore::Impl::intern_analysis(const PageAnalysis& analys
                           .bind(6, analysis.consent_manager_index)
                           .bind_borrowed(7, tags)
                           .bind_borrowed(8, links)
-                          .bind_borrowed(9, notes);
+                          .bind_borrowed(9, notes)
+                          .bind_borrowed(10, browser);
                     });
 }
 
@@ -735,6 +760,13 @@ Status ScanStore::Impl::drop_if_unreferenced(std::optional<std::int64_t> analysi
   drop->bind(1, *finding_set_id);
   return sqlite::run(db, *drop, "dropping unused findings");
 }
+
+namespace {
+std::string seen_by_text(bool statically, bool by_browser) {
+  if (!by_browser) return "static";
+  return statically ? "static,browser" : "browser";
+}
+}  // namespace
 
 const std::string& stored_page_key(const Page& page) {
   return page.requested_url.empty() ? page.final_url : page.requested_url;
@@ -934,7 +966,7 @@ Status ScanStore::finish_scan(std::int64_t scan_id, const ScanInfo& info,
       const VendorSummary& vendor = vendors[i];
       auto insert = db.prepare(
           "INSERT INTO vendors (scan_id, position, name, category, hosts, ids, pages, status, "
-          "owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          "owner, seen_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       if (!insert) return Error{insert.error()};
       insert->bind(1, scan_id)
           .bind(2, static_cast<std::int64_t>(i))
@@ -944,7 +976,8 @@ Status ScanStore::finish_scan(std::int64_t scan_id, const ScanInfo& info,
           .bind(6, to_json_text(json(vendor.ids)))
           .bind(7, vendor.pages)
           .bind(8, vendor.status)
-          .bind(9, vendor.owner);
+          .bind(9, vendor.owner)
+          .bind(10, seen_by_text(vendor.seen_statically, vendor.seen_by_browser));
       if (Status done = sqlite::run(db, *insert, "storing the vendor inventory"); !done) {
         return done;
       }
@@ -1078,8 +1111,8 @@ Status ScanStore::add_payment_pages(std::int64_t scan_id, const std::vector<Paym
 
 Result<std::vector<PaymentPage>> ScanStore::payment_pages(std::int64_t scan_id) {
   Connection& db = impl_->db;
-  auto rows = db.prepare(
-      "SELECT url, scripts, headers FROM payment_pages WHERE scan_id = ? ORDER BY url");
+  auto rows =
+      db.prepare("SELECT url, scripts, headers FROM payment_pages WHERE scan_id = ? ORDER BY url");
   if (!rows) return Error{rows.error()};
   rows->bind(1, scan_id);
   std::vector<PaymentPage> pages;
@@ -1157,7 +1190,8 @@ Status ScanStore::Impl::load_scan_header(std::int64_t scan_id, ScanReport& repor
     if (row->step() == SQLITE_ROW) report.site_findings = findings_from_json(row->text(0));
   }
   auto rows = db.prepare(
-      "SELECT name, category, hosts, ids, pages, status, owner FROM vendors WHERE scan_id = ? "
+      "SELECT name, category, hosts, ids, pages, status, owner, seen_by FROM vendors "
+      "WHERE scan_id = ? "
       "ORDER BY position");
   if (!rows) return Error{rows.error()};
   rows->bind(1, scan_id);
@@ -1170,6 +1204,9 @@ Status ScanStore::Impl::load_scan_header(std::int64_t scan_id, ScanReport& repor
     vendor.pages = static_cast<int>(rows->integer(4));
     vendor.status = rows->text(5);
     vendor.owner = rows->text(6);
+    const std::string seen_by = rows->text(7);
+    vendor.seen_statically = seen_by != "browser";
+    vendor.seen_by_browser = seen_by == "browser" || seen_by == "static,browser";
     report.vendors.push_back(std::move(vendor));
   }
   return Ok{};
@@ -1255,8 +1292,8 @@ Result<ScanReport> ScanStore::stream_scan(std::int64_t scan_id) {
     if (Status header = impl_->load_scan_header(scan_id, report); !header) {
       return Error{header.error()};
     }
-    auto rows = db.prepare(std::string("SELECT p.id FROM pages p WHERE p.scan_id = ?") +
-                           kReportOrder);
+    auto rows =
+        db.prepare(std::string("SELECT p.id FROM pages p WHERE p.scan_id = ?") + kReportOrder);
     if (!rows) return Error{rows.error()};
     rows->bind(1, scan_id);
     int code = SQLITE_ROW;
@@ -1460,10 +1497,10 @@ std::optional<ScanStore::StoredAnalysis> ScanStore::Impl::read_previous(const st
     row->bind(1, url);
     if (row->step() != SQLITE_ROW) return std::nullopt;
     page_id = row->integer(0);
-    scan_id = row->integer(21);
-    stored.analyser_version = row->text(22);
-    stored.policy_digest = row->text(23);
-    stored.catalogue_digest = row->text(24);
+    scan_id = row->integer(22);
+    stored.analyser_version = row->text(23);
+    stored.policy_digest = row->text(24);
+    stored.catalogue_digest = row->text(25);
     pages.push_back(read_page(*row, with_findings));
     index_of[page_id] = 0;
   }

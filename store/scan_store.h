@@ -28,7 +28,7 @@
 
 namespace tw {
 
-inline constexpr int kStoreSchemaVersion = 4;
+inline constexpr int kStoreSchemaVersion = 5;
 
 struct StoreOptions {
   int busy_timeout_ms = 30000;  // how long a writer waits for another process's transaction

@@ -2,7 +2,8 @@
 // chains and notes), tags (with their account ids), findings and the vendor inventory, plus views
 // for the queries people type by hand (store/README.md). Version 2 makes storing a page cheaper;
 // version 3 stores each distinct analysis and list of findings once (content-addressed history);
-// version 4 keeps the script inventory and security headers of payment pages.
+// version 4 keeps the script inventory and security headers of payment pages; version 5 the
+// browser pass's visits and who saw each tag and vendor.
 #include "store/schema.h"
 
 #include <array>
@@ -484,7 +485,31 @@ SELECT p.scan_id, s.target, s.started, p.url AS page,
 FROM payment_pages p JOIN scans s ON s.id = p.scan_id, json_each(p.scripts) j;
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4};
+// Version 5: the browser pass (--browser). An analysis keeps the page's browser visits (requests,
+// cookies, consent per state; empty when the page was not rendered), a vendor who saw it (static,
+// browser or both); tag rows seen by the browser carry an 18th element, "browser" or
+// "static,browser". Existing rows read as seen statically only.
+constexpr std::string_view kVersion5 = R"sql(
+ALTER TABLE analyses ADD COLUMN browser TEXT NOT NULL DEFAULT '';
+ALTER TABLE vendors ADD COLUMN seen_by TEXT NOT NULL DEFAULT 'static';
+
+-- Every cookie a rendered page left, one row per page, consent state and cookie.
+CREATE VIEW v_cookies AS
+SELECT p.scan_id, p.url AS page, json_extract(v.value, '$.consent_state') AS consent_state,
+       json_extract(c.value, '$.name') AS name, json_extract(c.value, '$.domain') AS domain,
+       json_extract(c.value, '$.path') AS path, json_extract(c.value, '$.expires') AS expires,
+       json_extract(c.value, '$.secure') AS secure, json_extract(c.value, '$.http_only') AS http_only,
+       json_extract(c.value, '$.same_site') AS same_site,
+       json_extract(c.value, '$.third_party') AS third_party,
+       json_extract(c.value, '$.set_by') AS set_by,
+       json_extract(c.value, '$.after_consent') AS after_consent
+FROM pages p JOIN analyses a ON a.id = p.analysis_id, json_each(a.browser) v,
+     json_each(v.value, '$.cookies') c
+WHERE a.browser <> '';
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4,
+                                                      kVersion5};
 static_assert(kMigrations.size() == kStoreSchemaVersion, "one migration per schema version");
 
 }  // namespace

@@ -32,8 +32,9 @@ class MigrationFromVersion2Test(TagwardenTestCase):
         findings_before = query(self.db, "SELECT scan_id, count(*) FROM findings GROUP BY scan_id")
 
         history = json.loads(self.run_ok("history", "--db", self.db, "--format", "json").stdout)
-        self.assertEqual(query(self.db, "PRAGMA user_version"), [(4,)])
+        self.assertEqual(query(self.db, "PRAGMA user_version"), [(5,)])
         self.assertEqual(query(self.db, "SELECT count(*) FROM payment_pages"), [(0,)])
+        self.assertEqual(query(self.db, "SELECT count(*) FROM v_cookies"), [(0,)])
         self.assertEqual([scan["id"] for scan in history], [2, 1])
         self.assertEqual([scan["status"] for scan in history], ["complete", "complete"])
         self.assertEqual(history[0]["pages"], 16)
@@ -53,6 +54,14 @@ class MigrationFromVersion2Test(TagwardenTestCase):
         self.assertEqual(sum(issue["instances"] for issue in issues), len(report["findings"]))
         self.assertEqual(report.pop("schema_version"), 2)
         expected.pop("schema_version")
+        # The browser pass's keys (store version 5) read as "nothing rendered, all seen statically".
+        self.assertEqual(report.pop("cookies"), [])
+        for page in report["pages"]:
+            self.assertEqual((page.pop("cookies"), page.pop("browser")), ([], []))
+            for tag in page["tags"]:
+                self.assertEqual(tag.pop("seen_by"), ["static"])
+        for vendor in report["vendors"]:
+            self.assertEqual(vendor.pop("seen_by"), ["static"])
         self.assertEqual(report, expected)
 
         # The views read what the tables held; two identical scans share their analyses.

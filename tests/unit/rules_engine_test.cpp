@@ -290,6 +290,45 @@ TEST_CASE("TW204 session replay: medium, info when sanctioned") {
   CHECK(of_rule(run(page("/", {gtm(3)})), "TW204").empty());
 }
 
+TEST_CASE(
+    "TW205 a tracker that loads or writes a cookie after reject, not a utility or a page "
+    "the browser did not reject on") {
+  Tag pixel = tag(TagKind::img, "https://ct.pinterest.com/v3/?event=init", "Pinterest Tag",
+                  "advertising", 0);
+  pixel.initiator = tw::Initiator::runtime;
+  pixel.seen_statically = false;
+  pixel.seen_by_browser = true;
+  pixel.attributes["browser-after-reject"] = "requested https://ct.pinterest.com/v3/?event=init";
+  Tag fonts =
+      tag(TagKind::stylesheet, "https://fonts.googleapis.com/css2", "Google Fonts", "cdn", 4);
+  fonts.attributes["browser-after-reject"] = "requested https://fonts.googleapis.com/css2";
+  PageAnalysis rendered = page("/", {consent_manager(2), fonts, pixel});
+  tw::BrowserVisit rejected;
+  rejected.consent_state = tw::ConsentState::reject;
+  rejected.consent_manager = "onetrust";
+  rejected.consent_action = "rejected";
+  rendered.browser.push_back(rejected);
+  auto findings = of_rule(run(rendered), "TW205");
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].host == "ct.pinterest.com");
+  CHECK(findings[0].severity == Severity::high);
+  CHECK(findings[0].message ==
+        "Pinterest Tag requested https://ct.pinterest.com/v3/?event=init after the visitor "
+        "rejected consent (onetrust)");
+  pixel.attributes.erase("browser-after-reject");
+  CHECK(of_rule(run(page("/", {consent_manager(2), pixel})), "TW205").empty());
+}
+
+TEST_CASE(
+    "TW106 and TW200's ordering leave runtime tags alone: their place in the page is unknown") {
+  Tag first = meta_pixel(10);
+  first.initiator = tw::Initiator::runtime;
+  Tag second = first;
+  CHECK(of_rule(run(page("/", {first, second})), "TW106").empty());
+  auto consent = of_rule(run(page("/", {first, consent_manager(20)})), "TW200");
+  CHECK(consent.empty());
+}
+
 TEST_CASE("TW300 versioned CDN script without integrity") {
   Tag jquery =
       tag(TagKind::script, "https://cdnjs.cloudflare.com/ajax/libs/jquery/3.6.0/jquery.min.js",

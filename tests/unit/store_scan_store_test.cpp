@@ -222,6 +222,86 @@ TEST_CASE("a stored scan loads back with every field the reports use") {
   CHECK(report.vendors[0].owner == "marketing");
 }
 
+TEST_CASE("a rendered page keeps its visits, who saw each tag, and the vendors' seen_by") {
+  TempDir dir;
+  ScanStore store = open_store(dir.path("tw.db"));
+  auto id = store.begin_scan(scan_info("https://shop.example/"));
+  REQUIRE(id.ok());
+  PageAnalysis page =
+      make_page("https://shop.example/", {"www.googletagmanager.com", "px.ads.example"});
+  page.tags[0].seen_by_browser = true;
+  page.tags[1].seen_statically = false;
+  page.tags[1].seen_by_browser = true;
+  page.tags[1].initiator = Initiator::runtime;
+  BrowserVisit visit;
+  visit.consent_state = ConsentState::reject;
+  visit.consent_manager = "cookiebot";
+  visit.consent_action = "rejected";
+  visit.tc_string = "CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA";
+  visit.note = "the page's network did not settle";
+  BrowserRequest request;
+  request.url = "https://px.ads.example/p?x=1";
+  request.host = "px.ads.example";
+  request.resource_type = "Image";
+  request.status = 200;
+  request.bytes = 43;
+  request.initiator = "script";
+  request.initiator_url = "https://www.googletagmanager.com/gtm.js";
+  request.after_consent = true;
+  request.third_party = true;
+  visit.requests.push_back(request);
+  BrowserCookie cookie;
+  cookie.name = "_ga";
+  cookie.domain = ".shop.example";
+  cookie.path = "/";
+  cookie.expires = 1800000000.5;
+  cookie.same_site = "Lax";
+  cookie.set_by = "https://www.googletagmanager.com/gtm.js";
+  cookie.after_consent = true;
+  visit.cookies.push_back(cookie);
+  page.browser.push_back(visit);
+  REQUIRE(store.add_pages(*id, std::vector{page, make_page("https://shop.example/b", {})}).ok());
+  VendorSummary vendor;
+  vendor.name = "Ads";
+  vendor.seen_statically = false;
+  vendor.seen_by_browser = true;
+  ScanInfo info = scan_info("https://shop.example/");
+  info.status = ScanStatus::complete;
+  REQUIRE(store.finish_scan(*id, info, {}, {vendor}).ok());
+
+  auto loaded = store.load_scan(*id);
+  REQUIRE(loaded.ok());
+  const PageAnalysis& got = loaded->pages[0];
+  REQUIRE(got.tags.size() == 2);
+  CHECK((got.tags[0].seen_statically && got.tags[0].seen_by_browser));
+  CHECK((!got.tags[1].seen_statically && got.tags[1].seen_by_browser));
+  CHECK(got.tags[1].initiator == Initiator::runtime);
+  REQUIRE(got.browser.size() == 1);
+  const BrowserVisit& got_visit = got.browser[0];
+  CHECK(got_visit.consent_state == ConsentState::reject);
+  CHECK(got_visit.consent_manager == "cookiebot");
+  CHECK(got_visit.consent_action == "rejected");
+  CHECK(got_visit.tc_string == visit.tc_string);
+  CHECK(got_visit.note == visit.note);
+  REQUIRE(got_visit.requests.size() == 1);
+  CHECK(got_visit.requests[0].url == request.url);
+  CHECK(got_visit.requests[0].bytes == 43);
+  CHECK(got_visit.requests[0].initiator_url == request.initiator_url);
+  CHECK(got_visit.requests[0].after_consent);
+  REQUIRE(got_visit.cookies.size() == 1);
+  CHECK(got_visit.cookies[0].name == "_ga");
+  CHECK(got_visit.cookies[0].expires == 1800000000.5);
+  CHECK(got_visit.cookies[0].same_site == "Lax");
+  CHECK(got_visit.cookies[0].set_by == cookie.set_by);
+  CHECK(loaded->pages[1].browser.empty());
+  CHECK(loaded->pages[1].tags.empty());
+  REQUIRE(loaded->vendors.size() == 1);
+  CHECK((!loaded->vendors[0].seen_statically && loaded->vendors[0].seen_by_browser));
+  // The view for hand-written queries.
+  CHECK(raw_query(dir.path("tw.db"), "SELECT name, set_by FROM v_cookies") ==
+        "_ga|https://www.googletagmanager.com/gtm.js");
+}
+
 TEST_CASE("storing a page again replaces its tags and findings instead of adding a page") {
   TempDir dir;
   std::string path = dir.path("tw.db");
@@ -562,9 +642,9 @@ TEST_CASE("stored tag rows of the wrong shape are skipped and text that is not J
               R"(["ID-1",2,["x"],"ID-2"],1,0,true,2],)"
               R"(["script","https://y.example/s","y.example","y.example","","",1,1,"parser","",)"
               R"("",{},[],0,0,0],{"a":1},42])");
-  set_tags(1, R"([["script"],)");                                      // truncated: not JSON
-  set_tags(2, R"({"kind":"script"})");                                 // not an array of rows
-  set_tags(3, R"([[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18]])");  // 18 fields
+  set_tags(1, R"([["script"],)");                                         // truncated: not JSON
+  set_tags(2, R"({"kind":"script"})");                                    // not an array of rows
+  set_tags(3, R"([[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19]])");  // 19 fields
   auto report = store.load_scan(*id);
   REQUIRE(report.ok());
   std::map<std::string, const PageAnalysis*> by_url;
