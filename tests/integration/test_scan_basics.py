@@ -230,6 +230,23 @@ class HttpCrawlTest(TagwardenTestCase):
                                     "WHERE catalogue_digest <> ''").fetchone()[0], 1)
         db.close()
 
+    def test_baseline_states_stay_with_their_scan_when_findings_are_reused(self):
+        with TestServer(docroot=SITE) as server:
+            args = self.rescan_args(server)
+            self.assertEqual(self.scan(*args).returncode, 0)
+            first_report = self.report_json()
+            baseline = self.work / "baseline.json"
+            shutil.copy(self.work / "tagwarden-report.json", baseline)
+            compared = self.scan(*args, "--baseline", baseline)
+            self.assertEqual(compared.returncode, 0, compared.stderr)
+            states = {f["baseline_state"] for f in self.report_json()["findings"]}
+            third = self.scan(*args)
+            self.assertEqual(third.returncode, 0, third.stderr)
+            third_report = self.report_json()
+        self.assertEqual(states, {"existing"})
+        self.assertTrue(all(p["reused"] for p in third_report["pages"]))
+        self.assertEqual(comparable(third_report), comparable(first_report))
+
     def test_a_changed_policy_judges_unchanged_pages_again_without_fetching_them(self):
         changed = self.work / "changed-policy.yaml"
         text = (EXAMPLES / "policy.yaml").read_text()
