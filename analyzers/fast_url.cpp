@@ -79,12 +79,23 @@ FastResolver::FastResolver(std::string_view base) {
   usable_ = plain_path(directory_);
 }
 
+namespace {
+// Whether the authority of an absolute URL names a port or ends in a digit (an address).
+bool has_port_or_address(std::string_view url) {
+  std::size_t start = url.find("//") + 2;
+  std::string_view authority = url.substr(start, url.find_first_of("/?#", start) - start);
+  return authority.find(':') != std::string_view::npos ||
+         (!authority.empty() && authority.back() >= '0' && authority.back() <= '9');
+}
+}  // namespace
+
 std::optional<std::string> FastResolver::resolve(std::string_view reference) const {
   if (!usable_ || reference.empty()) return std::nullopt;
   if (reference.starts_with("https://") || reference.starts_with("http://")) {
-    // Upper case, ports, userinfo, numeric hosts, escapes, dot segments: curl's slow path.
+    // Upper case, ports, userinfo, numeric hosts, escapes, dot segments: curl's slow path (it
+    // writes a port back as given, ":443" too, which parse_plain_url's port does not keep).
     std::optional<Url> url = parse_plain_url(reference);
-    if (!url) return std::nullopt;
+    if (!url || has_port_or_address(reference)) return std::nullopt;
     return url->scheme + "://" + url->host + url->path + (url->query.empty() ? "" : "?") +
            url->query;
   }

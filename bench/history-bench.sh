@@ -11,10 +11,10 @@
 #            BENCH_TMP default /tmp/bench-history)
 #
 # Per run: a first scan into a fresh database, then two unchanged re-scans into it (conditional
-# requests answered 304, stored analyses reused). The database is checkpointed (WAL folded in)
-# after each scan, so its size is what the scan added. Prints the growth of each re-scan as a
-# ratio to the first scan's growth (the goal: <= 0.05), the re-scan's pages/s, and wget2's pages/s
-# (8 threads, recursive, no parse; skipped when wget2 is not installed) with the ratio.
+# requests answered 304, stored analyses and findings reused). The database is checkpointed (WAL
+# folded in) after each scan, so its size is what the scan added. Prints the growth of each
+# re-scan as a ratio to the first scan's growth (the goal: <= 0.05), the re-scan's pages/s, and
+# wget2's pages/s (8 threads, recursive, no parse; skipped when wget2 is not installed), ratio too.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$here/../build/cli/tagwarden pages=2000 runs=3 port=8096

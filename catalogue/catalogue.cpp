@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catalogue/embedded_data.h"
+#include "model/finding.h"
 #include "model/text.h"
 
 namespace tw {
@@ -110,6 +111,19 @@ bool is_known_category(std::string_view category) {
 bool is_tracking_category(std::string_view category) {
   return category == "analytics" || category == "advertising" || category == "social" ||
          category == "session-replay" || category == "marketing";
+}
+
+const std::string& Catalogue::builtin_digest() {
+  static const std::string digest = [] {
+    std::vector<std::string> parts;
+    for (std::string_view file : {"third-party-web/entities.json", "tagwarden-vendors.json",
+                                  "compromised-domains.json", "retirejs/jsrepository.json"}) {
+      parts.emplace_back(file);
+      parts.emplace_back(embedded_file(file));
+    }
+    return stable_fingerprint(parts);
+  }();
+  return digest;
 }
 
 const Catalogue& Catalogue::builtin() {

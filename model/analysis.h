@@ -2,6 +2,7 @@
 // these facts; reports and the store are written from them alone, never by re-reading the page.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -14,8 +15,8 @@
 #include "model/finding.h"
 #include "model/issue.h"
 #include "model/page.h"
-#include "model/result.h"
 #include "model/payment_page.h"
+#include "model/result.h"
 #include "model/tag.h"
 
 namespace tw {
@@ -38,6 +39,14 @@ struct PageAnalysis {
   int consent_manager_index = -1;
   std::vector<std::string> notes;  // what could not be extracted and why
   bool reused = false;             // tags reused from a previous scan (content unchanged)
+  // Set when the stored analysis and findings of an unchanged page are reused as they are (same
+  // analyser, policy and catalogue): the rows they were read from, which the store refers to
+  // instead of writing them again. Only valid in the database they were read from.
+  struct StoredRows {
+    std::int64_t analysis_id = 0;
+    std::optional<std::int64_t> finding_set_id;  // nullopt: store `findings` (none, or changed)
+  };
+  std::optional<StoredRows> stored_rows;
   // A page the policy's payment_pages name: every script it runs (first and third party, inline
   // too, in source order), not yet hashed when external. Empty on other pages.
   bool payment_page = false;
@@ -112,14 +121,25 @@ class PageStream {
   virtual Status walk(const Visit& visit) const = 0;
 };
 
+// One scan of a report's targets as the store holds it, for the HTML report's trend chart.
+struct TrendPoint {
+  std::int64_t scan_id = 0;
+  std::string started;  // ISO 8601 UTC
+  int pages = 0;
+  std::array<int, 5> findings{};  // unsuppressed page and site findings, indexed by Severity
+};
+
 struct ScanReport {
   ScanInfo scan;
   std::vector<PageAnalysis> pages;  // the pages held in memory (none when streamed)
   std::vector<VendorSummary> vendors;
-  std::vector<Finding> site_findings;      // site-level (overlap, required-missing, drift)
-  std::optional<StreamedTotals> streamed;  // set when the pages are not (all) in `pages`
+  std::vector<Finding> site_findings;             // site-level (overlap, required-missing, drift)
+  std::optional<StreamedTotals> streamed;         // set when the pages are not (all) in `pages`
   std::shared_ptr<const PageStream> page_stream;  // the pages not in `pages`, if any
   int tags_not_kept = 0;  // tags of the kept pages, dropped because no report lists them
+  // The last finished scans of the same targets up to this one, oldest first, when the report is
+  // read from a store (ScanStore::stream_scan); empty otherwise.
+  std::vector<TrendPoint> trend;
 
   // Every finding held in memory, page-level first in page order, then site-level. A streamed
   // report's page findings are not among them: for_each_finding walks those too.

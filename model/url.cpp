@@ -114,6 +114,30 @@ bool is_plain_host(std::string_view host) {
   });
 }
 
+// A decimal number of 1 to `digits` digits without a leading zero, as curl writes it back; -1 when
+// the text is anything else.
+int plain_number(std::string_view text, std::size_t digits) {
+  if (text.empty() || text.size() > digits || (text.size() > 1 && text.front() == '0')) return -1;
+  int value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return -1;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+// An IPv4 address in the dotted-quad form curl keeps as it is (not 127.1, 0x7f.1 or 010.0.0.1).
+bool is_dotted_quad(std::string_view host) {
+  for (int part = 0; part < 4; ++part) {
+    std::size_t dot = part < 3 ? host.find('.') : host.size();
+    if (dot == std::string_view::npos) return false;
+    int value = plain_number(host.substr(0, dot), 3);
+    if (value < 0 || value > 255) return false;
+    host.remove_prefix(std::min(dot + 1, host.size()));
+  }
+  return host.empty();
+}
+
 std::optional<Url> parse_plain_url(std::string_view text) {
   std::size_t host_start = text.starts_with("https://") ? 8 : text.starts_with("http://") ? 7 : 0;
   if (host_start == 0) return std::nullopt;
@@ -121,14 +145,22 @@ std::optional<Url> parse_plain_url(std::string_view text) {
   if (host_end == std::string_view::npos) host_end = text.size();
   if (host_end < text.size() && text[host_end] != '/') return std::nullopt;
   std::string_view host = text.substr(host_start, host_end - host_start);
+  int port = 0;
+  if (std::size_t colon = host.find(':'); colon != std::string_view::npos) {
+    port = plain_number(host.substr(colon + 1), 5);
+    if (port <= 0 || port > 65535) return std::nullopt;
+    host = host.substr(0, colon);
+  }
   std::string_view rest = text.substr(host_end);
   std::string_view path_and_query = rest.substr(0, rest.find('#'));
   std::string_view path = path_and_query.substr(0, path_and_query.find('?'));
-  if (!is_plain_host(host) || !is_plain_url_text(rest) || has_dot_segments(path)) {
+  if (!(is_plain_host(host) || is_dotted_quad(host)) || !is_plain_url_text(rest) ||
+      has_dot_segments(path)) {
     return std::nullopt;
   }
   Url url;
   url.scheme = std::string(text.substr(0, host_start - 3));
+  url.port = port == (url.scheme == "https" ? 443 : 80) ? 0 : port;
   url.host = std::string(host);
   url.path = path.empty() ? "/" : std::string(path);
   if (path.size() < path_and_query.size()) url.query = path_and_query.substr(path.size() + 1);

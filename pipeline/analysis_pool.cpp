@@ -18,22 +18,37 @@ PageAnalysis failed_page(Page page) {
   return analysis;
 }
 
-// Carries the stored tags, links and facts of an unchanged page over to this scan; the findings
-// are evaluated again, against the current policy.
-PageAnalysis reuse_analysis(PageAnalysis previous, Page page, const AnalysisContext& context) {
+// Carries the stored tags, links and facts of an unchanged page over to this scan, with its
+// stored findings when they were made under this scan's analyser, policy and catalogue; else the
+// page rules run again, against the current policy.
+PageAnalysis reuse_analysis(ReusedPage reused, Page page, const AnalysisContext& context) {
+  PageAnalysis& previous = reused.analysis;
   if (page.status == 304) {
     page.status = previous.page.status;
     page.content_type = previous.page.content_type;
     page.content_hash = previous.page.content_hash;
     page.body_bytes = previous.page.body_bytes;
+  } else if (std::string_view csp = page.header("content-security-policy");
+             csp != previous.csp.header) {
+    // Same body, another CSP header: the CSP rules judge it afresh.
+    previous.csp.header = std::string(csp);
+    reused.findings_reused = false;
   }
   page.body = std::string();  // frees the buffer; clear() would keep its capacity
   previous.page = std::move(page);
-  previous.findings.clear();
   previous.reused = true;
-  drop_browser_results(previous);  // this scan's browser pass, if any, renders the page anew
-  run_page_rules(previous, context.rules);
-  return previous;
+  // This scan's browser pass, if any, renders the page anew: what an earlier pass saw is dropped,
+  // and with it the stored rows (they hold that pass's results).
+  if (drop_browser_results(previous)) {
+    reused.findings_reused = false;
+    previous.stored_rows.reset();
+  }
+  if (!reused.findings_reused) {
+    previous.findings.clear();
+    if (previous.stored_rows) previous.stored_rows->finding_set_id.reset();
+    run_page_rules(previous, context.rules);
+  }
+  return std::move(previous);
 }
 
 }  // namespace
@@ -47,7 +62,7 @@ PageAnalysis AnalysisPool::analyse(Page page) const {
   if (page.error != PageError::none) return failed_page(std::move(page));
   // A payment page's scripts are hashed afresh every scan (PCI DSS 11.6.1), never reused.
   if (incremental_ && !is_payment_url(context_, page.requested_url)) {
-    if (std::optional<PageAnalysis> previous = incremental_->unchanged(page)) {
+    if (std::optional<ReusedPage> previous = incremental_->unchanged(page)) {
       return reuse_analysis(std::move(*previous), std::move(page), context_);
     }
   }

@@ -1,6 +1,7 @@
 // Incremental re-scans: a second connection to the store, shared by the fetch loop (validators
-// for conditional requests) and the analysis workers (the stored analysis of an unchanged page).
-// Thread-safe: every call takes the lookup's mutex.
+// for conditional requests) and the analysis workers (the stored analysis of an unchanged page,
+// and its stored findings when they were computed under the current scan's analyser, policy and
+// catalogue). Thread-safe: every call takes the lookup's mutex.
 #pragma once
 
 #include <mutex>
@@ -14,20 +15,44 @@
 
 namespace tw {
 
+// What a page's findings are computed under: stored findings are reused only when all of it is
+// the same as when they were stored.
+struct FindingsKey {
+  std::string analyser_version;
+  std::string policy_digest;
+  std::string catalogue_digest;
+};
+
+// An unchanged page's stored analysis. With `findings_reused` its findings are the stored ones and
+// no page rule needs to run; else they are empty and the page rules run again.
+struct ReusedPage {
+  PageAnalysis analysis;
+  bool findings_reused = false;
+};
+
 class IncrementalLookup {
  public:
-  explicit IncrementalLookup(ScanStore store) : store_(std::move(store)) {}
+  // `current`: what this scan computes findings under. Stored findings are reused only with
+  // `reuse_findings` (false when the scan changes a page's findings later, as the third-party
+  // stage does).
+  IncrementalLookup(ScanStore store, FindingsKey current, bool reuse_findings)
+      : store_(std::move(store)), current_(std::move(current)), reuse_findings_(reuse_findings) {}
 
   // Called by the fetch loop before each request; the answer is kept for unchanged().
   std::pair<std::string, std::string> validators(const std::string& url);
 
   // The stored analysis when the server said 304 or the body hashes as before; nullopt when the
-  // page must be analysed afresh.
-  std::optional<PageAnalysis> unchanged(const Page& page);
+  // page must be analysed afresh. Its stored_rows are kept only when they can be referred to as
+  // they are (the analysis by the same analyser; the findings also under the same key).
+  std::optional<ReusedPage> unchanged(const Page& page);
 
  private:
+  bool findings_reusable(const ScanStore::PreviousPage& previous) const;
+
   std::mutex mutex_;
   ScanStore store_;
+  FindingsKey current_;
+  bool reuse_findings_;
   // previous_page answers for URLs requested but not yet analysed (one query per page, not two)
   std::unordered_map<std::string, std::optional<ScanStore::PreviousPage>> looked_up_;
 };

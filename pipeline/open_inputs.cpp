@@ -70,7 +70,11 @@ Status open_history(ScanState& scan) {
   if (scan.store && settings.incremental && scan.store->has_reusable_pages()) {
     Result<ScanStore> second = ScanStore::open(settings.db_path);
     if (!second) return Error{second.error()};
-    scan.incremental.emplace(std::move(second).value());
+    // The third-party stage changes pages' findings after the crawl: their stored findings are
+    // then not the ones the crawl would make, and the page rules run again.
+    FindingsKey current{kToolVersion, scan.info().policy_digest, Catalogue::builtin_digest()};
+    scan.incremental.emplace(std::move(second).value(), std::move(current),
+                             !settings.fetch_third_party);
     IncrementalLookup* lookup = &*scan.incremental;
     const AnalysisContext* context = &scan.context;
     scan.crawl.validators = [lookup, context](const std::string& url) {
@@ -124,7 +128,7 @@ Status open_inputs(ScanState& scan) {
   describe_scan(scan);
   if (Status opened = open_history(scan); !opened) return opened;
   if (scan.store) {
-    Result<std::int64_t> id = scan.store->begin_scan(scan.info());
+    Result<std::int64_t> id = scan.store->begin_scan(scan.info(), Catalogue::builtin_digest());
     if (!id) return Error{id.error()};
     scan.info().id = *id;
   }

@@ -231,6 +231,69 @@ void vendor_chart(std::ostream& out, const ReportSummary& s) {
   out << "</svg>\n";
 }
 
+int trend_total(const TrendPoint& point) {
+  int total = 0;
+  for (int count : point.findings) total += count;
+  return total;
+}
+
+int trend_severe(const TrendPoint& point) {
+  return point.findings[static_cast<std::size_t>(Severity::critical)] +
+         point.findings[static_cast<std::size_t>(Severity::high)];
+}
+
+// Unsuppressed findings (all, and high or critical) over the last scans of the same targets: one
+// circle per scan, its counts in its title.
+void trend_chart(std::ostream& out, const std::vector<TrendPoint>& trend) {
+  constexpr int kLeft = 40, kWidth = 420, kTop = 10, kHeight = 110;
+  int max_total = 1;
+  for (const TrendPoint& point : trend) max_total = std::max(max_total, trend_total(point));
+  const int steps = std::max<int>(1, static_cast<int>(trend.size()) - 1);
+  auto x_of = [&](std::size_t i) { return kLeft + static_cast<int>(i) * kWidth / steps; };
+  auto y_of = [&](int count) { return kTop + kHeight - count * kHeight / max_total; };
+  out << fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" role=\"img\" "
+      "aria-label=\"Findings over the last scans\" class=\"trend\">\n",
+      kLeft + kWidth + 20, kTop + kHeight + 40);
+  out << fmt::format(
+      "<text x=\"0\" y=\"{}\" font-size=\"12\" fill=\"#5b6475\">{}</text>\n"
+      "<text x=\"0\" y=\"{}\" font-size=\"12\" fill=\"#5b6475\">0</text>\n"
+      "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#d7dbe3\"/>\n",
+      kTop + 10, max_total, kTop + kHeight, kLeft, kTop + kHeight, kLeft + kWidth, kTop + kHeight);
+  for (auto [count_of, colour] :
+       {std::pair{&trend_total, "#2457c5"}, std::pair{&trend_severe, "#c62828"}}) {
+    std::string points;
+    for (std::size_t i = 0; i < trend.size(); ++i) {
+      points += fmt::format("{}{},{}", i ? " " : "", x_of(i), y_of(count_of(trend[i])));
+    }
+    out << fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n",
+                       points, colour);
+  }
+  for (std::size_t i = 0; i < trend.size(); ++i) {
+    const TrendPoint& point = trend[i];
+    std::string counts;
+    for (Severity severity : kSeveritiesWorstFirst) {
+      counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", to_string(severity),
+                            point.findings[static_cast<std::size_t>(severity)]);
+    }
+    out << fmt::format(
+        "<circle class=\"trend-point\" cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"#2457c5\"><title>scan "
+        "{}, {}: {} pages, {} findings ({})</title></circle>\n",
+        x_of(i), y_of(trend_total(point)), point.scan_id, html(point.started), point.pages,
+        trend_total(point), counts);
+  }
+  const std::size_t last = trend.size() - 1;
+  out << fmt::format(
+      "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#5b6475\">{}</text>\n"
+      "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#5b6475\" text-anchor=\"end\">{}</text>\n"
+      "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#2457c5\">all findings</text>\n"
+      "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#c62828\">high and critical</text>\n",
+      kLeft, kTop + kHeight + 16, html(trend.front().started.substr(0, 10)), x_of(last),
+      kTop + kHeight + 16, html(trend[last].started.substr(0, 10)), kLeft, kTop + kHeight + 34,
+      kLeft + 110, kTop + kHeight + 34);
+  out << "</svg>\n";
+}
+
 std::string more_note(std::size_t more) {
   return more == 0 ? std::string() : fmt::format("<br><span class=\"muted\">+{} more</span>", more);
 }
@@ -608,7 +671,13 @@ void write_html_report(const ScanReport& report, const ReportOptions& options, s
   area_chart(out, s);
   out << "</figure>\n<figure><figcaption>Vendors per category</figcaption>\n";
   vendor_chart(out, s);
-  out << "</figure></div></section>\n";
+  out << "</figure>\n";
+  if (report.trend.size() >= 2) {
+    out << "<figure><figcaption>Findings over the last scans</figcaption>\n";
+    trend_chart(out, report.trend);
+    out << "</figure>\n";
+  }
+  out << "</div></section>\n";
   // Issues first after the overview: they are what a reader acts on.
   issues_section(out, issues, options);
   vendor_section(out, s);

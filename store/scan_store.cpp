@@ -447,6 +447,14 @@ struct ScanStore::Impl {
     return !process_alive(writer, self);
   }
   Status store_page(std::int64_t scan_id, const PageAnalysis& analysis);
+  // The analysis and finding list rows a page refers to: its stored_rows when they still exist,
+  // else its own, stored once per distinct content.
+  struct ContentRows {
+    std::int64_t analysis_id = 0;
+    std::optional<std::int64_t> finding_set_id;  // nullopt: no findings
+  };
+  Result<ContentRows> content_rows(std::int64_t scan_id, const PageAnalysis& analysis);
+  bool rows_exist(const PageAnalysis::StoredRows& rows);
   Result<std::string> analyser_version(std::int64_t scan_id);
   Result<std::int64_t> intern_analysis(const PageAnalysis& analysis, const std::string& version);
   // nullopt for no findings: a page without findings refers to no set.
@@ -454,11 +462,11 @@ struct ScanStore::Impl {
   Status drop_if_unreferenced(std::optional<std::int64_t> analysis_id,
                               std::optional<std::int64_t> finding_set_id);
   Status add_finding_changes(std::vector<ScanListEntry>& entries);
-  std::optional<StoredAnalysis> read_previous(const std::string& url, bool with_findings);
   Status load_redirects(std::int64_t scan_id, std::optional<PageIdRange> page_ids,
                         std::vector<PageAnalysis>& pages,
                         const std::unordered_map<std::int64_t, std::size_t>& index_of);
   Status load_scan_header(std::int64_t scan_id, ScanReport& report);
+  Status load_trend(std::int64_t scan_id, ScanReport& report);
   class StoredPageStream;
 };
 
@@ -781,20 +789,60 @@ std::optional<std::int64_t> nullable_id(const Statement& row, int column) {
 Statement& bind_id(Statement& stmt, int index, std::optional<std::int64_t> id) {
   return id ? stmt.bind(index, *id) : stmt.bind_null(index);
 }
+
+// The page's response headers as stored in pages.headers: an array of [name, value] pairs.
+std::string headers_json(const std::vector<Header>& headers) {
+  std::string out = "[";
+  for (const Header& header : headers) {
+    if (out.size() > 1) out.push_back(',');
+    out.push_back('[');
+    append_json_string(out, header.name);
+    out.push_back(',');
+    append_json_string(out, header.value);
+    out.push_back(']');
+  }
+  out.push_back(']');
+  return out;
+}
 }  // namespace
 
-Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& analysis) {
-  const Page& page = analysis.page;
-  const std::string& key = stored_page_key(page);
-  json headers = json::array();
-  for (const Header& header : page.headers) headers.push_back({header.name, header.value});
+bool ScanStore::Impl::rows_exist(const PageAnalysis::StoredRows& rows) {
+  auto row = db.prepare(
+      "SELECT EXISTS (SELECT 1 FROM analyses WHERE id = ?1) AND "
+      "(?2 IS NULL OR EXISTS (SELECT 1 FROM finding_sets WHERE id = ?2))");
+  if (!row) return false;
+  row->bind(1, rows.analysis_id);
+  bind_id(*row, 2, rows.finding_set_id);
+  return row->step() == SQLITE_ROW && row->integer(0) != 0;
+}
 
+Result<ScanStore::Impl::ContentRows> ScanStore::Impl::content_rows(std::int64_t scan_id,
+                                                                   const PageAnalysis& analysis) {
+  // Checked inside this write transaction: a prune may have removed the rows since they were read.
+  if (analysis.stored_rows && rows_exist(*analysis.stored_rows)) {
+    ContentRows rows{analysis.stored_rows->analysis_id, analysis.stored_rows->finding_set_id};
+    if (rows.finding_set_id) return rows;
+    Result<std::optional<std::int64_t>> findings = intern_findings(analysis.findings);
+    if (!findings) return Error{findings.error()};
+    rows.finding_set_id = *findings;
+    return rows;
+  }
   Result<std::string> version = analyser_version(scan_id);
   if (!version) return Error{version.error()};
   Result<std::int64_t> analysis_id = intern_analysis(analysis, *version);
   if (!analysis_id) return Error{analysis_id.error()};
-  Result<std::optional<std::int64_t>> finding_set_id = intern_findings(analysis.findings);
-  if (!finding_set_id) return Error{finding_set_id.error()};
+  Result<std::optional<std::int64_t>> findings = intern_findings(analysis.findings);
+  if (!findings) return Error{findings.error()};
+  return ContentRows{*analysis_id, *findings};
+}
+
+Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& analysis) {
+  const Page& page = analysis.page;
+  const std::string& key = stored_page_key(page);
+  Result<ContentRows> rows = content_rows(scan_id, analysis);
+  if (!rows) return Error{rows.error()};
+  const std::int64_t analysis_id = rows->analysis_id;
+  const std::optional<std::int64_t> finding_set_id = rows->finding_set_id;
 
   // A page stored again (the third-party stage's) keeps its row id, and with it its place in the
   // order; what it referred to before is dropped if nothing else refers to it.
@@ -844,9 +892,9 @@ Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& ana
         .bind_borrowed(13, page.error_detail)
         .bind_borrowed(14, analysis.csp.header)
         .bind(15, analysis.reused)
-        .bind(16, to_json_text(headers))
-        .bind(17, *analysis_id);
-    bind_id(*write, 18, *finding_set_id);
+        .bind(16, headers_json(page.headers))
+        .bind(17, analysis_id);
+    bind_id(*write, 18, finding_set_id);
     if (Status done = sqlite::run(db, *write, "storing page " + key); !done) return done;
   }
   if (page_id) {
@@ -854,8 +902,8 @@ Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& ana
     if (!clear) return Error{clear.error()};
     clear->bind(1, *page_id);
     if (Status done = sqlite::run(db, *clear, "replacing page " + key); !done) return done;
-    if (old_analysis == *analysis_id) old_analysis.reset();
-    if (old_findings == *finding_set_id) old_findings.reset();
+    if (old_analysis == analysis_id) old_analysis.reset();
+    if (old_findings == finding_set_id) old_findings.reset();
     if (Status dropped = drop_if_unreferenced(old_analysis, old_findings); !dropped) {
       return dropped;
     }
@@ -1038,15 +1086,20 @@ Status ScanStore::record_baseline_states(std::int64_t scan_id,
 Status ScanStore::Impl::load_redirects(
     std::int64_t scan_id, std::optional<PageIdRange> page_ids, std::vector<PageAnalysis>& pages,
     const std::unordered_map<std::int64_t, std::size_t>& index_of) {
-  // By the pages' primary key for a range, so a re-scan's lookups stay O(1) per page.
+  // A range is read by the redirects' own key, so a batch costs its pages and not the scan's (a
+  // join with pages searched every page of the scan for each batch); a concurrent scan's pages
+  // in the range are not in `index_of` and are skipped.
   auto rows = db.prepare(
-      std::string("SELECT r.page_id, r.url FROM redirects r JOIN pages p ON p.id = r.page_id "
-                  "WHERE ") +
-      (page_ids ? "p.id BETWEEN ?2 AND ?3 AND p.scan_id = ?1" : "p.scan_id = ?1") +
-      " ORDER BY r.page_id, r.position");
+      page_ids ? "SELECT page_id, url FROM redirects WHERE page_id BETWEEN ?1 AND ?2 "
+                 "ORDER BY page_id, position"
+               : "SELECT r.page_id, r.url FROM redirects r JOIN pages p ON p.id = r.page_id "
+                 "WHERE p.scan_id = ?1 ORDER BY r.page_id, r.position");
   if (!rows) return Error{rows.error()};
-  rows->bind(1, scan_id);
-  if (page_ids) rows->bind(2, page_ids->first).bind(3, page_ids->last);
+  if (page_ids) {
+    rows->bind(1, page_ids->first).bind(2, page_ids->last);
+  } else {
+    rows->bind(1, scan_id);
+  }
   while (rows->step() == SQLITE_ROW) {
     auto found = index_of.find(rows->integer(0));
     if (found != index_of.end()) pages[found->second].page.redirect_chain.push_back(rows->text(1));
@@ -1242,6 +1295,43 @@ Result<ScanReport> ScanStore::load_scan(std::int64_t scan_id) {
   return report;
 }
 
+// How many scans the trend of a report shows, this one included.
+constexpr int kTrendScans = 12;
+
+Status ScanStore::Impl::load_trend(std::int64_t scan_id, ScanReport& report) {
+  auto scans = db.prepare(
+      "SELECT s.id, s.started, (SELECT count(*) FROM pages p WHERE p.scan_id = s.id) "
+      "FROM scans s WHERE s.id <= ?1 AND s.target = (SELECT target FROM scans WHERE id = ?1) "
+      "AND (s.status IN ('complete', 'partial') OR s.id = ?1) ORDER BY s.id DESC LIMIT ?2");
+  if (!scans) return Error{scans.error()};
+  scans->bind(1, scan_id).bind(2, kTrendScans);
+  std::vector<TrendPoint> points;
+  int code = SQLITE_ROW;
+  while ((code = scans->step()) == SQLITE_ROW) {
+    points.push_back({scans->integer(0), scans->text(1), stored_count(scans->integer(2)), {}});
+  }
+  if (code != SQLITE_DONE) return db.error(code, "reading the scans of the trend");
+  // Summed per scan from the finding lists' counts, by the pages' scan index (not the view, which
+  // groups every scan).
+  auto counts = db.prepare(
+      "SELECT sum(f.info), sum(f.low), sum(f.medium), sum(f.high), sum(f.critical) FROM "
+      "(SELECT finding_set_id AS id FROM pages WHERE scan_id = ?1 UNION ALL "
+      " SELECT site_finding_set_id FROM scans WHERE id = ?1) l JOIN finding_sets f ON f.id = l.id");
+  if (!counts) return Error{counts.error()};
+  for (TrendPoint& point : points) {
+    counts->reset();
+    counts->bind(1, point.scan_id);
+    if (int step = counts->step(); step != SQLITE_ROW) {
+      return db.error(step, "counting a scan's findings");
+    }
+    for (std::size_t i = 0; i < point.findings.size(); ++i) {
+      point.findings[i] = stored_count(counts->integer(static_cast<int>(i)));
+    }
+  }
+  report.trend.assign(points.rbegin(), points.rend());
+  return Ok{};
+}
+
 // A stored scan's pages read again for each walk, one page at a time by row id in the order
 // taken when the report was opened, without their links: the walk holds one page, whatever the
 // size of the scan.
@@ -1292,6 +1382,7 @@ Result<ScanReport> ScanStore::stream_scan(std::int64_t scan_id) {
     if (Status header = impl_->load_scan_header(scan_id, report); !header) {
       return Error{header.error()};
     }
+    if (Status trend = impl_->load_trend(scan_id, report); !trend) return Error{trend.error()};
     auto rows =
         db.prepare(std::string("SELECT p.id FROM pages p WHERE p.scan_id = ?") + kReportOrder);
     if (!rows) return Error{rows.error()};
@@ -1459,20 +1550,17 @@ Status ScanStore::Impl::add_finding_changes(std::vector<ScanListEntry>& entries)
   return Ok{};
 }
 
-namespace {
-// Follows kPagesFrom (or stands for it with the page columns only).
-constexpr const char* kPreviousFetch =
-    " JOIN scans s ON s.id = p.scan_id WHERE p.requested_url = ? AND "
-    "p.error = 'none' AND s.status IN ('complete', 'partial') ORDER BY p.scan_id DESC LIMIT 1";
-}  // namespace
-
 std::optional<ScanStore::PreviousPage> ScanStore::previous_page(const std::string& url) {
   auto row = impl_->db.prepare(
-      std::string("SELECT p.etag, p.last_modified, p.content_hash FROM pages p") + kPreviousFetch);
+      "SELECT p.id, p.etag, p.last_modified, p.content_hash, coalesce(a.analyser_version, ''), "
+      "s.policy_digest, s.catalogue_digest FROM pages p JOIN scans s ON s.id = p.scan_id "
+      "LEFT JOIN analyses a ON a.id = p.analysis_id WHERE p.requested_url = ? AND "
+      "p.error = 'none' AND s.status IN ('complete', 'partial') ORDER BY p.scan_id DESC LIMIT 1");
   if (!row) return std::nullopt;
   row->bind(1, url);
   if (row->step() != SQLITE_ROW) return std::nullopt;
-  return PreviousPage{row->text(0), row->text(1), row->text(2)};
+  return PreviousPage{row->integer(0), row->text(1), row->text(2), row->text(3),
+                      row->text(4),    row->text(5), row->text(6)};
 }
 
 bool ScanStore::has_reusable_pages() {
@@ -1481,45 +1569,16 @@ bool ScanStore::has_reusable_pages() {
   return row && row->step() == SQLITE_ROW && row->integer(0) != 0;
 }
 
-std::optional<ScanStore::StoredAnalysis> ScanStore::Impl::read_previous(const std::string& url,
-                                                                        bool with_findings) {
-  std::vector<PageAnalysis> pages;
-  std::unordered_map<std::int64_t, std::size_t> index_of;
-  StoredAnalysis stored;
-  std::int64_t scan_id = 0;
-  std::int64_t page_id = 0;
-  {
-    auto row = db.prepare(std::string("SELECT ") + kPageColumns +
-                          ", p.scan_id, coalesce(a.analyser_version, ''), s.policy_digest, "
-                          "s.catalogue_digest" +
-                          kPagesFrom + kPreviousFetch);
-    if (!row) return std::nullopt;
-    row->bind(1, url);
-    if (row->step() != SQLITE_ROW) return std::nullopt;
-    page_id = row->integer(0);
-    scan_id = row->integer(22);
-    stored.analyser_version = row->text(23);
-    stored.policy_digest = row->text(24);
-    stored.catalogue_digest = row->text(25);
-    pages.push_back(read_page(*row, with_findings));
-    index_of[page_id] = 0;
-  }
-  if (!load_redirects(scan_id, PageIdRange{page_id, page_id}, pages, index_of)) {
-    return std::nullopt;
-  }
-  stored.analysis = std::move(pages.front());
-  return stored;
-}
-
-std::optional<ScanStore::StoredAnalysis> ScanStore::previous_stored_analysis(
-    const std::string& url) {
-  return impl_->read_previous(url, true);
-}
-
-std::optional<PageAnalysis> ScanStore::previous_analysis(const std::string& url) {
-  std::optional<StoredAnalysis> stored = impl_->read_previous(url, false);
-  if (!stored) return std::nullopt;
-  return std::move(stored->analysis);
+std::optional<PageAnalysis> ScanStore::stored_analysis(const PreviousPage& previous,
+                                                       bool with_findings) {
+  auto row = impl_->db.prepare(std::string("SELECT ") + kPageColumns +
+                               ", p.analysis_id, p.finding_set_id" + kPagesFrom + "WHERE p.id = ?");
+  if (!row) return std::nullopt;
+  row->bind(1, previous.page_id);
+  if (row->step() != SQLITE_ROW || row->is_null(22)) return std::nullopt;
+  PageAnalysis analysis = read_page(*row, with_findings);
+  analysis.stored_rows = PageAnalysis::StoredRows{row->integer(22), nullable_id(*row, 23)};
+  return analysis;
 }
 
 namespace {

@@ -85,7 +85,9 @@ class ScanStore {
   // catalogue the scan attributes tags with (stored findings are reused only under the same one).
   Result<std::int64_t> begin_scan(const ScanInfo& info, std::string_view catalogue_digest = {});
   // Stores a batch of analysed pages (with their tags and findings) in one transaction. Idempotent
-  // per (scan, requested URL): storing a page again replaces it, its tags and its findings.
+  // per (scan, requested URL): storing a page again replaces it, its tags and its findings. A page
+  // with `stored_rows` refers to those rows instead of storing its analysis (and its findings, when
+  // a finding list is named) again, as long as they still exist.
   Status add_pages(std::int64_t scan_id, std::span<const PageAnalysis> pages);
   // Marks the scan finished with its status (and finish time, settings, error counts from
   // `info`), replacing its site-level findings and vendor inventory.
@@ -129,29 +131,28 @@ class ScanStore {
   // Newest first; `target_filter` keeps scans with a target containing it.
   Result<std::vector<ScanListEntry>> list_scans(const std::string& target_filter = {});
 
-  // For incremental re-scans: validators and content hash of the last successful fetch of `url`
-  // (requested URL) in a complete or partial scan, if any.
+  // For incremental re-scans: the last successful fetch of `url` (requested URL) in a complete or
+  // partial scan, if any, with its validators and content hash, and what its stored findings were
+  // computed under: an unchanged page's findings can be reused as they are when the analyser
+  // version, the policy digest and the catalogue digest all equal the current scan's
+  // (store/README.md). One query by the URL's index.
   struct PreviousPage {
+    std::int64_t page_id = 0;
     std::string etag;
     std::string last_modified;
     std::string content_hash;
-  };
-  std::optional<PreviousPage> previous_page(const std::string& url);
-  // previous_analysis with the page's stored findings and what they were computed under: an
-  // unchanged page's findings can be reused as they are when the analyser version, the policy
-  // digest and the catalogue digest all equal the current scan's (store/README.md).
-  struct StoredAnalysis {
-    PageAnalysis analysis;         // findings included (suppression as stored; baseline states too)
     std::string analyser_version;  // tool version that analysed the content
     std::string policy_digest;     // of the scan that stored the page
     std::string catalogue_digest;
   };
-  std::optional<StoredAnalysis> previous_stored_analysis(const std::string& url);
+  std::optional<PreviousPage> previous_page(const std::string& url);
+  // The page row `previous` names with its analysis (page metadata, title, tags, links, CSP,
+  // notes; not its redirects) and, with `with_findings`, its stored findings (suppression and
+  // baseline states as stored). `stored_rows` names the analysis and finding list it was read
+  // from. nullopt when the row is gone (pruned since). One query by primary key.
+  std::optional<PageAnalysis> stored_analysis(const PreviousPage& previous, bool with_findings);
   // Whether any complete or partial scan exists, i.e. whether previous_page can find anything.
   bool has_reusable_pages();
-  // The analysis stored with that same fetch (page metadata, title, tags, links, CSP, notes;
-  // findings are left empty because they are evaluated again against the current policy).
-  std::optional<PageAnalysis> previous_analysis(const std::string& url);
 
   // Removes old scans (PruneOptions), then the analyses and finding lists nothing refers to, and
   // gives the space back. One transaction per scan: interrupted at any point, the file stays

@@ -5,6 +5,7 @@ trend: findings new and fixed since the scan before, as text, JSON or CSV."""
 import csv
 import io
 import json
+import re
 import unittest
 
 from harness import EXAMPLES, TagwardenTestCase, run_tagwarden
@@ -88,6 +89,44 @@ class HistoryTest(TagwardenTestCase):
             self.assertEqual(int(row["pages"]), scan["pages"])
             self.assertEqual(int(row["high"]), scan["findings"]["high"])
         self.assertIn("new  fixed", self.history().splitlines()[0])
+
+    def html_of(self, target, out):
+        result = run_tagwarden("scan", target, "--db", self.work / "tw.db", "--out", out,
+                               "--quiet", "--format", "html", cwd=self.work)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return (out / "tagwarden-report.html").read_text()
+
+    def test_html_report_charts_the_findings_of_the_last_scans_of_its_target(self):
+        site = self.work / "site"
+        hotjar = "https://static.hotjar.com/c/hotjar-1.js"
+        pixel = "http://connect.facebook.net/en_US/fbevents.js"
+        write_directory_site(site, 3, lambda i: [hotjar])
+        alone = self.html_of(site, self.work / "a")
+        self.html_of(SITE, self.work / "other")  # another target: not in this target's trend
+        self.html_of(site, self.work / "b")
+        write_directory_site(site, 3, lambda i: [hotjar, pixel])
+        third = self.html_of(site, self.work / "c")
+
+        # One scan of the target so far: no chart.
+        self.assertNotIn('class="trend"', alone)
+        self.assertEqual(third.count('class="trend"'), 1)
+        chart = third[third.rindex("<svg", 0, third.index('class="trend"')):]
+        chart = chart[:chart.index("</svg>")]
+        points = re.findall(r'<circle class="trend-point"[^>]*><title>scan (\d+), ', chart)
+        self.assertEqual(points, ["1", "3", "4"])
+        totals = [int(n) for n in re.findall(r"pages, (\d+) findings", chart)]
+        self.assertEqual(totals[0], totals[1])
+        self.assertGreater(totals[2], totals[1])
+        # Pure inline SVG: nothing to fetch, the report stays one file.
+        self.assertNotIn("<script src", third)
+        self.assertEqual(re.findall(r"https?://[^\s\"<]+", chart), ["http://www.w3.org/2000/svg"])
+        # The stored scan written again later draws the trend up to that scan.
+        result = run_tagwarden("report", "--db", self.work / "tw.db", "--scan", "3", "--format",
+                               "html", "--out", self.work / "again", cwd=self.work)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        again = (self.work / "again" / "tagwarden-report.html").read_text()
+        self.assertEqual(re.findall(r'<circle class="trend-point"[^>]*><title>scan (\d+), ', again),
+                         ["1", "3"])
 
     def test_history_rejects_bad_flags(self):
         result = run_tagwarden("history", "--format", "xml", "--db", self.work / "tw.db")

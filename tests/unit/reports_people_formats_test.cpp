@@ -73,6 +73,19 @@ TEST_CASE("HTML report has the summary, charts, inventory, matrix, issues and fi
   CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg"));  // no external fetches
 }
 
+TEST_CASE("HTML report draws the trend of the last scans only when there are several") {
+  ScanReport report = test::hostile_sample_report();
+  CHECK(render(ReportFormat::html, report).find("class=\"trend\"") == std::string::npos);
+  report.trend = {{7, "2026-12-01T02:00:00Z", 10, {0, 3, 2, 1, 0}},
+                  {8, "<b>2026-12-02</b>", 10, {0, 1, 0, 0, 1}}};
+  std::string html = render(ReportFormat::html, report);
+  CHECK(html.find("class=\"trend\"") != std::string::npos);
+  CHECK(html.find("<title>scan 7, 2026-12-01T02:00:00Z: 10 pages, 6 findings (critical 0, high 1, "
+                  "medium 2, low 3, info 0)</title>") != std::string::npos);
+  CHECK(html.find("scan 8, &lt;b&gt;2026-12-02&lt;/b&gt;") != std::string::npos);
+  CHECK(html.find("<b>2026") == std::string::npos);
+}
+
 TEST_CASE("CSV vendor inventory and findings neutralise formula cells") {
   ScanReport report = test::hostile_sample_report();
   std::string vendors = render(ReportFormat::csv, report);

@@ -547,8 +547,9 @@ TEST_CASE("a re-scan finds the last fetch of a URL with its validators and analy
   CHECK(previous->last_modified == "Tue, 24 Nov 2026 10:00:00 GMT");
   CHECK(previous->content_hash == "hash-1");
 
-  auto analysis = store.previous_analysis("https://a.example/");
+  auto analysis = store.stored_analysis(*previous, false);
   REQUIRE(analysis.has_value());
+  CHECK(analysis->findings.empty());
   REQUIRE(analysis->tags.size() == 1);
   CHECK(analysis->tags[0].host == "static.hotjar.com");
   CHECK(analysis->tags[0].ids == std::vector<std::string>{"1234567"});
@@ -857,13 +858,48 @@ TEST_CASE("the stored findings of an unchanged page come with the digests they w
   done.status = ScanStatus::complete;
   done.policy_digest = "policy-1";
   REQUIRE(store.finish_scan(id, done, {}, {}).ok());
-  auto stored = store.previous_stored_analysis("https://a.example/p1");
+  auto previous = store.previous_page("https://a.example/p1");
+  REQUIRE(previous.has_value());
+  CHECK(previous->policy_digest == "policy-1");
+  CHECK(previous->catalogue_digest == "catalogue-1");
+  CHECK(previous->analyser_version == "0.1.0");
+  auto stored = store.stored_analysis(*previous, true);
   REQUIRE(stored.has_value());
-  CHECK(stored->policy_digest == "policy-1");
-  CHECK(stored->catalogue_digest == "catalogue-1");
-  CHECK(stored->analyser_version == "0.1.0");
-  CHECK(stored->analysis.findings.size() == 2);
-  CHECK(stored->analysis.tags.size() == 2);
+  CHECK(stored->findings.size() == 2);
+  CHECK(stored->tags.size() == 2);
+  REQUIRE(stored->stored_rows.has_value());
+  CHECK(stored->stored_rows->finding_set_id.has_value());
+}
+
+TEST_CASE("a page reusing stored rows refers to them, and stores its own once they are gone") {
+  TempDir dir;
+  std::string path = dir.path("tw.db");
+  ScanStore store = open_store(path);
+  store_nightly_scan(store, {nightly_page(1)});
+  auto previous = store.previous_page("https://a.example/p1");
+  REQUIRE(previous.has_value());
+  auto reused = store.stored_analysis(*previous, true);
+  REQUIRE(reused.has_value());
+  REQUIRE(reused->stored_rows.has_value());
+
+  store_nightly_scan(store, {*reused});
+  CHECK(count(path, "analyses") == 1);
+  CHECK(count(path, "finding_sets") == 1);
+  CHECK(raw_query(path, "SELECT count(DISTINCT analysis_id || '/' || finding_set_id) FROM pages") ==
+        "1");
+
+  // Rows removed since they were read (a prune): the page's own content is stored instead.
+  raw_query(path,
+            "PRAGMA foreign_keys = OFF; DELETE FROM pages; DELETE FROM analyses; "
+            "DELETE FROM finding_sets");
+  store_nightly_scan(store, {*reused});
+  CHECK(count(path, "analyses") == 1);
+  CHECK(count(path, "finding_sets") == 1);
+  CHECK(raw_query(path, "PRAGMA foreign_key_check") == "");
+  auto stored = store.stored_analysis(*store.previous_page("https://a.example/p1"), true);
+  REQUIRE(stored.has_value());
+  CHECK(stored->tags.size() == 2);
+  CHECK(stored->findings.size() == 2);
 }
 
 TEST_CASE("prune keeps the newest scans per target, never a running one, and frees what is left") {
@@ -933,9 +969,9 @@ TEST_CASE("out-of-range numbers in a stored page row are read back as safe defau
             "UPDATE finding_sets SET findings = "
             "replace(replace(findings, '12345', '99999999999'), '6789', '-4')");
 
-  auto stored = store.previous_stored_analysis("https://a.example/");
+  auto stored = store.stored_analysis(*store.previous_page("https://a.example/"), true);
   REQUIRE(stored.has_value());
-  const PageAnalysis& analysis = stored->analysis;
+  const PageAnalysis& analysis = *stored;
   REQUIRE(analysis.tags.size() == 2);
   CHECK(analysis.tags[0].line == 0);
   CHECK(analysis.consent_manager_index == -1);
