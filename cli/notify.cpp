@@ -35,14 +35,6 @@ std::string chat_text(std::string_view text) {
   return out;
 }
 
-int open_at_or_above(const Issue& issue, Severity at_least) {
-  int open = 0;
-  for (std::size_t level = static_cast<std::size_t>(at_least); level < 5; ++level) {
-    open += issue.open_by_severity[level];
-  }
-  return open;
-}
-
 std::string summary_text(const ScanInfo& scan, const std::vector<Issue>& issues,
                          Severity at_least) {
   std::string text = "tagwarden: " + std::to_string(issues.size()) +
@@ -117,8 +109,10 @@ std::vector<Issue> new_issues(std::vector<Issue> current, const std::vector<Issu
                               Severity at_least) {
   std::set<std::string> known;
   for (const Issue& issue : previous) known.insert(issue.id);
+  ReportOptions unsuppressed_at_least;  // no baseline: every open instance counts
+  unsuppressed_at_least.fail_on = at_least;
   std::erase_if(current, [&](const Issue& issue) {
-    return known.contains(issue.id) || open_at_or_above(issue, at_least) == 0;
+    return known.contains(issue.id) || failing_instances(issue, unsuppressed_at_least) == 0;
   });
   return current;
 }

@@ -10,26 +10,12 @@
 #include <sstream>
 
 #include "store/drift.h"
+#include "store/json_fields.h"
 
 namespace tw {
 namespace {
 
 using nlohmann::json;
-
-std::string text_of(const json& object, const char* key) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-int int_of(const json& object, const char* key) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_number() ? found->get<int>() : 0;
-}
-
-bool bool_of(const json& object, const char* key) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_boolean() && found->get<bool>();
-}
 
 std::vector<std::string> strings_of(const json& object, const char* key) {
   std::vector<std::string> out;
@@ -49,22 +35,22 @@ const json& array_of(const json& object, const char* key) {
 
 Tag tag_from(const json& item) {
   Tag tag;
-  tag.kind = parse_tag_kind(text_of(item, "kind")).value_or(TagKind::script);
-  tag.url = text_of(item, "url");
-  tag.host = text_of(item, "host");
-  tag.domain = text_of(item, "domain");
-  tag.vendor = text_of(item, "vendor");
-  tag.category = text_of(item, "category");
+  tag.kind = parse_tag_kind(json_text(item, "kind")).value_or(TagKind::script);
+  tag.url = json_text(item, "url");
+  tag.host = json_text(item, "host");
+  tag.domain = json_text(item, "domain");
+  tag.vendor = json_text(item, "vendor");
+  tag.category = json_text(item, "category");
   tag.ids = strings_of(item, "ids");
-  tag.line = int_of(item, "line");
-  tag.column = int_of(item, "column");
-  tag.initiator = parse_initiator(text_of(item, "initiator")).value_or(Initiator::parser);
-  tag.parent = text_of(item, "parent");
-  tag.snippet = text_of(item, "snippet");
-  tag.in_head = bool_of(item, "in_head");
-  tag.in_noscript = bool_of(item, "in_noscript");
-  tag.consent_gated = bool_of(item, "consent_gated");
-  tag.document_write = bool_of(item, "document_write");
+  tag.line = json_number(item, "line", 0);
+  tag.column = json_number(item, "column", 0);
+  tag.initiator = parse_initiator(json_text(item, "initiator")).value_or(Initiator::parser);
+  tag.parent = json_text(item, "parent");
+  tag.snippet = json_text(item, "snippet");
+  tag.in_head = json_flag(item, "in_head");
+  tag.in_noscript = json_flag(item, "in_noscript");
+  tag.consent_gated = json_flag(item, "consent_gated");
+  tag.document_write = json_flag(item, "document_write");
   if (auto attributes = item.find("attributes");
       attributes != item.end() && attributes->is_object()) {
     for (const auto& [name, value] : attributes->items()) {
@@ -76,19 +62,19 @@ Tag tag_from(const json& item) {
 
 Finding finding_from(const json& item) {
   Finding finding;
-  finding.rule = text_of(item, "rule");
-  finding.severity = parse_severity(text_of(item, "severity")).value_or(Severity::info);
-  finding.page = text_of(item, "page");
-  finding.vendor = text_of(item, "vendor");
-  finding.host = text_of(item, "host");
-  finding.tag_url = text_of(item, "tag_url");
-  finding.line = int_of(item, "line");
-  finding.column = int_of(item, "column");
-  finding.message = text_of(item, "message");
-  finding.evidence = text_of(item, "evidence");
-  finding.fingerprint = text_of(item, "fingerprint");
-  finding.suppressed = bool_of(item, "suppressed");
-  finding.suppression_reason = text_of(item, "suppression_reason");
+  finding.rule = json_text(item, "rule");
+  finding.severity = parse_severity(json_text(item, "severity")).value_or(Severity::info);
+  finding.page = json_text(item, "page");
+  finding.vendor = json_text(item, "vendor");
+  finding.host = json_text(item, "host");
+  finding.tag_url = json_text(item, "tag_url");
+  finding.line = json_number(item, "line", 0);
+  finding.column = json_number(item, "column", 0);
+  finding.message = json_text(item, "message");
+  finding.evidence = json_text(item, "evidence");
+  finding.fingerprint = json_text(item, "fingerprint");
+  finding.suppressed = json_flag(item, "suppressed");
+  finding.suppression_reason = json_text(item, "suppression_reason");
   return finding;
 }
 
@@ -100,33 +86,33 @@ Result<ScanReport> parse_json_report(const std::string& text, const std::string&
     return Error{origin + ": not a JSON report (the file does not parse as a JSON object)"};
   }
   auto tool = doc.find("tool");
-  if (tool == doc.end() || !tool->is_object() || text_of(*tool, "name") != "tagwarden") {
+  if (tool == doc.end() || !tool->is_object() || json_text(*tool, "name") != "tagwarden") {
     return Error{origin + ": not a tagwarden JSON report (no \"tool\": {\"name\": \"tagwarden\"})"};
   }
   ScanReport report;
   if (auto scan = doc.find("scan"); scan != doc.end() && scan->is_object()) {
     report.scan.id = scan->value("id", std::int64_t{0});
     report.scan.targets = strings_of(*scan, "targets");
-    report.scan.started = text_of(*scan, "started");
-    report.scan.finished = text_of(*scan, "finished");
-    std::string status = text_of(*scan, "status");
+    report.scan.started = json_text(*scan, "started");
+    report.scan.finished = json_text(*scan, "finished");
+    std::string status = json_text(*scan, "status");
     for (ScanStatus candidate :
          {ScanStatus::running, ScanStatus::complete, ScanStatus::partial, ScanStatus::failed}) {
       if (to_string(candidate) == status) report.scan.status = candidate;
     }
-    report.scan.tool_version = text_of(*scan, "tool_version");
+    report.scan.tool_version = json_text(*scan, "tool_version");
   }
   std::map<std::string, std::size_t> page_index;
   for (const json& item : array_of(doc, "pages")) {
     if (!item.is_object()) continue;
     PageAnalysis page;
-    page.page.final_url = text_of(item, "url");
-    page.page.requested_url = text_of(item, "requested_url");
+    page.page.final_url = json_text(item, "url");
+    page.page.requested_url = json_text(item, "requested_url");
     if (page.page.requested_url.empty()) page.page.requested_url = page.page.final_url;
-    page.page.status = int_of(item, "status");
-    page.page.depth = int_of(item, "depth");
-    page.page.content_type = text_of(item, "content_type");
-    page.title = text_of(item, "title");
+    page.page.status = json_number(item, "status", 0);
+    page.page.depth = json_number(item, "depth", 0);
+    page.page.content_type = json_text(item, "content_type");
+    page.title = json_text(item, "title");
     for (const json& tag : array_of(item, "tags")) {
       if (tag.is_object()) page.tags.push_back(tag_from(tag));
     }
@@ -136,13 +122,13 @@ Result<ScanReport> parse_json_report(const std::string& text, const std::string&
   for (const json& item : array_of(doc, "vendors")) {
     if (!item.is_object()) continue;
     VendorSummary vendor;
-    vendor.name = text_of(item, "name");
-    vendor.category = text_of(item, "category");
+    vendor.name = json_text(item, "name");
+    vendor.category = json_text(item, "category");
     vendor.hosts = strings_of(item, "hosts");
     vendor.ids = strings_of(item, "ids");
-    vendor.pages = int_of(item, "pages");
-    vendor.status = text_of(item, "status");
-    vendor.owner = text_of(item, "owner");
+    vendor.pages = json_number(item, "pages", 0);
+    vendor.status = json_text(item, "status");
+    vendor.owner = json_text(item, "owner");
     report.vendors.push_back(std::move(vendor));
   }
   for (const json& item : array_of(doc, "findings")) {

@@ -3,8 +3,9 @@
 #include "store/browser_json.h"
 
 #include <algorithm>
-#include <limits>
 #include <nlohmann/json.hpp>
+
+#include "store/json_fields.h"
 
 namespace tw {
 namespace {
@@ -34,57 +35,35 @@ json cookie_json(const BrowserCookie& cookie) {
               {"set_by", cookie.set_by},       {"after_consent", cookie.after_consent}};
 }
 
-std::string text(const json& object, const char* key) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-bool flag(const json& object, const char* key) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_boolean() && found->get<bool>();
-}
-
-template <typename Number>
-Number number(const json& object, const char* key, Number fallback) {
-  auto found = object.find(key);
-  if (found == object.end() || !found->is_number()) return fallback;
-  const double value = found->get<double>();
-  if (!(value >= static_cast<double>(std::numeric_limits<Number>::lowest()) &&
-        value <= static_cast<double>(std::numeric_limits<Number>::max()))) {
-    return fallback;
-  }
-  return static_cast<Number>(value);
-}
-
 BrowserRequest request_from(const json& object) {
   BrowserRequest request;
-  request.url = text(object, "url");
-  request.host = text(object, "host");
-  request.resource_type = text(object, "type");
-  request.status = std::clamp(number(object, "status", 0), 0, 999);
-  request.bytes = number<std::uint64_t>(object, "bytes", 0);
-  request.initiator = text(object, "initiator");
-  request.initiator_url = text(object, "initiator_url");
-  request.after_consent = flag(object, "after_consent");
-  request.blocked = flag(object, "blocked");
-  request.third_party = flag(object, "third_party");
-  request.vendor = text(object, "vendor");
-  request.category = text(object, "category");
+  request.url = json_text(object, "url");
+  request.host = json_text(object, "host");
+  request.resource_type = json_text(object, "type");
+  request.status = std::clamp(json_number(object, "status", 0), 0, 999);
+  request.bytes = json_number<std::uint64_t>(object, "bytes", 0);
+  request.initiator = json_text(object, "initiator");
+  request.initiator_url = json_text(object, "initiator_url");
+  request.after_consent = json_flag(object, "after_consent");
+  request.blocked = json_flag(object, "blocked");
+  request.third_party = json_flag(object, "third_party");
+  request.vendor = json_text(object, "vendor");
+  request.category = json_text(object, "category");
   return request;
 }
 
 BrowserCookie cookie_from(const json& object) {
   BrowserCookie cookie;
-  cookie.name = text(object, "name");
-  cookie.domain = text(object, "domain");
-  cookie.path = text(object, "path");
-  cookie.expires = number(object, "expires", -1.0);
-  cookie.secure = flag(object, "secure");
-  cookie.http_only = flag(object, "http_only");
-  cookie.same_site = text(object, "same_site");
-  cookie.third_party = flag(object, "third_party");
-  cookie.set_by = text(object, "set_by");
-  cookie.after_consent = flag(object, "after_consent");
+  cookie.name = json_text(object, "name");
+  cookie.domain = json_text(object, "domain");
+  cookie.path = json_text(object, "path");
+  cookie.expires = json_number(object, "expires", -1.0);
+  cookie.secure = json_flag(object, "secure");
+  cookie.http_only = json_flag(object, "http_only");
+  cookie.same_site = json_text(object, "same_site");
+  cookie.third_party = json_flag(object, "third_party");
+  cookie.set_by = json_text(object, "set_by");
+  cookie.after_consent = json_flag(object, "after_consent");
   return cookie;
 }
 
@@ -117,11 +96,11 @@ std::vector<BrowserVisit> visits_from_json(const std::string& text_in) {
     if (!object.is_object()) continue;
     BrowserVisit& visit = visits.emplace_back();
     visit.consent_state =
-        parse_consent_state(text(object, "consent_state")).value_or(ConsentState::none);
-    visit.consent_manager = text(object, "consent_manager");
-    visit.consent_action = text(object, "consent_action");
-    visit.tc_string = text(object, "tc_string");
-    visit.note = text(object, "note");
+        parse_consent_state(json_text(object, "consent_state")).value_or(ConsentState::none);
+    visit.consent_manager = json_text(object, "consent_manager");
+    visit.consent_action = json_text(object, "consent_action");
+    visit.tc_string = json_text(object, "tc_string");
+    visit.note = json_text(object, "note");
     if (auto requests = object.find("requests"); requests != object.end() && requests->is_array()) {
       for (const json& request : *requests) {
         if (request.is_object()) visit.requests.push_back(request_from(request));

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/json_fields.h"
+
 namespace tw {
 namespace {
 
@@ -11,11 +13,6 @@ using nlohmann::json;
 
 std::string dump(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::string text_of(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 int number_of(const json& object, const char* key) {
@@ -55,20 +52,20 @@ std::vector<PageScript> scripts_from_json(const std::string& text) {
   for (const json& item : parse(text)) {
     if (!item.is_object()) continue;
     PageScript s;
-    s.url = text_of(item, "url");
+    s.url = json_text(item, "url");
     auto is_inline = item.find("inline");
     s.is_inline = is_inline != item.end() && is_inline->is_boolean() && is_inline->get<bool>();
     s.line = number_of(item, "line");
     s.column = number_of(item, "column");
-    s.party = text_of(item, "party");
-    s.vendor = text_of(item, "vendor");
-    s.sha384 = text_of(item, "sha384");
-    s.fetch_error = text_of(item, "fetch_error");
-    s.status = text_of(item, "status");
-    s.approved_hash = text_of(item, "approved_hash");
-    s.owner = text_of(item, "owner");
-    s.approved_by = text_of(item, "approved_by");
-    s.approved_on = text_of(item, "approved_on");
+    s.party = json_text(item, "party");
+    s.vendor = json_text(item, "vendor");
+    s.sha384 = json_text(item, "sha384");
+    s.fetch_error = json_text(item, "fetch_error");
+    s.status = json_text(item, "status");
+    s.approved_hash = json_text(item, "approved_hash");
+    s.owner = json_text(item, "owner");
+    s.approved_by = json_text(item, "approved_by");
+    s.approved_on = json_text(item, "approved_on");
     out.push_back(std::move(s));
   }
   return out;
