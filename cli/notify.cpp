@@ -26,11 +26,16 @@ std::string chat_text(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (static_cast<unsigned char>(c) < 0x20 && c != '\n') out += ' ';
-    else out += c;
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (static_cast<unsigned char>(c) < 0x20 && c != '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -94,8 +99,8 @@ po::options_description notify_options(NotifyFlags& flags) {
 
 Status check_notify_flags(const NotifyFlags& flags) {
   if (!parse_severity(flags.on)) {
-    return Error{"--notify-on must be one of info, low, medium, high, critical, not '" +
-                 flags.on + "'"};
+    return Error{"--notify-on must be one of info, low, medium, high, critical, not '" + flags.on +
+                 "'"};
   }
   for (std::size_t i = 0; i < flags.urls.size(); ++i) {
     if (!is_http_url(flags.urls[i]) || !parse_url(flags.urls[i])) {
@@ -122,10 +127,11 @@ std::string notification_json(const ScanInfo& scan, const std::vector<Issue>& is
   Json list = Json::array();
   for (const Issue& issue : issues) list.push_back(issue_json(issue));
   Json document{{"text", summary_text(scan, issues, at_least)},
-                {"scan", {{"id", scan.id},
-                          {"targets", scan.targets},
-                          {"started", scan.started},
-                          {"finished", scan.finished}}},
+                {"scan",
+                 {{"id", scan.id},
+                  {"targets", scan.targets},
+                  {"started", scan.started},
+                  {"finished", scan.finished}}},
                 {"notify_on", to_string(at_least)},
                 {"issues", std::move(list)}};
   return document.dump(-1, ' ', false, Json::error_handler_t::replace);

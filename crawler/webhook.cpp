@@ -8,7 +8,9 @@
 namespace tw {
 namespace {
 
-std::size_t discard(char*, std::size_t size, std::size_t count, void*) { return size * count; }
+std::size_t discard(char*, std::size_t size, std::size_t count, void*) {
+  return size * count;
+}
 
 struct Attempt {
   bool delivered = false;

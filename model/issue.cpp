@@ -45,7 +45,8 @@ Issue& IssueTally::issue_for(const Finding& finding) {
     ++overflow_issues_;
     message = "more than " + std::to_string(max_issues_) +
               " distinct issues in this scan: further findings of this rule are counted here "
-              "together (the first: " + message + ")";
+              "together (the first: " +
+              message + ")";
   }
   index_.emplace(id, issues_.size());
   Issue& issue = issues_.emplace_back();
