@@ -251,6 +251,9 @@ class BrowserRenderer::Tabs {
     Clock::time_point quiet_since;
     Clock::time_point collect_deadline;
     std::unordered_map<std::string, std::size_t> requests;  // DevTools request id -> index
+    // --offline: request ids blocked before Network.requestWillBeSent named them (Fetch may pause
+    // a request first), marked when it does.
+    std::set<std::string> blocked_early;
     std::set<std::string> in_flight;
     bool decided = false;                  // the consent decision was made
     std::set<std::string> cookies_before;  // name\ndomain of cookies before the decision
@@ -409,6 +412,7 @@ class BrowserRenderer::Tabs {
     entry.host = url_host(entry.url);
     entry.resource_type = text_of(params, "type");
     entry.after_consent = tab.decided;
+    entry.blocked = tab.blocked_early.erase(id) > 0;
     tab.requests[id] = tab.visit.requests.size();
     tab.visit.requests.push_back(std::move(entry));
     tab.in_flight.insert(id);
@@ -434,8 +438,11 @@ class BrowserRenderer::Tabs {
       pipe_.send("Fetch.continueRequest", {{"requestId", fetch_id}}, tab.session);
       return;
     }
-    if (auto found = tab.requests.find(text_of(params, "networkId")); found != tab.requests.end()) {
+    std::string network_id = text_of(params, "networkId");
+    if (auto found = tab.requests.find(network_id); found != tab.requests.end()) {
       tab.visit.requests[found->second].blocked = true;
+    } else if (!network_id.empty()) {
+      tab.blocked_early.insert(std::move(network_id));
     }
     pipe_.send("Fetch.failRequest", {{"requestId", fetch_id}, {"errorReason", "BlockedByClient"}},
                tab.session);
