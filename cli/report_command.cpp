@@ -1,5 +1,5 @@
 // `tagwarden report --scan ID|latest`: writes any report format from a stored scan (or re-renders
-// a JSON report) without crawling again.
+// a JSON report) without crawling again; `--portfolio` writes the portfolio report instead.
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/portfolio_report.h"
 #include "cli/stored_scans.h"
 #include "reports/report.h"
 
@@ -25,6 +26,45 @@ bool any_baseline_state(const ScanReport& report) {
                      [](const Finding* finding) { return !finding->baseline_state.empty(); });
 }
 
+// Writes the portfolio report in each format; console goes to stdout.
+int write_portfolio_report(const std::string& db, const PortfolioRequest& request,
+                           const std::vector<ReportFormat>& formats, const std::string& out_dir) {
+  for (ReportFormat format : formats) {
+    if (!portfolio_format(format)) {
+      std::cerr << "tagwarden report: --portfolio writes json, csv, html or console, not "
+                << to_string(format) << "\n";
+      return kExitUsage;
+    }
+  }
+  Result<ScanStore> store = open_existing_store(db);
+  if (!store) {
+    std::cerr << "tagwarden report: " << store.error() << "\n";
+    return kExitUsage;
+  }
+  Result<PortfolioReport> report = gather_portfolio(*store, request);
+  if (!report) {
+    std::cerr << "tagwarden report: " << report.error() << "\n";
+    return kExitUsage;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  for (ReportFormat format : formats) {
+    Status written = format == ReportFormat::console
+                         ? write_portfolio(format, *report, std::cout)
+                         : write_portfolio_file(format, *report, out_dir);
+    if (!written) {
+      std::cerr << "tagwarden report: " << written.error() << "\n";
+      return kExitScanFailed;
+    }
+  }
+  for (ReportFormat format : formats) {
+    if (format == ReportFormat::console) continue;
+    std::cout << "report: " << (std::filesystem::path(out_dir) / portfolio_file(format)).string()
+              << "\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_report(const Args& args) {
@@ -33,6 +73,8 @@ int run_report(const Args& args) {
   std::string formats_text = "json";
   std::string out_dir = ".";
   std::string fail_on = "high";
+  bool portfolio = false;
+  PortfolioRequest portfolio_request;
   CommonFlags common;
   po::options_description options(
       "tagwarden report [--scan ID|latest|REPORT.json] [--format json,...] [--out DIR] [--db "
@@ -43,7 +85,14 @@ int run_report(const Args& args) {
       "json,sarif,junit,html,csv,markdown,console (default json)")(
       "out", po::value(&out_dir)->value_name("DIR"), "directory for report files (default .)")(
       "fail-on", po::value(&fail_on)->value_name("SEVERITY"),
-      "severity counted as failure in JUnit and the console summary (default high)");
+      "severity counted as failure in JUnit and the console summary (default high)")(
+      "portfolio", po::bool_switch(&portfolio),
+      "every target's newest scan, trend and scan freshness instead of one scan "
+      "(json, csv, html, console)")(
+      "targets", po::value(&portfolio_request.targets_file)->value_name("FILE"),
+      "with --portfolio: the portfolio file's targets, in its order, scanned or not")(
+      "expect-every", po::value(&portfolio_request.expected_interval)->value_name("INTERVAL"),
+      "with --portfolio: a target not scanned for longer is overdue (90m, 36h, 7d; default 24h)");
   add_db_option(options, db);
   options.add(common_options(common));
   if (std::optional<int> done = parse_command_line("report", args, options, {})) {
@@ -58,6 +107,20 @@ int run_report(const Args& args) {
   if (!threshold) {
     std::cerr << "tagwarden report: unknown --fail-on '" << fail_on
               << "' (info, low, medium, high or critical)\n";
+    return kExitUsage;
+  }
+  if (portfolio) {
+    std::optional<long long> seconds = parse_interval_seconds(portfolio_request.expected_interval);
+    if (!seconds) {
+      std::cerr << "tagwarden report: --expect-every '" << portfolio_request.expected_interval
+                << "' is not an interval such as 90m, 36h or 7d\n";
+      return kExitUsage;
+    }
+    portfolio_request.expected_seconds = *seconds;
+    return write_portfolio_report(db, portfolio_request, *formats, out_dir);
+  }
+  if (!portfolio_request.targets_file.empty()) {
+    std::cerr << "tagwarden report: --targets goes with --portfolio\n";
     return kExitUsage;
   }
   std::optional<ScanStore> store;

@@ -139,23 +139,30 @@ std::string errno_text() {
 
 }  // namespace
 
+Status write_file(const std::filesystem::path& path,
+                  const std::function<Status(std::ostream&)>& write) {
+  errno = 0;
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (!file) return Error{path.string() + ": cannot open for writing" + errno_text()};
+  Status status = write(file);
+  if (status) {
+    file.close();
+    if (!file) status = Error{"could not finish writing the report"};
+  }
+  // The system's reason (a full disk, a quota) when the write failed, not when a read did.
+  if (!status) return Error{path.string() + ": " + status.error() + (file ? "" : errno_text())};
+  return Ok{};
+}
+
 Status write_report_files(ReportFormat format, const ScanReport& report,
                           const ReportOptions& options, const std::filesystem::path& out_dir) {
   std::vector<std::string> files = report_files(format);
   for (std::size_t i = 0; i < files.size(); ++i) {
-    std::filesystem::path path = out_dir / files[i];
-    errno = 0;
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    if (!file) return Error{path.string() + ": cannot open for writing" + errno_text()};
-    Status status = (format == ReportFormat::csv && i == 1)
-                        ? write_csv_findings(report, file)
-                        : write_report(format, report, options, file);
-    if (status) {
-      file.close();
-      if (!file) status = Error{"could not finish writing the report"};
-    }
-    // The system's reason (a full disk, a quota) when the write failed, not when a read did.
-    if (!status) return Error{path.string() + ": " + status.error() + (file ? "" : errno_text())};
+    Status status = write_file(out_dir / files[i], [&](std::ostream& out) {
+      return (format == ReportFormat::csv && i == 1) ? write_csv_findings(report, out)
+                                                     : write_report(format, report, options, out);
+    });
+    if (!status) return status;
   }
   return Ok{};
 }

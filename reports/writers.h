@@ -2,6 +2,8 @@
 // reports/. Each writes the whole document to `out` and never fails (the caller checks the stream).
 #pragma once
 
+#include <filesystem>
+#include <functional>
 #include <ostream>
 
 #include "model/analysis.h"
@@ -19,5 +21,10 @@ void write_markdown_report(const ScanReport& report, const ReportOptions& option
                            std::ostream& out);
 void write_console_report(const ScanReport& report, const ReportOptions& options,
                           std::ostream& out);
+
+// Creates or truncates `path` and lets `write` fill it; errors name the file, and the system's
+// reason (a full disk) when writing or closing failed.
+Status write_file(const std::filesystem::path& path,
+                  const std::function<Status(std::ostream&)>& write);
 
 }  // namespace tw

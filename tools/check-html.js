@@ -48,7 +48,7 @@ async function main() {
     result.title = await page.title();
     result.pwned = await page.evaluate(() => typeof window.__pwned === 'undefined' ? null : String(window.__pwned));
     result.sections = await page.evaluate(() =>
-      ['summary', 'charts', 'vendors', 'matrix', 'issues', 'findings', 'pages'].filter((id) => document.getElementById(id)));
+      ['summary', 'charts', 'vendors', 'matrix', 'issues', 'findings', 'pages', 'targets'].filter((id) => document.getElementById(id)));
     result.svgCharts = await page.evaluate(() => document.querySelectorAll('#charts svg').length);
     result.findingRows = await page.evaluate(() => document.querySelectorAll('#findings-table tbody tr').length);
     // The issues as rendered: per row its rule, instances and pages columns and the cut lists.
@@ -69,6 +69,17 @@ async function main() {
       result.findingRowsAfterFilter = await page.evaluate(() =>
         Array.from(document.querySelectorAll('#findings-table tbody tr')).filter((r) => !r.hidden).length);
       await page.fill('[data-filter-table="findings-table"] input', '');
+    }
+    // The portfolio report's targets as rendered (cell texts), and their order once the Pages
+    // heading was clicked (the sorting script runs under the CSP).
+    result.portfolioRows = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('#portfolio-table tbody tr')).map((row) =>
+        Array.from(row.cells).map((cell) => cell.innerText.trim())));
+    if (result.portfolioRows.length > 1) {
+      await page.click('#portfolio-table thead th:nth-child(4)');
+      result.portfolioPagesAfterSort = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('#portfolio-table tbody tr')).map((row) =>
+          parseInt(row.cells[3].textContent, 10)));
     }
     // A long report (hundreds of rows) is shot at viewport size: a full-page shot of it takes
     // longer than a loaded test machine allows, and the top shows what a reader sees first.
