@@ -45,7 +45,7 @@ void StreamedTotals::add(const PageAnalysis& page) {
   } else {
     ++pages_failed;
   }
-  tags += static_cast<int>(page.tags.size());
+  tags += static_cast<int>(page.tags.size()) + page.unread_tags;
   for (const Finding& finding : page.findings) {
     ++findings;
     issues.add(finding);
@@ -58,24 +58,26 @@ void StreamedTotals::add(const PageAnalysis& page) {
   }
 }
 
-void ScanReport::for_each_page(const PageStream::Visit& visit) const {
+void ScanReport::for_each_page(const PageStream::Visit& visit, PageParts parts) const {
   for (const PageAnalysis& page : pages) {
     if (!visit(page)) return;
   }
   if (!page_stream) return;
-  if (Status walked = page_stream->walk(visit); !walked && walk_error.empty()) {
+  if (Status walked = page_stream->walk(visit, parts); !walked && walk_error.empty()) {
     walk_error = walked.error();
   }
 }
 
 void ScanReport::for_each_finding(const std::function<bool(const Finding&)>& visit) const {
   bool going = true;
-  for_each_page([&](const PageAnalysis& page) {
-    for (const Finding& finding : page.findings) {
-      if (!(going = visit(finding))) break;
-    }
-    return going;
-  });
+  for_each_page(
+      [&](const PageAnalysis& page) {
+        for (const Finding& finding : page.findings) {
+          if (!(going = visit(finding))) break;
+        }
+        return going;
+      },
+      PageParts::findings);
   for (const Finding& finding : site_findings) {
     if (!going || !(going = visit(finding))) return;
   }

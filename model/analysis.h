@@ -53,6 +53,8 @@ struct PageAnalysis {
   std::vector<PageScript> scripts;
   // --browser: the page as headless Chromium rendered it, one visit per consent state.
   std::vector<BrowserVisit> browser;
+  // Tags the page has but a PageParts::findings walk counted without reading them into `tags`.
+  int unread_tags = 0;
 };
 
 // Forgets what an earlier browser pass added to a page (runtime tags, the marks on static tags,
@@ -112,13 +114,18 @@ struct StreamedTotals {
 
 // Pages a report lists without holding them: a stored scan's, read from the store a batch at a
 // time in report order, so writing a report over 100,000 pages holds a batch, not the scan.
+// What a walk reads of each page: everything a report lists, or only what counting and listing
+// findings needs (URLs, depth, status, error and findings; the tags counted in `unread_tags`, not
+// read; no headers, notes, redirects or browser visits), which is several times cheaper.
+enum class PageParts { all, findings };
+
 class PageStream {
  public:
   using Visit = std::function<bool(const PageAnalysis&)>;  // false: stop the walk there
   virtual ~PageStream() = default;
   // Calls `visit` for every page in report order until it returns false. A read error stops the
   // walk and is returned.
-  virtual Status walk(const Visit& visit) const = 0;
+  virtual Status walk(const Visit& visit, PageParts parts) const = 0;
 };
 
 // One scan of a report's targets as the store holds it, for the HTML report's trend chart.
@@ -147,7 +154,7 @@ struct ScanReport {
 
   // Every page: `pages`, then the stream's, until `visit` returns false. The first error reading
   // the stream stops the walk; it is kept in walk_error (reports check it once written).
-  void for_each_page(const PageStream::Visit& visit) const;
+  void for_each_page(const PageStream::Visit& visit, PageParts parts = PageParts::all) const;
   // Every finding, each page's in page order, then the site-level ones, until `visit` returns
   // false.
   void for_each_finding(const std::function<bool(const Finding&)>& visit) const;

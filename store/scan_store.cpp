@@ -30,6 +30,7 @@
 #include "store/content_digest.h"
 #include "store/json_text.h"
 #include "store/payment_json.h"
+#include "store/read_ahead.h"
 #include "store/schema.h"
 #include "store/sqlite.h"
 
@@ -140,6 +141,11 @@ constexpr const char* kReportPageColumns =
     "coalesce(a.csp_meta, ''), coalesce(a.consent_manager_index, -1), p.reused, p.headers, "
     "'', coalesce(a.notes, '[]'), coalesce(a.tags, '[]'), coalesce(f.findings, '[]'), "
     "coalesce(a.browser, '')";
+// What a findings-only walk (PageParts::findings) reads: the same positions, the rest left empty.
+constexpr const char* kFindingPageColumns =
+    "p.id, p.requested_url, p.url, p.status, p.content_type, p.depth, p.fetch_ms, p.body_bytes, "
+    "p.content_hash, p.error, p.error_detail, '', '', '', -1, p.reused, '', '', '[]', "
+    "coalesce(a.tags, '[]'), coalesce(f.findings, '[]'), ''";
 constexpr const char* kPagesFrom =
     " FROM pages p LEFT JOIN analyses a ON a.id = p.analysis_id "
     "LEFT JOIN finding_sets f ON f.id = p.finding_set_id ";
@@ -157,7 +163,12 @@ int stored_count(std::int64_t value) {
   return stored_in_range(value, 0, std::numeric_limits<int>::max(), 0);
 }
 
-PageAnalysis read_page(const Statement& row, bool with_findings = true) {
+std::size_t stored_row_count(const std::string& text);
+
+// A page from a row of kPageColumns, kReportPageColumns or (with PageParts::findings)
+// kFindingPageColumns.
+PageAnalysis read_page(const Statement& row, bool with_findings = true,
+                       PageParts parts = PageParts::all) {
   PageAnalysis analysis;
   Page& page = analysis.page;
   page.requested_url = row.text(1);
@@ -171,10 +182,15 @@ PageAnalysis read_page(const Statement& row, bool with_findings = true) {
   page.content_hash = row.text(8);
   page.error = parse_page_error(row.text(9));
   page.error_detail = row.text(10);
+  analysis.reused = row.integer(15) != 0;
+  if (parts == PageParts::findings) {
+    analysis.unread_tags = static_cast<int>(stored_row_count(row.text(19)));
+    analysis.findings = findings_from_json(row.text(20));
+    return analysis;
+  }
   analysis.title = row.text(11);
   analysis.csp.header = row.text(12);
   analysis.csp.meta = row.text(13);
-  analysis.reused = row.integer(15) != 0;
   json headers = parse_json_text(row.text(16));
   if (headers.is_array()) {
     for (const json& pair : headers) {
@@ -288,6 +304,13 @@ void for_each_stored_row(const std::string& text, std::initializer_list<std::siz
     fields.assign(array.begin(), array.end());
     if (std::find(sizes.begin(), sizes.end(), fields.size()) != sizes.end()) visit(fields);
   }
+}
+
+// How many rows a stored array holds, without reading them.
+std::size_t stored_row_count(const std::string& text) {
+  simdjson::dom::array rows;
+  if (row_parser().parse(text).get_array().get(rows)) return 0;
+  return rows.size();
 }
 
 // The inverse of tags_json.
@@ -1332,20 +1355,27 @@ Status ScanStore::Impl::load_trend(std::int64_t scan_id, ScanReport& report) {
   return Ok{};
 }
 
-// A stored scan's pages read again for each walk, one page at a time by row id in the order
-// taken when the report was opened, without their links: the walk holds one page, whatever the
-// size of the scan.
+// A stored scan's pages read again for each walk, by row id in the order taken when the report
+// was opened, without their links, on a read-ahead thread (store/read_ahead.h) while the caller
+// visits them: the walk holds a few batches of pages, whatever the size of the scan.
 class ScanStore::Impl::StoredPageStream final : public PageStream {
  public:
   StoredPageStream(Impl& store, std::vector<std::int64_t> page_ids)
       : store_(store), page_ids_(std::move(page_ids)) {}
 
-  Status walk(const Visit& visit) const override {
+  Status walk(const Visit& visit, PageParts parts) const override {
+    return ReadAhead<PageAnalysis>::walk(
+        [&](const ReadAhead<PageAnalysis>::Emit& emit) { return read(parts, emit); }, visit);
+  }
+
+ private:
+  // Runs on the read-ahead thread: the only one using the connection during the walk.
+  Status read(PageParts parts, const ReadAhead<PageAnalysis>::Emit& emit) const {
     Connection& db = store_.db;
     ReadTransaction read(db);
     if (!read.status) return read.status;
-    auto page_row =
-        db.prepare(std::string("SELECT ") + kReportPageColumns + kPagesFrom + "WHERE p.id = ?");
+    const char* columns = parts == PageParts::all ? kReportPageColumns : kFindingPageColumns;
+    auto page_row = db.prepare(std::string("SELECT ") + columns + kPagesFrom + "WHERE p.id = ?");
     if (!page_row) return Error{page_row.error()};
     auto redirect_rows =
         db.prepare("SELECT url FROM redirects WHERE page_id = ? ORDER BY position");
@@ -1356,13 +1386,15 @@ class ScanStore::Impl::StoredPageStream final : public PageStream {
       int code = page_row->step();
       if (code == SQLITE_DONE) continue;  // removed since (a prune running beside the report)
       if (code != SQLITE_ROW) return db.error(code, "reading the pages of the scan");
-      PageAnalysis page = read_page(*page_row);
-      redirect_rows->reset();
-      redirect_rows->bind(1, id);
-      while (redirect_rows->step() == SQLITE_ROW) {
-        page.page.redirect_chain.push_back(redirect_rows->text(0));
+      PageAnalysis page = read_page(*page_row, true, parts);
+      if (parts == PageParts::all) {
+        redirect_rows->reset();
+        redirect_rows->bind(1, id);
+        while (redirect_rows->step() == SQLITE_ROW) {
+          page.page.redirect_chain.push_back(redirect_rows->text(0));
+        }
       }
-      if (!visit(page)) break;
+      if (!emit(std::move(page))) break;
     }
     return Ok{};
   }
@@ -1393,10 +1425,12 @@ Result<ScanReport> ScanStore::stream_scan(std::int64_t scan_id) {
   }
   auto stream = std::make_shared<Impl::StoredPageStream>(*impl_, std::move(page_ids));
   StreamedTotals& totals = report.streamed.emplace();
-  if (Status counted = stream->walk([&totals](const PageAnalysis& page) {
-        totals.add(page);
-        return true;
-      });
+  if (Status counted = stream->walk(
+          [&totals](const PageAnalysis& page) {
+            totals.add(page);
+            return true;
+          },
+          PageParts::findings);
       !counted) {
     return Error{counted.error()};
   }
