@@ -168,6 +168,13 @@ class TagwardenTestCase(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.work, ignore_errors=True)
 
+    def write(self, relative, text):
+        """Writes `text` to a file under the work directory (folders made as needed)."""
+        path = self.work / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        return path
+
     def scan(self, *args, timeout=120):
         return run_tagwarden("scan", *args, "--out", self.work, "--db", self.work / "tw.db",
                              cwd=self.work, timeout=timeout)

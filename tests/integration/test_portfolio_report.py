@@ -22,12 +22,6 @@ def page(*sources):
 
 
 class PortfolioReportTest(TagwardenTestCase):
-    def write(self, relative, text):
-        path = self.work / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        return path
-
     def portfolio(self, server):
         """Three targets: a site with an unsanctioned pixel, a clean site (its URL carries markup
         in the query), and a directory nobody has scanned yet."""

@@ -34,12 +34,6 @@ NO_SHARD = {name: "" for name in ("JOB_COMPLETION_INDEX", "CI_NODE_INDEX", "CI_N
 
 
 class PortfolioTest(TagwardenTestCase):
-    def write(self, relative, text):
-        path = self.work / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        return path
-
     def policies(self):
         self.write("policies/gtm.yaml", "version: 1\nvendors:\n  - name: Google Tag Manager\n"
                                         "    ids: [GTM-OK0001]\n")
