@@ -15,6 +15,7 @@ TOOLS = SOURCE_DIR / "tools"
 NODE_BIN = TOOLS / "node_modules" / ".bin"
 SARIF_SCHEMA = TOOLS / "node_modules" / "@microsoft" / "sarif-multitool-linux" / "sarif-2.1.0.json"
 REPORT_SCHEMA = SOURCE_DIR / "reports" / "schema" / "tagwarden-report.schema.json"
+PORTFOLIO_SCHEMA = SOURCE_DIR / "reports" / "schema" / "tagwarden-portfolio.schema.json"
 JUNIT_XSD = FIXTURES / "junit" / "junit.xsd"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -37,8 +38,8 @@ def sarif_problems(path):
     return problems
 
 
-def json_report_problems(path):
-    result = run(["node", TOOLS / "validate-json.js", REPORT_SCHEMA, path])
+def json_report_problems(path, schema=REPORT_SCHEMA):
+    result = run(["node", TOOLS / "validate-json.js", schema, path])
     return [] if result.returncode == 0 else [result.stdout + result.stderr]
 
 

@@ -9,7 +9,8 @@ import unittest
 from collections import Counter
 
 from harness import TagwardenTestCase, TestServer, run_tagwarden
-from report_validators import check_html, read_csv, unneutralised_cells
+from report_validators import (PORTFOLIO_SCHEMA, check_html, json_report_problems, read_csv,
+                               unneutralised_cells)
 
 GTM = "https://www.googletagmanager.com/gtm.js?id="
 PIXEL = "https://connect.facebook.net/en_US/fbevents.js"
@@ -74,6 +75,8 @@ class PortfolioReportTest(TagwardenTestCase):
         result = self.portfolio_report("--targets", portfolio, "--format", "json,csv,console",
                                        "--expect-every", "12h")
         self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(json_report_problems(self.work / "out" / "portfolio.json",
+                                              PORTFOLIO_SCHEMA), [])
         document = json.loads((self.work / "out" / "portfolio.json").read_text())
         rows = document["targets"]
         # The file's order; the third target was never scanned.
