@@ -76,6 +76,10 @@ nlohmann::json row_json(const PortfolioRow& row) {
           {"trend", trend}};
 }
 
+std::string targets_text(std::size_t count) {
+  return std::to_string(count) + (count == 1 ? " target" : " targets");
+}
+
 bool has_severe_issues(const PortfolioRow& row) {
   return count_at(row.open_issues, Severity::critical) + count_at(row.open_issues, Severity::high) >
          0;
@@ -200,8 +204,8 @@ void write_html(const PortfolioReport& report, std::ostream& out) {
   PortfolioTotals totals = totals_of(report);
   write_html_head(out, "tagwarden portfolio");
   out << "<header><h1>tagwarden portfolio</h1><p class=\"muted\">generated "
-      << html(report.generated) << " &middot; " << report.rows.size()
-      << " targets &middot; expected to be scanned every " << html(report.expected_interval)
+      << html(report.generated) << " &middot; " << targets_text(report.rows.size())
+      << " &middot; expected to be scanned every " << html(report.expected_interval)
       << " &middot; " << kToolName << " " << kToolVersion << "</p></header>\n<main>\n"
       << "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">\n";
   html_card(out, static_cast<int>(report.rows.size()), "targets");
@@ -238,7 +242,7 @@ void write_console(const PortfolioReport& report, std::ostream& out) {
                        report_text::terminal(row.name.empty() ? row.target : row.name));
   }
   PortfolioTotals totals = totals_of(report);
-  out << report.rows.size() << " targets, " << totals.overdue << " not scanned within "
+  out << targets_text(report.rows.size()) << ", " << totals.overdue << " not scanned within "
       << report_text::terminal(report.expected_interval) << ", " << totals.failed
       << " whose newest scan failed, " << totals.severe << " with high or critical issues\n";
 }
