@@ -41,8 +41,9 @@ void write_tag(json_stream::ObjectText& object, const Tag& tag) {
       .boolean("consent_gated", tag.consent_gated)
       .boolean("document_write", tag.document_write)
       .strings("seen_by", seen_by(tag.seen_statically, tag.seen_by_browser))
-      .string_map("attributes", tag.attributes)
-      .close();
+      .boolean("cloaked", tag.cloaked);
+  if (tag.cloaked) object.strings("cname_chain", tag.cname_chain);
+  object.string_map("attributes", tag.attributes).close();
 }
 
 void write_cookie(json_stream::ObjectText& object, const BrowserCookie& cookie,

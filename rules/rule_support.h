@@ -40,7 +40,8 @@ struct PageFacts {
   std::string vendor_of(const Tag& tag) const;
   // The vendor's category from the tag, or from the catalogue when the tag lacks it.
   std::string category_of(const Tag& tag) const;
-  // True for tags on the policy's own domains (first party the analyzer did not know about).
+  // True for tags on the policy's own domains (first party the analyzer did not know about),
+  // unless the tag is cloaked (a tracker behind an alias of the site's host).
   bool is_own(const Tag& tag) const;
 };
 

@@ -4,8 +4,10 @@
      "tags.example": {"A": "127.0.0.1"}, "example": {"SOA": True, "NS": True}}
 
 A name's entry is "nxdomain", "servfail", "drop" (no answer: the client times out) or a dict of the
-record types it has (A: an IPv4 address; SOA and NS: True); a type the dict lacks is answered
-NOERROR without records. Names not in the table get `default`, except "com", which exists unless
+record types it has (A: an IPv4 address; SOA and NS: True; CNAME: the name it is an alias of); a
+type the dict lacks is answered NOERROR without records. A name with a CNAME is answered as a
+recursive resolver does: the chain of CNAME records through the table (at most MAX_CHAIN), then
+the last name's records of the asked type, with the last name's rcode. Names not in the table get `default`, except "com", which exists unless
 the table says otherwise (tagwarden asks about it to tell a cut-off resolver from a real one).
 Every question is recorded in `questions` as (name, type) with type "A", "SOA", "NS" or the
 number."""
@@ -14,8 +16,9 @@ import socket
 import struct
 import threading
 
-TYPES = {1: "A", 2: "NS", 6: "SOA", 28: "AAAA"}
+TYPES = {1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 28: "AAAA"}
 NOERROR, SERVFAIL, NXDOMAIN = 0, 2, 3
+MAX_CHAIN = 40
 
 
 def encode_name(name):
@@ -53,21 +56,34 @@ def record(qtype, value):
     return None
 
 
-def answer(packet, entry):
-    """The reply to `packet` for its table entry, or None to drop it."""
+def answer(packet, entry, lookup=lambda name: "nxdomain"):
+    """The reply to `packet` for its table entry, or None to drop it; `lookup` gives the entry of
+    a name a CNAME leads to."""
     question = read_question(packet)
     if question is None or entry == "drop":
         return None
     name, qtype, raw = question
     rcode, records = NOERROR, []
+    owner = b"\xc0\x0c"  # the question's name
+    for _ in range(MAX_CHAIN):
+        if not isinstance(entry, dict) or "CNAME" not in entry or qtype == 5:
+            break
+        target = entry["CNAME"].lower().strip(".")
+        rdata = encode_name(target)
+        records.append(owner + struct.pack("!HHIH", 5, 1, 60, len(rdata)) + rdata)
+        owner, entry = rdata, lookup(target)
+    if entry == "drop":
+        return None
     if entry == "nxdomain":
         rcode = NXDOMAIN
     elif entry == "servfail":
         rcode = SERVFAIL
     elif TYPES.get(qtype) in entry:
         rdata = record(qtype, entry[TYPES[qtype]])
+        if rdata is None and qtype == 5:
+            rdata = encode_name(entry["CNAME"])
         if rdata is not None:
-            records.append(struct.pack("!HHHIH", 0xC00C, qtype, 1, 60, len(rdata)) + rdata)
+            records.append(owner + struct.pack("!HHIH", qtype, 1, 60, len(rdata)) + rdata)
     query_id, flags = struct.unpack("!HH", packet[:4])
     reply_flags = 0x8000 | (flags & 0x0100) | 0x0080 | rcode  # response, RD copied, RA
     header = struct.pack("!HHHHHH", query_id, reply_flags, 1, len(records), 0, 0)
@@ -101,7 +117,8 @@ class DnsResponder:
                 continue
             name, qtype, _ = question
             self.questions.append((name, TYPES.get(qtype, qtype)))
-            reply = answer(packet, self.table.get(name, self.default))
+            reply = answer(packet, self.table.get(name, self.default),
+                           lambda target: self.table.get(target, self.default))
             if reply is not None:
                 self._socket.sendto(reply, client)
 
