@@ -462,8 +462,8 @@ Tag* PageExtractor::add_reference(TagKind kind, std::string_view raw_url,
   const bool site_host = attribution_.is_first_party(host);
   if (site_host && !keeps_site_host_reference(host)) return nullptr;
 
-  Tag& tag = site_host ? analysis_.site_host_references.emplace_back()
-                       : analysis_.tags.emplace_back();
+  Tag& tag =
+      site_host ? analysis_.site_host_references.emplace_back() : analysis_.tags.emplace_back();
   tag.kind = kind;
   tag.url = std::move(*resolved);
   tag.host = std::move(host);

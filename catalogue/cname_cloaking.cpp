@@ -10,8 +10,7 @@
 
 namespace tw {
 
-Result<CloakingTargets> CloakingTargets::from_json(std::string_view json,
-                                                   std::string_view origin) {
+Result<CloakingTargets> CloakingTargets::from_json(std::string_view json, std::string_view origin) {
   nlohmann::json document = nlohmann::json::parse(json, nullptr, false);
   if (document.is_discarded() || !document.is_object() || !document.contains("targets") ||
       !document["targets"].is_array()) {

@@ -98,8 +98,8 @@ std::string status_text(int status) {
 std::optional<std::string> read_name(const unsigned char* message, int length, int* at) {
   char* name = nullptr;
   long encoded = 0;
-  if (*at >= length || ares_expand_name(message + *at, message, length, &name, &encoded) !=
-                           ARES_SUCCESS) {
+  if (*at >= length ||
+      ares_expand_name(message + *at, message, length, &name, &encoded) != ARES_SUCCESS) {
     return std::nullopt;
   }
   std::string text = normalize_dns_name(name);

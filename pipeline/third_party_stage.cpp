@@ -314,8 +314,8 @@ class ThirdPartyStage::Impl {
         context_.rules.catalogue != nullptr ? *context_.rules.catalogue : Catalogue::builtin();
     for (auto& [host, chain] : hosts_.cname_chains(site_hosts_)) {
       ++summary_.site_hosts_checked;
-      std::optional<CloakedVendor> vendor = match_cname_chain(
-          chain, registrable_domain(host), catalogue, CloakingTargets::builtin());
+      std::optional<CloakedVendor> vendor =
+          match_cname_chain(chain, registrable_domain(host), catalogue, CloakingTargets::builtin());
       if (!vendor) continue;
       ++summary_.site_hosts_cloaked;
       cloaked_.emplace(host, Cloaking{std::move(*vendor), std::move(chain)});

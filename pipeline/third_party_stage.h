@@ -27,11 +27,11 @@ struct ThirdPartySummary {
   int containers_opened = 0;    // tag-manager containers parsed
   int tags_added = 0;           // tag-manager and fourth-party tags appended to pages
   int findings_added = 0;
-  int references_not_fetched = 0;  // tag references to URLs past max_resources distinct ones
-  bool stopped = false;            // the stop flag was raised part-way
-  int hosts_missing = 0;           // hosts DNS proved missing (NXDOMAIN)
-  int site_hosts_checked = 0;      // the site's own hosts whose CNAME chain DNS was asked for
-  int site_hosts_cloaked = 0;      // of those, aliases of a tracker
+  int references_not_fetched = 0;       // tag references to URLs past max_resources distinct ones
+  bool stopped = false;                 // the stop flag was raised part-way
+  int hosts_missing = 0;                // hosts DNS proved missing (NXDOMAIN)
+  int site_hosts_checked = 0;           // the site's own hosts whose CNAME chain DNS was asked for
+  int site_hosts_cloaked = 0;           // of those, aliases of a tracker
   int site_references_not_checked = 0;  // references to site hosts past the scan's bound
   // Why the third-party checks were skipped (DNS answered for no host at all), else empty.
   std::string skipped;

@@ -381,10 +381,9 @@ void vendor_section(std::ostream& out, const ReportSummary& s,
         out << "<br><span class=\"muted\">cloaked: CNAME of " << join_escaped(hosts->second)
             << "</span>";
       }
-      out << "</td><td class=\"status-" << html(v->status) << "\">"
-          << html(v->status) << "</td><td>" << html(v->owner) << "</td><td class=\"num\">"
-          << v->pages << "</td><td>" << join_escaped(v->hosts) << "</td><td>"
-          << join_escaped(v->ids) << "</td><td>"
+      out << "</td><td class=\"status-" << html(v->status) << "\">" << html(v->status)
+          << "</td><td>" << html(v->owner) << "</td><td class=\"num\">" << v->pages << "</td><td>"
+          << join_escaped(v->hosts) << "</td><td>" << join_escaped(v->ids) << "</td><td>"
           << html(join(seen_by(v->seen_statically, v->seen_by_browser), " + ")) << "</td></tr>\n";
     }
     out << "</tbody></table>\n";

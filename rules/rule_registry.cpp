@@ -13,12 +13,13 @@ namespace tw {
 extern const Rule kExpiredSuppressionRule, kUnsanctionedVendorRule, kUnknownHostRule,
     kUnsanctionedTagIdRule, kRequiredTagMissingRule, kForbiddenVendorRule, kOverlappingVendorsRule,
     kDuplicateTagRule, kDriftRule, kConsentRule, kPersonalDataRule, kSensitivePageTrackerRule,
-    kThirdPartyCookieRule, kSessionReplayRule, kTrackingAfterRejectRule, kCnameCloakingRule, kMissingIntegrityRule, kIntegrityMismatchRule,
-    kInsecureTransportRule, kCompromisedDomainRule, kVulnerableLibraryRule, kWeakCspRule,
-    kCspMismatchRule, kUnsandboxedIframeRule, kDanglingHostRule, kRenderBlockingRule,
-    kDocumentWriteRule, kHostBudgetRule, kThirdPartyBytesRule, kSlowThirdPartyRule,
-    kUncompressedOrUncacheableRule, kMissingPreconnectRule, kUnauthorizedScriptRule,
-    kChangedScriptRule, kScriptAddedOrRemovedRule, kSecurityHeaderChangedRule;
+    kThirdPartyCookieRule, kSessionReplayRule, kTrackingAfterRejectRule, kCnameCloakingRule,
+    kMissingIntegrityRule, kIntegrityMismatchRule, kInsecureTransportRule, kCompromisedDomainRule,
+    kVulnerableLibraryRule, kWeakCspRule, kCspMismatchRule, kUnsandboxedIframeRule,
+    kDanglingHostRule, kRenderBlockingRule, kDocumentWriteRule, kHostBudgetRule,
+    kThirdPartyBytesRule, kSlowThirdPartyRule, kUncompressedOrUncacheableRule,
+    kMissingPreconnectRule, kUnauthorizedScriptRule, kChangedScriptRule, kScriptAddedOrRemovedRule,
+    kSecurityHeaderChangedRule;
 
 std::span<const Rule* const> registered_rules() {
   static const Rule* const kRules[] = {

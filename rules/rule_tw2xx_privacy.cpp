@@ -215,7 +215,9 @@ void check_cname_cloaking(const RuleInfo& rule, const PageFacts& page, std::vect
     if (!tag.cloaked || !reported.insert(tag.host).second) continue;
     std::string chain = tag.host;
     for (const std::string& name : tag.cname_chain) chain += " -> " + name;
-    std::string who = tag.vendor.empty() ? tag.cname_chain.back() : tag.vendor;
+    std::string who = !tag.vendor.empty()        ? tag.vendor
+                      : !tag.cname_chain.empty() ? tag.cname_chain.back()
+                                                 : std::string("a tracker");
     out.push_back(tag_finding(rule, page, tag,
                               tag.host + " is a DNS alias of " + who +
                                   ": cookies set for the site's domain reach " + who +

@@ -44,7 +44,8 @@ TEST_CASE("a chain ending at a listed cloaking target is that company") {
   CHECK(vendor->name == "shop-example.eulerian.net");
 }
 
-TEST_CASE("a chain through a tracking vendor of the catalogue is that vendor, case and dots aside") {
+TEST_CASE(
+    "a chain through a tracking vendor of the catalogue is that vendor, case and dots aside") {
   auto vendor = match({"edge.shop.example", "Region1.Google-Analytics.COM."});
   REQUIRE(vendor);
   CHECK(vendor->vendor == tw::Catalogue::builtin().find_by_host("google-analytics.com")->name);

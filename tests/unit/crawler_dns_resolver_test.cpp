@@ -107,8 +107,8 @@ std::vector<unsigned char> reply_with_cnames(
     out.push_back(0);
     return out;
   };
-  std::vector<unsigned char> message = {0x12, 0x34, 0x81, 0x80, 0, 1, 0,
-                                        static_cast<unsigned char>(cnames.size()), 0, 0, 0, 0};
+  std::vector<unsigned char> message = {
+      0x12, 0x34, 0x81, 0x80, 0, 1, 0, static_cast<unsigned char>(cnames.size()), 0, 0, 0, 0};
   auto question = encode(name);
   message.insert(message.end(), question.begin(), question.end());
   message.insert(message.end(), {0, 1, 0, 1});
@@ -116,7 +116,8 @@ std::vector<unsigned char> reply_with_cnames(
     auto owner = encode(alias);
     auto data = encode(target);
     message.insert(message.end(), owner.begin(), owner.end());
-    message.insert(message.end(), {0, 5, 0, 1, 0, 0, 0, 60, 0, static_cast<unsigned char>(data.size())});
+    message.insert(message.end(),
+                   {0, 5, 0, 1, 0, 0, 0, 60, 0, static_cast<unsigned char>(data.size())});
     message.insert(message.end(), data.begin(), data.end());
   }
   return message;
@@ -124,10 +125,11 @@ std::vector<unsigned char> reply_with_cnames(
 
 }  // namespace
 
-TEST_CASE("CNAME records are read from an answer, lower-cased, and a cut message gives none past it") {
-  auto message = reply_with_cnames("metrics.shop.example",
-                                   {{"Metrics.Shop.Example", "shop.Tracker.NET"},
-                                    {"shop.tracker.net", "edge.tracker.net"}});
+TEST_CASE(
+    "CNAME records are read from an answer, lower-cased, and a cut message gives none past it") {
+  auto message = reply_with_cnames(
+      "metrics.shop.example",
+      {{"Metrics.Shop.Example", "shop.Tracker.NET"}, {"shop.tracker.net", "edge.tracker.net"}});
   auto records = tw::cname_records(message.data(), static_cast<int>(message.size()));
   REQUIRE(records.size() == 2);
   CHECK(records[0].alias == "metrics.shop.example");
@@ -148,7 +150,8 @@ TEST_CASE("a CNAME chain is followed in order, whatever the records' order, and 
   CHECK(tw::follow_cname_chain("a.example", loop, 16) == std::vector<std::string>{"b.example"});
   std::vector<tw::CnameRecord> long_chain;
   for (int i = 0; i < 40; ++i) {
-    long_chain.push_back({"n" + std::to_string(i) + ".example", "n" + std::to_string(i + 1) + ".example"});
+    long_chain.push_back(
+        {"n" + std::to_string(i) + ".example", "n" + std::to_string(i + 1) + ".example"});
   }
   CHECK(tw::follow_cname_chain("n0.example", long_chain, 16).size() == 16);
   CHECK(tw::follow_cname_chain("other.example", records, 16).empty());

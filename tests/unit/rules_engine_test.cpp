@@ -619,8 +619,8 @@ TEST_CASE("vendor inventory: unreviewed without a policy, status against one") {
 }
 
 TEST_CASE("TW206 a cloaked tracker: high, names the CNAME chain, and the policy applies to it") {
-  Tag cloaked = tag(TagKind::script, "https://metrics.example-shop.com/t.js", "Eulerian",
-                    "analytics", 9);
+  Tag cloaked =
+      tag(TagKind::script, "https://metrics.example-shop.com/t.js", "Eulerian", "analytics", 9);
   cloaked.cloaked = true;
   cloaked.cname_chain = {"example-shop.eulerian.net"};
   auto findings = of_rule(run(page("/", {cloaked}), &shop_policy()), "TW206");
