@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "catalogue/cname_cloaking.h"
+#include "model/domain.h"
 
 namespace {
 
