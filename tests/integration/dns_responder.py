@@ -10,7 +10,9 @@ recursive resolver does: the chain of CNAME records through the table (at most M
 the last name's records of the asked type, with the last name's rcode. Names not in the table get `default`, except "com", which exists unless
 the table says otherwise (tagwarden asks about it to tell a cut-off resolver from a real one).
 Every question is recorded in `questions` as (name, type) with type "A", "SOA", "NS" or the
-number."""
+number. As a server without EDNS does, a reply longer than 512 bytes goes over UDP cut to its
+question with the TC bit set, and the whole reply over TCP on the same port (questions asked over
+TCP are recorded with "/tcp" after the type)."""
 
 import socket
 import struct
@@ -19,6 +21,13 @@ import threading
 TYPES = {1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 28: "AAAA"}
 NOERROR, SERVFAIL, NXDOMAIN = 0, 2, 3
 MAX_CHAIN = 40
+UDP_LIMIT = 512
+
+
+def truncated(reply, question_bytes):
+    """A reply too long for UDP: its header with TC set and no records, then the question."""
+    query_id, flags = struct.unpack("!HH", reply[:4])
+    return struct.pack("!HHHHHH", query_id, flags | 0x0200, 1, 0, 0, 0) + question_bytes
 
 
 def encode_name(name):
@@ -99,8 +108,14 @@ class DnsResponder:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self._socket.bind(("127.0.0.1", 0))
         self._socket.settimeout(0.1)
+        self._tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._tcp.bind(("127.0.0.1", self._socket.getsockname()[1]))
+        self._tcp.listen(8)
+        self._tcp.settimeout(0.1)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._tcp_thread = threading.Thread(target=self._serve_tcp, daemon=True)
 
     @property
     def address(self):
@@ -112,24 +127,62 @@ class DnsResponder:
                 packet, client = self._socket.recvfrom(4096)
             except socket.timeout:
                 continue
-            question = read_question(packet) if len(packet) >= 12 else None
-            if question is None:
-                continue
-            name, qtype, _ = question
-            self.questions.append((name, TYPES.get(qtype, qtype)))
-            reply = answer(packet, self.table.get(name, self.default),
-                           lambda target: self.table.get(target, self.default))
+            reply = self._reply(packet, "")
             if reply is not None:
+                if len(reply) > UDP_LIMIT:
+                    reply = truncated(reply, read_question(packet)[2])
                 self._socket.sendto(reply, client)
+
+    def _reply(self, packet, transport):
+        question = read_question(packet) if len(packet) >= 12 else None
+        if question is None:
+            return None
+        name, qtype, _ = question
+        self.questions.append((name, f"{TYPES.get(qtype, qtype)}{transport}"))
+        return answer(packet, self.table.get(name, self.default),
+                      lambda target: self.table.get(target, self.default))
+
+    def _serve_tcp(self):
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._tcp.accept()
+            except socket.timeout:
+                continue
+            with connection:
+                connection.settimeout(1)
+                try:
+                    self._answer_stream(connection)
+                except (OSError, struct.error):
+                    pass
+
+    def _answer_stream(self, connection):
+        """Length-prefixed queries until the client closes (RFC 1035 4.2.2)."""
+        while True:
+            prefix = connection.recv(2)
+            if len(prefix) < 2:
+                return
+            length = struct.unpack("!H", prefix)[0]
+            packet = b""
+            while len(packet) < length:
+                chunk = connection.recv(length - len(packet))
+                if not chunk:
+                    return
+                packet += chunk
+            reply = self._reply(packet, "/tcp")
+            if reply is not None:
+                connection.sendall(struct.pack("!H", len(reply)) + reply)
 
     def __enter__(self):
         self._thread.start()
+        self._tcp_thread.start()
         return self
 
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
+        self._tcp_thread.join()
         self._socket.close()
+        self._tcp.close()
 
 
 def closed_port_address():

@@ -113,10 +113,13 @@ class CnameCloakingTest(TagwardenTestCase):
 
     def test_each_site_host_is_asked_once_and_the_page_host_never(self):
         self.scan_site(page)
-        asked = [name for name, _ in self.questions]
-        for host in (CLOAKED, CDN, LOOP, DEEP, BROKEN):
-            self.assertEqual(asked.count(host), 1, self.questions)
-        self.assertNotIn(SITE, asked)
+        for host in (CLOAKED, CDN, BROKEN):
+            self.assertEqual(self.questions.count((host, "A")), 1, self.questions)
+        # Chains too long for a UDP reply come again over TCP, once.
+        for host in (LOOP, DEEP):
+            self.assertEqual(self.questions.count((host, "A")), 1, self.questions)
+            self.assertEqual(self.questions.count((host, "A/tcp")), 1, self.questions)
+        self.assertNotIn(SITE, [name for name, _ in self.questions])
 
     def test_the_reports_show_the_cloaking(self):
         self.scan_site(page)
