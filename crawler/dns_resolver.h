@@ -1,6 +1,7 @@
 // Asks DNS about the hosts a scan references, all at once, before anything is fetched from them:
 // whether each name exists (and its IPv4 addresses), and for a name DNS says does not exist,
-// whether its registrable domain is registered at all. A c-ares channel keeps every query in
+// whether its registrable domain is registered at all; and for the site's own hosts, the CNAME
+// chain each is an alias through (cloaking checks). A c-ares channel keeps every query in
 // flight together, so a scan whose resolver is dead pays one short deadline, not one per host.
 //
 // Threads: a DnsResolver is used from one thread at a time; lookup() runs on the calling thread.
