@@ -69,6 +69,24 @@ class CnameCloakingTest(TagwardenTestCase):
         self.assertNotIn("Traceback", result.stderr)
         return result, json.loads((self.work / "tagwarden-report.json").read_text())
 
+    def test_a_re_scan_of_unchanged_pages_finds_the_cloaking_again(self):
+        (self.work / "policy.yaml").write_text(POLICY)
+        reports = []
+        with DnsResponder(dns_table()) as dns, TestServer() as server:
+            for path in PAGES:
+                server.route(path, Route(page(server.port, path)))
+            for _ in range(2):
+                result = self.scan(server.url("/", host=SITE), *server.resolve_args(SITE),
+                                   "--dns-server", dns.address, "--policy",
+                                   self.work / "policy.yaml", "--format", "json")
+                self.assertIn(result.returncode, (0, 1), result.stderr)
+                reports.append(json.loads((self.work / "tagwarden-report.json").read_text()))
+        again = reports[1]
+        self.assertTrue(all(entry["reused"] for entry in again["pages"]), again["pages"])
+        cloaked = self.cloaked_tags(again)
+        self.assertEqual([tag["host"] for _, tag in cloaked], [CLOAKED] * len(PAGES))
+        self.assertEqual(len([f for f in again["findings"] if f["rule"] == "TW206"]), len(PAGES))
+
     def cloaked_tags(self, report):
         return [(entry["url"], tag) for entry in report["pages"] for tag in entry["tags"]
                 if tag.get("cloaked")]
