@@ -99,18 +99,31 @@ def answer(packet, entry, lookup=lambda name: "nxdomain"):
     return header + raw + b"".join(records)
 
 
+def bind_udp_and_tcp():
+    """A UDP and a TCP socket on the same free port of 127.0.0.1 (a port free for UDP may be
+    taken for TCP: try again with another)."""
+    for _ in range(100):
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        udp.bind(("127.0.0.1", 0))
+        tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            tcp.bind(("127.0.0.1", udp.getsockname()[1]))
+            return udp, tcp
+        except OSError:
+            udp.close()
+            tcp.close()
+    raise OSError("no port of 127.0.0.1 is free for both UDP and TCP")
+
+
 class DnsResponder:
     def __init__(self, table, default="nxdomain"):
         self.table = {"com": {"SOA": True, "NS": True}}
         self.table.update({name.lower().strip("."): entry for name, entry in table.items()})
         self.default = default
         self.questions = []
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self._socket.bind(("127.0.0.1", 0))
+        self._socket, self._tcp = bind_udp_and_tcp()
         self._socket.settimeout(0.1)
-        self._tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._tcp.bind(("127.0.0.1", self._socket.getsockname()[1]))
         self._tcp.listen(8)
         self._tcp.settimeout(0.1)
         self._stop = threading.Event()
