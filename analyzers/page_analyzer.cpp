@@ -376,6 +376,7 @@ class PageExtractor {
     return resolve_url(base_url_, reference);
   }
   const GumboNode* text_child(const GumboElement& element) const;
+  bool keeps_site_host_reference(std::string_view host) const;
 
   const HtmlDocument& document_;
   std::string_view source_;
@@ -457,9 +458,12 @@ Tag* PageExtractor::add_reference(TagKind kind, std::string_view raw_url,
   if (!is_http_url(*resolved)) return nullptr;
   if (std::size_t hash = resolved->find('#'); hash != std::string::npos) resolved->resize(hash);
   std::string host = host_of(*resolved);
-  if (host.empty() || attribution_.is_first_party(host)) return nullptr;
+  if (host.empty()) return nullptr;
+  const bool site_host = attribution_.is_first_party(host);
+  if (site_host && !keeps_site_host_reference(host)) return nullptr;
 
-  Tag& tag = analysis_.tags.emplace_back();
+  Tag& tag =
+      site_host ? analysis_.site_host_references.emplace_back() : analysis_.tags.emplace_back();
   tag.kind = kind;
   tag.url = std::move(*resolved);
   tag.host = std::move(host);
@@ -471,6 +475,7 @@ Tag* PageExtractor::add_reference(TagKind kind, std::string_view raw_url,
   tag.in_head = frame.in_head || (page_offsets && in_head_source(element.start_pos.offset));
   tag.in_noscript =
       frame.in_noscript || (page_offsets && in_noscript_span(element.start_pos.offset));
+  if (site_host) return nullptr;  // the reference is kept; it is no third-party tag
   tag.consent_gated = is_consent_gated(element);
   for (unsigned i = 0; i < element.attributes.length; ++i) {
     auto* attr = static_cast<const GumboAttribute*>(element.attributes.data[i]);
@@ -498,6 +503,16 @@ Tag* PageExtractor::add_reference(TagKind kind, std::string_view raw_url,
     }
   }
   return &tag;
+}
+
+// The first reference to each of the site's other hosts, when the CNAME check wants them.
+bool PageExtractor::keeps_site_host_reference(std::string_view host) const {
+  const std::vector<Tag>& kept = analysis_.site_host_references;
+  if (!attribution_.keeps_site_hosts() || host == attribution_.page_host() ||
+      kept.size() >= PageAnalysis::kMaxSiteHostReferences) {
+    return false;
+  }
+  return std::none_of(kept.begin(), kept.end(), [&](const Tag& tag) { return tag.host == host; });
 }
 
 void PageExtractor::add_link(const char* href) {

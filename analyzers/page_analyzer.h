@@ -16,6 +16,8 @@ struct AnalysisContext {
   RuleContext rules;
   // Registrable domains that count as first party, besides each page's own site domain.
   std::vector<std::string> first_party_domains;
+  // Keep PageAnalysis::site_host_references (the third-party stage checks their CNAMEs).
+  bool keep_site_host_references = false;
 };
 
 // Consumes the page; the returned analysis holds it with the body dropped.

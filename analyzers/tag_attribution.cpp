@@ -11,7 +11,8 @@ TagAttribution::TagAttribution(std::string_view page_url, const AnalysisContext&
     : page_host_(url_host(page_url)),  // once per page; tags use the cheaper host_of
       catalogue_(context.rules.policy != nullptr ? &context.rules.policy->catalogue
                                                  : context.rules.catalogue),
-      policy_(context.rules.policy) {
+      policy_(context.rules.policy),
+      keep_site_hosts_(context.keep_site_host_references) {
   if (catalogue_ == nullptr) catalogue_ = &Catalogue::builtin();
   if (!page_host_.empty()) own_domains_.push_back(registrable_domain(page_host_));
   for (const std::string& domain : context.first_party_domains) {

@@ -17,6 +17,9 @@ class TagAttribution {
   TagAttribution(std::string_view page_url, const AnalysisContext& context);
 
   bool is_first_party(std::string_view host) const;
+  const std::string& page_host() const { return page_host_; }
+  // Whether the page's references to the site's other hosts are kept (the CNAME check).
+  bool keeps_site_hosts() const { return keep_site_hosts_; }
   // The policy or the catalogue names a vendor for `host`.
   bool knows_host(std::string_view host) const;
 
@@ -28,6 +31,7 @@ class TagAttribution {
   std::vector<std::string> own_domains_;  // registrable domains (or hosts) counted first party
   const Catalogue* catalogue_;
   const SanctionedStack* policy_;
+  bool keep_site_hosts_ = false;
 };
 
 }  // namespace tw

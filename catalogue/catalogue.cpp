@@ -116,8 +116,9 @@ bool is_tracking_category(std::string_view category) {
 const std::string& Catalogue::builtin_digest() {
   static const std::string digest = [] {
     std::vector<std::string> parts;
-    for (std::string_view file : {"third-party-web/entities.json", "tagwarden-vendors.json",
-                                  "compromised-domains.json", "retirejs/jsrepository.json"}) {
+    for (std::string_view file :
+         {"third-party-web/entities.json", "tagwarden-vendors.json", "compromised-domains.json",
+          "retirejs/jsrepository.json", "cname-cloaking/cname-cloaking.json"}) {
       parts.emplace_back(file);
       parts.emplace_back(embedded_file(file));
     }

@@ -39,8 +39,9 @@ class Catalogue {
   // The shipped catalogue (parsed once, on first use; thread-safe).
   static const Catalogue& builtin();
   // A digest of every shipped data file the catalogue and the rules read (vendors, compromised
-  // hosts, known-vulnerable libraries), recorded with each scan: stored findings are reused only
-  // under the same data. A policy's own vendors are part of the policy's digest.
+  // hosts, known-vulnerable libraries, CNAME-cloaking targets), recorded with each scan: stored
+  // findings are reused only under the same data. A policy's own vendors are part of the policy's
+  // digest.
   static const std::string& builtin_digest();
 
   // Parses the shipped JSON shape: {"vendors":[{"name","company","category","homepage",

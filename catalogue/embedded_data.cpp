@@ -25,6 +25,7 @@ TW_EMBED(tw_data_third_party_web, "third-party-web/entities.json")
 TW_EMBED(tw_data_tagwarden_vendors, "tagwarden-vendors.json")
 TW_EMBED(tw_data_compromised_domains, "compromised-domains.json")
 TW_EMBED(tw_data_retire_repository, "retirejs/jsrepository.json")
+TW_EMBED(tw_data_cname_cloaking, "cname-cloaking/cname-cloaking.json")
 
 namespace tw {
 
@@ -41,6 +42,8 @@ std::string_view embedded_file(std::string_view name) {
        tw_data_compromised_domains_end},
       {"retirejs/jsrepository.json", tw_data_retire_repository_begin,
        tw_data_retire_repository_end},
+      {"cname-cloaking/cname-cloaking.json", tw_data_cname_cloaking_begin,
+       tw_data_cname_cloaking_end},
   };
   for (const File& file : files) {
     if (file.name == name) {

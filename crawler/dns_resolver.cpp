@@ -45,6 +45,8 @@ struct Query {
   int type = 0;
   int status = ARES_ETIMEOUT;
   std::vector<std::string> addresses;
+  bool want_cnames = false;
+  std::vector<CnameRecord> cnames;
   int* outstanding = nullptr;
 };
 
@@ -59,6 +61,9 @@ void on_answer(void* arg, int status, int /*timeouts*/, unsigned char* answer, i
   auto* query = static_cast<Query*>(arg);
   query->status = status;
   --*query->outstanding;
+  // A chain whose last name has no address still answers with its CNAMEs (NOERROR without an
+  // A record, or NXDOMAIN), so they are read whatever the status.
+  if (query->want_cnames && answer != nullptr) query->cnames = cname_records(answer, length);
   if (status != ARES_SUCCESS || query->type != ns_t_a) return;
   ares_addrttl addresses[16];
   int count = 16;
@@ -89,7 +94,73 @@ std::string status_text(int status) {
   }
 }
 
+// The name at `*at` in `message`, moving `*at` past it; nullopt when malformed.
+std::optional<std::string> read_name(const unsigned char* message, int length, int* at) {
+  char* name = nullptr;
+  long encoded = 0;
+  if (*at >= length ||
+      ares_expand_name(message + *at, message, length, &name, &encoded) != ARES_SUCCESS) {
+    return std::nullopt;
+  }
+  std::string text = normalize_dns_name(name);
+  ares_free_string(name);
+  *at += static_cast<int>(encoded);
+  return text;
+}
+
+int read_u16(const unsigned char* at) {
+  return (at[0] << 8) | at[1];
+}
+
 }  // namespace
+
+std::vector<CnameRecord> cname_records(const unsigned char* message, int length) {
+  constexpr int kHeader = 12;
+  constexpr int kRecordFields = 10;  // type, class, TTL, data length
+  std::vector<CnameRecord> records;
+  if (message == nullptr || length < kHeader) return records;
+  const int questions = read_u16(message + 4);
+  const int answers = read_u16(message + 6);
+  int at = kHeader;
+  for (int i = 0; i < questions; ++i) {
+    if (!read_name(message, length, &at) || at + 4 > length) return {};
+    at += 4;
+  }
+  for (int i = 0; i < answers; ++i) {
+    std::optional<std::string> owner = read_name(message, length, &at);
+    if (!owner || at + kRecordFields > length) return records;
+    const int type = read_u16(message + at);
+    const int data_length = read_u16(message + at + 8);
+    at += kRecordFields;
+    if (at + data_length > length) return records;
+    int data_at = at;
+    if (type == ns_t_cname) {
+      std::optional<std::string> target = read_name(message, length, &data_at);
+      if (!target) return records;
+      records.push_back({std::move(*owner), std::move(*target)});
+    }
+    at += data_length;
+  }
+  return records;
+}
+
+std::vector<std::string> follow_cname_chain(std::string_view host,
+                                            const std::vector<CnameRecord>& records,
+                                            std::size_t max_names) {
+  std::vector<std::string> chain;
+  std::set<std::string> seen{normalize_dns_name(host)};
+  std::string current = normalize_dns_name(host);
+  while (chain.size() < max_names) {
+    auto next = std::find_if(records.begin(), records.end(), [&](const CnameRecord& record) {
+      return normalize_dns_name(record.alias) == current;
+    });
+    if (next == records.end()) break;
+    current = normalize_dns_name(next->target);
+    if (!seen.insert(current).second) break;
+    chain.push_back(current);
+  }
+  return chain;
+}
 
 std::string DnsServer::text() const {
   bool v6 = address.find(':') != std::string::npos;
@@ -320,6 +391,22 @@ DnsResolver::DnsResolver(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 DnsResolver::~DnsResolver() = default;
 DnsResolver::DnsResolver(DnsResolver&&) noexcept = default;
 DnsResolver& DnsResolver::operator=(DnsResolver&&) noexcept = default;
+
+std::unordered_map<std::string, std::vector<std::string>> DnsResolver::cname_chains(
+    const std::vector<std::string>& hosts, const std::atomic<bool>* stop) {
+  std::vector<Query> queries;
+  queries.reserve(hosts.size());
+  for (const std::string& host : hosts) {
+    queries.push_back(question(host, ns_t_a));
+    queries.back().want_cnames = true;
+  }
+  impl_->ask(queries, stop);
+  std::unordered_map<std::string, std::vector<std::string>> chains;
+  for (const Query& query : queries) {
+    chains[query.name] = follow_cname_chain(query.name, query.cnames, kMaxCnameNames);
+  }
+  return chains;
+}
 
 std::string DnsResolver::describe() const {
   return impl_->described;

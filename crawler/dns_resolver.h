@@ -1,6 +1,7 @@
 // Asks DNS about the hosts a scan references, all at once, before anything is fetched from them:
 // whether each name exists (and its IPv4 addresses), and for a name DNS says does not exist,
-// whether its registrable domain is registered at all. A c-ares channel keeps every query in
+// whether its registrable domain is registered at all; and for the site's own hosts, the CNAME
+// chain each is an alias through (cloaking checks). A c-ares channel keeps every query in
 // flight together, so a scan whose resolver is dead pays one short deadline, not one per host.
 //
 // Threads: a DnsResolver is used from one thread at a time; lookup() runs on the calling thread.
@@ -52,6 +53,22 @@ struct HostLookup {
   DomainRegistration domain = DomainRegistration::unknown;
 };
 
+// A CNAME record from an answer: `alias` is another name for `target`.
+struct CnameRecord {
+  std::string alias;
+  std::string target;
+};
+
+// The CNAME records of a DNS message's answer section (`length` bytes); none when it is
+// malformed or holds none. Names as DNS spells them, lower-cased.
+std::vector<CnameRecord> cname_records(const unsigned char* message, int length);
+
+// The names `host` leads to through `records` (in any order): host -> a -> b gives {a, b}. Stops
+// at `max_names`, and at a name seen before (a loop). Names compare without case or trailing dot.
+std::vector<std::string> follow_cname_chain(std::string_view host,
+                                            const std::vector<CnameRecord>& records,
+                                            std::size_t max_names);
+
 struct DnsResolverOptions {
   std::string server;            // "ADDR[:PORT]"; empty: the system's resolvers (/etc/resolv.conf)
   int attempt_timeout_ms = 500;  // first try; c-ares doubles it for the retry
@@ -73,6 +90,14 @@ class DnsResolver {
   // what is in flight.
   std::unordered_map<std::string, HostLookup> lookup(const std::vector<std::string>& hosts,
                                                      const std::atomic<bool>* stop = nullptr);
+
+  // The CNAME chain of every host (distinct, lower-case names), from one A query each, asked all
+  // at once: the names the answer leads through (follow_cname_chain, at most kMaxCnameNames). A
+  // host without a CNAME, or whose query failed or timed out, gets an empty chain. Returns within
+  // about a deadline; a raised `stop` cancels what is in flight.
+  static constexpr std::size_t kMaxCnameNames = 16;
+  std::unordered_map<std::string, std::vector<std::string>> cname_chains(
+      const std::vector<std::string>& hosts, const std::atomic<bool>* stop = nullptr);
 
   // Who is asked, for notes: "127.0.0.1:5353" or "the system resolver (10.0.0.53:53)".
   std::string describe() const;

@@ -38,6 +38,11 @@ struct PageAnalysis {
   // Consent: the first consent-manager tag on the page (index into tags), -1 when none.
   int consent_manager_index = -1;
   std::vector<std::string> notes;  // what could not be extracted and why
+  // Resources the page loads from the site's own hosts other than the page's (first reference
+  // to each, up to kMaxSiteHostReferences), for the CNAME-cloaking check. Collected only when the
+  // third-party stage runs (AnalysisContext::keep_site_host_references); never stored.
+  static constexpr std::size_t kMaxSiteHostReferences = 16;
+  std::vector<Tag> site_host_references;
   bool reused = false;             // tags reused from a previous scan (content unchanged)
   // Set when the stored analysis and findings of an unchanged page are reused as they are (same
   // analyser, policy and catalogue): the rows they were read from, which the store refers to

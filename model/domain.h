@@ -20,4 +20,8 @@ bool has_listed_public_suffix(std::string_view host);
 // True when `host` equals `domain` or is a subdomain of it.
 bool host_in_domain(std::string_view host, std::string_view domain);
 
+// A DNS name as tagwarden compares them: lower case, without the trailing dot of a fully
+// qualified name ("Metrics.Example.COM." -> "metrics.example.com").
+std::string normalize_dns_name(std::string_view name);
+
 }  // namespace tw

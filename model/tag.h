@@ -64,6 +64,11 @@ struct Tag {
   // Who saw it: the static crawl (its markup, scripts or containers), the browser pass, or both.
   bool seen_statically = true;
   bool seen_by_browser = false;
+  // CNAME cloaking: a host of the site itself whose DNS name is an alias of a tracker's. The
+  // vendor is the tracker's; the chain lists the names DNS gave after `host`, the last one the
+  // tracker's ("m.example.com" -> ["example.tracker.net"]).
+  bool cloaked = false;
+  std::vector<std::string> cname_chain;
 
   bool has_attribute(std::string_view name) const;
   std::string_view attribute(std::string_view name) const;

@@ -134,6 +134,8 @@ Status open_inputs(ScanState& scan) {
   }
   make_context(scan);
   make_third_party_stage(scan);
+  // Pages keep their references to the site's other hosts only for the stage's CNAME check.
+  scan.context.keep_site_host_references = scan.third_party.has_value();
   if (!scan.settings.keep_pages) scan.outcome.report.streamed.emplace();
   return Ok{};
 }

@@ -47,28 +47,43 @@ std::vector<std::string> ThirdPartyHosts::hosts_to_ask(
   std::vector<std::string> hosts;
   for (const auto& request : requests) {
     std::string host = url_host(request.url);
-    // "localhost" names loopback by definition (RFC 6761) and is never asked of DNS; the
-    // public-address check decides whether it may be fetched.
-    bool loopback_name = host == "localhost" || host.ends_with(".localhost");
-    if (host.empty() || is_ip_literal(host) || loopback_name || mapped_hosts_.contains(host) ||
-        !asked_.insert(host).second) {
-      continue;
-    }
+    if (never_asked(host) || !asked_.insert(host).second) continue;
     hosts.push_back(std::move(host));
   }
   return hosts;
 }
 
+// "localhost" names loopback by definition (RFC 6761) and is never asked of DNS; the
+// public-address check decides whether it may be fetched.
+bool ThirdPartyHosts::never_asked(const std::string& host) const {
+  bool loopback_name = host == "localhost" || host.ends_with(".localhost");
+  return host.empty() || is_ip_literal(host) || loopback_name || mapped_hosts_.contains(host);
+}
+
+bool ThirdPartyHosts::open_resolver() {
+  if (resolver_) return true;
+  Result<DnsResolver> opened = DnsResolver::open({dns_server_});
+  if (!opened) {
+    skipped_ = opened.error();
+    return false;
+  }
+  resolver_.emplace(std::move(*opened));
+  return true;
+}
+
+std::unordered_map<std::string, std::vector<std::string>> ThirdPartyHosts::cname_chains(
+    const std::set<std::string>& hosts) {
+  std::vector<std::string> asked;
+  for (const std::string& host : hosts) {
+    if (!never_asked(host)) asked.push_back(host);
+  }
+  if (!ask_dns_ || asked.empty() || !skipped_.empty() || !open_resolver()) return {};
+  return resolver_->cname_chains(asked, stop_);
+}
+
 // Every host at once; when DNS has answered for no host of the scan, the checks are skipped.
 void ThirdPartyHosts::ask_dns(const std::vector<std::string>& hosts, ResourceFetcher& fetcher) {
-  if (!resolver_) {
-    Result<DnsResolver> opened = DnsResolver::open({dns_server_});
-    if (!opened) {
-      skipped_ = opened.error();
-      return;
-    }
-    resolver_.emplace(std::move(*opened));
-  }
+  if (!open_resolver()) return;
   const std::string server = resolver_->describe();
   std::map<std::string, int> failures;  // "SERVFAIL" -> hosts
   for (const auto& [host, lookup] : resolver_->lookup(hosts, stop_)) {

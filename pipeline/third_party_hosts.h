@@ -48,6 +48,12 @@ class ThirdPartyHosts {
   // delivered that names the missing host, once per host: its one TW308 goes there.
   void add_reach(const std::string& host, const std::string& page_url, ResourceFacts& facts);
 
+  // The CNAME chains of the site's own hosts (see DnsResolver::cname_chains), asked together.
+  // Hosts mapped with --resolve and IP addresses are left out; behind a proxy, or when no
+  // resolver can be opened, none is asked.
+  std::unordered_map<std::string, std::vector<std::string>> cname_chains(
+      const std::set<std::string>& hosts);
+
   int hosts_missing() const { return static_cast<int>(missing_.size()); }
   // Why the third-party checks were skipped ("DNS answered for none of ..."), else empty.
   const std::string& skipped() const { return skipped_; }
@@ -64,6 +70,8 @@ class ThirdPartyHosts {
     bool reported = false;
   };
 
+  bool open_resolver();
+  bool never_asked(const std::string& host) const;
   std::vector<std::string> hosts_to_ask(const std::vector<ResourceRequest>& requests);
   void ask_dns(const std::vector<std::string>& hosts, ResourceFetcher& fetcher);
   void learn(const std::string& host, const HostLookup& lookup, const std::string& server,

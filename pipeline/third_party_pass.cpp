@@ -15,6 +15,15 @@ void record_summary(ScanState& scan, const ThirdPartySummary& summary) {
               std::to_string(scan.settings.max_third_party) +
               " distinct ones were not fetched (--max-third-party)");
   }
+  if (summary.site_hosts_checked > 0) {
+    info.settings["site_hosts_cname_checked"] = std::to_string(summary.site_hosts_checked);
+    info.settings["site_hosts_cloaked"] = std::to_string(summary.site_hosts_cloaked);
+  }
+  if (int cut = summary.site_references_not_checked; cut > 0) {
+    scan.note(std::to_string(cut) +
+              " references to the site's own hosts were past the CNAME check's bound and were "
+              "not checked");
+  }
   if (!summary.skipped.empty()) {
     info.settings["third_party_skipped"] = summary.skipped;
     scan.note("third-party checks skipped: " + summary.skipped);

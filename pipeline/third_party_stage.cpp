@@ -16,6 +16,7 @@
 #include "analyzers/resource_containers.h"
 #include "analyzers/resource_integrity.h"
 #include "analyzers/tag_attribution.h"
+#include "catalogue/cname_cloaking.h"
 #include "catalogue/known_libraries.h"
 #include "model/domain.h"
 #include "model/resource_facts.h"
@@ -177,7 +178,10 @@ class ThirdPartyStage::Impl {
       }
     }
     if (page.page.error != PageError::none) return;
+    for (const Tag& reference : page.site_host_references) keep_site_reference(page, reference);
     for (const Tag& tag : page.tags) {
+      // A page reused unchanged keeps no site references, but its cloaked tags stand for them.
+      if (tag.cloaked) keep_site_reference(page, tag);
       if (is_derived(tag)) {
         any_derived_ = true;
         continue;
@@ -203,6 +207,7 @@ class ThirdPartyStage::Impl {
     fetch(round_one_);
     round_one_ = {};
     snippet_ids_ = {};
+    if (!stop_requested()) find_cloaked_hosts();
 
     // Round two: the scripts the containers' tags load (no walk when no container configures
     // any tag).
@@ -237,7 +242,7 @@ class ThirdPartyStage::Impl {
     summary_.skipped = hosts_.skipped();
     // Nothing learned (DNS answered for nothing) and nothing derived earlier to drop: no page
     // would change, so none is walked (a sandbox without DNS pays for no walk of the site).
-    if (insights_.empty() && !any_derived_) return summary_;
+    if (insights_.empty() && !any_derived_ && cloaked_.empty()) return summary_;
 
     // Each page gets its facts, the tags the containers configure, the fourth parties its
     // scripts name, and the resource rules' findings.
@@ -250,6 +255,9 @@ class ThirdPartyStage::Impl {
         std::vector<Tag> fourth = fourth_party_tags(page, added);
         added.insert(added.end(), std::make_move_iterator(fourth.begin()),
                      std::make_move_iterator(fourth.end()));
+        std::vector<Tag> cloaked = cloaked_tags(page);
+        added.insert(added.end(), std::make_move_iterator(cloaked.begin()),
+                     std::make_move_iterator(cloaked.end()));
         page.notes.insert(page.notes.end(), notes.begin(), notes.end());
         changed = finish_page(page, std::move(added), dropped) || !notes.empty();
       }
@@ -271,9 +279,75 @@ class ThirdPartyStage::Impl {
            static_cast<int>(plans_.size()) < max_resources_;
   }
 
+  // Tags this stage adds, dropped and made again by each scan: what containers and scripts
+  // load, and what DNS says a site host is an alias of.
   static bool is_derived(const Tag& tag) {
     return tag.initiator == Initiator::tag_manager ||
-           tag.initiator == Initiator::third_party_script;
+           tag.initiator == Initiator::third_party_script || tag.cloaked;
+  }
+
+  // The first reference of each page to each of the site's other hosts, as the crawl delivers
+  // them: at most kMaxSiteHosts hosts and kMaxSiteReferences references per scan.
+  void keep_site_reference(const PageAnalysis& page, const Tag& reference) {
+    if (!site_hosts_.contains(reference.host)) {
+      if (site_hosts_.size() >= kMaxSiteHosts) return;
+      site_hosts_.insert(reference.host);
+    }
+    if (site_reference_count_ >= kMaxSiteReferences) {
+      ++summary_.site_references_not_checked;
+      return;
+    }
+    std::vector<SiteReference>& kept = site_references_[page_url(page)];
+    for (const SiteReference& known : kept) {
+      if (known.url == reference.url) return;
+    }
+    kept.push_back({reference.url, reference.host, reference.kind, reference.initiator,
+                    reference.line, reference.column, reference.in_head, reference.in_noscript});
+    ++site_reference_count_;
+  }
+
+  // DNS asked for the CNAME chain of every site host at once; a chain that leads to a tracker
+  // makes the host cloaked. A lookup that fails or times out is no finding.
+  void find_cloaked_hosts() {
+    if (site_hosts_.empty()) return;
+    const Catalogue& catalogue =
+        context_.rules.catalogue != nullptr ? *context_.rules.catalogue : Catalogue::builtin();
+    for (auto& [host, chain] : hosts_.cname_chains(site_hosts_)) {
+      ++summary_.site_hosts_checked;
+      std::optional<CloakedVendor> vendor =
+          match_cname_chain(chain, registrable_domain(host), catalogue, CloakingTargets::builtin());
+      if (!vendor) continue;
+      ++summary_.site_hosts_cloaked;
+      cloaked_.emplace(host, Cloaking{std::move(*vendor), std::move(chain)});
+    }
+  }
+
+  // The page's references to cloaked hosts, as tags of the tracker the host is an alias of.
+  std::vector<Tag> cloaked_tags(const PageAnalysis& page) const {
+    std::vector<Tag> out;
+    if (cloaked_.empty()) return out;
+    auto kept = site_references_.find(page_url(page));
+    if (kept == site_references_.end()) return out;
+    for (const SiteReference& reference : kept->second) {
+      auto cloaking = cloaked_.find(reference.host);
+      if (cloaking == cloaked_.end()) continue;
+      Tag& tag = out.emplace_back();
+      tag.kind = reference.kind;
+      tag.url = reference.url;
+      tag.host = reference.host;
+      tag.domain = registrable_domain(reference.host);
+      tag.line = reference.line;
+      tag.column = reference.column;
+      tag.initiator = reference.initiator;
+      tag.in_head = reference.in_head;
+      tag.in_noscript = reference.in_noscript;
+      tag.vendor = cloaking->second.vendor.vendor;
+      tag.category = cloaking->second.vendor.category;
+      tag.ids = ids_from_url(tag.url);
+      tag.cloaked = true;
+      tag.cname_chain = cloaking->second.chain;
+    }
+    return out;
   }
 
   static bool drop_derived_tags(PageAnalysis& page) {
@@ -590,6 +664,28 @@ class ThirdPartyStage::Impl {
   std::unordered_map<std::string, Plan> plans_;
   std::unordered_map<std::string, ResourceInsight> insights_;
   std::map<std::string, std::string> gtm_named_;  // GTM id -> loader URL
+  // CNAME cloaking: the site's own hosts other than the pages' (bounded), the pages' references
+  // to them by page URL, and the hosts DNS says are aliases of a tracker.
+  struct SiteReference {
+    std::string url;
+    std::string host;
+    TagKind kind;
+    Initiator initiator;
+    int line;
+    int column;
+    bool in_head;
+    bool in_noscript;
+  };
+  struct Cloaking {
+    CloakedVendor vendor;
+    std::vector<std::string> chain;
+  };
+  static constexpr std::size_t kMaxSiteHosts = 64;
+  static constexpr std::size_t kMaxSiteReferences = 100'000;
+  std::set<std::string> site_hosts_;
+  std::unordered_map<std::string, std::vector<SiteReference>> site_references_;
+  std::size_t site_reference_count_ = 0;
+  std::unordered_map<std::string, Cloaking> cloaked_;
   std::map<std::tuple<std::string, std::string, std::string>, std::vector<Tag>> custom_html_;
 };
 

@@ -2,7 +2,9 @@
 // resource of the scan once, record what it is (status, bytes, compression, caching, timing,
 // cookies, integrity, library and version), open tag-manager containers (GTM, Adobe Launch,
 // Tealium) into the tags they configure, note the fourth parties scripts reference, and run the
-// resource rules (TW203, TW301, TW304, TW308, TW403-405) on the pages that carry them.
+// resource rules (TW203, TW301, TW304, TW308, TW403-405) on the pages that carry them. The site's
+// own hosts other than the pages' are asked for their CNAME chains: one that leads to a tracker
+// turns the pages' references to it into that tracker's tags, marked cloaked (rule TW206).
 #pragma once
 
 #include <cstddef>
@@ -25,9 +27,12 @@ struct ThirdPartySummary {
   int containers_opened = 0;    // tag-manager containers parsed
   int tags_added = 0;           // tag-manager and fourth-party tags appended to pages
   int findings_added = 0;
-  int references_not_fetched = 0;  // tag references to URLs past max_resources distinct ones
-  bool stopped = false;            // the stop flag was raised part-way
-  int hosts_missing = 0;           // hosts DNS proved missing (NXDOMAIN)
+  int references_not_fetched = 0;       // tag references to URLs past max_resources distinct ones
+  bool stopped = false;                 // the stop flag was raised part-way
+  int hosts_missing = 0;                // hosts DNS proved missing (NXDOMAIN)
+  int site_hosts_checked = 0;           // the site's own hosts whose CNAME chain DNS was asked for
+  int site_hosts_cloaked = 0;           // of those, aliases of a tracker
+  int site_references_not_checked = 0;  // references to site hosts past the scan's bound
   // Why the third-party checks were skipped (DNS answered for no host at all), else empty.
   std::string skipped;
 };

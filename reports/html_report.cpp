@@ -269,7 +269,8 @@ void summary_section(std::ostream& out, const ScanReport& report, const ReportSu
   out << "</section>\n";
 }
 
-void vendor_section(std::ostream& out, const ReportSummary& s) {
+void vendor_section(std::ostream& out, const ReportSummary& s,
+                    const std::map<std::string, std::vector<std::string>>& cloaked) {
   out << "<section id=\"vendors\"><h2>Vendor inventory by category</h2>\n";
   if (s.categories.empty()) out << "<p class=\"muted\">No third-party vendor was found.</p>\n";
   std::size_t rows = 0, total = 0;
@@ -288,10 +289,14 @@ void vendor_section(std::ostream& out, const ReportSummary& s) {
            "<tbody>\n";
     for (const VendorSummary* v : group.vendors) {
       if (rows++ == kMaxVendorRows) break;
-      out << "<tr><td>" << html(v->name) << "</td><td class=\"status-" << html(v->status) << "\">"
-          << html(v->status) << "</td><td>" << html(v->owner) << "</td><td class=\"num\">"
-          << v->pages << "</td><td>" << join_escaped(v->hosts) << "</td><td>"
-          << join_escaped(v->ids) << "</td><td>"
+      out << "<tr><td>" << html(v->name);
+      if (auto hosts = cloaked.find(v->name); hosts != cloaked.end()) {
+        out << "<br><span class=\"muted\">cloaked: CNAME of " << join_escaped(hosts->second)
+            << "</span>";
+      }
+      out << "</td><td class=\"status-" << html(v->status) << "\">" << html(v->status)
+          << "</td><td>" << html(v->owner) << "</td><td class=\"num\">" << v->pages << "</td><td>"
+          << join_escaped(v->hosts) << "</td><td>" << join_escaped(v->ids) << "</td><td>"
           << html(join(seen_by(v->seen_statically, v->seen_by_browser), " + ")) << "</td></tr>\n";
     }
     out << "</tbody></table>\n";
@@ -583,7 +588,7 @@ void write_html_report(const ScanReport& report, const ReportOptions& options, s
   out << "</div></section>\n";
   // Issues first after the overview: they are what a reader acts on.
   issues_section(out, issues, options);
-  vendor_section(out, s);
+  vendor_section(out, s, cloaked_hosts_by_vendor(issues));
   cookie_section(out, report);
   matrix_section(out, report, s);
   findings_section(out, report, s, options);

@@ -40,9 +40,10 @@ void write_tag(json_stream::ObjectText& object, const Tag& tag) {
       .boolean("in_noscript", tag.in_noscript)
       .boolean("consent_gated", tag.consent_gated)
       .boolean("document_write", tag.document_write)
-      .strings("seen_by", seen_by(tag.seen_statically, tag.seen_by_browser))
-      .string_map("attributes", tag.attributes)
-      .close();
+      .strings("seen_by", seen_by(tag.seen_statically, tag.seen_by_browser));
+  // Only on cloaked tags, so a report without cloaking reads as it did.
+  if (tag.cloaked) object.boolean("cloaked", true).strings("cname_chain", tag.cname_chain);
+  object.string_map("attributes", tag.attributes).close();
 }
 
 void write_cookie(json_stream::ObjectText& object, const BrowserCookie& cookie,

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "model/text.h"
 #include "reports/report_summary.h"
 #include "reports/report_text.h"
 #include "reports/writers.h"
@@ -110,9 +111,14 @@ void write_markdown_report(const ScanReport& report, const ReportOptions& option
   }
   out << "#### Vendors\n\n| Vendor | Category | Status | Owner | Pages |\n|---|---|---|---|---:|\n";
   std::size_t shown = 0;
+  const auto cloaked = cloaked_hosts_by_vendor(grouped);
   for (const VendorSummary& v : report.vendors) {
     if (shown++ == kDetailRows) break;
-    out << "| " << markdown_text(cut(v.name), true) << " | " << markdown_text(v.category, true)
+    std::string name = v.name;
+    if (auto hosts = cloaked.find(v.name); hosts != cloaked.end()) {
+      name += " (cloaked: CNAME of " + join(hosts->second, ", ") + ")";
+    }
+    out << "| " << markdown_text(cut(name), true) << " | " << markdown_text(v.category, true)
         << " | " << markdown_text(v.status, true) << " | " << markdown_text(cut(v.owner), true)
         << " | " << v.pages << " |\n";
   }

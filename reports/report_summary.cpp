@@ -39,6 +39,23 @@ std::string_view page_url(const PageAnalysis& page) {
   return page.page.final_url.empty() ? page.page.requested_url : page.page.final_url;
 }
 
+bool is_cloaking_issue(const Issue& issue) {
+  return rule_text(issue.rule).name == "cname-cloaking";
+}
+
+std::map<std::string, std::vector<std::string>> cloaked_hosts_by_vendor(
+    const std::vector<Issue>& issues) {
+  std::map<std::string, std::vector<std::string>> hosts;
+  for (const Issue& issue : issues) {
+    if (!is_cloaking_issue(issue) || issue.vendor.empty()) continue;
+    std::vector<std::string>& known = hosts[issue.vendor];
+    if (std::find(known.begin(), known.end(), issue.host) == known.end()) {
+      known.push_back(issue.host);
+    }
+  }
+  return hosts;
+}
+
 ReportSummary summarize(const ScanReport& report) {
   ReportSummary s;
   s.pages_total = static_cast<int>(report.pages.size());

@@ -59,6 +59,13 @@ struct ReportSummary {
 };
 ReportSummary summarize(const ScanReport& report);
 
+// The hosts through which each vendor is CNAME-cloaked (vendor name -> hosts), from the issues
+// of the cname-cloaking rule, which name the vendor and the site's host. A report of a stored
+// scan has no tags of vendors at hand; the findings carry this.
+std::map<std::string, std::vector<std::string>> cloaked_hosts_by_vendor(
+    const std::vector<Issue>& issues);
+bool is_cloaking_issue(const Issue& issue);
+
 // Tags per (page, vendor name) for the first `max_pages` pages; vendor names in the order of
 // report.vendors, then as the tags name them.
 struct PageVendorMatrix {

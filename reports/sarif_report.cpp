@@ -135,6 +135,11 @@ Json result_json(const Issue& issue, int rule_index, const std::string& site,
                               {"suppressed", issue.suppressed},
                               {"newInstances", issue.new_instances},
                               {"locationsShown", issue.examples.size()}};
+  // A tracker behind a CNAME of the site's host: the chain is in the evidence ("CNAME a -> b").
+  if (is_cloaking_issue(issue)) {
+    result["properties"]["cloaked"] = true;
+    if (!issue.examples.empty()) result["properties"]["cname"] = issue.examples.front().evidence;
+  }
   return result;
 }
 

@@ -111,6 +111,7 @@ void SiteFacts::add_page(const PageAnalysis& page) {
     it->seen_statically |= tag.seen_statically;
     it->seen_by_browser |= tag.seen_by_browser;
     if (it->host_set.insert(tag.host).second) it->hosts.push_back(tag.host);
+    if (tag.cloaked) it->cloaked_hosts.insert(tag.host);
     for (const std::string& id : tag.ids) {
       auto [known, new_id] =
           data_->tag_id_index.emplace(id, static_cast<std::uint32_t>(data_->tag_ids.size()));
@@ -191,7 +192,9 @@ std::vector<VendorSummary> summarize_vendors(const SiteFacts& facts, const RuleC
           find_sanctioned(*policy, vendor.name, vendor.hosts.empty() ? "" : vendor.hosts.front());
       bool own = false;
       for (const std::string& domain : policy->own_domains) {
-        for (const std::string& host : vendor.hosts) own = own || host_in_domain(host, domain);
+        for (const std::string& host : vendor.hosts) {
+          own = own || (!vendor.cloaked_hosts.contains(host) && host_in_domain(host, domain));
+        }
       }
       const ForbiddenEntry* forbidden =
           policy->details ? find_forbidden(*policy, vendor.name, vendor.category, "") : nullptr;

@@ -13,12 +13,13 @@ namespace tw {
 extern const Rule kExpiredSuppressionRule, kUnsanctionedVendorRule, kUnknownHostRule,
     kUnsanctionedTagIdRule, kRequiredTagMissingRule, kForbiddenVendorRule, kOverlappingVendorsRule,
     kDuplicateTagRule, kDriftRule, kConsentRule, kPersonalDataRule, kSensitivePageTrackerRule,
-    kThirdPartyCookieRule, kSessionReplayRule, kTrackingAfterRejectRule, kMissingIntegrityRule, kIntegrityMismatchRule,
-    kInsecureTransportRule, kCompromisedDomainRule, kVulnerableLibraryRule, kWeakCspRule,
-    kCspMismatchRule, kUnsandboxedIframeRule, kDanglingHostRule, kRenderBlockingRule,
-    kDocumentWriteRule, kHostBudgetRule, kThirdPartyBytesRule, kSlowThirdPartyRule,
-    kUncompressedOrUncacheableRule, kMissingPreconnectRule, kUnauthorizedScriptRule,
-    kChangedScriptRule, kScriptAddedOrRemovedRule, kSecurityHeaderChangedRule;
+    kThirdPartyCookieRule, kSessionReplayRule, kTrackingAfterRejectRule, kCnameCloakingRule,
+    kMissingIntegrityRule, kIntegrityMismatchRule, kInsecureTransportRule, kCompromisedDomainRule,
+    kVulnerableLibraryRule, kWeakCspRule, kCspMismatchRule, kUnsandboxedIframeRule,
+    kDanglingHostRule, kRenderBlockingRule, kDocumentWriteRule, kHostBudgetRule,
+    kThirdPartyBytesRule, kSlowThirdPartyRule, kUncompressedOrUncacheableRule,
+    kMissingPreconnectRule, kUnauthorizedScriptRule, kChangedScriptRule, kScriptAddedOrRemovedRule,
+    kSecurityHeaderChangedRule;
 
 std::span<const Rule* const> registered_rules() {
   static const Rule* const kRules[] = {
@@ -37,6 +38,7 @@ std::span<const Rule* const> registered_rules() {
       &kThirdPartyCookieRule,           // TW203 resource  rule_resource_checks.cpp
       &kSessionReplayRule,              // TW204 page      rule_tw2xx_privacy.cpp
       &kTrackingAfterRejectRule,        // TW205 page      rule_tw2xx_privacy.cpp
+      &kCnameCloakingRule,              // TW206 page      rule_tw2xx_privacy.cpp
       &kMissingIntegrityRule,           // TW300 page      rule_tw3xx_security.cpp
       &kIntegrityMismatchRule,          // TW301 resource  rule_resource_checks.cpp
       &kInsecureTransportRule,          // TW302 page      rule_tw3xx_security.cpp

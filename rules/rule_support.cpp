@@ -38,7 +38,8 @@ std::string PageFacts::category_of(const Tag& tag) const {
 }
 
 bool PageFacts::is_own(const Tag& tag) const {
-  if (context.policy == nullptr) return false;
+  // A cloaked tag's host is the site's, but what answers there is a tracker's.
+  if (context.policy == nullptr || tag.cloaked) return false;
   for (const std::string& domain : context.policy->own_domains) {
     if (host_in_domain(tag.host, domain)) return true;
   }

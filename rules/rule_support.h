@@ -40,7 +40,8 @@ struct PageFacts {
   std::string vendor_of(const Tag& tag) const;
   // The vendor's category from the tag, or from the catalogue when the tag lacks it.
   std::string category_of(const Tag& tag) const;
-  // True for tags on the policy's own domains (first party the analyzer did not know about).
+  // True for tags on the policy's own domains (first party the analyzer did not know about),
+  // unless the tag is cloaked (a tracker behind an alias of the site's host).
   bool is_own(const Tag& tag) const;
 };
 
@@ -116,6 +117,8 @@ struct SiteVendor {
   // page, say), so a linear search per tag grew quadratically.
   std::unordered_set<std::string> host_set;
   std::unordered_set<std::uint32_t> id_set;
+  // Hosts of the site reached through a CNAME alias of the vendor's: never its "own" hosts.
+  std::unordered_set<std::string> cloaked_hosts;
   int pages = 0;
   std::string first_page;  // where it was first seen (for site findings' evidence)
   bool seen_statically = false;  // some tag of it came from the static crawl

@@ -1,5 +1,6 @@
 // Privacy page rules: consent (TW200), personal data in URLs (TW201), trackers on sensitive pages
-// (TW202), session replay and fingerprinting (TW204), trackers that ignore a rejection (TW205).
+// (TW202), session replay and fingerprinting (TW204), trackers that ignore a rejection (TW205),
+// trackers behind a CNAME alias of the site's own host (TW206).
 #include <set>
 
 #include "rules/personal_data.h"
@@ -206,6 +207,25 @@ void check_tracking_after_reject(const RuleInfo& rule, const PageFacts& page,
   }
 }
 
+// The third-party stage found the host to be a DNS alias of a tracker's (tag.cloaked): one
+// finding per cloaked host on the page, naming the chain.
+void check_cname_cloaking(const RuleInfo& rule, const PageFacts& page, std::vector<Finding>& out) {
+  std::set<std::string> reported;
+  for (const Tag& tag : page.analysis.tags) {
+    if (!tag.cloaked || !reported.insert(tag.host).second) continue;
+    std::string chain = tag.host;
+    for (const std::string& name : tag.cname_chain) chain += " -> " + name;
+    std::string who = !tag.vendor.empty()        ? tag.vendor
+                      : !tag.cname_chain.empty() ? tag.cname_chain.back()
+                                                 : std::string("a tracker");
+    out.push_back(tag_finding(rule, page, tag,
+                              tag.host + " is a DNS alias of " + who +
+                                  ": cookies set for the site's domain reach " + who +
+                                  " with every request to it",
+                              "CNAME " + chain, {tag.host, lower_ascii(who)}));
+  }
+}
+
 }  // namespace
 
 bool is_sensitive_page(const PageAnalysis& page, const RuleContext& context) {
@@ -267,5 +287,19 @@ extern const Rule kSessionReplayRule{
      "Remove it, or sanction it with masking of inputs and personal data, and load it only "
      "after consent."},
     &check_session_replay};
+
+extern const Rule kCnameCloakingRule{
+    {"TW206", "cname-cloaking", "privacy", "Tracker hidden behind a CNAME of the site's own host",
+     Severity::high,
+     "A host of the site itself (metrics.example.com) is a DNS alias (CNAME) of a tracker's "
+     "domain, so the tracker answers under the site's name. Browsers send it the cookies set for "
+     "the site's domain, session and login cookies included, and treat it as first party, which "
+     "defeats third-party cookie blocking and tracker blocklists. The tracker comes from the "
+     "vendor catalogue's tracking vendors or the shipped list of known cloaking targets "
+     "(NextDNS); the evidence names the CNAME chain.",
+     "Load the vendor from its own domain, with consent, or move the alias to a cookieless "
+     "subdomain of a separate domain; at the least scope the site's cookies to the hosts that "
+     "need them (no Domain attribute) and mark them HttpOnly."},
+    &check_cname_cloaking};
 
 }  // namespace tw

@@ -51,6 +51,8 @@ Tag tag_from(const json& item) {
   tag.in_noscript = json_flag(item, "in_noscript");
   tag.consent_gated = json_flag(item, "consent_gated");
   tag.document_write = json_flag(item, "document_write");
+  tag.cloaked = json_flag(item, "cloaked");
+  tag.cname_chain = strings_of(item, "cname_chain");
   if (auto attributes = item.find("attributes");
       attributes != item.end() && attributes->is_object()) {
     for (const auto& [name, value] : attributes->items()) {

@@ -220,6 +220,19 @@ std::string notes_json(const std::vector<std::string>& notes) {
   return out;
 }
 
+// The attribute a cloaked tag's CNAME chain is stored under (names separated by spaces).
+constexpr std::string_view kCnameChainAttribute = "tagwarden-cname-chain";
+
+std::vector<std::string> split_words(std::string_view text) {
+  std::vector<std::string> words;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t space = std::min(text.find(' ', start), text.size());
+    if (space > start) words.emplace_back(text.substr(start, space - start));
+    start = space + 1;
+  }
+  return words;
+}
+
 // A page's tags as stored in page_tags.tags (schema.cpp): one JSON array per tag.
 std::string tags_json(const std::vector<Tag>& tags) {
   std::string out;
@@ -252,6 +265,13 @@ std::string tags_json(const std::vector<Tag>& tags) {
       append_json_string(out, name);
       out.push_back(':');
       append_json_string(out, value);
+    }
+    // A cloaked tag's chain rides in the attributes, so the stored shape stays as it was.
+    if (tag.cloaked) {
+      if (!first) out.push_back(',');
+      append_json_string(out, kCnameChainAttribute);
+      out.push_back(':');
+      append_json_string(out, join(tag.cname_chain, " "));
     }
     out += "},[";
     for (std::size_t i = 0; i < tag.ids.size(); ++i) {
@@ -344,6 +364,12 @@ std::vector<Tag> tags_from_json(const std::string& text) {
           tag.attributes[std::string(attribute.key)] = std::string(value);
         }
       }
+    }
+    if (auto chain = tag.attributes.find(std::string(kCnameChainAttribute));
+        chain != tag.attributes.end()) {
+      tag.cloaked = true;
+      tag.cname_chain = split_words(chain->second);
+      tag.attributes.erase(chain);
     }
     simdjson::dom::array ids;
     if (!fields[12].get_array().get(ids)) {

@@ -49,6 +49,30 @@ TEST_CASE("only third-party references become tags") {
   CHECK(analysis.tags[0].domain == "partner.example");
 }
 
+TEST_CASE("the site's other hosts are kept once each for the CNAME check, only when asked") {
+  const std::string body =
+      "<script src=/app.js></script>\n<script src=https://metrics.shop.example/t.js></script>\n"
+      "<img src=https://metrics.shop.example/p.gif>"
+      "<link rel=stylesheet href=https://static.shop.example/s.css>"
+      "<a href=https://blog.shop.example/>blog</a>"
+      "<script src=https://cdn.partner.example/y.js></script>";
+  tw::Page page;
+  page.requested_url = page.final_url = "https://www.shop.example/";
+  page.body = body;
+  tw::AnalysisContext context;
+  context.rules.catalogue = &tw::Catalogue::builtin();
+  context.keep_site_host_references = true;
+  auto analysis = tw::analyze_page(std::move(page), context);
+  CHECK(urls(analysis) == std::vector<std::string>{"https://cdn.partner.example/y.js"});
+  const std::vector<tw::Tag>& kept = analysis.site_host_references;
+  REQUIRE(kept.size() == 2);
+  CHECK(kept[0].url == "https://metrics.shop.example/t.js");
+  CHECK(kept[0].kind == tw::TagKind::script);
+  CHECK(kept[0].line == 2);
+  CHECK(kept[1].host == "static.shop.example");
+  CHECK(analyze(body, "https://www.shop.example/").site_host_references.empty());
+}
+
 TEST_CASE("tags are attributed to the most specific catalogue vendor") {
   auto analysis = analyze(
       "<img src='https://bat.bing.com/action/0?ti=5' width=1 height=1>"

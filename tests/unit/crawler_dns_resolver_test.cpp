@@ -89,3 +89,70 @@ TEST_CASE("a resolver nobody listens on proves nothing about any host") {
     CHECK_FALSE(lookup.detail.empty());
   }
 }
+
+namespace {
+
+// A DNS reply to an A question for `name` whose answer section holds `cnames` (compressed names
+// are not needed: every name is written out).
+std::vector<unsigned char> reply_with_cnames(
+    const std::string& name, const std::vector<std::pair<std::string, std::string>>& cnames) {
+  auto encode = [](const std::string& text) {
+    std::vector<unsigned char> out;
+    for (std::size_t start = 0; start < text.size();) {
+      std::size_t dot = std::min(text.find('.', start), text.size());
+      out.push_back(static_cast<unsigned char>(dot - start));
+      out.insert(out.end(), text.begin() + start, text.begin() + dot);
+      start = dot + 1;
+    }
+    out.push_back(0);
+    return out;
+  };
+  std::vector<unsigned char> message = {
+      0x12, 0x34, 0x81, 0x80, 0, 1, 0, static_cast<unsigned char>(cnames.size()), 0, 0, 0, 0};
+  auto question = encode(name);
+  message.insert(message.end(), question.begin(), question.end());
+  message.insert(message.end(), {0, 1, 0, 1});
+  for (const auto& [alias, target] : cnames) {
+    auto owner = encode(alias);
+    auto data = encode(target);
+    message.insert(message.end(), owner.begin(), owner.end());
+    message.insert(message.end(),
+                   {0, 5, 0, 1, 0, 0, 0, 60, 0, static_cast<unsigned char>(data.size())});
+    message.insert(message.end(), data.begin(), data.end());
+  }
+  return message;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "CNAME records are read from an answer, lower-cased, and a cut message gives none past it") {
+  auto message = reply_with_cnames(
+      "metrics.shop.example",
+      {{"Metrics.Shop.Example", "shop.Tracker.NET"}, {"shop.tracker.net", "edge.tracker.net"}});
+  auto records = tw::cname_records(message.data(), static_cast<int>(message.size()));
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].alias == "metrics.shop.example");
+  CHECK(records[0].target == "shop.tracker.net");
+  CHECK(records[1].target == "edge.tracker.net");
+  auto cut = tw::cname_records(message.data(), static_cast<int>(message.size()) - 3);
+  CHECK(cut.size() == 1);
+  CHECK(tw::cname_records(message.data(), 5).empty());
+  CHECK(tw::cname_records(nullptr, 0).empty());
+}
+
+TEST_CASE("a CNAME chain is followed in order, whatever the records' order, and stops at loops") {
+  std::vector<tw::CnameRecord> records = {{"b.example", "c.tracker.net."},
+                                          {"metrics.shop.example", "B.example"}};
+  CHECK(tw::follow_cname_chain("metrics.shop.example.", records, 16) ==
+        std::vector<std::string>{"b.example", "c.tracker.net"});
+  std::vector<tw::CnameRecord> loop = {{"a.example", "b.example"}, {"b.example", "a.example"}};
+  CHECK(tw::follow_cname_chain("a.example", loop, 16) == std::vector<std::string>{"b.example"});
+  std::vector<tw::CnameRecord> long_chain;
+  for (int i = 0; i < 40; ++i) {
+    long_chain.push_back(
+        {"n" + std::to_string(i) + ".example", "n" + std::to_string(i + 1) + ".example"});
+  }
+  CHECK(tw::follow_cname_chain("n0.example", long_chain, 16).size() == 16);
+  CHECK(tw::follow_cname_chain("other.example", records, 16).empty());
+}

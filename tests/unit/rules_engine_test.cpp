@@ -617,3 +617,23 @@ TEST_CASE("vendor inventory: unreviewed without a policy, status against one") {
   CHECK(judged[0].ids == std::vector<std::string>{"GTM-ABC123"});
   CHECK(judged[1].status == "unsanctioned");
 }
+
+TEST_CASE("TW206 a cloaked tracker: high, names the CNAME chain, and the policy applies to it") {
+  Tag cloaked =
+      tag(TagKind::script, "https://metrics.example-shop.com/t.js", "Eulerian", "analytics", 9);
+  cloaked.cloaked = true;
+  cloaked.cname_chain = {"example-shop.eulerian.net"};
+  auto findings = of_rule(run(page("/", {cloaked}), &shop_policy()), "TW206");
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].severity == Severity::high);
+  CHECK(findings[0].line == 9);
+  CHECK(findings[0].host == "metrics.example-shop.com");
+  CHECK(findings[0].evidence == "CNAME metrics.example-shop.com -> example-shop.eulerian.net");
+  CHECK(findings[0].message.find("cookies") != std::string::npos);
+  // The host lies in the policy's own domain, but the vendor behind it is not sanctioned.
+  CHECK(of_rule(run(page("/", {cloaked}), &shop_policy()), "TW100").size() == 1);
+  Tag plain = cloaked;
+  plain.cloaked = false;
+  plain.cname_chain.clear();
+  CHECK(of_rule(run(page("/", {plain})), "TW206").empty());
+}

@@ -302,6 +302,30 @@ TEST_CASE("a rendered page keeps its visits, who saw each tag, and the vendors' 
         "_ga|https://www.googletagmanager.com/gtm.js");
 }
 
+TEST_CASE("a cloaked tag keeps its CNAME chain in the stored shape and loads back cloaked") {
+  TempDir dir;
+  ScanStore store = open_store(dir.path("tw.db"));
+  auto id = store.begin_scan(scan_info("https://shop.example/"));
+  REQUIRE(id.ok());
+  PageAnalysis page = make_page("https://shop.example/", {"metrics.shop.example", "cdn.example"});
+  page.tags[0].cloaked = true;
+  page.tags[0].cname_chain = {"shop.edge.example", "shop.eulerian.net"};
+  REQUIRE(store.add_pages(*id, std::vector{page}).ok());
+  auto loaded = store.load_scan(*id);
+  REQUIRE(loaded.ok());
+  const std::vector<Tag>& tags = loaded->pages[0].tags;
+  REQUIRE(tags.size() == 2);
+  CHECK(tags[0].cloaked);
+  CHECK(tags[0].cname_chain == page.tags[0].cname_chain);
+  CHECK(tags[0].attributes == page.tags[0].attributes);
+  CHECK_FALSE(tags[1].cloaked);
+  CHECK(tags[1].cname_chain.empty());
+  // The tags view keeps its columns; the chain is among the tag's attributes there.
+  CHECK(raw_query(dir.path("tw.db"),
+                  "SELECT json_extract(attributes, '$.\"tagwarden-cname-chain\"') FROM tags "
+                  "WHERE host = 'metrics.shop.example'") == "shop.edge.example shop.eulerian.net");
+}
+
 TEST_CASE("storing a page again replaces its tags and findings instead of adding a page") {
   TempDir dir;
   std::string path = dir.path("tw.db");
