@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
 #include "model/domain.h"
@@ -92,6 +93,7 @@ std::string consent_script(ConsentState state, bool expected) {
       else {
         const uc = fn(w.UC_UI, 'denyAllConsents') ? w.UC_UI : w.__ucCmp;
         await (yes ? uc.acceptAllConsents() : uc.denyAllConsents());
+        if (uc === w.__ucCmp && fn(uc, 'saveConsents')) await uc.saveConsents();  // v3 saves apart
       }
       out.action = yes ? 'accepted' : 'rejected';
     } catch (e) { out.action = 'failed: ' + String(e).slice(0, 200); }
@@ -130,6 +132,58 @@ std::string stack_url(const json& stack) {
     at = &*parent;
   }
   return {};
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return text;
+}
+
+std::string trimmed(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return std::string(text.substr(first, text.find_last_not_of(" \t") - first + 1));
+}
+
+// A cookie a response's Set-Cookie header named: its name and its Domain attribute (lower case,
+// no leading dot; empty for a host-only cookie, whose domain is the response's host).
+struct SetCookieLine {
+  std::string name;
+  std::string domain;
+};
+
+SetCookieLine parse_set_cookie(std::string_view line) {
+  SetCookieLine out;
+  std::size_t end = line.find(';');
+  std::string_view pair = line.substr(0, end);
+  out.name = trimmed(pair.substr(0, pair.find('=')));
+  while (end != std::string_view::npos) {
+    const std::size_t start = end + 1;
+    end = line.find(';', start);
+    std::string_view attribute = line.substr(start, end == line.npos ? line.npos : end - start);
+    const std::size_t equals = attribute.find('=');
+    if (equals == line.npos || lower(trimmed(attribute.substr(0, equals))) != "domain") continue;
+    out.domain = lower(trimmed(attribute.substr(equals + 1)));
+    if (!out.domain.empty() && out.domain.front() == '.') out.domain.erase(0, 1);
+  }
+  return out;
+}
+
+// The Set-Cookie lines of a DevTools header object (Chromium joins repeated headers with '\n').
+std::vector<SetCookieLine> set_cookie_lines(const json& headers) {
+  std::vector<SetCookieLine> lines;
+  if (!headers.is_object()) return lines;
+  for (const auto& [name, value] : headers.items()) {
+    if (lower(name) != "set-cookie" || !value.is_string()) continue;
+    const std::string& text = value.get_ref<const std::string&>();
+    for (std::size_t start = 0; start <= text.size();) {
+      std::size_t end = std::min(text.find('\n', start), text.size());
+      SetCookieLine line = parse_set_cookie(std::string_view(text).substr(start, end - start));
+      if (!line.name.empty()) lines.push_back(std::move(line));
+      start = end + 1;
+    }
+  }
+  return lines;
 }
 
 BrowserCookie cookie_from(const json& cookie, const std::string& page_domain,
@@ -258,6 +312,14 @@ class BrowserRenderer::Tabs {
     bool decided = false;                  // the consent decision was made
     std::set<std::string> cookies_before;  // name\ndomain of cookies before the decision
     std::vector<std::pair<std::string, std::string>> cookie_log;  // name, script URL
+    // Cookies responses set (Set-Cookie), in arrival order: the request id, its URL when known
+    // then (a request may report its response headers before its start), the cookie.
+    struct ResponseCookie {
+      std::string request_id;
+      std::string url;
+      SetCookieLine cookie;
+    };
+    std::vector<ResponseCookie> response_cookies;
     std::int64_t cookies_call = 0;
     std::int64_t cookie_log_call = 0;
     std::int64_t consent_call = 0;
@@ -345,6 +407,7 @@ class BrowserRenderer::Tabs {
     const std::string& s = tab.session;
     expect(tab, pipe_.send("Network.enable", {{"maxTotalBufferSize", 0}}, s));
     expect(tab, pipe_.send("Page.enable", json::object(), s));
+    expect(tab, pipe_.send("Inspector.enable", json::object(), s));  // Inspector.targetCrashed
     expect(tab, pipe_.send("Page.addScriptToEvaluateOnNewDocument",
                            {{"source", document_start_script(options_.gpc)}}, s));
     if (options_.gpc) {
@@ -372,6 +435,8 @@ class BrowserRenderer::Tabs {
       }
       tab.in_flight.erase(text_of(params, "requestId"));
       if (tab.in_flight.empty()) tab.quiet_since = Clock::now();
+    } else if (event.method == "Network.responseReceivedExtraInfo") {
+      on_response_headers(tab, params);
     } else if (event.method == "Page.loadEventFired") {
       if (tab.phase == Phase::load || tab.phase == Phase::navigate) {
         tab.phase = Phase::settle;
@@ -416,6 +481,17 @@ class BrowserRenderer::Tabs {
     tab.requests[id] = tab.visit.requests.size();
     tab.visit.requests.push_back(std::move(entry));
     tab.in_flight.insert(id);
+  }
+
+  // Remembers which response set which cookies, for set_by (the headers Chromium received,
+  // Set-Cookie included, come only in this event).
+  void on_response_headers(Tab& tab, const json& params) {
+    const std::string id = text_of(params, "requestId");
+    const BrowserRequest* request = request_of(tab, params);
+    for (SetCookieLine& line : set_cookie_lines(params.value("headers", json::object()))) {
+      if (tab.response_cookies.size() >= kMaxLogRows) return;
+      tab.response_cookies.push_back({id, request ? request->url : "", std::move(line)});
+    }
   }
 
   BrowserRequest* request_of(Tab& tab, const json& params) {
@@ -612,13 +688,32 @@ class BrowserRenderer::Tabs {
     }
   }
 
-  // The last script that wrote a cookie of that name is taken as the one that set it.
+  // Who set each cookie: the last response whose Set-Cookie named it (same name and domain),
+  // else the last script that wrote a cookie of that name through document.cookie.
   static void attribute_cookies(Tab& tab) {
+    std::map<std::pair<std::string, std::string>, std::string> response;  // name, domain -> URL
+    for (Tab::ResponseCookie& row : tab.response_cookies) {
+      if (row.url.empty()) {
+        auto found = tab.requests.find(row.request_id);
+        if (found == tab.requests.end()) continue;
+        row.url = tab.visit.requests[found->second].url;
+      }
+      std::string domain = row.cookie.domain.empty() ? url_host(row.url) : row.cookie.domain;
+      response[{row.cookie.name, std::move(domain)}] = row.url;
+    }
     std::map<std::string, std::string> writer;
     for (const auto& [name, script] : tab.cookie_log) writer[name] = script;
     for (BrowserCookie& cookie : tab.visit.cookies) {
-      if (auto found = writer.find(cookie.name); found != writer.end())
+      std::string domain = lower(cookie.domain);
+      if (!domain.empty() && domain.front() == '.') domain.erase(0, 1);
+      if (auto found = response.find({cookie.name, domain}); found != response.end()) {
         cookie.set_by = found->second;
+        cookie.set_via = "response";
+      } else if (auto script = writer.find(cookie.name);
+                 script != writer.end() && !script->second.empty()) {
+        cookie.set_by = script->second;
+        cookie.set_via = "script";
+      }
     }
   }
 

@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,12 +14,42 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 namespace tw {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using json = nlohmann::json;
+
+constexpr int kPageHeapMegabytes = 512;  // JavaScript heap of one renderer
+constexpr std::string_view kProfilePrefix = "tagwarden-chromium-";
+
+// Profiles are named tagwarden-chromium-PID-XXXXXX after the tagwarden that made them. One whose
+// tagwarden is gone (killed before its destructor ran) is removed, if it is ours and a directory;
+// a live owner's, another user's and anything else is left alone.
+void remove_stale_profiles(const std::filesystem::path& directory) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(kProfilePrefix)) continue;
+    const std::string_view rest = std::string_view(name).substr(kProfilePrefix.size());
+    const std::size_t dash = rest.find('-');
+    if (dash == 0 || dash == std::string_view::npos ||
+        rest.substr(0, dash).find_first_not_of("0123456789") != std::string_view::npos ||
+        dash > 9) {
+      continue;
+    }
+    const pid_t owner = static_cast<pid_t>(std::stol(std::string(rest.substr(0, dash))));
+    if (owner == getpid() || kill(owner, 0) == 0 || errno != ESRCH) continue;
+    struct stat info {};
+    if (lstat(entry.path().c_str(), &info) != 0 || !S_ISDIR(info.st_mode) ||
+        info.st_uid != geteuid()) {
+      continue;
+    }
+    std::filesystem::remove_all(entry.path(), error);
+  }
+}
 
 std::vector<std::string> browser_arguments(const BrowserLaunch& options,
                                            const std::string& profile) {
@@ -40,6 +72,9 @@ std::vector<std::string> browser_arguments(const BrowserLaunch& options,
       "site-per-process",
       "--disable-site-isolation-trials",
       "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,800", "--mute-audio",
+      // A page that allocates without end crashes its own renderer (a note for that page) before
+      // it takes the machine's memory.
+      "--js-flags=--max-old-space-size=" + std::to_string(kPageHeapMegabytes),
       "--password-store=basic", "--use-mock-keychain"};
   // clang-format on
   if (!options.sandbox) args.push_back("--no-sandbox");
@@ -48,9 +83,24 @@ std::vector<std::string> browser_arguments(const BrowserLaunch& options,
   return args;
 }
 
+// Headless Chromium blocks third-party cookies unless told otherwise; desktop Chrome keeps them by
+// default, so the profile says so too: the cookie inventory is what a visitor's browser gets.
+bool write_preferences(const std::string& profile) {
+  std::error_code error;
+  std::filesystem::create_directory(std::filesystem::path(profile) / "Default", error);
+  if (error) return false;
+  std::ofstream out(std::filesystem::path(profile) / "Default" / "Preferences");
+  out << R"({"profile": {"cookie_controls_mode": 0, "block_third_party_cookies": false}})";
+  return static_cast<bool>(out.flush());
+}
+
 // In the child, between fork and exec: only async-signal-safe calls.
-[[noreturn]] void exec_browser(const std::vector<char*>& argv, int commands, int replies) {
+[[noreturn]] void exec_browser(const std::vector<char*>& argv, int commands, int replies,
+                               pid_t parent) {
   setpgid(0, 0);
+  // A tagwarden killed outright (SIGKILL) takes its browser with it.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(127);
   int null = open("/dev/null", O_RDWR);
   if (null >= 0) {
     dup2(null, 0);
@@ -78,10 +128,16 @@ Result<std::unique_ptr<CdpPipe>> CdpPipe::launch(const BrowserLaunch& options,
   }
   // A browser that dies mid-write must be an error value here, not a signal that ends the scan.
   signal(SIGPIPE, SIG_IGN);
-  std::string profile = (std::filesystem::temp_directory_path() / "tagwarden-chromium-XXXXXX");
+  const std::filesystem::path temp = std::filesystem::temp_directory_path();
+  remove_stale_profiles(temp);
+  std::string profile = temp / (std::string(kProfilePrefix) + std::to_string(getpid()) + "-XXXXXX");
   if (mkdtemp(profile.data()) == nullptr) {
     return Error{"--browser: cannot create a temporary profile: " +
                  std::string(std::strerror(errno))};
+  }
+  if (!write_preferences(profile)) {
+    std::filesystem::remove_all(profile);
+    return Error{"--browser: cannot write the temporary profile's preferences in " + profile};
   }
   int commands[2], replies[2];
   if (pipe2(commands, O_CLOEXEC) != 0) {
@@ -101,8 +157,9 @@ Result<std::unique_ptr<CdpPipe>> CdpPipe::launch(const BrowserLaunch& options,
 
   std::unique_ptr<CdpPipe> pipe(new CdpPipe());
   pipe->profile_dir_ = profile;
+  const pid_t parent = getpid();
   pipe->pid_ = fork();
-  if (pipe->pid_ == 0) exec_browser(argv, commands[0], replies[1]);
+  if (pipe->pid_ == 0) exec_browser(argv, commands[0], replies[1], parent);
   close(commands[0]);
   close(replies[1]);
   pipe->to_browser_ = commands[1];

@@ -1,9 +1,12 @@
 // A Chromium DevTools protocol client over --remote-debugging-pipe: the browser is started as a
-// child process in its own process group with a fresh temporary profile, reads commands on its fd 3
-// and writes replies and events on its fd 4, each message one JSON text ended by a NUL byte. No
-// websocket and no Node: two pipes and nlohmann-json.
-// Threads: one thread owns a CdpPipe and calls everything on it. The destructor kills the process
-// group and removes the profile directory.
+// child process in its own process group, killed if tagwarden dies, with each renderer's
+// JavaScript heap bounded and a fresh temporary profile (TMPDIR/tagwarden-chromium-PID-XXXXXX;
+// profiles left by a tagwarden that no longer runs are removed first). It reads commands on its
+// fd 3 and writes replies and events on its fd 4, each message one JSON text ended by a NUL byte.
+// No websocket and no Node: two pipes and nlohmann-json.
+// Threads: one thread owns a CdpPipe and calls everything on it (the browser's death signal is tied
+// to the thread that launched it). The destructor kills the process group and removes the profile
+// directory.
 #pragma once
 
 #include <sys/types.h>

@@ -41,9 +41,12 @@ struct BrowserCookie {
   double expires = -1;  // seconds since the epoch; -1 for a session cookie
   bool secure = false;
   bool http_only = false;
-  std::string same_site;       // "Strict", "Lax", "None" or empty when the browser did not say
-  bool third_party = false;    // its domain is not the page's registrable domain (or own domains)
-  std::string set_by;          // the script that wrote it through document.cookie, when known
+  std::string same_site;     // "Strict", "Lax", "None" or empty when the browser did not say
+  bool third_party = false;  // its domain is not the page's registrable domain (or own domains)
+  // Who set it, when known: the URL of the response whose Set-Cookie header named it
+  // (set_via "response"), or of the script that wrote it through document.cookie ("script").
+  std::string set_by;
+  std::string set_via;
   bool after_consent = false;  // first seen after the consent decision
 };
 

@@ -17,6 +17,7 @@
 #include "model/url.h"
 #include "pipeline/final_pages.h"
 #include "pipeline/scan_passes.h"
+#include "rules/rule_engine.h"
 
 namespace tw {
 namespace {
@@ -223,6 +224,15 @@ void merge_visits(PageAnalysis& page, std::vector<BrowserVisit> visits,
   page.browser = std::move(visits);
 }
 
+// The page and resource rules run again over the merged page (TW203 reads the browser's cookies).
+void judge_again(PageAnalysis& page, const RuleContext& rules) {
+  run_page_rules(page, rules);
+  std::erase_if(page.findings, [](const Finding& f) { return is_resource_rule(f.rule); });
+  std::vector<Finding> found = run_resource_rules(page, rules);
+  page.findings.insert(page.findings.end(), std::make_move_iterator(found.begin()),
+                       std::make_move_iterator(found.end()));
+}
+
 void record_settings(ScanState& scan, std::size_t rendered, double seconds) {
   const BrowserSettings& settings = scan.settings.browser;
   auto& recorded = scan.info().settings;
@@ -316,7 +326,7 @@ void render_in_browser(ScanState& scan) {
       visits.erase(found);
       changed = true;
     }
-    if (changed) run_page_rules(page, scan.context.rules);
+    if (changed) judge_again(page, scan.context.rules);
     final_pages.add(page);
     return changed;
   });

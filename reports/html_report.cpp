@@ -311,6 +311,13 @@ std::string expiry_text(double expires) {
   return utc_iso8601(static_cast<long long>(expires)).substr(0, 10);  // the day is enough
 }
 
+// How the setter set a cookie, after its URL.
+std::string_view set_via_text(std::string_view via) {
+  if (via == "response") return " (Set-Cookie)";
+  if (via == "script") return " (document.cookie)";
+  return "";
+}
+
 // The cookies the browser pass found (--browser); nothing when it did not run.
 void cookie_section(std::ostream& out, const ScanReport& report) {
   if (!report.scan.settings.contains("browser")) return;
@@ -333,9 +340,10 @@ void cookie_section(std::ostream& out, const ScanReport& report) {
     if (!cookie.same_site.empty()) flags.push_back("SameSite=" + cookie.same_site);
     out << "<tr><td>" << html(cookie.name) << "</td><td>" << html(cookie.domain) << "</td><td>"
         << (cookie.third_party ? "third" : "first") << "</td><td class=\"url\">"
-        << html(cookie.set_by) << "</td><td>" << expiry_text(cookie.expires) << "</td><td>"
-        << html(join(flags, " ")) << "</td><td>" << html(join(cookie.consent_states, ", "))
-        << "</td><td class=\"num\">" << cookie.pages << "</td></tr>\n";
+        << html(cookie.set_by) << set_via_text(cookie.set_via) << "</td><td>"
+        << expiry_text(cookie.expires) << "</td><td>" << html(join(flags, " ")) << "</td><td>"
+        << html(join(cookie.consent_states, ", ")) << "</td><td class=\"num\">" << cookie.pages
+        << "</td></tr>\n";
   }
   out << "</tbody></table>\n";
   cut_note(out, std::min(shown, kMaxVendorRows), cookies.size(), "cookies",

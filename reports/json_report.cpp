@@ -57,6 +57,7 @@ void write_cookie(json_stream::ObjectText& object, const BrowserCookie& cookie,
       .string("same_site", cookie.same_site)
       .string("party", cookie.third_party ? "third" : "first")
       .string("set_by", cookie.set_by)
+      .string("set_via", cookie.set_via)
       .string("consent_state", to_string(state))
       .boolean("after_consent", cookie.after_consent)
       .close();
@@ -140,11 +141,17 @@ void page_text(std::string& out, const PageAnalysis& analysis) {
 }
 
 Json cookie_summary_json(const CookieSummary& cookie) {
-  return Json{{"name", cookie.name},           {"domain", cookie.domain},
-              {"path", cookie.path},           {"party", cookie.third_party ? "third" : "first"},
-              {"secure", cookie.secure},       {"http_only", cookie.http_only},
-              {"same_site", cookie.same_site}, {"expires", cookie.expires},
-              {"set_by", cookie.set_by},       {"consent_states", cookie.consent_states},
+  return Json{{"name", cookie.name},
+              {"domain", cookie.domain},
+              {"path", cookie.path},
+              {"party", cookie.third_party ? "third" : "first"},
+              {"secure", cookie.secure},
+              {"http_only", cookie.http_only},
+              {"same_site", cookie.same_site},
+              {"expires", cookie.expires},
+              {"set_by", cookie.set_by},
+              {"set_via", cookie.set_via},
+              {"consent_states", cookie.consent_states},
               {"pages", cookie.pages}};
 }
 

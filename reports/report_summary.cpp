@@ -221,7 +221,10 @@ void add_cookies(std::vector<CookieSummary>& inventory, const PageAnalysis& page
         found->http_only = cookie.http_only;
         found->same_site = cookie.same_site;
       }
-      if (found->set_by.empty()) found->set_by = cookie.set_by;
+      if (found->set_by.empty()) {
+        found->set_by = cookie.set_by;
+        found->set_via = cookie.set_via;
+      }
       found->expires = std::max(found->expires, cookie.expires);
       std::string state(to_string(visit.consent_state));
       if (std::find(found->consent_states.begin(), found->consent_states.end(), state) ==

@@ -85,8 +85,9 @@ struct CookieSummary {
   bool secure = false;
   bool http_only = false;
   std::string same_site;
-  double expires = -1;                     // the longest-lived copy; -1 for a session cookie
-  std::string set_by;                      // the first script known to write it
+  double expires = -1;  // the longest-lived copy; -1 for a session cookie
+  std::string set_by;   // the first response or script known to set it
+  std::string set_via;  // "response" (Set-Cookie) or "script" (document.cookie), with set_by
   std::vector<std::string> consent_states;  // the states it was found in, in state order
   int pages = 0;
 };

@@ -149,7 +149,7 @@ std::vector<Finding> run_resource_rules(const PageAnalysis& page, const RuleCont
   for (const Tag& tag : page.tags) {
     if (auto facts = ResourceFacts::read_from(tag)) tags.push_back({&tag, std::move(*facts)});
   }
-  if (tags.empty()) return found;
+  if (tags.empty() && page.browser.empty()) return found;
   PageFacts facts(page, context);
   run_checks<ResourceCheck>(context, found, facts, tags, resource_budgets(context));
   apply_policy(found, context);

@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include "catalogue/known_libraries.h"
 #include "model/domain.h"
 #include "model/resource_facts.h"
+#include "model/url.h"
 #include "rules/rule_support.h"
 
 namespace tw {
@@ -50,12 +52,77 @@ std::string who(const PageFacts& page, const Tag& tag) {
   return vendor.empty() ? tag.host : vendor + " (" + tag.host + ")";
 }
 
+// The hosts a complete browser visit of the page requested (sent, not blocked by --offline):
+// for those, the cookies the browser kept are the evidence, not the stage's own fetch.
+std::set<std::string> hosts_the_browser_reached(const PageAnalysis& page) {
+  std::set<std::string> hosts;
+  for (const BrowserVisit& visit : page.browser) {
+    if (!visit.note.empty()) continue;
+    for (const BrowserRequest& request : visit.requests) {
+      if (!request.blocked) hosts.insert(request.host);
+    }
+  }
+  return hosts;
+}
+
+// The page's tag a browser cookie belongs to: the one from the host of the response that set it,
+// else one whose host is inside the cookie's domain.
+const Tag* tag_of_cookie(const PageAnalysis& page, const BrowserCookie& cookie) {
+  const std::string setter =
+      cookie.set_via == "response" ? std::string(url_host(cookie.set_by)) : std::string();
+  std::string_view domain = cookie.domain;
+  if (!domain.empty() && domain.front() == '.') domain.remove_prefix(1);
+  const Tag* inside = nullptr;
+  for (const Tag& tag : page.tags) {
+    if (!setter.empty() && tag.host == setter) return &tag;
+    if (inside == nullptr && !tag.host.empty() && host_in_domain(tag.host, domain)) inside = &tag;
+  }
+  return inside;
+}
+
+// TW203 from the browser pass: third-party cookies the rendered page kept before any consent
+// decision, one finding per tag that set them.
+void browser_third_party_cookies(const RuleInfo& rule, const PageFacts& page,
+                                 std::vector<Finding>& out) {
+  std::map<const Tag*, std::vector<const BrowserCookie*>> by_tag;
+  std::set<std::string> seen;  // name and domain
+  for (const BrowserVisit& visit : page.analysis.browser) {
+    if (!visit.note.empty()) continue;
+    for (const BrowserCookie& cookie : visit.cookies) {
+      if (!cookie.third_party || cookie.after_consent) continue;
+      const Tag* tag = tag_of_cookie(page.analysis, cookie);
+      if (tag == nullptr || page.is_own(*tag) ||
+          !seen.insert(cookie.name + "\n" + cookie.domain).second)
+        continue;
+      by_tag[tag].push_back(&cookie);
+    }
+  }
+  for (const auto& [tag, cookies] : by_tag) {
+    std::vector<std::string> names, evidence;
+    for (const BrowserCookie* cookie : cookies) {
+      names.push_back(cookie->name);
+      evidence.push_back(cookie->name + " (domain " + cookie->domain +
+                         (cookie->set_by.empty() ? "" : ", set by " + cookie->set_by) + ")");
+    }
+    out.push_back(
+        tag_finding(rule, page, *tag,
+                    who(page, *tag) + " sets " + std::to_string(names.size()) +
+                        (names.size() == 1 ? " third-party cookie" : " third-party cookies") +
+                        " in headless Chromium when this page loads: " + join(names, ", "),
+                    "browser: " + join(evidence, " | "), {tag->url}));
+  }
+}
+
 void third_party_cookie(const RuleInfo& rule, const PageFacts& page,
                         const std::vector<FetchedTag>& tags, const ResourceBudgets&,
                         std::vector<Finding>& out) {
+  browser_third_party_cookies(rule, page, out);
+  const std::set<std::string> browser_hosts = hosts_the_browser_reached(page.analysis);
   std::set<std::string> seen;
   for (const auto& [tag, facts] : tags) {
-    if (facts.set_cookies.empty() || !seen.insert(tag->url).second) continue;
+    if (facts.set_cookies.empty() || browser_hosts.contains(tag->host) ||
+        !seen.insert(tag->url).second)
+      continue;
     std::vector<std::string> names;
     for (const auto& cookie : facts.set_cookies)
       names.push_back(cookie.substr(0, cookie.find(';')));
@@ -268,7 +335,10 @@ ResourceBudgets resource_budgets(const RuleContext& context) {
 extern const Rule kThirdPartyCookieRule{
     {"TW203", "third-party-cookie", "privacy", "Third-party cookie set by a fetched resource",
      Severity::medium,
-     "A fetched third-party resource answered with Set-Cookie for its own domain. Cookies "
+     "A fetched third-party resource answered with Set-Cookie for its own domain or, when the "
+     "browser pass rendered the page (--browser), the page kept a third-party cookie before any "
+     "consent decision; then the cookies Chromium kept are the evidence for the hosts it "
+     "reached, and the fetch's Set-Cookie only for the others. Cookies "
      "identify visitors across sites and need consent under GDPR/ePrivacy.",
      "Gate the tag behind the consent manager or configure the vendor for cookieless operation."},
     &third_party_cookie};

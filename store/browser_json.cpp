@@ -28,11 +28,17 @@ json request_json(const BrowserRequest& request) {
 }
 
 json cookie_json(const BrowserCookie& cookie) {
-  return json{{"name", cookie.name},           {"domain", cookie.domain},
-              {"path", cookie.path},           {"expires", cookie.expires},
-              {"secure", cookie.secure},       {"http_only", cookie.http_only},
-              {"same_site", cookie.same_site}, {"third_party", cookie.third_party},
-              {"set_by", cookie.set_by},       {"after_consent", cookie.after_consent}};
+  return json{{"name", cookie.name},
+              {"domain", cookie.domain},
+              {"path", cookie.path},
+              {"expires", cookie.expires},
+              {"secure", cookie.secure},
+              {"http_only", cookie.http_only},
+              {"same_site", cookie.same_site},
+              {"third_party", cookie.third_party},
+              {"set_by", cookie.set_by},
+              {"set_via", cookie.set_via},
+              {"after_consent", cookie.after_consent}};
 }
 
 BrowserRequest request_from(const json& object) {
@@ -63,6 +69,7 @@ BrowserCookie cookie_from(const json& object) {
   cookie.same_site = json_text(object, "same_site");
   cookie.third_party = json_flag(object, "third_party");
   cookie.set_by = json_text(object, "set_by");
+  cookie.set_via = json_text(object, "set_via");
   cookie.after_consent = json_flag(object, "after_consent");
   return cookie;
 }

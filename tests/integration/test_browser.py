@@ -1,16 +1,21 @@
 """The browser pass (--browser) end to end with the real Chromium: tags only the rendered page
 reveals (a vendor script an inline script injects, a pixel a container injects), the cookies
-scripts write, a fake OneTrust whose tags follow its consent state, pages that never settle or
-hang, and a missing browser. Vendor hosts are mapped to the local server (--resolve, which the
+scripts and responses set (and TW203 read from them), fake OneTrust, Cookiebot, Didomi and
+Usercentrics consent managers whose tags follow their consent state, pages that never settle,
+hang or crash their renderer, profiles a killed scan left behind, and a missing browser. Vendor hosts are mapped to the local server (--resolve, which the
 pass hands to Chromium as --host-resolver-rules); nothing leaves 127.0.0.1. Tests run as root, so
 Chromium's sandbox is off (--browser-no-sandbox)."""
 
 import base64
 import json
+import os
 import shutil
+import signal
+import subprocess
+import time
 import unittest
 
-from harness import Route, TagwardenTestCase, TestServer, run_tagwarden
+from harness import BIN, Route, TagwardenTestCase, TestServer, run_tagwarden
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SITE = "shop.browser-test.example"
@@ -35,6 +40,14 @@ def hidden(url):
 def page(body, title="Shop"):
     return Route(f"<!doctype html><html><head><title>{title}</title></head><body>{body}</body>"
                  "</html>")
+
+
+def read_cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def visit(page_json, state):
@@ -121,11 +134,135 @@ class BrowserPassTest(TagwardenTestCase):
         cookie = next(c for c in home["cookies"] if c["name"] == "_vid")
         self.assertEqual(cookie["domain"], SITE)
         self.assertEqual(cookie["party"], "first")
-        self.assertEqual(cookie["set_by"], container)
+        self.assertEqual((cookie["set_by"], cookie["set_via"]), (container, "script"))
         self.assertGreater(cookie["expires"], 0)
         site_cookie = next(c for c in report["cookies"] if c["name"] == "_vid")
         self.assertEqual((site_cookie["pages"], site_cookie["set_by"]), (1, container))
         self.assertIn("Cookie inventory", (self.work / "tagwarden-report.html").read_text())
+
+    def test_a_third_party_cookie_names_its_response_and_tw203_takes_the_browsers_word(self):
+        # A static vendor script answers with a SameSite-less (Lax) cookie, which Chromium refuses
+        # in a cross-site response; the pixel it injects sets a third-party cookie Chromium keeps
+        # (a *.localhost origin is trustworthy, so Secure holds over http).
+        with TestServer() as server:
+            self.port = server.port
+            script = f"http://cdn.lax-vendor.example:{server.port}/lib.js"
+            pixel = f"http://px.tracker.localhost:{server.port}/px.gif"
+            server.route("/", page(f'<script src="{script}"></script>'), host=SITE)
+            server.route("/lib.js", Route(f"new Image().src = {hidden(pixel)};", content_type=JS,
+                                          headers={"Set-Cookie": "lx=1; Path=/"}))
+            server.route("/px.gif", Route(b"GIF89a", content_type="image/gif", headers={
+                "Set-Cookie": "uid=42; Path=/; Max-Age=3600; SameSite=None; Secure"}))
+            hosts = ["cdn.lax-vendor.example", "px.tracker.localhost"]
+            static = self.scan(server.url("/", SITE), "--format", "json",
+                               *server.resolve_args(SITE, *hosts))
+            self.assertEqual(static.returncode, 0, static.stderr)
+            static_tw203 = {f["host"] for f in self.report_json()["findings"]
+                            if f["rule"] == "TW203"}
+            report = self.browser_scan(server, hosts)
+
+        self.assertEqual(static_tw203, {"cdn.lax-vendor.example"})
+        home = report["pages"][0]
+        cookies = {c["name"]: c for c in home["cookies"]}
+        self.assertNotIn("lx", cookies)  # refused by the browser: the fetch's Set-Cookie was a guess
+        uid = cookies["uid"]
+        self.assertEqual((uid["domain"], uid["party"]), ("px.tracker.localhost", "third"))
+        self.assertEqual((uid["set_by"], uid["set_via"]), (pixel, "response"))
+        inventory = next(c for c in report["cookies"] if c["name"] == "uid")
+        self.assertEqual((inventory["set_by"], inventory["set_via"]), (pixel, "response"))
+        tw203 = [f for f in report["findings"] if f["rule"] == "TW203"]
+        self.assertEqual([f["host"] for f in tw203], ["px.tracker.localhost"])
+        self.assertIn("third-party cookie in headless Chromium", tw203[0]["message"])
+        self.assertIn("uid", tw203[0]["message"])
+        html = (self.work / "tagwarden-report.html").read_text()
+        self.assertIn(f"{pixel} (Set-Cookie)", html)
+
+    def test_cookiebot_didomi_and_usercentrics_are_driven_and_their_tags_follow_consent(self):
+        with TestServer() as server:
+            self.port = server.port
+            analytics = f"http://www.google-analytics.com:{server.port}/analytics.js"
+            load = (f"function loadAnalytics() {{ var s = document.createElement('script'); "
+                    f"s.src = {hidden(analytics)}; document.head.appendChild(s); }}")
+            managers = {
+                # Cookiebot: consent object, submitCustomConsent/withdraw, CookiebotOnAccept and
+                # CookiebotOnDecline events, and an IAB TCF __tcfapi whose string follows it.
+                "/cookiebot": (f"http://consent.cookiebot.com:{server.port}/uc.js", """
+                    var tc = 'TC-UNDECIDED';
+                    window.Cookiebot = {consent: {necessary: true, preferences: false,
+                                                  statistics: false, marketing: false},
+                      submitCustomConsent: function (p, s, m) {
+                        this.consent.preferences = p; this.consent.statistics = s;
+                        this.consent.marketing = m; tc = s ? 'TC-ACCEPTED' : 'TC-REJECTED';
+                        window.dispatchEvent(new Event(s ? 'CookiebotOnAccept'
+                                                         : 'CookiebotOnDecline'));
+                      },
+                      withdraw: function () { this.submitCustomConsent(false, false, false); }};
+                    window.__tcfapi = function (command, version, callback) {
+                      if (command === 'getTCData') callback({tcString: tc}, true);
+                    };""", "window.addEventListener('CookiebotOnAccept', function () { "
+                           "if (Cookiebot.consent.statistics) loadAnalytics(); });"),
+                # Didomi: didomiOnReady callbacks, setUserAgreeToAll/setUserDisagreeToAll.
+                "/didomi": (f"http://sdk.privacy-center.org:{server.port}/loader.js", """
+                    var handlers = [];
+                    var Didomi = {agreed: null,
+                      on: function (event, f) { if (event === 'consent.changed') handlers.push(f); },
+                      setUserAgreeToAll: function () { this.agreed = true; handlers.forEach(
+                          function (f) { f(); }); },
+                      setUserDisagreeToAll: function () { this.agreed = false; handlers.forEach(
+                          function (f) { f(); }); }};
+                    window.Didomi = Didomi;
+                    (window.didomiOnReady || []).forEach(function (f) { f(Didomi); });""",
+                           "window.didomiOnReady = window.didomiOnReady || [];"
+                           "didomiOnReady.push(function (D) { D.on('consent.changed', function () {"
+                           " if (D.agreed) loadAnalytics(); }); });"),
+                # Usercentrics v2 (UC_UI, promises, UC_UI_CMP_EVENT).
+                "/usercentrics": (f"http://app.usercentrics.eu:{server.port}/loader.js", """
+                    function tell(type) { window.dispatchEvent(new CustomEvent('UC_UI_CMP_EVENT',
+                        {detail: {type: type}})); return Promise.resolve(); }
+                    window.UC_UI = {acceptAllConsents: function () { return tell('ACCEPT_ALL'); },
+                                    denyAllConsents: function () { return tell('DENY_ALL'); }};""",
+                                  "window.addEventListener('UC_UI_CMP_EVENT', function (e) { "
+                                  "if (e.detail.type === 'ACCEPT_ALL') loadAnalytics(); });"),
+                # Usercentrics v3 (__ucCmp): a choice counts once saveConsents() is called.
+                "/usercentrics-v3": (f"http://web.cmp.usercentrics.eu:{server.port}/ui.js", """
+                    var choice = null;
+                    window.__ucCmp = {
+                      acceptAllConsents: function () { choice = true; return Promise.resolve(); },
+                      denyAllConsents: function () { choice = false; return Promise.resolve(); },
+                      saveConsents: function () { window.dispatchEvent(new CustomEvent(
+                          'UC_CONSENT', {detail: {all: choice}})); return Promise.resolve(); }};""",
+                                     "window.addEventListener('UC_CONSENT', function (e) { "
+                                     "if (e.detail.all) loadAnalytics(); });"),
+            }
+            links = "".join(f'<a href="{path}">{path}</a>' for path in managers)
+            server.route("/", page(links), host=SITE)
+            hosts = ["www.google-analytics.com"]
+            for path, (url, api, gate) in managers.items():
+                server.route(path, page(f"<script>{load} {gate}</script>"
+                                        f'<script src="{url}"></script>'), host=SITE)
+                server.route(url.split(str(server.port), 1)[1], Route(api, content_type=JS),
+                             host=url.split("//")[1].split(":")[0])
+                hosts.append(url.split("//")[1].split(":")[0])
+            server.route("/analytics.js", Route("window.ga = function () {};", content_type=JS))
+            report = self.browser_scan(server, hosts, "--consent", "none,reject,accept")
+
+        pages = self.pages_by_path(report)
+        expected = {"/cookiebot": "cookiebot", "/didomi": "didomi",
+                    "/usercentrics": "usercentrics", "/usercentrics-v3": "usercentrics"}
+        for path, manager in expected.items():
+            states = {v["consent_state"]: v for v in pages[path]["browser"]}
+            for state, action in (("none", "not-driven"), ("reject", "rejected"),
+                                  ("accept", "accepted")):
+                self.assertEqual(states[state]["note"], "", (path, state))
+                self.assertEqual((states[state]["consent_manager"],
+                                  states[state]["consent_action"]), (manager, action), path)
+            loaded = {state: any(r["host"] == "www.google-analytics.com"
+                                 for r in states[state]["requests"]) for state in states}
+            self.assertEqual(loaded, {"none": False, "reject": False, "accept": True}, path)
+        self.assertEqual({v["consent_state"]: v["tc_string"] for v in pages["/cookiebot"]["browser"]},
+                         {"none": "TC-UNDECIDED", "reject": "TC-REJECTED",
+                          "accept": "TC-ACCEPTED"})
+        self.assertEqual(visit(pages["/"], "none")["consent_manager"], "")
 
     def test_a_fake_onetrust_gates_tags_on_consent_and_a_tag_that_ignores_reject_is_tw205(self):
         with TestServer() as server:
@@ -213,6 +350,69 @@ class BrowserPassTest(TagwardenTestCase):
         self.assertTrue(any("/poll?" in r["url"] for r in visit(pages["/busy"], "none")["requests"]))
         self.assertIn("--browser-timeout", visit(pages["/hang"], "none")["note"])
         self.assertEqual(report["scan"]["status"], "complete")
+
+    def test_a_page_that_exhausts_memory_crashes_its_tab_only_and_the_scan_goes_on(self):
+        with TestServer() as server:
+            self.port = server.port
+            server.route("/", page('<a href="/oom">oom</a> <a href="/after">after</a>'), host=SITE)
+            server.route("/oom", page("<script>var hoard = []; for (;;) "
+                                      "hoard.push(new Array(1e6).fill(1.5));</script>"), host=SITE)
+            server.route("/after", page("<p>fine</p>"), host=SITE)
+            report = self.browser_scan(server, [], "--browser-timeout", "60")
+
+        pages = self.pages_by_path(report)
+        self.assertIn("crashed", visit(pages["/oom"], "none")["note"])
+        self.assertTrue(any(n.startswith("browser (none): ") for n in pages["/oom"]["notes"]))
+        self.assertEqual(visit(pages["/"], "none")["note"], "")
+        self.assertEqual(visit(pages["/after"], "none")["note"], "")
+        self.assertEqual(report["scan"]["status"], "complete")
+
+    def test_a_killed_scan_takes_its_browser_along_and_the_next_scan_removes_its_profile(self):
+        tmp = self.work / "tmp"
+        tmp.mkdir()
+        done = subprocess.Popen(["true"])
+        done.wait()  # a pid whose process is gone
+        stale = tmp / f"tagwarden-chromium-{done.pid}-abcdef"
+        (stale / "Default").mkdir(parents=True)
+        alive = tmp / f"tagwarden-chromium-{os.getpid()}-keepme"
+        alive.mkdir()
+        env = dict(os.environ, TMPDIR=str(tmp))
+        with TestServer() as server:
+            self.port = server.port
+            server.route("/", page("<script>for (;;) {}</script>"), host=SITE)
+            args = ["scan", server.url("/", SITE), "--browser", "--browser-no-sandbox",
+                    "--browser-timeout", "120", "--db", "", "--out", self.work,
+                    *server.resolve_args(SITE)]
+            scan = subprocess.Popen([BIN, *map(str, args)], env=env, cwd=self.work,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            profile = None
+            for _ in range(1200):  # until its browser is up (at most two minutes)
+                found = list(tmp.glob(f"tagwarden-chromium-{scan.pid}-*"))
+                if found or scan.poll() is not None:
+                    profile = found[0] if found else None
+                    break
+                time.sleep(0.1)
+            self.assertIsNotNone(profile, "the scan never started its browser")
+            self.assertFalse(stale.exists())  # the dead scan's profile went when this one began
+            scan.send_signal(signal.SIGKILL)
+            scan.wait()
+            self.assertTrue(profile.exists())
+
+            def browsers():
+                return [p for p in os.listdir("/proc") if p.isdigit()
+                        and str(profile) in read_cmdline(p)]
+            for _ in range(300):  # the death signal reaches the browser at once; its exit takes a moment
+                if not browsers():
+                    break
+                time.sleep(0.1)
+            self.assertEqual(browsers(), [])
+            server.route("/", page("<p>calm</p>"), host=SITE)
+            result = run_tagwarden(*args[:4], "--db", "", "--out", self.work,
+                                   *server.resolve_args(SITE), env={"TMPDIR": str(tmp)})
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertFalse(profile.exists())
+        self.assertTrue(alive.exists())  # its owner (this test) still runs
+        self.assertEqual(list(tmp.glob("tagwarden-chromium-*")), [alive])
 
     def test_gpc_is_sent_as_a_header_and_announced_to_scripts(self):
         with TestServer() as server:

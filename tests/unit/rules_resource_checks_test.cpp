@@ -186,6 +186,57 @@ TEST_CASE("cookies, integrity mismatches and slow answers each name their resour
   CHECK(slows[0].host == "slow.example.net");
 }
 
+TEST_CASE(
+    "with a browser visit, TW203 reads the cookies the browser kept for the hosts it reached") {
+  auto refused_facts = fetched(100);
+  refused_facts.set_cookies = {"lx=1; Path=/"};  // the fetch saw it; the browser refused it
+  auto refused = script("https://cdn.lax.example/lib.js", "cdn.lax.example", refused_facts);
+  auto unreached_facts = fetched(100);
+  unreached_facts.set_cookies = {"far=1; Domain=.far.example"};
+  auto unreached = script("https://cdn.far.example/f.js", "cdn.far.example", unreached_facts);
+  tw::Tag pixel;
+  pixel.kind = tw::TagKind::pixel;
+  pixel.url = "https://px.ads.example/p.gif";
+  pixel.host = "px.ads.example";
+  pixel.initiator = tw::Initiator::runtime;
+  auto page = page_with({refused, unreached, pixel});
+  tw::BrowserVisit visit;
+  for (const char* url : {"https://cdn.lax.example/lib.js", "https://px.ads.example/p.gif"}) {
+    tw::BrowserRequest request;
+    request.url = url;
+    request.host = std::string(url).substr(8, std::string(url).find('/', 8) - 8);
+    visit.requests.push_back(request);
+  }
+  tw::BrowserCookie uid;
+  uid.name = "uid";
+  uid.domain = ".ads.example";
+  uid.third_party = true;
+  uid.set_by = "https://px.ads.example/p.gif";
+  uid.set_via = "response";
+  tw::BrowserCookie later = uid;
+  later.name = "after";
+  later.after_consent = true;  // set once the visitor decided: not this rule's
+  tw::BrowserCookie own = uid;
+  own.name = "session";
+  own.third_party = false;
+  visit.cookies = {uid, later, own};
+  page.browser.push_back(visit);
+
+  auto cookies = of_rule(tw::run_resource_rules(page, context()), "TW203");
+  REQUIRE(cookies.size() == 2);
+  CHECK(cookies[0].host == "px.ads.example");
+  CHECK(cookies[0].message.find("1 third-party cookie in headless Chromium") != std::string::npos);
+  CHECK(cookies[0].message.find("uid") != std::string::npos);
+  CHECK(cookies[0].evidence.find("set by https://px.ads.example/p.gif") != std::string::npos);
+  CHECK(cookies[1].host == "cdn.far.example");  // the browser never reached it: the fetch stands
+
+  page.browser[0].note = "the browser tab crashed";  // an incomplete visit proves nothing
+  auto without = of_rule(tw::run_resource_rules(page, context()), "TW203");
+  REQUIRE(without.size() == 2);
+  CHECK(without[0].host == "cdn.lax.example");
+  CHECK(without[1].host == "cdn.far.example");
+}
+
 TEST_CASE("a policy can turn a resource rule off") {
   auto policy =
       tw::load_policy_text("rules:\n  TW405:\n    enabled: false\n", "policy.yml", tw::rule_ids());

@@ -257,6 +257,7 @@ TEST_CASE("a rendered page keeps its visits, who saw each tag, and the vendors' 
   cookie.expires = 1800000000.5;
   cookie.same_site = "Lax";
   cookie.set_by = "https://www.googletagmanager.com/gtm.js";
+  cookie.set_via = "script";
   cookie.after_consent = true;
   visit.cookies.push_back(cookie);
   page.browser.push_back(visit);
@@ -293,6 +294,7 @@ TEST_CASE("a rendered page keeps its visits, who saw each tag, and the vendors' 
   CHECK(got_visit.cookies[0].expires == 1800000000.5);
   CHECK(got_visit.cookies[0].same_site == "Lax");
   CHECK(got_visit.cookies[0].set_by == cookie.set_by);
+  CHECK(got_visit.cookies[0].set_via == "script");
   CHECK(loaded->pages[1].browser.empty());
   CHECK(loaded->pages[1].tags.empty());
   REQUIRE(loaded->vendors.size() == 1);
