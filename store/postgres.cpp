@@ -143,6 +143,11 @@ class PgConnection final : public sql::Connection {
     if (!succeeded(result.get())) {
       return error(kFailed, "running " + sql.substr(0, sql.find_first_of("(\n")));
     }
+    // COMMIT of a transaction in which a statement failed rolls it back and still "succeeds".
+    if (sql == "COMMIT" && std::string_view(PQcmdStatus(result.get())) == "ROLLBACK") {
+      message_ = "a statement of the transaction failed; nothing of it was stored";
+      return error(kFailed, "committing");
+    }
     return Ok{};
   }
 

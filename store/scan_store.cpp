@@ -1,5 +1,6 @@
-// ScanStore on SQLite: opening and migrating, writing a scan batch by batch, and reading it back
-// as the ScanReport it was written from.
+// ScanStore over the SQL connection interface (store/sql.h; SQLite or PostgreSQL): opening and
+// migrating, writing a scan batch by batch, and reading it back as the ScanReport it was written
+// from. Each query is written once; what differs by backend is named where it is handled.
 #include "store/scan_store.h"
 #include "model/clock.h"
 
@@ -692,7 +693,7 @@ std::string headers_json(const std::vector<Header>& headers) {
 bool ScanStore::Impl::rows_exist(const PageAnalysis::StoredRows& rows) {
   auto row = db.prepare(
       "SELECT EXISTS (SELECT 1 FROM analyses WHERE id = ?1) AND "
-      "(?2 IS NULL OR EXISTS (SELECT 1 FROM finding_sets WHERE id = ?2))");
+      "(CAST(?2 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM finding_sets WHERE id = ?2))");
   if (!row) return false;
   row->bind(1, rows.analysis_id);
   bind_id(*row, 2, rows.finding_set_id);

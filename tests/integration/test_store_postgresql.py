@@ -107,8 +107,9 @@ class PostgresStoreTest(TagwardenTestCase):
             self.assertEqual(server.requests, [])
         self.assert_one_line_error(result, "postgresql://postgres:***@127.0.0.1:1/tw",
                                    "cannot connect")
-        for command in (["history"], ["report", "--scan", "latest"], ["prune", "--keep-scans", "1"]):
-            result = run_tagwarden(*command, "--db", url, "--out", self.work, cwd=self.work)
+        for command in (["history"], ["report", "--scan", "latest", "--out", self.work],
+                        ["prune", "--keep-scans", "1"], ["diff"]):
+            result = run_tagwarden(*command, "--db", url, cwd=self.work)
             self.assert_one_line_error(result, "cannot connect")
 
     def test_a_wrong_password_is_one_line_before_any_crawl(self):

@@ -140,7 +140,9 @@ TEST_CASE("PostgreSQL: a stored scan loads back, lists, and is found again", "[p
   REQUIRE(stored->stored_rows.has_value());
   auto second = store.begin_scan(info_for(target), "catalogue-1");
   REQUIRE(second.ok());
-  REQUIRE(store.add_pages(*second, std::vector{*stored}).ok());
+  Status reused = store.add_pages(*second, std::vector{*stored});
+  INFO((reused.ok() ? std::string() : reused.error()));
+  REQUIRE(reused.ok());
   REQUIRE(store.finish_scan(*second, info_for(target, ScanStatus::complete), {}, {}).ok());
   CHECK(*store.previous_complete_scan_id(*second) == *first);
   auto again = store.load_scan(*second);
