@@ -51,7 +51,7 @@ class ReportsFromStoreTest(TagwardenTestCase):
     def test_unwritable_out_is_refused_before_the_crawl(self):
         blocker = self.work / "a-file"
         blocker.write_text("not a directory")
-        db = self.db
+        db = self.work / "tw.db"  # a file on either backend: the test is that none is made
         result = run_tagwarden("scan", SITE, "--base-url", BASE, "--db", db, "--out",
                                blocker / "reports", cwd=self.work)
         self.assertEqual(result.returncode, 2, result.stderr)
