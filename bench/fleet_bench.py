@@ -155,7 +155,8 @@ def main():
     for i, port in enumerate(ports):
         subprocess.run([sys.executable, HERE / "make_site.py", "--pages", str(args.pages),
                         "--seed", str(i + 1), "--out", work / f"s{i}", "--base",
-                        f"http://127.0.0.1:{port}"], check=True, stdout=subprocess.DEVNULL)
+                        f"http://127.0.0.1:{port}"], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
     portfolio = work / "portfolio.yaml"
     portfolio.write_text("targets:\n" + "".join(
         f"  - target: http://127.0.0.1:{port}/index.html\n" for port in ports))
@@ -205,7 +206,7 @@ def main():
         share = (run["store"] + run["server"]) / total if total else 0.0
         print(f"  {name:<22} {run['pages']:>6} pages {run['wall']:7.1f} s "
               f"{run['pages'] / run['wall']:8.1f} pages/s   CPU {total:6.1f} s, store "
-              f"{share:5.1%} (tw-store threads {run['store']:.1f} s, server {run['server']:.1f} s)")
+              f"{share:5.1%} (tw-store threads {run['store']:.2f} s, server {run['server']:.2f} s)")
     ratio = (postgres["pages"] / postgres["wall"]) / (sqlite["pages"] / sqlite["wall"])
     print(f"  ratio: {SHARDS} shards into PostgreSQL / 1 process into SQLite = {ratio:.2f}x")
 

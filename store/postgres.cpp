@@ -4,8 +4,8 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <unordered_map>
@@ -75,7 +75,9 @@ class PgConnection;
 class PgStatement final : public sql::PreparedStatement {
  public:
   PgStatement(PgConnection& owner, std::string name, int parameters)
-      : owner_(owner), name_(std::move(name)), values_(static_cast<std::size_t>(parameters)),
+      : owner_(owner),
+        name_(std::move(name)),
+        values_(static_cast<std::size_t>(parameters)),
         null_(static_cast<std::size_t>(parameters), true) {}
 
   void bind_text(int index, std::string_view text, bool /*borrowed*/) override {
@@ -113,9 +115,7 @@ class PgStatement final : public sql::PreparedStatement {
   double real(int column) const override {
     return std::strtod(PQgetvalue(result_.get(), row_, column), nullptr);
   }
-  bool is_null(int column) const override {
-    return PQgetisnull(result_.get(), row_, column) != 0;
-  }
+  bool is_null(int column) const override { return PQgetisnull(result_.get(), row_, column) != 0; }
 
  private:
   bool in_range(int index) const {
@@ -132,7 +132,8 @@ class PgStatement final : public sql::PreparedStatement {
 
 class PgConnection final : public sql::Connection {
  public:
-  PgConnection(ConnectionPtr conn, std::string name) : conn_(std::move(conn)), name_(std::move(name)) {}
+  PgConnection(ConnectionPtr conn, std::string name)
+      : conn_(std::move(conn)), name_(std::move(name)) {}
 
   PGconn* handle() const { return conn_.get(); }
   sql::Dialect dialect() const override { return sql::Dialect::postgres; }
@@ -165,6 +166,9 @@ class PgConnection final : public sql::Connection {
   }
 
   std::int64_t changes() const override { return changes_; }
+  const char* returning_id() const override { return " RETURNING id"; }
+  // Never needed: every INSERT that makes an id returns it (returning_id).
+  std::int64_t last_inserted_id() const override { return 0; }
   Status begin(bool write) override {
     // Writers run at READ COMMITTED: ids come from identity columns, shared rows are inserted
     // with ON CONFLICT DO NOTHING, and a deadlock between two runners is retried (conflicted).
@@ -189,8 +193,8 @@ class PgConnection final : public sql::Connection {
     }
     const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     sqlstate_ = state != nullptr ? state : "";
-    message_ = first_line(result != nullptr ? PQresultErrorMessage(result)
-                                            : PQerrorMessage(conn_.get()));
+    message_ =
+        first_line(result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn_.get()));
     if (message_.empty()) message_ = first_line(PQerrorMessage(conn_.get()));
     return false;
   }

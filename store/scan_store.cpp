@@ -6,8 +6,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <chrono>
-#include <thread>
 
 #include <signal.h>
 #include <unistd.h>
@@ -15,7 +13,6 @@
 #include <simdjson.h>
 #include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -31,8 +28,8 @@
 #include "store/content_digest.h"
 #include "store/json_text.h"
 #include "store/payment_json.h"
-#include "store/schema.h"
 #include "store/postgres.h"
+#include "store/schema.h"
 #include "store/sql.h"
 #include "store/sqlite.h"
 
@@ -41,9 +38,9 @@ namespace {
 
 using nlohmann::json;
 using sql::Connection;
+using sql::in_transaction;
 using sql::ReadTransaction;
 using sql::Statement;
-using sql::in_transaction;
 
 // Crawled text may be any bytes; invalid UTF-8 is replaced rather than failing the write.
 std::string to_json_text(const json& value) {
@@ -415,7 +412,8 @@ struct PageIdRange {
 };
 
 struct ScanStore::Impl {
-  explicit Impl(std::unique_ptr<Connection> opened) : connection(std::move(opened)), db(*connection) {}
+  explicit Impl(std::unique_ptr<Connection> opened)
+      : connection(std::move(opened)), db(*connection) {}
   std::unique_ptr<Connection> connection;
   Connection& db;
   ProcessIdentity self = current_process();
@@ -502,7 +500,8 @@ Result<std::int64_t> ScanStore::begin_scan(const ScanInfo& info,
     auto insert = db.prepare(
         "INSERT INTO scans (target, started, status, tool_version, policy_path, policy_digest, "
         "error_counts, updated, hostname, pid, process_start, catalogue_digest) "
-        "VALUES (?, ?, 'running', ?, ?, ?, '{}', ?, ?, ?, ?, ?) RETURNING id");
+        "VALUES (?, ?, 'running', ?, ?, ?, '{}', ?, ?, ?, ?, ?)" +
+        std::string(db.returning_id()));
     if (!insert) return Error{insert.error()};
     std::string now = utc_now_iso8601();
     insert->bind(1, join(info.targets, " "))
@@ -515,8 +514,9 @@ Result<std::int64_t> ScanStore::begin_scan(const ScanInfo& info,
         .bind(8, impl_->self.pid)
         .bind(9, impl_->self.start)
         .bind(10, catalogue_digest);
-    if (int code = insert->step(); code != sql::kRow) return db.error(code, "recording a new scan");
-    scan_id = insert->integer(0);
+    Result<std::optional<std::int64_t>> id = sql::inserted_id(db, *insert, "recording a new scan");
+    if (!id) return Error{id.error()};
+    scan_id = id->value_or(0);
     for (std::size_t i = 0; i < info.targets.size(); ++i) {
       auto target =
           db.prepare("INSERT INTO scan_targets (scan_id, position, target) VALUES (?, ?, ?)");
@@ -572,14 +572,15 @@ Result<std::int64_t> intern_row(Connection& db, const std::string& table,
   std::string placeholders = "?";
   for (int i = 0; i < column_count; ++i) placeholders += ", ?";
   {
-    auto insert = db.prepare("INSERT INTO " + table + " (digest, " + columns + ") VALUES (" +
-                             placeholders + ") ON CONFLICT (digest) DO NOTHING RETURNING id");
+    auto insert =
+        db.prepare("INSERT INTO " + table + " (digest, " + columns + ") VALUES (" + placeholders +
+                   ") ON CONFLICT (digest) DO NOTHING" + db.returning_id());
     if (!insert) return Error{insert.error()};
     insert->bind(1, digest);
     bind_columns(*insert);
-    int code = insert->step();
-    if (code == sql::kRow) return insert->integer(0);
-    if (code != sql::kDone) return db.error(code, "storing " + table);
+    Result<std::optional<std::int64_t>> id = sql::inserted_id(db, *insert, "storing " + table);
+    if (!id) return Error{id.error()};
+    if (*id) return **id;
   }
   found->bind(1, digest);
   int code = found->step();
@@ -759,7 +760,8 @@ Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& ana
                   "fetch_ms, body_bytes, content_hash, etag, last_modified, error, error_detail, "
                   "csp_header, reused, headers, analysis_id, finding_set_id) "
                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                  "?16, ?17, ?18) RETURNING id");
+                  "?16, ?17, ?18)" +
+                      std::string(db.returning_id()));
     if (!write) return Error{write.error()};
     write->bind(1, scan_id)
         .bind_borrowed(2, key)
@@ -779,8 +781,13 @@ Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& ana
         .bind(16, headers_json(page.headers))
         .bind(17, analysis_id);
     bind_id(*write, 18, finding_set_id);
-    if (Status done = sql::run(db, *write, "storing page " + key); !done) return done;
-    if (!page_id) page_id = write->integer(0);
+    if (page_id) {
+      if (Status done = sql::run(db, *write, "storing page " + key); !done) return done;
+    } else {
+      Result<std::optional<std::int64_t>> id = sql::inserted_id(db, *write, "storing page " + key);
+      if (!id) return Error{id.error()};
+      page_id = *id;
+    }
   }
   if (page_id) {
     auto clear = db.prepare("DELETE FROM redirects WHERE page_id = ?");
@@ -1483,8 +1490,9 @@ std::int64_t store_size(Connection& db) {
 // VACUUM now (never VACUUM FULL, which would lock out runners writing at the same time).
 Status give_space_back(Connection& db, bool vacuum, PruneOutcome& outcome) {
   if (db.dialect() == sql::Dialect::postgres) {
-    return vacuum ? db.exec("VACUUM (ANALYZE) analyses, finding_sets, pages, redirects, scans, "
-                            "scan_targets, settings, vendors, payment_pages")
+    return vacuum ? db.exec(
+                        "VACUUM (ANALYZE) analyses, finding_sets, pages, redirects, scans, "
+                        "scan_targets, settings, vendors, payment_pages")
                   : Status{Ok{}};
   }
   if (vacuum) return db.exec("PRAGMA auto_vacuum = INCREMENTAL; VACUUM");

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -103,6 +104,12 @@ class Connection {
   virtual Result<Statement> prepare(const std::string& sql) = 0;
   // Rows changed by the last INSERT, UPDATE or DELETE that finished.
   virtual std::int64_t changes() const = 0;
+  // How an INSERT hands back the id of the row it made (see inserted_id): " RETURNING id" where
+  // the backend returns it as a row (PostgreSQL: the only way to learn it safely), "" where
+  // last_inserted_id() reads it after the step (SQLite, for which RETURNING costs a temporary
+  // table per statement).
+  virtual const char* returning_id() const = 0;
+  virtual std::int64_t last_inserted_id() const = 0;
 
   // A write transaction takes the write lock up front (SQLite's BEGIN IMMEDIATE), so a second
   // writer waits instead of failing half way; a read transaction reads one snapshot.
@@ -120,6 +127,17 @@ inline Status run(Connection& db, Statement& stmt, std::string_view doing) {
   int code = stmt.step();
   if (code != kDone && code != kRow) return db.error(code, doing);
   return Ok{};
+}
+
+// Steps an INSERT written with db.returning_id() at its end: the new row's id, or nullopt when it
+// inserted nothing (ON CONFLICT DO NOTHING met an existing row).
+inline Result<std::optional<std::int64_t>> inserted_id(Connection& db, Statement& insert,
+                                                       std::string_view doing) {
+  int code = insert.step();
+  if (code == kRow) return std::optional<std::int64_t>(insert.integer(0));
+  if (code != kDone) return db.error(code, doing);
+  if (db.changes() == 0) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(db.last_inserted_id());
 }
 
 // Runs `body` in a write transaction, committed when it succeeds and rolled back on any error.

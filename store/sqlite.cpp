@@ -64,7 +64,8 @@ class SqliteStatement final : public sql::PreparedStatement {
 
 class SqliteConnection final : public sql::Connection {
  public:
-  SqliteConnection(ConnectionPtr db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+  SqliteConnection(ConnectionPtr db, std::string path)
+      : db_(std::move(db)), path_(std::move(path)) {}
 
   sqlite3* handle() const { return db_.get(); }
   sql::Dialect dialect() const override { return sql::Dialect::sqlite; }
@@ -89,6 +90,8 @@ class SqliteConnection final : public sql::Connection {
   }
 
   std::int64_t changes() const override { return sqlite3_changes64(db_.get()); }
+  const char* returning_id() const override { return ""; }
+  std::int64_t last_inserted_id() const override { return sqlite3_last_insert_rowid(db_.get()); }
   Status begin(bool write) override { return exec(write ? "BEGIN IMMEDIATE" : "BEGIN"); }
   // SQLite serialises writers with its lock and busy timeout: a transaction never conflicts.
   bool conflicted() const override { return false; }

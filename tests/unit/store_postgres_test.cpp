@@ -118,7 +118,8 @@ TEST_CASE("PostgreSQL: a stored scan loads back, lists, and is found again", "[p
   auto streamed = store.stream_scan(*first);
   REQUIRE(streamed.ok());
   int walked = 0;
-  REQUIRE(streamed->page_stream->walk([&walked](const PageAnalysis&) { return ++walked > 0; }).ok());
+  REQUIRE(
+      streamed->page_stream->walk([&walked](const PageAnalysis&) { return ++walked > 0; }).ok());
   CHECK(walked == 5);
 
   auto listed = store.list_scans(target);
@@ -190,8 +191,8 @@ TEST_CASE("PostgreSQL: runners storing the same content at once all succeed", "[
         return;
       }
     }
-    results[runner] = store->finish_scan(*id, info_for(targets[runner], ScanStatus::complete),
-                                         {}, {});
+    results[runner] =
+        store->finish_scan(*id, info_for(targets[runner], ScanStatus::complete), {}, {});
   };
   std::vector<std::thread> threads;
   for (int runner = 0; runner < 4; ++runner) threads.emplace_back(run, runner);
