@@ -86,6 +86,16 @@ def query(db, sql, *params):
         connection.close()
 
 
+def execute(db, sql, *params):
+    """Runs one statement that changes the database behind the tool's back."""
+    if is_postgres(db):
+        query(db, sql, *params)
+        return
+    with sqlite3.connect(db, timeout=30) as connection:
+        connection.execute(sql, params)
+    connection.close()
+
+
 def stored_pages(db, scan_id):
     try:
         return query(db, "SELECT count(*) FROM pages WHERE scan_id = ?", scan_id)[0][0]
