@@ -94,6 +94,11 @@ class PostgresStoreTest(TagwardenTestCase):
             query(self.db, f"SELECT count(*) FROM {view}")
         self.assertGreater(query(self.db, "SELECT count(*) FROM v_tags")[0][0], 0)
         self.assertGreater(query(self.db, "SELECT count(*) FROM v_findings")[0][0], 0)
+        for command in (["history", "--target", "nowhere.example"], ["prune", "--keep-scans", "1"]):
+            result = run_tagwarden(*command, "--db", self.db, cwd=self.work)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertIn("postgresql://postgres:***@127.0.0.1:", result.stdout)
+            self.assertNotIn(PG_PASSWORD, result.stdout + result.stderr)
 
     def schema_version(self):
         header = (EXAMPLES.parent / "store/scan_store.h").read_text()
