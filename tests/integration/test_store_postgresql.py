@@ -10,7 +10,8 @@ import tempfile
 import unittest
 
 from harness import BIN, EXAMPLES, TagwardenTestCase, TestServer, run_tagwarden
-from store_support import PG_PASSWORD, PostgresCluster, query, write_directory_site
+from store_support import (PG_PASSWORD, PostgresCluster, query, slow_site, start_scan,
+                           stored_pages, wait_until, write_directory_site)
 
 SITE = EXAMPLES / "site"
 NO_SHARD = {name: "" for name in ("JOB_COMPLETION_INDEX", "CI_NODE_INDEX", "CI_NODE_TOTAL",
@@ -99,6 +100,22 @@ class PostgresStoreTest(TagwardenTestCase):
             self.assertEqual(result.returncode, 0, result.stderr)
             self.assertIn("postgresql://postgres:***@127.0.0.1:", result.stdout)
             self.assertNotIn(PG_PASSWORD, result.stdout + result.stderr)
+
+    def test_a_runner_killed_mid_scan_leaves_its_pages_and_reads_as_partial(self):
+        with TestServer() as server:
+            slow_site(server, pages=200, delay=0.05)
+            runner = start_scan(server.url("/p0.html"), "--db", self.db, "--out", self.work,
+                                "--quiet", "--no-fetch-third-party", "--max-depth", 100,
+                                cwd=self.work)
+            self.assertTrue(wait_until(lambda: stored_pages(self.db, 1) >= 10), "no pages stored")
+            runner.kill()
+            runner.communicate(timeout=60)
+        stored = stored_pages(self.db, 1)
+        scans = json.loads(run_tagwarden("history", "--db", self.db, "--format", "json").stdout)
+        self.assertEqual([(s["status"], s["pages"]) for s in scans], [("partial", stored)])
+        report = run_tagwarden("report", "--db", self.db, "--scan", "1", "--format", "json",
+                               "--out", self.work / "after")
+        self.assertEqual(report.returncode, 0, report.stderr)
 
     def schema_version(self):
         header = (EXAMPLES.parent / "store/scan_store.h").read_text()
