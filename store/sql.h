@@ -141,8 +141,12 @@ inline Result<std::optional<std::int64_t>> inserted_id(Connection& db, Statement
 }
 
 // Runs `body` in a write transaction, committed when it succeeds and rolled back on any error.
-// A transaction that conflicted with another writer's (Connection::conflicted) runs again, a few
-// times: `body` must be safe to run again after a rollback.
+// A transaction that conflicted with another writer's (Connection::conflicted) runs again after a
+// short random pause, up to kTransactionAttempts times: `body` must be safe to run again after a
+// rollback.
+inline constexpr int kTransactionAttempts = 20;
+void pause_before_retry(int attempt);  // sql.cpp
+
 template <typename Body>
 Status in_transaction(Connection& db, Body&& body) {
   for (int attempt = 1;; ++attempt) {
@@ -150,9 +154,13 @@ Status in_transaction(Connection& db, Body&& body) {
     Status result = body();
     if (result) result = db.exec("COMMIT");
     if (result) return result;
-    const bool again = db.conflicted() && attempt < 8;
+    const bool conflicted = db.conflicted();
     (void)db.exec("ROLLBACK");
-    if (!again) return result;
+    if (!conflicted) return result;
+    if (attempt == kTransactionAttempts) {
+      return Error{result.error() + " (" + std::to_string(attempt) + " attempts)"};
+    }
+    pause_before_retry(attempt);
   }
 }
 
