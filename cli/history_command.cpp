@@ -10,6 +10,7 @@
 #include "model/severity.h"
 #include "model/text.h"
 #include "reports/report_text.h"
+#include "store/sql.h"
 
 namespace tw::cli {
 namespace {
@@ -127,7 +128,8 @@ int run_history(const Args& args) {
   } else if (format == "csv") {
     print_csv(*scans, std::cout);
   } else if (scans->empty()) {
-    std::cout << "no scans stored in " << db << (target.empty() ? "" : " for " + target) << "\n";
+    std::cout << "no scans stored in " << sql::display_name(db)
+              << (target.empty() ? "" : " for " + target) << "\n";
   } else {
     print_text(*scans, std::cout);
   }

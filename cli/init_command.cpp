@@ -20,6 +20,7 @@
 #include "policy/policy.h"
 #include "rules/rule_catalogue.h"
 #include "store/scan_store.h"
+#include "store/sql.h"
 
 namespace tw::cli {
 namespace {
@@ -204,7 +205,7 @@ std::optional<int> read_scan(const InitFlags& flags, ScanReport& report, std::st
   }
   report = std::move(loaded).value();
   source = names_stored_scan(flags.scan)
-               ? "scan " + std::to_string(report.scan.id) + " in " + flags.db
+               ? "scan " + std::to_string(report.scan.id) + " in " + sql::display_name(flags.db)
                : "report " + flags.scan;
   return std::nullopt;
 }

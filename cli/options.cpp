@@ -21,8 +21,9 @@ po::options_description common_options(CommonFlags& flags) {
 }
 
 void add_db_option(po::options_description& options, std::string& db) {
-  options.add_options()("db", po::value(&db)->value_name("FILE"),
-                        "SQLite scan history (default tagwarden.db)");
+  options.add_options()("db", po::value(&db)->value_name("FILE|URL"),
+                        "scan history: a SQLite file (default tagwarden.db) or a PostgreSQL URL "
+                        "(postgresql://user:password@host/database)");
 }
 
 bool use_color(const CommonFlags& flags) {

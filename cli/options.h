@@ -22,8 +22,8 @@ struct CommonFlags {
 // "Common options": --help/-h, --quiet/-q, --no-color.
 boost::program_options::options_description common_options(CommonFlags& flags);
 
-// --db FILE: the SQLite scan history, default tagwarden.db (binds `db`, which keeps its value
-// when the flag is absent).
+// --db FILE|URL: the scan history, a SQLite file (default tagwarden.db) or a postgresql:// URL
+// (binds `db`, which keeps its value when the flag is absent).
 void add_db_option(boost::program_options::options_description& options, std::string& db);
 
 inline constexpr const char* kDefaultDb = "tagwarden.db";

@@ -11,6 +11,8 @@
 #include "portfolio/shard.h"
 #include "reports/report_text.h"
 #include "rules/rule_catalogue.h"
+#include "store/scan_store.h"
+#include "store/sql.h"
 
 namespace tw::cli {
 namespace {
@@ -140,6 +142,14 @@ int run_portfolio_scan(const ScanRequest& request) {
   if (!plans) {
     std::cerr << plans.error() << "\n";
     return kExitUsage;
+  }
+  // A shared PostgreSQL store is reached (and its schema checked) once, before the first crawl:
+  // an unreachable server or a newer schema is one line, not one failure per target.
+  if (sql::is_postgres_url(request.db_path) && !plans->empty()) {
+    if (Result<ScanStore> store = ScanStore::open(request.db_path); !store) {
+      std::cerr << store.error() << "\n";
+      return kExitUsage;
+    }
   }
   InterruptibleScans scans;
   std::vector<std::optional<ScanResult>> results = scan_each(request, *plans, scans);

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/stored_scans.h"
+#include "store/sql.h"
 
 namespace tw::cli {
 namespace {
@@ -14,7 +15,7 @@ namespace {
 namespace po = boost::program_options;
 
 void print_outcome(const PruneOutcome& outcome, const std::string& db) {
-  std::cout << "pruned " << db << ": " << outcome.scans_removed << " scans, "
+  std::cout << "pruned " << sql::display_name(db) << ": " << outcome.scans_removed << " scans, "
             << outcome.analyses_removed << " page analyses and " << outcome.finding_sets_removed
             << " finding lists no scan refers to any more; " << outcome.bytes_before / 1024
             << " KiB -> " << outcome.bytes_after / 1024 << " KiB\n";

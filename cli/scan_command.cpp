@@ -21,6 +21,7 @@
 #include "reports/report.h"
 #include "rules/rule_catalogue.h"
 #include "store/scan_store.h"
+#include "store/sql.h"
 
 namespace tw::cli {
 namespace {
@@ -182,7 +183,7 @@ Status write_reports(const ScanRequest& request, const ScanOutcome& outcome) {
     if (format == ReportFormat::console || !files) continue;
     Status status = write_report_files(format, report, request.report, flags.out);
     if (!status && !request.db_is_scratch) {
-      return Error{status.error() + " (the scan is stored: tagwarden report --db " + flags.db +
+      return Error{status.error() + " (the scan is stored: tagwarden report --db " + sql::display_name(flags.db) +
                    " --scan " + std::to_string(outcome.report.scan.id) + " writes it again)"};
     }
     if (!status) return status;
@@ -194,7 +195,7 @@ Status write_reports(const ScanRequest& request, const ScanOutcome& outcome) {
   if (!printed) std::cerr << "tagwarden scan: " << printed.error() << "\n";
   for (const std::string& path : written) std::cout << "report: " << path << "\n";
   if (!request.db_is_scratch && !outcome.store_failed) {
-    std::cout << "stored: scan " << outcome.report.scan.id << " in " << flags.db << "\n";
+    std::cout << "stored: scan " << outcome.report.scan.id << " in " << sql::display_name(flags.db) << "\n";
   }
   return Ok{};
 }

@@ -4,12 +4,13 @@
 #include <filesystem>
 
 #include "store/baseline.h"
+#include "store/sql.h"
 
 namespace tw::cli {
 
 Result<ScanStore> open_existing_store(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
+  if (!sql::is_postgres_url(path) && !std::filesystem::exists(path, ec)) {
     return Error{path + ": no scan database here (run 'tagwarden scan' first, or pass --db)"};
   }
   return ScanStore::open(path);

@@ -9,6 +9,8 @@ packages=(
   catch2 libpsl-dev nlohmann-json3-dev libyaml-cpp-dev libfmt-dev libpcre2-dev zlib1g-dev libssl-dev
   libc-ares-dev
   libsimdjson-dev
+  # libpq for `--db postgresql://...`, a scan history shared by many runners.
+  libpq-dev
   python3 sqlite3 curl publicsuffix
   # `scan --browser` runs Debian's Chromium headless over the DevTools pipe (nothing else of it is
   # linked); the tests of the browser pass need it too.
@@ -16,11 +18,13 @@ packages=(
 )
 # bench/compare.sh's server and peers (it also installs them itself when missing).
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(nginx-light wget2 time)
+  packages+=(nginx-light wget2 time postgresql)
 fi
 # The SARIF validator and the sanitizer toolchain only for the test suite.
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libicu72 clang libclang-rt-14-dev libxml2-utils cmark-gfm python3-yaml)
+  # The store's tests run each store test against a real PostgreSQL server too (initdb, pg_ctl).
+  packages+=(postgresql)
   # Node may come from outside Debian (as on the CI machines); only ask apt when npm is absent.
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi

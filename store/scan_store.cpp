@@ -1,12 +1,11 @@
-// ScanStore on SQLite: opening and migrating, writing a scan batch by batch, and reading it back
-// as the ScanReport it was written from.
+// ScanStore over the SQL connection interface (store/sql.h; SQLite or PostgreSQL): opening and
+// migrating, writing a scan batch by batch, and reading it back as the ScanReport it was written
+// from. Each query is written once; what differs by backend is named where it is handled.
 #include "store/scan_store.h"
 #include "model/clock.h"
 
 #include <algorithm>
 #include <charconv>
-#include <chrono>
-#include <thread>
 
 #include <signal.h>
 #include <unistd.h>
@@ -14,7 +13,6 @@
 #include <simdjson.h>
 #include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -30,16 +28,20 @@
 #include "store/content_digest.h"
 #include "store/json_text.h"
 #include "store/payment_json.h"
+#include "store/postgres.h"
 #include "store/read_ahead.h"
 #include "store/schema.h"
+#include "store/sql.h"
 #include "store/sqlite.h"
 
 namespace tw {
 namespace {
 
 using nlohmann::json;
-using sqlite::Connection;
-using sqlite::Statement;
+using sql::Connection;
+using sql::in_transaction;
+using sql::ReadTransaction;
+using sql::Statement;
 
 // Crawled text may be any bytes; invalid UTF-8 is replaced rather than failing the write.
 std::string to_json_text(const json& value) {
@@ -450,31 +452,6 @@ std::vector<Finding> findings_from_json(const std::string& text) {
   return findings;
 }
 
-// Runs `body` between BEGIN IMMEDIATE and COMMIT (rolled back on any error). IMMEDIATE takes the
-// write lock up front, so a second writer waits in the busy handler instead of failing later.
-template <typename Body>
-Status in_transaction(Connection& db, Body&& body) {
-  if (Status begun = db.exec("BEGIN IMMEDIATE"); !begun) return begun;
-  Status result = body();
-  if (result) result = db.exec("COMMIT");
-  if (!result) (void)db.exec("ROLLBACK");
-  return result;
-}
-
-// A read transaction for the lifetime of the object, so what is read from several tables belongs
-// to one snapshot even while another process writes the same scan.
-struct ReadTransaction {
-  explicit ReadTransaction(Connection& connection)
-      : db(connection), status(connection.exec("BEGIN")) {}
-  ~ReadTransaction() {
-    if (status) (void)db.exec("COMMIT");
-  }
-  ReadTransaction(const ReadTransaction&) = delete;
-  ReadTransaction& operator=(const ReadTransaction&) = delete;
-  Connection& db;
-  Status status;
-};
-
 }  // namespace
 
 // Page row ids first..last (inclusive) of one scan.
@@ -484,11 +461,13 @@ struct PageIdRange {
 };
 
 struct ScanStore::Impl {
-  Connection db;
+  explicit Impl(std::unique_ptr<Connection> opened)
+      : connection(std::move(opened)), db(*connection) {}
+  std::unique_ptr<Connection> connection;
+  Connection& db;
   ProcessIdentity self = current_process();
   std::unordered_map<std::int64_t, std::string> analyser_versions;  // scan id -> tool version
 
-  Status migrate();
   Status mark_abandoned_scans_partial();
   bool abandoned(const Statement& row, int hostname_column) const {
     ProcessIdentity writer{row.text(hostname_column), row.integer(hostname_column + 1),
@@ -519,55 +498,13 @@ struct ScanStore::Impl {
   class StoredPageStream;
 };
 
-Status ScanStore::Impl::migrate() {
-  return in_transaction(db, [&]() -> Status {
-    // Every statement is reset before the migrations run: DROP TABLE fails while one is active.
-    std::size_t version = 0;
-    {
-      auto version_query = db.prepare("PRAGMA user_version");
-      if (!version_query) return Error{version_query.error()};
-      int code = version_query->step();
-      if (code != SQLITE_ROW) return db.error(code, "reading the schema version");
-      version = static_cast<std::size_t>(version_query->integer(0));
-    }
-    std::span<const std::string_view> migrations = schema_migrations();
-    if (version > migrations.size()) {
-      return Error{db.path() + ": database schema version " + std::to_string(version) +
-                   " is newer than this tagwarden understands (" +
-                   std::to_string(migrations.size()) +
-                   "); use a newer tagwarden or another --db file"};
-    }
-    if (version == 0) {
-      auto tables = db.prepare("SELECT count(*) FROM sqlite_master");
-      if (!tables) return Error{tables.error()};
-      bool has_tables = tables->step() == SQLITE_ROW && tables->integer(0) > 0;
-      if (has_tables) {
-        return Error{db.path() +
-                     ": a SQLite database that tagwarden did not create (it has tables but no "
-                     "tagwarden schema version); use another --db file"};
-      }
-    }
-    for (std::size_t step = version; step < migrations.size(); ++step) {
-      if (Status applied = db.exec(std::string(migrations[step])); !applied) return applied;
-      auto record = db.prepare("INSERT INTO schema_version (version, applied) VALUES (?, ?)");
-      if (!record) return Error{record.error()};
-      record->bind(1, static_cast<std::int64_t>(step + 1)).bind(2, utc_now_iso8601());
-      if (Status done = sqlite::run(db, *record, "recording the schema version"); !done) {
-        return done;
-      }
-    }
-    if (version == migrations.size()) return Ok{};
-    return db.exec("PRAGMA user_version = " + std::to_string(migrations.size()));
-  });
-}
-
 Status ScanStore::Impl::mark_abandoned_scans_partial() {
   std::vector<std::int64_t> abandoned_ids;
   {
     auto running =
         db.prepare("SELECT id, hostname, pid, process_start FROM scans WHERE status = 'running'");
     if (!running) return Error{running.error()};
-    while (running->step() == SQLITE_ROW) {
+    while (running->step() == sql::kRow) {
       if (abandoned(*running, 1)) abandoned_ids.push_back(running->integer(0));
     }
   }
@@ -579,7 +516,7 @@ Status ScanStore::Impl::mark_abandoned_scans_partial() {
           "WHERE id = ? AND status = 'running'");
       if (!mark) return Error{mark.error()};
       mark->bind(1, id);
-      if (Status done = sqlite::run(db, *mark, "marking an interrupted scan partial"); !done) {
+      if (Status done = sql::run(db, *mark, "marking an interrupted scan partial"); !done) {
         return done;
       }
     }
@@ -593,78 +530,13 @@ ScanStore::ScanStore(ScanStore&&) noexcept = default;
 ScanStore& ScanStore::operator=(ScanStore&&) noexcept = default;
 
 Result<ScanStore> ScanStore::open(const std::string& path, const StoreOptions& options) {
-  std::error_code ignored;
-  if (std::filesystem::is_directory(path, ignored)) {
-    return Error{path + ": is a directory, not a database file"};
-  }
-  sqlite3* raw = nullptr;
-  int code =
-      // NOMUTEX: a connection belongs to one thread (sqlite.h), so SQLite's per-call locking
-      // is pure cost.
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  sqlite::ConnectionPtr handle(raw);
-  if (code != SQLITE_OK) {
-    int system_errno = raw ? sqlite3_system_errno(raw) : 0;
-    std::string reason =
-        system_errno != 0 ? std::strerror(system_errno) : std::string(sqlite3_errstr(code));
-    return Error{path + ": cannot open the database (" + reason + ")"};
-  }
-  auto impl = std::make_unique<Impl>();
-  impl->db = Connection(std::move(handle), path);
-  Connection& db = impl->db;
-  sqlite3_busy_timeout(db.handle(), options.busy_timeout_ms);
-  sqlite3_extended_result_codes(db.handle(), 1);
-  if (int registered = register_content_digest(db.handle()); registered != SQLITE_OK) {
-    return db.error(registered, "registering tw_digest");
-  }
-  if (sqlite3_db_readonly(db.handle(), "main") == 1) {
-    return Error{path +
-                 ": the database is read-only (check the permissions of the file and its "
-                 "directory)"};
-  }
-  if (options.max_page_count > 0) {
-    if (Status capped =
-            db.exec("PRAGMA max_page_count = " + std::to_string(options.max_page_count));
-        !capped) {
-      return Error{capped.error()};
-    }
-  }
-  // Takes effect only on a new, empty file (before the switch to WAL writes its first page):
-  // pruning then gives space back with an incremental vacuum; an older file gets it with
-  // `tagwarden prune --vacuum`. Best effort: a file that is not a database fails just below.
-  (void)db.exec("PRAGMA auto_vacuum = INCREMENTAL");
-  {
-    // Two processes creating the same new database both switch it to WAL; the switch needs an
-    // exclusive lock and SQLite returns BUSY at once instead of calling the busy handler, so
-    // retry for as long as the busy timeout would have waited.
-    auto deadline = std::chrono::steady_clock::now() +
-                    std::chrono::milliseconds(std::max(options.busy_timeout_ms, 0));
-    std::string mode;
-    for (;;) {
-      auto wal = db.prepare("PRAGMA journal_mode = WAL");
-      if (!wal) return Error{wal.error()};
-      code = wal->step();
-      if (code == SQLITE_ROW) {
-        mode = wal->text(0);
-        break;
-      }
-      if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) ||
-          std::chrono::steady_clock::now() >= deadline) {
-        return db.error(code, "switching to WAL mode");
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    if (mode != "wal") {
-      return Error{path + ": cannot use write-ahead logging here (journal mode stays " + mode +
-                   "); put the database on a local file system"};
-    }
-  }
-  // NORMAL is safe with WAL: a crash can lose the last commit on power loss, never consistency.
-  if (Status pragmas = db.exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON"); !pragmas) {
-    return Error{pragmas.error()};
-  }
-  if (Status migrated = impl->migrate(); !migrated) return Error{migrated.error()};
+  Result<std::unique_ptr<Connection>> connection =
+      sql::is_postgres_url(path)
+          ? postgres::open(path)
+          : sqlite::open(path, {options.busy_timeout_ms, options.max_page_count});
+  if (!connection) return Error{connection.error()};
+  auto impl = std::make_unique<Impl>(std::move(*connection));
+  if (Status migrated = migrate(impl->db); !migrated) return Error{migrated.error()};
   if (Status marked = impl->mark_abandoned_scans_partial(); !marked) return Error{marked.error()};
   return ScanStore(std::move(impl));
 }
@@ -677,7 +549,8 @@ Result<std::int64_t> ScanStore::begin_scan(const ScanInfo& info,
     auto insert = db.prepare(
         "INSERT INTO scans (target, started, status, tool_version, policy_path, policy_digest, "
         "error_counts, updated, hostname, pid, process_start, catalogue_digest) "
-        "VALUES (?, ?, 'running', ?, ?, ?, '{}', ?, ?, ?, ?, ?)");
+        "VALUES (?, ?, 'running', ?, ?, ?, '{}', ?, ?, ?, ?, ?)" +
+        std::string(db.returning_id()));
     if (!insert) return Error{insert.error()};
     std::string now = utc_now_iso8601();
     insert->bind(1, join(info.targets, " "))
@@ -690,20 +563,21 @@ Result<std::int64_t> ScanStore::begin_scan(const ScanInfo& info,
         .bind(8, impl_->self.pid)
         .bind(9, impl_->self.start)
         .bind(10, catalogue_digest);
-    if (Status done = sqlite::run(db, *insert, "recording a new scan"); !done) return done;
-    scan_id = sqlite3_last_insert_rowid(db.handle());
+    Result<std::optional<std::int64_t>> id = sql::inserted_id(db, *insert, "recording a new scan");
+    if (!id) return Error{id.error()};
+    scan_id = id->value_or(0);
     for (std::size_t i = 0; i < info.targets.size(); ++i) {
       auto target =
           db.prepare("INSERT INTO scan_targets (scan_id, position, target) VALUES (?, ?, ?)");
       if (!target) return Error{target.error()};
       target->bind(1, scan_id).bind(2, static_cast<std::int64_t>(i)).bind(3, info.targets[i]);
-      if (Status done = sqlite::run(db, *target, "recording the scan targets"); !done) return done;
+      if (Status done = sql::run(db, *target, "recording the scan targets"); !done) return done;
     }
     for (const auto& [name, value] : info.settings) {
       auto setting = db.prepare("INSERT INTO settings (scan_id, name, value) VALUES (?, ?, ?)");
       if (!setting) return Error{setting.error()};
       setting->bind(1, scan_id).bind(2, name).bind(3, value);
-      if (Status done = sqlite::run(db, *setting, "recording the scan settings"); !done) {
+      if (Status done = sql::run(db, *setting, "recording the scan settings"); !done) {
         return done;
       }
     }
@@ -720,8 +594,8 @@ Result<std::string> ScanStore::Impl::analyser_version(std::int64_t scan_id) {
   auto row = db.prepare("SELECT tool_version FROM scans WHERE id = ?");
   if (!row) return Error{row.error()};
   row->bind(1, scan_id);
-  if (int code = row->step(); code != SQLITE_ROW) {
-    if (code == SQLITE_DONE) return Error{db.path() + ": no scan " + std::to_string(scan_id)};
+  if (int code = row->step(); code != sql::kRow) {
+    if (code == sql::kDone) return Error{db.path() + ": no scan " + std::to_string(scan_id)};
     return db.error(code, "reading the scan");
   }
   return analyser_versions[scan_id] = row->text(0);
@@ -733,23 +607,34 @@ template <typename Bind>
 Result<std::int64_t> intern_row(Connection& db, const std::string& table,
                                 const std::string& columns, int column_count,
                                 const std::string& digest, Bind&& bind_columns) {
+  auto found = db.prepare("SELECT id FROM " + table + " WHERE digest = ?");
+  if (!found) return Error{found.error()};
   {
-    auto found = db.prepare("SELECT id FROM " + table + " WHERE digest = ?");
-    if (!found) return Error{found.error()};
     found->bind(1, digest);
     int code = found->step();
-    if (code == SQLITE_ROW) return found->integer(0);
-    if (code != SQLITE_DONE) return db.error(code, "looking up stored " + table);
+    if (code == sql::kRow) return found->integer(0);
+    if (code != sql::kDone) return db.error(code, "looking up stored " + table);
+    found->reset();
   }
+  // Another writer may store the same content at once (another runner of a shared PostgreSQL
+  // store): its row is the one to refer to, read once its transaction committed.
   std::string placeholders = "?";
   for (int i = 0; i < column_count; ++i) placeholders += ", ?";
-  auto insert = db.prepare("INSERT INTO " + table + " (digest, " + columns + ") VALUES (" +
-                           placeholders + ")");
-  if (!insert) return Error{insert.error()};
-  insert->bind(1, digest);
-  bind_columns(*insert);
-  if (Status done = sqlite::run(db, *insert, "storing " + table); !done) return Error{done.error()};
-  return sqlite3_last_insert_rowid(db.handle());
+  {
+    auto insert =
+        db.prepare("INSERT INTO " + table + " (digest, " + columns + ") VALUES (" + placeholders +
+                   ") ON CONFLICT (digest) DO NOTHING" + db.returning_id());
+    if (!insert) return Error{insert.error()};
+    insert->bind(1, digest);
+    bind_columns(*insert);
+    Result<std::optional<std::int64_t>> id = sql::inserted_id(db, *insert, "storing " + table);
+    if (!id) return Error{id.error()};
+    if (*id) return **id;
+  }
+  found->bind(1, digest);
+  int code = found->step();
+  if (code == sql::kRow) return found->integer(0);
+  return db.error(code, "looking up stored " + table);
 }
 }  // namespace
 
@@ -806,7 +691,7 @@ Status ScanStore::Impl::drop_if_unreferenced(std::optional<std::int64_t> analysi
         "(SELECT 1 FROM pages WHERE analysis_id = ?1)");
     if (!drop) return Error{drop.error()};
     drop->bind(1, *analysis_id);
-    if (Status done = sqlite::run(db, *drop, "dropping an unused analysis"); !done) return done;
+    if (Status done = sql::run(db, *drop, "dropping an unused analysis"); !done) return done;
   }
   if (!finding_set_id) return Ok{};
   auto drop = db.prepare(
@@ -815,7 +700,7 @@ Status ScanStore::Impl::drop_if_unreferenced(std::optional<std::int64_t> analysi
       "(SELECT 1 FROM scans WHERE site_finding_set_id = ?1)");
   if (!drop) return Error{drop.error()};
   drop->bind(1, *finding_set_id);
-  return sqlite::run(db, *drop, "dropping unused findings");
+  return sql::run(db, *drop, "dropping unused findings");
 }
 
 namespace {
@@ -858,11 +743,11 @@ std::string headers_json(const std::vector<Header>& headers) {
 bool ScanStore::Impl::rows_exist(const PageAnalysis::StoredRows& rows) {
   auto row = db.prepare(
       "SELECT EXISTS (SELECT 1 FROM analyses WHERE id = ?1) AND "
-      "(?2 IS NULL OR EXISTS (SELECT 1 FROM finding_sets WHERE id = ?2))");
+      "(CAST(?2 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM finding_sets WHERE id = ?2))");
   if (!row) return false;
   row->bind(1, rows.analysis_id);
   bind_id(*row, 2, rows.finding_set_id);
-  return row->step() == SQLITE_ROW && row->integer(0) != 0;
+  return row->step() == sql::kRow && row->integer(0) != 0;
 }
 
 Result<ScanStore::Impl::ContentRows> ScanStore::Impl::content_rows(std::int64_t scan_id,
@@ -905,11 +790,11 @@ Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& ana
     if (!existing) return Error{existing.error()};
     existing->bind(1, scan_id).bind_borrowed(2, key);
     int code = existing->step();
-    if (code == SQLITE_ROW) {
+    if (code == sql::kRow) {
       page_id = existing->integer(0);
       old_analysis = nullable_id(*existing, 1);
       old_findings = nullable_id(*existing, 2);
-    } else if (code != SQLITE_DONE) {
+    } else if (code != sql::kDone) {
       return db.error(code, "storing page " + key);
     }
   }
@@ -924,7 +809,8 @@ Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& ana
                   "fetch_ms, body_bytes, content_hash, etag, last_modified, error, error_detail, "
                   "csp_header, reused, headers, analysis_id, finding_set_id) "
                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                  "?16, ?17, ?18)");
+                  "?16, ?17, ?18)" +
+                      std::string(db.returning_id()));
     if (!write) return Error{write.error()};
     write->bind(1, scan_id)
         .bind_borrowed(2, key)
@@ -944,26 +830,30 @@ Status ScanStore::Impl::store_page(std::int64_t scan_id, const PageAnalysis& ana
         .bind(16, headers_json(page.headers))
         .bind(17, analysis_id);
     bind_id(*write, 18, finding_set_id);
-    if (Status done = sqlite::run(db, *write, "storing page " + key); !done) return done;
+    if (page_id) {
+      if (Status done = sql::run(db, *write, "storing page " + key); !done) return done;
+    } else {
+      Result<std::optional<std::int64_t>> id = sql::inserted_id(db, *write, "storing page " + key);
+      if (!id) return Error{id.error()};
+      page_id = *id;
+    }
   }
   if (page_id) {
     auto clear = db.prepare("DELETE FROM redirects WHERE page_id = ?");
     if (!clear) return Error{clear.error()};
     clear->bind(1, *page_id);
-    if (Status done = sqlite::run(db, *clear, "replacing page " + key); !done) return done;
+    if (Status done = sql::run(db, *clear, "replacing page " + key); !done) return done;
     if (old_analysis == analysis_id) old_analysis.reset();
     if (old_findings == finding_set_id) old_findings.reset();
     if (Status dropped = drop_if_unreferenced(old_analysis, old_findings); !dropped) {
       return dropped;
     }
-  } else {
-    page_id = sqlite3_last_insert_rowid(db.handle());
   }
   for (std::size_t i = 0; i < page.redirect_chain.size(); ++i) {
     auto insert = db.prepare("INSERT INTO redirects (page_id, position, url) VALUES (?, ?, ?)");
     if (!insert) return Error{insert.error()};
     insert->bind(1, *page_id).bind(2, static_cast<std::int64_t>(i)).bind(3, page.redirect_chain[i]);
-    if (Status done = sqlite::run(db, *insert, "storing a redirect"); !done) return done;
+    if (Status done = sql::run(db, *insert, "storing a redirect"); !done) return done;
   }
   return Ok{};
 }
@@ -977,7 +867,7 @@ Status ScanStore::add_pages(std::int64_t scan_id, std::span<const PageAnalysis> 
     auto touch = db.prepare("UPDATE scans SET updated = ? WHERE id = ?");
     if (!touch) return Error{touch.error()};
     touch->bind(1, utc_now_iso8601()).bind(2, scan_id);
-    return sqlite::run(db, *touch, "recording progress");
+    return sql::run(db, *touch, "recording progress");
   });
 }
 
@@ -990,7 +880,7 @@ Status ScanStore::mark_partial(std::int64_t scan_id) {
         "WHERE id = ? AND status = 'running'");
     if (!update) return Error{update.error()};
     update->bind(1, now).bind(2, now).bind(3, scan_id);
-    return sqlite::run(db, *update, "marking the scan partial");
+    return sql::run(db, *update, "marking the scan partial");
   });
 }
 
@@ -1017,8 +907,8 @@ Status ScanStore::finish_scan(std::int64_t scan_id, const ScanInfo& info,
         .bind(7, info.tool_version)
         .bind(8, info.tool_version)
         .bind(9, scan_id);
-    if (Status done = sqlite::run(db, *update, "finishing the scan"); !done) return done;
-    if (sqlite3_changes(db.handle()) == 0) {
+    if (Status done = sql::run(db, *update, "finishing the scan"); !done) return done;
+    if (db.changes() == 0) {
       return Error{db.path() + ": no scan " + std::to_string(scan_id) + " to finish"};
     }
     for (const auto& [name, value] : info.settings) {
@@ -1027,7 +917,7 @@ Status ScanStore::finish_scan(std::int64_t scan_id, const ScanInfo& info,
           "ON CONFLICT (scan_id, name) DO UPDATE SET value = excluded.value");
       if (!setting) return Error{setting.error()};
       setting->bind(1, scan_id).bind(2, name).bind(3, value);
-      if (Status done = sqlite::run(db, *setting, "recording the scan settings"); !done) {
+      if (Status done = sql::run(db, *setting, "recording the scan settings"); !done) {
         return done;
       }
     }
@@ -1036,7 +926,7 @@ Status ScanStore::finish_scan(std::int64_t scan_id, const ScanInfo& info,
       auto old = db.prepare("SELECT site_finding_set_id FROM scans WHERE id = ?");
       if (!old) return Error{old.error()};
       old->bind(1, scan_id);
-      if (old->step() == SQLITE_ROW) old_site_findings = nullable_id(*old, 0);
+      if (old->step() == sql::kRow) old_site_findings = nullable_id(*old, 0);
     }
     Result<std::optional<std::int64_t>> site_set = impl_->intern_findings(site_findings);
     if (!site_set) return Error{site_set.error()};
@@ -1044,7 +934,7 @@ Status ScanStore::finish_scan(std::int64_t scan_id, const ScanInfo& info,
       auto refer = db.prepare("UPDATE scans SET site_finding_set_id = ? WHERE id = ?");
       if (!refer) return Error{refer.error()};
       bind_id(*refer, 1, *site_set).bind(2, scan_id);
-      if (Status done = sqlite::run(db, *refer, "storing the site findings"); !done) return done;
+      if (Status done = sql::run(db, *refer, "storing the site findings"); !done) return done;
     }
     if (old_site_findings != *site_set) {
       if (Status dropped = impl_->drop_if_unreferenced(std::nullopt, old_site_findings); !dropped) {
@@ -1055,7 +945,7 @@ Status ScanStore::finish_scan(std::int64_t scan_id, const ScanInfo& info,
       auto clear = db.prepare("DELETE FROM vendors WHERE scan_id = ?");
       if (!clear) return Error{clear.error()};
       clear->bind(1, scan_id);
-      if (Status done = sqlite::run(db, *clear, "replacing the vendor inventory"); !done) {
+      if (Status done = sql::run(db, *clear, "replacing the vendor inventory"); !done) {
         return done;
       }
     }
@@ -1075,7 +965,7 @@ Status ScanStore::finish_scan(std::int64_t scan_id, const ScanInfo& info,
           .bind(8, vendor.status)
           .bind(9, vendor.owner)
           .bind(10, seen_by_text(vendor.seen_statically, vendor.seen_by_browser));
-      if (Status done = sqlite::run(db, *insert, "storing the vendor inventory"); !done) {
+      if (Status done = sql::run(db, *insert, "storing the vendor inventory"); !done) {
         return done;
       }
     }
@@ -1099,7 +989,7 @@ Status ScanStore::record_baseline_states(std::int64_t scan_id,
           "?1)");
       if (!rows) return Error{rows.error()};
       rows->bind(1, scan_id);
-      while (rows->step() == SQLITE_ROW) sets.emplace_back(rows->integer(0), rows->text(1));
+      while (rows->step() == sql::kRow) sets.emplace_back(rows->integer(0), rows->text(1));
     }
     for (const auto& [old_id, text] : sets) {
       std::vector<Finding> stored = findings_from_json(text);
@@ -1120,7 +1010,7 @@ Status ScanStore::record_baseline_states(std::int64_t scan_id,
         auto update = db.prepare(sql);
         if (!update) return Error{update.error()};
         bind_id(*update, 1, *new_id).bind(2, scan_id).bind(3, old_id);
-        if (Status done = sqlite::run(db, *update, "recording baseline states"); !done) return done;
+        if (Status done = sql::run(db, *update, "recording baseline states"); !done) return done;
       }
       if (Status dropped = impl_->drop_if_unreferenced(std::nullopt, old_id); !dropped) {
         return dropped;
@@ -1149,7 +1039,7 @@ Status ScanStore::Impl::load_redirects(
   } else {
     rows->bind(1, scan_id);
   }
-  while (rows->step() == SQLITE_ROW) {
+  while (rows->step() == sql::kRow) {
     auto found = index_of.find(rows->integer(0));
     if (found != index_of.end()) pages[found->second].page.redirect_chain.push_back(rows->text(1));
   }
@@ -1170,15 +1060,15 @@ Status ScanStore::for_each_page_batch(
                              "WHERE p.scan_id = ? AND p.id > ? ORDER BY p.id LIMIT ?");
       if (!rows) return Error{rows.error()};
       rows->bind(1, scan_id).bind(2, after).bind(3, static_cast<std::int64_t>(batch_size));
-      int code = SQLITE_ROW;
-      while ((code = rows->step()) == SQLITE_ROW) {
+      int code = sql::kRow;
+      while ((code = rows->step()) == sql::kRow) {
         std::int64_t id = rows->integer(0);
         if (pages.empty()) range.first = id;
         range.last = id;
         index_of[id] = pages.size();
         pages.push_back(read_page(*rows));
       }
-      if (code != SQLITE_DONE) return db.error(code, "reading the pages of the scan");
+      if (code != sql::kDone) return db.error(code, "reading the pages of the scan");
     }
     if (pages.empty()) return Ok{};
     if (Status redirects = impl_->load_redirects(scan_id, range, pages, index_of); !redirects) {
@@ -1196,16 +1086,17 @@ Status ScanStore::add_payment_pages(std::int64_t scan_id, const std::vector<Paym
       auto clear = db.prepare("DELETE FROM payment_pages WHERE scan_id = ?");
       if (!clear) return Error{clear.error()};
       clear->bind(1, scan_id);
-      if (Status done = sqlite::run(db, *clear, "replacing payment pages"); !done) return done;
+      if (Status done = sql::run(db, *clear, "replacing payment pages"); !done) return done;
     }
     for (const PaymentPage& page : pages) {
       auto insert = db.prepare(
-          "INSERT OR REPLACE INTO payment_pages (scan_id, url, scripts, headers) "
-          "VALUES (?, ?, ?, ?)");
+          "INSERT INTO payment_pages (scan_id, url, scripts, headers) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT (scan_id, url) DO UPDATE SET scripts = excluded.scripts, "
+          "headers = excluded.headers");
       if (!insert) return Error{insert.error()};
       insert->bind(1, scan_id).bind(2, page.url).bind(3, scripts_json(page.scripts));
       insert->bind(4, security_headers_json(page.headers));
-      if (Status done = sqlite::run(db, *insert, "storing a payment page"); !done) return done;
+      if (Status done = sql::run(db, *insert, "storing a payment page"); !done) return done;
     }
     return Ok{};
   });
@@ -1219,11 +1110,11 @@ Result<std::vector<PaymentPage>> ScanStore::payment_pages(std::int64_t scan_id) 
   rows->bind(1, scan_id);
   std::vector<PaymentPage> pages;
   int code;
-  while ((code = rows->step()) == SQLITE_ROW) {
+  while ((code = rows->step()) == sql::kRow) {
     pages.push_back({rows->text(0), scripts_from_json(rows->text(1)),
                      security_headers_from_json(rows->text(2))});
   }
-  if (code != SQLITE_DONE) return db.error(code, "reading the payment pages");
+  if (code != sql::kDone) return db.error(code, "reading the payment pages");
   return pages;
 }
 
@@ -1235,8 +1126,8 @@ Result<std::vector<Finding>> ScanStore::site_findings(std::int64_t scan_id) {
   if (!row) return Error{row.error()};
   row->bind(1, scan_id);
   int code = row->step();
-  if (code == SQLITE_ROW) return findings_from_json(row->text(0));
-  if (code != SQLITE_DONE) return db.error(code, "reading the site findings");
+  if (code == sql::kRow) return findings_from_json(row->text(0));
+  if (code != sql::kDone) return db.error(code, "reading the site findings");
   return std::vector<Finding>{};
 }
 
@@ -1251,8 +1142,8 @@ Status ScanStore::Impl::load_scan_header(std::int64_t scan_id, ScanReport& repor
     if (!row) return Error{row.error()};
     row->bind(1, scan_id);
     int code = row->step();
-    if (code == SQLITE_DONE) return Error{db.path() + ": no scan " + std::to_string(scan_id)};
-    if (code != SQLITE_ROW) return db.error(code, "reading scan " + std::to_string(scan_id));
+    if (code == sql::kDone) return Error{db.path() + ": no scan " + std::to_string(scan_id)};
+    if (code != sql::kRow) return db.error(code, "reading scan " + std::to_string(scan_id));
     info.id = row->integer(0);
     info.started = row->text(1);
     info.finished = row->text(2);
@@ -1275,13 +1166,13 @@ Status ScanStore::Impl::load_scan_header(std::int64_t scan_id, ScanReport& repor
     auto rows = db.prepare("SELECT target FROM scan_targets WHERE scan_id = ? ORDER BY position");
     if (!rows) return Error{rows.error()};
     rows->bind(1, scan_id);
-    while (rows->step() == SQLITE_ROW) info.targets.push_back(rows->text(0));
+    while (rows->step() == sql::kRow) info.targets.push_back(rows->text(0));
   }
   {
     auto rows = db.prepare("SELECT name, value FROM settings WHERE scan_id = ? ORDER BY name");
     if (!rows) return Error{rows.error()};
     rows->bind(1, scan_id);
-    while (rows->step() == SQLITE_ROW) info.settings[rows->text(0)] = rows->text(1);
+    while (rows->step() == sql::kRow) info.settings[rows->text(0)] = rows->text(1);
   }
   {
     auto row = db.prepare(
@@ -1289,7 +1180,7 @@ Status ScanStore::Impl::load_scan_header(std::int64_t scan_id, ScanReport& repor
         "WHERE s.id = ?");
     if (!row) return Error{row.error()};
     row->bind(1, scan_id);
-    if (row->step() == SQLITE_ROW) report.site_findings = findings_from_json(row->text(0));
+    if (row->step() == sql::kRow) report.site_findings = findings_from_json(row->text(0));
   }
   auto rows = db.prepare(
       "SELECT name, category, hosts, ids, pages, status, owner, seen_by FROM vendors "
@@ -1297,7 +1188,7 @@ Status ScanStore::Impl::load_scan_header(std::int64_t scan_id, ScanReport& repor
       "ORDER BY position");
   if (!rows) return Error{rows.error()};
   rows->bind(1, scan_id);
-  while (rows->step() == SQLITE_ROW) {
+  while (rows->step() == sql::kRow) {
     VendorSummary vendor;
     vendor.name = rows->text(0);
     vendor.category = rows->text(1);
@@ -1332,7 +1223,7 @@ Result<ScanReport> ScanStore::load_scan(std::int64_t scan_id) {
                            "WHERE p.scan_id = ?" + kReportOrder);
     if (!rows) return Error{rows.error()};
     rows->bind(1, scan_id);
-    while (rows->step() == SQLITE_ROW) {
+    while (rows->step() == sql::kRow) {
       index_of[rows->integer(0)] = report.pages.size();
       report.pages.push_back(read_page(*rows));
     }
@@ -1355,11 +1246,11 @@ Status ScanStore::Impl::load_trend(std::int64_t scan_id, ScanReport& report) {
   if (!scans) return Error{scans.error()};
   scans->bind(1, scan_id).bind(2, kTrendScans);
   std::vector<TrendPoint> points;
-  int code = SQLITE_ROW;
-  while ((code = scans->step()) == SQLITE_ROW) {
+  int code = sql::kRow;
+  while ((code = scans->step()) == sql::kRow) {
     points.push_back({scans->integer(0), scans->text(1), stored_count(scans->integer(2)), {}});
   }
-  if (code != SQLITE_DONE) return db.error(code, "reading the scans of the trend");
+  if (code != sql::kDone) return db.error(code, "reading the scans of the trend");
   // Summed per scan from the finding lists' counts, by the pages' scan index (not the view, which
   // groups every scan).
   auto counts = db.prepare(
@@ -1370,7 +1261,7 @@ Status ScanStore::Impl::load_trend(std::int64_t scan_id, ScanReport& report) {
   for (TrendPoint& point : points) {
     counts->reset();
     counts->bind(1, point.scan_id);
-    if (int step = counts->step(); step != SQLITE_ROW) {
+    if (int step = counts->step(); step != sql::kRow) {
       return db.error(step, "counting a scan's findings");
     }
     for (std::size_t i = 0; i < point.findings.size(); ++i) {
@@ -1410,13 +1301,13 @@ class ScanStore::Impl::StoredPageStream final : public PageStream {
       page_row->reset();
       page_row->bind(1, id);
       int code = page_row->step();
-      if (code == SQLITE_DONE) continue;  // removed since (a prune running beside the report)
-      if (code != SQLITE_ROW) return db.error(code, "reading the pages of the scan");
+      if (code == sql::kDone) continue;  // removed since (a prune running beside the report)
+      if (code != sql::kRow) return db.error(code, "reading the pages of the scan");
       PageAnalysis page = read_page(*page_row, true, parts);
       if (parts == PageParts::all) {
         redirect_rows->reset();
         redirect_rows->bind(1, id);
-        while (redirect_rows->step() == SQLITE_ROW) {
+        while (redirect_rows->step() == sql::kRow) {
           page.page.redirect_chain.push_back(redirect_rows->text(0));
         }
       }
@@ -1445,9 +1336,9 @@ Result<ScanReport> ScanStore::stream_scan(std::int64_t scan_id) {
         db.prepare(std::string("SELECT p.id FROM pages p WHERE p.scan_id = ?") + kReportOrder);
     if (!rows) return Error{rows.error()};
     rows->bind(1, scan_id);
-    int code = SQLITE_ROW;
-    while ((code = rows->step()) == SQLITE_ROW) page_ids.push_back(rows->integer(0));
-    if (code != SQLITE_DONE) return db.error(code, "listing the pages of the scan");
+    int code = sql::kRow;
+    while ((code = rows->step()) == sql::kRow) page_ids.push_back(rows->integer(0));
+    if (code != sql::kDone) return db.error(code, "listing the pages of the scan");
   }
   auto stream = std::make_shared<Impl::StoredPageStream>(*impl_, std::move(page_ids));
   StreamedTotals& totals = report.streamed.emplace();
@@ -1473,8 +1364,8 @@ Result<std::int64_t> ScanStore::latest_scan_id(const std::string& target, bool c
   if (!row) return Error{row.error()};
   row->bind(1, target).bind(2, complete_only);
   int code = row->step();
-  if (code == SQLITE_ROW) return row->integer(0);
-  if (code != SQLITE_DONE) return db.error(code, "finding the latest scan");
+  if (code == sql::kRow) return row->integer(0);
+  if (code != sql::kDone) return db.error(code, "finding the latest scan");
   std::string what = complete_only ? "no complete scan" : "no scan";
   return Error{db.path() + ": " + what + (target.empty() ? "" : " of " + target) + " stored yet"};
 }
@@ -1487,8 +1378,8 @@ Result<std::int64_t> ScanStore::previous_complete_scan_id(std::int64_t scan_id) 
   if (!row) return Error{row.error()};
   row->bind(1, scan_id);
   int code = row->step();
-  if (code == SQLITE_ROW) return row->integer(0);
-  if (code != SQLITE_DONE) return db.error(code, "finding the previous scan");
+  if (code == sql::kRow) return row->integer(0);
+  if (code != sql::kDone) return db.error(code, "finding the previous scan");
   return Error{db.path() + ": no complete scan of the same target before scan " +
                std::to_string(scan_id)};
 }
@@ -1512,8 +1403,8 @@ Result<std::vector<ScanListEntry>> ScanStore::list_scans(const std::string& targ
         "t.scan_id = s.id AND instr(t.target, ?1) > 0) ORDER BY s.id DESC");
     if (!rows) return Error{rows.error()};
     rows->bind(1, target_filter);
-    int code = SQLITE_OK;
-    while ((code = rows->step()) == SQLITE_ROW) {
+    int code = 0;
+    while ((code = rows->step()) == sql::kRow) {
       ScanListEntry entry;
       entry.info.id = rows->integer(0);
       entry.info.started = rows->text(1);
@@ -1530,19 +1421,19 @@ Result<std::vector<ScanListEntry>> ScanStore::list_scans(const std::string& targ
       entry.vendors = static_cast<int>(rows->integer(12));
       entries.push_back(std::move(entry));
     }
-    if (code != SQLITE_DONE) return db.error(code, "listing scans");
+    if (code != sql::kDone) return db.error(code, "listing scans");
   }
   for (ScanListEntry& entry : entries) {
     auto targets =
         db.prepare("SELECT target FROM scan_targets WHERE scan_id = ? ORDER BY position");
     if (!targets) return Error{targets.error()};
     targets->bind(1, entry.info.id);
-    while (targets->step() == SQLITE_ROW) entry.info.targets.push_back(targets->text(0));
+    while (targets->step() == sql::kRow) entry.info.targets.push_back(targets->text(0));
     auto counts = db.prepare(
         "SELECT info, low, medium, high, critical FROM v_scan_severities WHERE scan_id = ?");
     if (!counts) return Error{counts.error()};
     counts->bind(1, entry.info.id);
-    if (counts->step() == SQLITE_ROW) {
+    if (counts->step() == sql::kRow) {
       for (int i = 0; i < 5; ++i) {
         int count = static_cast<int>(counts->integer(i));
         if (count > 0) entry.findings_by_severity[std::string(to_string(Severity(i)))] = count;
@@ -1566,8 +1457,8 @@ Status ScanStore::Impl::add_finding_changes(std::vector<ScanListEntry>& entries)
         "FROM pages WHERE scan_id = ?1 UNION SELECT site_finding_set_id FROM scans WHERE id = ?1)");
     if (!rows) return Error{rows.error()};
     rows->bind(1, scan_id);
-    int code = SQLITE_OK;
-    while ((code = rows->step()) == SQLITE_ROW) {
+    int code = 0;
+    while ((code = rows->step()) == sql::kRow) {
       auto [known, added] = fingerprints_of_set.try_emplace(rows->integer(0));
       if (added) {
         for (const Finding& finding : findings_from_json(rows->text(1))) {
@@ -1576,7 +1467,7 @@ Status ScanStore::Impl::add_finding_changes(std::vector<ScanListEntry>& entries)
       }
       out.insert(known->second.begin(), known->second.end());
     }
-    if (code != SQLITE_DONE) return db.error(code, "reading the findings of a scan");
+    if (code != sql::kDone) return db.error(code, "reading the findings of a scan");
     return out;
   };
   std::vector<std::optional<std::set<std::string>>> by_entry(entries.size());
@@ -1618,7 +1509,7 @@ std::optional<ScanStore::PreviousPage> ScanStore::previous_page(const std::strin
       "p.error = 'none' AND s.status IN ('complete', 'partial') ORDER BY p.scan_id DESC LIMIT 1");
   if (!row) return std::nullopt;
   row->bind(1, url);
-  if (row->step() != SQLITE_ROW) return std::nullopt;
+  if (row->step() != sql::kRow) return std::nullopt;
   return PreviousPage{row->integer(0), row->text(1), row->text(2), row->text(3),
                       row->text(4),    row->text(5), row->text(6)};
 }
@@ -1626,7 +1517,7 @@ std::optional<ScanStore::PreviousPage> ScanStore::previous_page(const std::strin
 bool ScanStore::has_reusable_pages() {
   auto row = impl_->db.prepare(
       "SELECT EXISTS (SELECT 1 FROM scans WHERE status IN ('complete', 'partial'))");
-  return row && row->step() == SQLITE_ROW && row->integer(0) != 0;
+  return row && row->step() == sql::kRow && row->integer(0) != 0;
 }
 
 std::optional<PageAnalysis> ScanStore::stored_analysis(const PreviousPage& previous,
@@ -1635,38 +1526,62 @@ std::optional<PageAnalysis> ScanStore::stored_analysis(const PreviousPage& previ
                                ", p.analysis_id, p.finding_set_id" + kPagesFrom + "WHERE p.id = ?");
   if (!row) return std::nullopt;
   row->bind(1, previous.page_id);
-  if (row->step() != SQLITE_ROW || row->is_null(22)) return std::nullopt;
+  if (row->step() != sql::kRow || row->is_null(22)) return std::nullopt;
   PageAnalysis analysis = read_page(*row, with_findings);
   analysis.stored_rows = PageAnalysis::StoredRows{row->integer(22), nullable_id(*row, 23)};
   return analysis;
 }
 
 namespace {
-std::int64_t file_size(const std::string& path) {
+// The store's size: the file (WAL checkpointed first), or the PostgreSQL database.
+std::int64_t store_size(Connection& db) {
+  if (db.dialect() == sql::Dialect::postgres) {
+    auto size = db.prepare("SELECT pg_database_size(current_database())");
+    return size && size->step() == sql::kRow ? size->integer(0) : 0;
+  }
+  (void)db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   std::error_code error;
-  auto size = std::filesystem::file_size(path, error);
+  auto size = std::filesystem::file_size(db.path(), error);
   return error ? 0 : static_cast<std::int64_t>(size);
+}
+
+// After the rows went: SQLite gives free pages back with an incremental vacuum (or rewrites the
+// file with VACUUM); PostgreSQL's autovacuum makes them reusable, and `vacuum` runs a plain
+// VACUUM now (never VACUUM FULL, which would lock out runners writing at the same time).
+Status give_space_back(Connection& db, bool vacuum, PruneOutcome& outcome) {
+  if (db.dialect() == sql::Dialect::postgres) {
+    return vacuum ? db.exec(
+                        "VACUUM (ANALYZE) analyses, finding_sets, pages, redirects, scans, "
+                        "scan_targets, settings, vendors, payment_pages")
+                  : Status{Ok{}};
+  }
+  if (vacuum) return db.exec("PRAGMA auto_vacuum = INCREMENTAL; VACUUM");
+  outcome.space_returned = sqlite::incremental_vacuum(db);
+  return outcome.space_returned ? db.exec("PRAGMA incremental_vacuum") : Status{Ok{}};
 }
 }  // namespace
 
 Result<PruneOutcome> ScanStore::prune(const PruneOptions& options) {
   Connection& db = impl_->db;
   PruneOutcome outcome;
-  (void)db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-  outcome.bytes_before = file_size(db.path());
+  outcome.bytes_before = store_size(db);
   std::vector<std::int64_t> doomed;
   {
     // Rank among the target's finished scans, newest first; a limit not given keeps nothing.
     auto rows = db.prepare(
         "SELECT id FROM (SELECT id, started, row_number() OVER (PARTITION BY target ORDER BY id "
-        "DESC) AS newest FROM scans WHERE status <> 'running') "
-        "WHERE (?1 < 0 OR started <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?1 || ' days')) "
-        "AND (?2 < 0 OR newest > ?2) ORDER BY id");
+        "DESC) AS newest FROM scans WHERE status <> 'running') ranked "
+        "WHERE (?1 = 0 OR started <= ?2) AND (?3 < 0 OR newest > ?3) ORDER BY id");
     if (!rows) return Error{rows.error()};
-    rows->bind(1, options.keep_days.value_or(-1)).bind(2, options.keep_scans.value_or(-1));
-    int code = SQLITE_OK;
-    while ((code = rows->step()) == SQLITE_ROW) doomed.push_back(rows->integer(0));
-    if (code != SQLITE_DONE) return db.error(code, "choosing the scans to prune");
+    // Started before the cutoff: both are ISO 8601 in UTC, so text order is time order.
+    const long long cutoff = static_cast<long long>(std::time(nullptr)) -
+                             static_cast<long long>(options.keep_days.value_or(0)) * 86400;
+    rows->bind(1, options.keep_days.has_value())
+        .bind(2, utc_iso8601(cutoff))
+        .bind(3, options.keep_scans.value_or(-1));
+    int code = 0;
+    while ((code = rows->step()) == sql::kRow) doomed.push_back(rows->integer(0));
+    if (code != sql::kDone) return db.error(code, "choosing the scans to prune");
   }
   for (std::int64_t id : doomed) {
     Status removed = in_transaction(db, [&]() -> Status {
@@ -1675,10 +1590,10 @@ Result<PruneOutcome> ScanStore::prune(const PruneOptions& options) {
       auto remove = db.prepare("DELETE FROM scans WHERE id = ? AND status <> 'running'");
       if (!remove) return Error{remove.error()};
       remove->bind(1, id);
-      if (Status done = sqlite::run(db, *remove, "pruning scan " + std::to_string(id)); !done) {
+      if (Status done = sql::run(db, *remove, "pruning scan " + std::to_string(id)); !done) {
         return done;
       }
-      outcome.scans_removed += sqlite3_changes(db.handle());
+      outcome.scans_removed += db.changes();
       return Ok{};
     });
     if (!removed) return Error{removed.error()};
@@ -1690,7 +1605,7 @@ Result<PruneOutcome> ScanStore::prune(const PruneOptions& options) {
         !done) {
       return done;
     }
-    outcome.analyses_removed = sqlite3_changes(db.handle());
+    outcome.analyses_removed = db.changes();
     if (Status done =
             db.exec("DELETE FROM finding_sets WHERE NOT EXISTS "
                     "(SELECT 1 FROM pages WHERE finding_set_id = finding_sets.id) AND NOT EXISTS "
@@ -1698,28 +1613,14 @@ Result<PruneOutcome> ScanStore::prune(const PruneOptions& options) {
         !done) {
       return done;
     }
-    outcome.finding_sets_removed = sqlite3_changes(db.handle());
+    outcome.finding_sets_removed = db.changes();
     return Ok{};
   });
   if (!swept) return Error{swept.error()};
-  if (options.vacuum) {
-    if (Status vacuumed = db.exec("PRAGMA auto_vacuum = INCREMENTAL; VACUUM"); !vacuumed) {
-      return Error{vacuumed.error()};
-    }
-  } else {
-    {
-      auto mode = db.prepare("PRAGMA auto_vacuum");
-      if (!mode) return Error{mode.error()};
-      outcome.space_returned = mode->step() == SQLITE_ROW && mode->integer(0) == 2;
-    }
-    if (outcome.space_returned) {
-      if (Status vacuumed = db.exec("PRAGMA incremental_vacuum"); !vacuumed) {
-        return Error{vacuumed.error()};
-      }
-    }
+  if (Status given = give_space_back(db, options.vacuum, outcome); !given) {
+    return Error{given.error()};
   }
-  (void)db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-  outcome.bytes_after = file_size(db.path());
+  outcome.bytes_after = store_size(db);
   return outcome;
 }
 

@@ -1,8 +1,9 @@
-// Scan history in SQLite: every scan, its pages, tags, vendors and findings. WAL mode, a busy
-// timeout, versioned schema with forward migrations applied on open (in one transaction, so a
-// database is never left half-migrated). One ScanStore per thread; SQLite handles the locking
-// between processes, so two scans may write to one file at once. The schema and example queries
-// are in store/README.md.
+// Scan history in SQLite (a file, the default) or PostgreSQL (a postgresql:// URL, one store
+// shared by many runners): every scan, its pages, tags, vendors and findings. Versioned schema
+// with forward migrations applied on open (in one transaction, so a database is never left
+// half-migrated). One ScanStore per thread; SQLite's locking (WAL, a busy timeout) or PostgreSQL's
+// transactions let several processes write to one store at once. Both backends sit behind one
+// SQL connection interface (store/sql.h). The schema and example queries are in store/README.md.
 //
 // History is content-addressed (schema version 3): a page's analysis and its list of findings are
 // stored once per distinct content and each scan's pages refer to them, so an unchanged nightly
@@ -53,14 +54,14 @@ struct ScanListEntry {
 struct PruneOptions {
   std::optional<int> keep_days;   // keep scans started within the last N days
   std::optional<int> keep_scans;  // keep the newest N finished scans of each target
-  bool vacuum = false;            // rewrite the whole file (VACUUM) to give every free page back
+  bool vacuum = false;  // SQLite: rewrite the whole file (VACUUM); PostgreSQL: a plain VACUUM
 };
 
 struct PruneOutcome {
   int scans_removed = 0;
   int analyses_removed = 0;  // analyses and finding lists no scan refers to any more
   int finding_sets_removed = 0;
-  std::int64_t bytes_before = 0;  // database file size (WAL checkpointed)
+  std::int64_t bytes_before = 0;  // database file size (WAL checkpointed), or pg_database_size
   std::int64_t bytes_after = 0;
   // False when the file predates incremental vacuum and --vacuum was not asked: freed pages are
   // reused by later scans but the file does not shrink.
@@ -77,8 +78,9 @@ class ScanStore {
   ScanStore(ScanStore&&) noexcept;
   ScanStore& operator=(ScanStore&&) noexcept;
 
-  // Opens or creates the database and migrates it. Errors say what is wrong with the file (not
-  // SQLite, newer schema, read-only, disk full).
+  // Opens or creates the database (`path`: a file, or a postgresql:// or postgres:// URL) and
+  // migrates it. Errors say what is wrong with it (not SQLite, newer schema, read-only, disk full,
+  // server unreachable, authentication failed), naming a URL without its password.
   static Result<ScanStore> open(const std::string& path, const StoreOptions& options = {});
 
   // Records a new scan as running; returns its id. `catalogue_digest` identifies the vendor

@@ -158,12 +158,33 @@ def run_tagwarden(*args, cwd=None, timeout=120, env=None):
                           timeout=timeout, env=full_env)
 
 
+# The store the tests of the store run against: "sqlite" (a file per test) or "postgresql" (ctest
+# registers those tests a second time with TAGWARDEN_TEST_DB=postgresql).
+STORE_BACKEND = os.environ.get("TAGWARDEN_TEST_DB", "sqlite")
+
+
 class TagwardenTestCase(unittest.TestCase):
-    """Gives each test a fresh work directory under the build tree."""
+    """Gives each test a fresh work directory under the build tree, and `self.db`: its scan
+    database, a file in it, or with TAGWARDEN_TEST_DB=postgresql a database of its own in a
+    PostgreSQL server started for the test class."""
+
+    postgres = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if STORE_BACKEND == "postgresql":
+            from store_support import PostgresCluster  # imports this module
+            reason = PostgresCluster.unavailable()
+            if reason:
+                raise unittest.SkipTest(reason)
+            cls.postgres = PostgresCluster(tempfile.mkdtemp(prefix="tw-pg-")).start()
+            cls.addClassCleanup(cls.postgres.stop)
 
     def setUp(self):
         TMP_ROOT.mkdir(parents=True, exist_ok=True)
         self.work = Path(tempfile.mkdtemp(prefix=self.id().split(".")[-1] + "-", dir=TMP_ROOT))
+        self.db = self.postgres.new_database() if self.postgres else self.work / "tw.db"
 
     def tearDown(self):
         shutil.rmtree(self.work, ignore_errors=True)
@@ -176,7 +197,7 @@ class TagwardenTestCase(unittest.TestCase):
         return path
 
     def scan(self, *args, timeout=120):
-        return run_tagwarden("scan", *args, "--out", self.work, "--db", self.work / "tw.db",
+        return run_tagwarden("scan", *args, "--out", self.work, "--db", self.db,
                              cwd=self.work, timeout=timeout)
 
     def report_json(self):

@@ -15,7 +15,6 @@ BASE = "https://www.example.com/"
 class BaselineTest(TagwardenTestCase):
     def setUp(self):
         super().setUp()
-        self.db = self.work / "tw.db"
         self.site = self.work / "public"
         write_directory_site(self.site, 4, release_1)
         first = self.release_scan("out1")

@@ -29,7 +29,6 @@ class DiffTest(TagwardenTestCase):
     def setUp(self):
         super().setUp()
         self.site = self.work / "public"
-        self.db = self.work / "tw.db"
         self.reports = []
         for release in (release_1, release_2):
             write_directory_site(self.site, 4, release)

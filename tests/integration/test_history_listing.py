@@ -16,13 +16,13 @@ SITE = EXAMPLES / "site"
 
 class HistoryTest(TagwardenTestCase):
     def scan(self, target, out):
-        result = run_tagwarden("scan", target, "--db", self.work / "tw.db", "--out", out,
+        result = run_tagwarden("scan", target, "--db", self.db, "--out", out,
                                "--quiet", cwd=self.work)
         self.assertEqual(result.returncode, 0, result.stderr)
         return json.loads((out / "tagwarden-report.json").read_text())
 
     def history(self, *args):
-        result = run_tagwarden("history", "--db", self.work / "tw.db", *args, cwd=self.work)
+        result = run_tagwarden("history", "--db", self.db, *args, cwd=self.work)
         self.assertEqual(result.returncode, 0, result.stderr)
         return result.stdout
 
@@ -91,7 +91,7 @@ class HistoryTest(TagwardenTestCase):
         self.assertIn("new  fixed", self.history().splitlines()[0])
 
     def html_of(self, target, out):
-        result = run_tagwarden("scan", target, "--db", self.work / "tw.db", "--out", out,
+        result = run_tagwarden("scan", target, "--db", self.db, "--out", out,
                                "--quiet", "--format", "html", cwd=self.work)
         self.assertEqual(result.returncode, 0, result.stderr)
         return (out / "tagwarden-report.html").read_text()
@@ -121,7 +121,7 @@ class HistoryTest(TagwardenTestCase):
         self.assertNotIn("<script src", third)
         self.assertEqual(re.findall(r"https?://[^\s\"<]+", chart), ["http://www.w3.org/2000/svg"])
         # The stored scan written again later draws the trend up to that scan.
-        result = run_tagwarden("report", "--db", self.work / "tw.db", "--scan", "3", "--format",
+        result = run_tagwarden("report", "--db", self.db, "--scan", "3", "--format",
                                "html", "--out", self.work / "again", cwd=self.work)
         self.assertEqual(result.returncode, 0, result.stderr)
         again = (self.work / "again" / "tagwarden-report.html").read_text()
@@ -129,7 +129,7 @@ class HistoryTest(TagwardenTestCase):
                          ["1", "3"])
 
     def test_history_rejects_bad_flags(self):
-        result = run_tagwarden("history", "--format", "xml", "--db", self.work / "tw.db")
+        result = run_tagwarden("history", "--format", "xml", "--db", self.db)
         self.assertEqual(result.returncode, 2)
         result = run_tagwarden("history", "--bogus")
         self.assertEqual(result.returncode, 2)

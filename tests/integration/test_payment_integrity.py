@@ -7,10 +7,11 @@ mapped to the local server with --resolve."""
 import csv
 import io
 import json
-import sqlite3
 import unittest
+from datetime import datetime, timedelta
 
 from harness import Route, TagwardenTestCase, TestServer, run_tagwarden
+from store_support import execute, query
 
 PROVIDER = "js.pay-provider.com"
 JS = "application/javascript"
@@ -58,7 +59,7 @@ class PaymentIntegrityTest(TagwardenTestCase):
 
     def approve(self):
         result = run_tagwarden("approve", "--scan", "latest", "--out", self.work / "scripts.yaml",
-                               "--db", self.work / "tw.db", cwd=self.work)
+                               "--db", self.db, cwd=self.work)
         self.assertEqual(result.returncode, 0, result.stderr)
         return result.stdout
 
@@ -131,7 +132,7 @@ class PaymentIntegrityTest(TagwardenTestCase):
             server.route("/v3/pay.js", Route("mountCard();", content_type=JS), host=PROVIDER)
             self.scan_checkout(server)
         result = run_tagwarden("inventory", "--scan", "latest", "--format", "csv,json,html",
-                               "--out", self.work / "inv", "--db", self.work / "tw.db")
+                               "--out", self.work / "inv", "--db", self.db)
         self.assertEqual(result.returncode, 0, result.stderr)
         inventory = json.loads((self.work / "inv" / "inventory.json").read_text())
         scripts = inventory["pages"][0]["scripts"]
@@ -155,11 +156,13 @@ class PaymentIntegrityTest(TagwardenTestCase):
             self.release(server, 2)
             self.scan_checkout(server)
             target = server.url("/checkout")
-        with sqlite3.connect(self.work / "tw.db") as db:  # the first scan ran 20 days ago
-            db.execute("UPDATE scans SET started = strftime('%Y-%m-%dT%H:%M:%SZ', "
-                       "(SELECT started FROM scans WHERE id = 2), '-20 days') WHERE id = 1")
+        # The first scan ran 20 days ago.
+        second = datetime.strptime(query(self.db, "SELECT started FROM scans WHERE id = 2")[0][0],
+                                   "%Y-%m-%dT%H:%M:%SZ")
+        execute(self.db, "UPDATE scans SET started = ? WHERE id = 1",
+                (second - timedelta(days=20)).strftime("%Y-%m-%dT%H:%M:%SZ"))
         result = run_tagwarden("evidence", "--target", target, "--since", "90d", "--out",
-                               self.work / "ev", "--db", self.work / "tw.db")
+                               self.work / "ev", "--db", self.db)
         self.assertEqual(result.returncode, 0, result.stderr)
         rows = list(csv.DictReader(io.StringIO((self.work / "ev" / "evidence.csv").read_text())))
         scans = [r for r in rows if r["record"] in ("scan", "gap")]

@@ -9,6 +9,7 @@ import unittest
 from urllib.parse import urlsplit
 
 from harness import EXAMPLES, Route, TagwardenTestCase, TestServer, run_tagwarden
+from store_support import query
 
 SITE = EXAMPLES / "site"
 BASE = "https://www.example-shop.com/"
@@ -220,15 +221,12 @@ class HttpCrawlTest(TagwardenTestCase):
         self.assertEqual(comparable(first_report), comparable(second_report))
         # Each page of the re-scan refers to the analysis and the finding list its first scan
         # stored: nothing was analysed, judged or stored again.
-        import sqlite3
-        db = sqlite3.connect(self.work / "tw.db")
-        rows = lambda scan: dict(db.execute(
-            "SELECT requested_url, analysis_id || '/' || coalesce(finding_set_id, '-') "
-            "FROM pages WHERE scan_id = ?", (scan,)).fetchall())
+        rows = lambda scan: dict(query(
+            self.db, "SELECT requested_url, CAST(analysis_id AS TEXT) || '/' || "
+            "coalesce(CAST(finding_set_id AS TEXT), '-') FROM pages WHERE scan_id = ?", scan))
         self.assertEqual(rows(1), rows(2))
-        self.assertEqual(db.execute("SELECT count(DISTINCT catalogue_digest) FROM scans "
-                                    "WHERE catalogue_digest <> ''").fetchone()[0], 1)
-        db.close()
+        self.assertEqual(query(self.db, "SELECT count(DISTINCT catalogue_digest) FROM scans "
+                                        "WHERE catalogue_digest <> ''"), [(1,)])
 
     def test_baseline_states_stay_with_their_scan_when_findings_are_reused(self):
         with TestServer(docroot=SITE) as server:

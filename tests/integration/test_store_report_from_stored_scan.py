@@ -13,7 +13,6 @@ BASE = "https://www.example-shop.com/"
 class ReportFromStoreTest(TagwardenTestCase):
     def setUp(self):
         super().setUp()
-        self.db = self.work / "tw.db"
         result = run_tagwarden("scan", SITE, "--base-url", BASE, "--db", self.db, "--out",
                                self.work / "scan", "--format", "json,csv", "--quiet",
                                cwd=self.work)

@@ -1,4 +1,6 @@
-// ScanStore against real SQLite files in a temporary directory.
+// ScanStore against real SQLite files in a temporary directory; the tests tagged [postgresql]
+// run against a fresh PostgreSQL database too when ctest's tw_postgres fixture gives a server
+// (store_test_support.h, store_locations).
 #include <sqlite3.h>
 
 #include <catch2/catch.hpp>
@@ -492,96 +494,106 @@ TEST_CASE("a scan left running by a process that is gone reads as partial") {
   CHECK(store.load_scan(live)->scan.status == ScanStatus::running);
 }
 
-TEST_CASE("history lists scans newest first with counts, filtered by target") {
+TEST_CASE("history lists scans newest first with counts, filtered by target", "[postgresql]") {
   TempDir dir;
-  ScanStore store = open_store(dir.path("tw.db"));
-  auto first = *store.begin_scan(scan_info("https://a.example/"));
-  PageAnalysis page = make_page("https://a.example/", {"www.google-analytics.com"});
-  page.tags[0].vendor = "Google Analytics";
-  page.findings = {make_finding("TW100", Severity::high), make_finding("TW400", Severity::medium),
-                   make_finding("TW401", Severity::medium)};
-  REQUIRE(store.add_pages(first, std::vector{page}).ok());
-  ScanInfo done = scan_info("https://a.example/");
-  done.status = ScanStatus::complete;
-  REQUIRE(store.finish_scan(first, done, {}, {}).ok());
-  auto second = *store.begin_scan(scan_info("https://b.example/"));
+  for (const std::string& location : tw::test::store_locations(dir)) {
+    INFO(location);
+    ScanStore store = open_store(location);
+    auto first = *store.begin_scan(scan_info("https://a.example/"));
+    PageAnalysis page = make_page("https://a.example/", {"www.google-analytics.com"});
+    page.tags[0].vendor = "Google Analytics";
+    page.findings = {make_finding("TW100", Severity::high), make_finding("TW400", Severity::medium),
+                     make_finding("TW401", Severity::medium)};
+    REQUIRE(store.add_pages(first, std::vector{page}).ok());
+    ScanInfo done = scan_info("https://a.example/");
+    done.status = ScanStatus::complete;
+    REQUIRE(store.finish_scan(first, done, {}, {}).ok());
+    auto second = *store.begin_scan(scan_info("https://b.example/"));
 
-  auto all = store.list_scans();
-  REQUIRE(all.ok());
-  REQUIRE(all->size() == 2);
-  CHECK((*all)[0].info.id == second);
-  CHECK((*all)[0].info.status == ScanStatus::running);
-  const ScanListEntry& entry = (*all)[1];
-  CHECK(entry.info.targets == std::vector<std::string>{"https://a.example/"});
-  CHECK(entry.info.status == ScanStatus::complete);
-  CHECK(entry.pages == 1);
-  CHECK(entry.vendors == 1);
-  CHECK(entry.findings_by_severity == std::map<std::string, int>{{"high", 1}, {"medium", 2}});
+    auto all = store.list_scans();
+    REQUIRE(all.ok());
+    REQUIRE(all->size() == 2);
+    CHECK((*all)[0].info.id == second);
+    CHECK((*all)[0].info.status == ScanStatus::running);
+    const ScanListEntry& entry = (*all)[1];
+    CHECK(entry.info.targets == std::vector<std::string>{"https://a.example/"});
+    CHECK(entry.info.status == ScanStatus::complete);
+    CHECK(entry.pages == 1);
+    CHECK(entry.vendors == 1);
+    CHECK(entry.findings_by_severity == std::map<std::string, int>{{"high", 1}, {"medium", 2}});
 
-  auto filtered = store.list_scans("b.example");
-  REQUIRE(filtered.ok());
-  REQUIRE(filtered->size() == 1);
-  CHECK(filtered->front().info.id == second);
+    auto filtered = store.list_scans("b.example");
+    REQUIRE(filtered.ok());
+    REQUIRE(filtered->size() == 1);
+    CHECK(filtered->front().info.id == second);
+  }
 }
 
-TEST_CASE("latest and previous complete scans are found per target") {
+TEST_CASE("latest and previous complete scans are found per target", "[postgresql]") {
   TempDir dir;
-  ScanStore store = open_store(dir.path("tw.db"));
-  auto finish = [&](std::int64_t id, ScanStatus status) {
-    ScanInfo info = scan_info("x");
-    info.status = status;
-    REQUIRE(store.finish_scan(id, info, {}, {}).ok());
-  };
-  auto a1 = *store.begin_scan(scan_info("https://a.example/"));
-  finish(a1, ScanStatus::complete);
-  auto b1 = *store.begin_scan(scan_info("https://b.example/"));
-  finish(b1, ScanStatus::complete);
-  auto a2 = *store.begin_scan(scan_info("https://a.example/"));
-  finish(a2, ScanStatus::partial);
-  auto a3 = *store.begin_scan(scan_info("https://a.example/"));
-  finish(a3, ScanStatus::complete);
+  for (const std::string& location : tw::test::store_locations(dir)) {
+    INFO(location);
+    ScanStore store = open_store(location);
+    auto finish = [&](std::int64_t id, ScanStatus status) {
+      ScanInfo info = scan_info("x");
+      info.status = status;
+      REQUIRE(store.finish_scan(id, info, {}, {}).ok());
+    };
+    auto a1 = *store.begin_scan(scan_info("https://a.example/"));
+    finish(a1, ScanStatus::complete);
+    auto b1 = *store.begin_scan(scan_info("https://b.example/"));
+    finish(b1, ScanStatus::complete);
+    auto a2 = *store.begin_scan(scan_info("https://a.example/"));
+    finish(a2, ScanStatus::partial);
+    auto a3 = *store.begin_scan(scan_info("https://a.example/"));
+    finish(a3, ScanStatus::complete);
 
-  CHECK(*store.latest_scan_id() == a3);
-  CHECK(*store.latest_scan_id("b.example") == b1);
-  CHECK(*store.previous_complete_scan_id(a3) == a1);
-  CHECK_FALSE(store.previous_complete_scan_id(a1).ok());
-  CHECK_FALSE(store.latest_scan_id("c.example").ok());
+    CHECK(*store.latest_scan_id() == a3);
+    CHECK(*store.latest_scan_id("b.example") == b1);
+    CHECK(*store.previous_complete_scan_id(a3) == a1);
+    CHECK_FALSE(store.previous_complete_scan_id(a1).ok());
+    CHECK_FALSE(store.latest_scan_id("c.example").ok());
+  }
 }
 
-TEST_CASE("a re-scan finds the last fetch of a URL with its validators and analysis") {
+TEST_CASE("a re-scan finds the last fetch of a URL with its validators and analysis",
+          "[postgresql]") {
   TempDir dir;
-  ScanStore store = open_store(dir.path("tw.db"));
-  CHECK_FALSE(store.previous_page("https://a.example/").has_value());
+  for (const std::string& location : tw::test::store_locations(dir)) {
+    INFO(location);
+    ScanStore store = open_store(location);
+    CHECK_FALSE(store.previous_page("https://a.example/").has_value());
 
-  auto id = *store.begin_scan(scan_info("https://a.example/"));
-  PageAnalysis page = make_page("https://a.example/", {"static.hotjar.com"});
-  page.page.headers = {{"etag", "\"abc\""}, {"last-modified", "Tue, 24 Nov 2026 10:00:00 GMT"}};
-  page.page.content_hash = "hash-1";
-  page.tags[0].ids = {"1234567"};
-  page.links = {"https://a.example/next"};
-  page.findings = {make_finding("TW204", Severity::medium)};
-  REQUIRE(store.add_pages(*&id, std::vector{page}).ok());
-  // A running scan (this process is alive) is not a source for reuse yet.
-  CHECK_FALSE(store.previous_page("https://a.example/").has_value());
-  ScanInfo done = scan_info("https://a.example/");
-  done.status = ScanStatus::partial;
-  REQUIRE(store.finish_scan(id, done, {}, {}).ok());
+    auto id = *store.begin_scan(scan_info("https://a.example/"));
+    PageAnalysis page = make_page("https://a.example/", {"static.hotjar.com"});
+    page.page.headers = {{"etag", "\"abc\""}, {"last-modified", "Tue, 24 Nov 2026 10:00:00 GMT"}};
+    page.page.content_hash = "hash-1";
+    page.tags[0].ids = {"1234567"};
+    page.links = {"https://a.example/next"};
+    page.findings = {make_finding("TW204", Severity::medium)};
+    REQUIRE(store.add_pages(*&id, std::vector{page}).ok());
+    // A running scan (this process is alive) is not a source for reuse yet.
+    CHECK_FALSE(store.previous_page("https://a.example/").has_value());
+    ScanInfo done = scan_info("https://a.example/");
+    done.status = ScanStatus::partial;
+    REQUIRE(store.finish_scan(id, done, {}, {}).ok());
 
-  auto previous = store.previous_page("https://a.example/");
-  REQUIRE(previous.has_value());
-  CHECK(previous->etag == "\"abc\"");
-  CHECK(previous->last_modified == "Tue, 24 Nov 2026 10:00:00 GMT");
-  CHECK(previous->content_hash == "hash-1");
+    auto previous = store.previous_page("https://a.example/");
+    REQUIRE(previous.has_value());
+    CHECK(previous->etag == "\"abc\"");
+    CHECK(previous->last_modified == "Tue, 24 Nov 2026 10:00:00 GMT");
+    CHECK(previous->content_hash == "hash-1");
 
-  auto analysis = store.stored_analysis(*previous, false);
-  REQUIRE(analysis.has_value());
-  CHECK(analysis->findings.empty());
-  REQUIRE(analysis->tags.size() == 1);
-  CHECK(analysis->tags[0].host == "static.hotjar.com");
-  CHECK(analysis->tags[0].ids == std::vector<std::string>{"1234567"});
-  CHECK(analysis->links == page.links);
-  CHECK(analysis->findings.empty());
-  CHECK(analysis->page.content_hash == "hash-1");
+    auto analysis = store.stored_analysis(*previous, false);
+    REQUIRE(analysis.has_value());
+    CHECK(analysis->findings.empty());
+    REQUIRE(analysis->tags.size() == 1);
+    CHECK(analysis->tags[0].host == "static.hotjar.com");
+    CHECK(analysis->tags[0].ids == std::vector<std::string>{"1234567"});
+    CHECK(analysis->links == page.links);
+    CHECK(analysis->findings.empty());
+    CHECK(analysis->page.content_hash == "hash-1");
+  }
 }
 
 TEST_CASE("two stores writing one database at once both succeed") {
@@ -626,22 +638,25 @@ TEST_CASE("two stores writing one database at once both succeed") {
   CHECK(raw_query(path, "SELECT group_concat(status) FROM scans") == "complete,complete");
 }
 
-TEST_CASE("baseline states are recorded on stored findings by fingerprint") {
+TEST_CASE("baseline states are recorded on stored findings by fingerprint", "[postgresql]") {
   TempDir dir;
-  ScanStore store = open_store(dir.path("tw.db"));
-  auto id = *store.begin_scan(scan_info("https://a.example/"));
-  PageAnalysis page = make_page("https://a.example/", {});
-  Finding old_one = make_finding("TW100", Severity::high, "old");
-  Finding new_one = make_finding("TW100", Severity::high, "new");
-  page.findings = {old_one, new_one};
-  REQUIRE(store.add_pages(id, std::vector{page}).ok());
-  old_one.baseline_state = "existing";
-  new_one.baseline_state = "new";
-  REQUIRE(store.record_baseline_states(id, {&old_one, &new_one}).ok());
-  auto report = store.load_scan(id);
-  REQUIRE(report.ok());
-  CHECK(report->pages[0].findings[0].baseline_state == "existing");
-  CHECK(report->pages[0].findings[1].baseline_state == "new");
+  for (const std::string& location : tw::test::store_locations(dir)) {
+    INFO(location);
+    ScanStore store = open_store(location);
+    auto id = *store.begin_scan(scan_info("https://a.example/"));
+    PageAnalysis page = make_page("https://a.example/", {});
+    Finding old_one = make_finding("TW100", Severity::high, "old");
+    Finding new_one = make_finding("TW100", Severity::high, "new");
+    page.findings = {old_one, new_one};
+    REQUIRE(store.add_pages(id, std::vector{page}).ok());
+    old_one.baseline_state = "existing";
+    new_one.baseline_state = "new";
+    REQUIRE(store.record_baseline_states(id, {&old_one, &new_one}).ok());
+    auto report = store.load_scan(id);
+    REQUIRE(report.ok());
+    CHECK(report->pages[0].findings[0].baseline_state == "existing");
+    CHECK(report->pages[0].findings[1].baseline_state == "new");
+  }
 }
 
 TEST_CASE("stored tag rows of the wrong shape are skipped and text that is not JSON gives none") {
