@@ -345,7 +345,6 @@ class PageExtractor {
   // extractor's document.
   std::pair<int, int> place(GumboSourcePosition start, std::string_view text,
                             std::size_t offset) const;
-  bool accepts(const ScriptReference& reference) const;
   void find_landmarks();
   void find_base();
   void visit(const GumboElement& element, const Frame& frame);
@@ -356,6 +355,8 @@ class PageExtractor {
   void visit_link(const GumboElement& element, const Frame& frame);
   void visit_meta(const GumboElement& element, const Frame& frame);
   void add_link(const char* href);
+  // Lists a same-site script or stylesheet file the page includes (first-party pass).
+  void list_first_party_asset(TagKind kind, const GumboElement& element, std::string url);
   bool in_noscript_span(std::size_t offset) const;
   bool in_head_source(std::size_t offset) const;
 
@@ -454,10 +455,21 @@ Tag* PageExtractor::add_reference(TagKind kind, std::string_view raw_url,
     }
     return nullptr;
   }
-  if (!is_http_url(*resolved)) return nullptr;
+  if (!is_http_url(*resolved)) {
+    if (kind == TagKind::script || kind == TagKind::stylesheet) {
+      add_note("line " + std::to_string(line) + ": " + std::string(to_string(kind)) +
+               " file with a URL that is not http(s), not read: \"" +
+               std::string(reference.substr(0, 120)) + "\"");
+    }
+    return nullptr;
+  }
   if (std::size_t hash = resolved->find('#'); hash != std::string::npos) resolved->resize(hash);
   std::string host = host_of(*resolved);
-  if (host.empty() || attribution_.is_first_party(host)) return nullptr;
+  if (host.empty()) return nullptr;
+  if (attribution_.is_first_party(host)) {
+    list_first_party_asset(kind, element, std::move(*resolved));
+    return nullptr;
+  }
 
   Tag& tag = analysis_.tags.emplace_back();
   tag.kind = kind;
@@ -498,6 +510,31 @@ Tag* PageExtractor::add_reference(TagKind kind, std::string_view raw_url,
     }
   }
   return &tag;
+}
+
+void PageExtractor::list_first_party_asset(TagKind kind, const GumboElement& element,
+                                            std::string url) {
+  bool stylesheet = kind == TagKind::stylesheet;
+  std::string_view path = std::string_view(url).substr(0, url.find('?'));
+  if (kind == TagKind::css) {
+    stylesheet = path.ends_with(".css");  // @import in <style>; url() of an image is not code
+    if (!stylesheet) return;
+  } else if (kind == TagKind::preload) {
+    const char* as = attribute(element, "as");
+    std::string_view type = as != nullptr ? trim(as, kHtmlSpace) : std::string_view();
+    bool script_file = equals_ignoring_ascii_case(type, "script") ||
+                       (type.empty() && (path.ends_with(".js") || path.ends_with(".mjs")));
+    stylesheet = equals_ignoring_ascii_case(type, "style") || (type.empty() && path.ends_with(".css"));
+    if (!script_file && !stylesheet) return;
+  } else if (kind != TagKind::script && !stylesheet) {
+    return;
+  }
+  std::vector<FirstPartyAsset>& assets = analysis_.first_party_assets;
+  if (assets.size() >= kMaxFirstPartyAssetsPerPage) return;
+  FirstPartyAsset asset{std::move(url), stylesheet};
+  if (std::find(assets.begin(), assets.end(), asset) == assets.end()) {
+    assets.push_back(std::move(asset));
+  }
 }
 
 void PageExtractor::add_link(const char* href) {
@@ -838,7 +875,7 @@ void PageExtractor::visit_script(const GumboElement& element, const Frame& frame
                              });
     if (in_written_markup) continue;
     auto [line, column] = place(text->v.text.start_pos, code, reference.offset);
-    if (!accepts(reference)) continue;
+    if (!attribution_.accepts_script_url(reference.form, reference.url)) continue;
     std::size_t index = analysis_.tags.size();
     Tag* tag = add_reference(TagKind::inline_snippet, reference.url, element, frame, line, column,
                              Initiator::inline_script);
@@ -859,18 +896,6 @@ void PageExtractor::visit_script(const GumboElement& element, const Frame& frame
     }
     tag->document_write = facts.document_write;
   }
-}
-
-// Hosts written without a scheme count only when the name is known to load something: a
-// catalogue host, or a name under a listed public suffix followed by a script or pixel path.
-bool PageExtractor::accepts(const ScriptReference& reference) const {
-  if (reference.form != UrlForm::host_only && reference.form != UrlForm::host_and_script)
-    return true;
-  std::string host = host_of(reference.url);
-  // A bare registrable domain ("vendor.com") in configuration is usually a cookie or link domain.
-  if (reference.form == UrlForm::host_only && registrable_domain(host) == host) return false;
-  if (attribution_.knows_host(host)) return true;
-  return reference.form == UrlForm::host_and_script && has_listed_public_suffix(host);
 }
 
 void PageExtractor::visit_writes(const std::vector<WrittenMarkup>& writes, const GumboNode& text,

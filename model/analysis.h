@@ -28,11 +28,22 @@ struct ContentSecurityPolicy {
   bool present() const { return !header.empty() || !meta.empty(); }
 };
 
+// A same-site script or stylesheet file a page includes (<script src>, <link rel=stylesheet>, a
+// preload of either). The first-party pass reads it; the third-party references inside it become
+// tags of the page.
+inline constexpr std::size_t kMaxFirstPartyAssetsPerPage = 100;
+struct FirstPartyAsset {
+  std::string url;  // absolute http(s), without fragment
+  bool stylesheet = false;
+  bool operator==(const FirstPartyAsset&) const = default;
+};
+
 struct PageAnalysis {
   Page page;  // body cleared once analysed
   std::string title;
   std::vector<Tag> tags;           // third-party tags only, in source order
   std::vector<std::string> links;  // same-page-resolved hrefs, for the crawler
+  std::vector<FirstPartyAsset> first_party_assets;  // distinct, in source order, bounded
   std::vector<Finding> findings;   // page-level findings
   ContentSecurityPolicy csp;
   // Consent: the first consent-manager tag on the page (index into tags), -1 when none.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/analysis.h"
+#include "pipeline/first_party_files.h"
 #include "pipeline/incremental_lookup.h"
 #include "pipeline/scan_pipeline.h"
 #include "pipeline/third_party_stage.h"
@@ -42,6 +43,7 @@ struct ScanState {
   std::optional<IncrementalLookup> incremental;
   AnalysisContext context;
   std::optional<ThirdPartyStage> third_party;  // made before the crawl: it plans as pages pass
+  std::optional<FirstPartyFiles> first_party;  // read by the analysis workers as pages pass
 
   // crawl_and_analyse and later passes
   ScanOutcome outcome;  // outcome.report.scan is the scan row

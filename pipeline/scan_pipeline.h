@@ -4,6 +4,7 @@
 // finished scan. Used by `scan` and `init`; the reports are theirs to write.
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -46,6 +47,8 @@ struct ScanSettings {
   int max_third_party = 2000;      // distinct third-party URLs (or origins checked) per scan
   std::string dns_server;          // asked about third-party hosts ("ADDR[:PORT]"); empty: system's
   bool allow_private_third_party = false;  // see ResourceFetchOptions::allow_private_addresses
+  int max_first_party_files = 200;  // same-site script and stylesheet files read; 0: none
+  std::uint64_t max_first_party_bytes = 4ull << 20;  // per first-party file
   bool quiet = false;                      // no progress, no notes
   BrowserSettings browser;
 };
