@@ -9,6 +9,7 @@
 #include "analyzers/css_urls.h"
 #include "analyzers/inline_scripts.h"
 #include "analyzers/tag_attribution.h"
+#include "model/domain.h"
 #include "model/url.h"
 #include "model/utf8.h"
 
@@ -87,7 +88,11 @@ void add_css_references(std::string_view body, const FirstPartyAsset& asset, Ass
     std::optional<std::string> url = absolute_url(asset.url, reference.url);
     if (!url) continue;
     auto [line, column] = positions.at(reference.offset);
-    out.references.push_back({std::move(*url), line, column, TagKind::css});
+    AssetReference& added = out.references.emplace_back();
+    added.url = std::move(*url);
+    added.line = line;
+    added.column = column;
+    added.kind = TagKind::css;
   }
 }
 
@@ -120,6 +125,15 @@ Tag tag_for(const FirstPartyAsset& asset, const AssetReference& reference, std::
 }
 
 }  // namespace
+
+bool is_inert_host(std::string_view host) {
+  constexpr std::string_view kInert[] = {"w3.org",      "schema.org",  "xmlns.com",
+                                         "purl.org",    "ogp.me",      "example.com",
+                                         "example.org", "example.net", "localhost"};
+  std::string domain = registrable_domain(host);
+  if (domain == host && host.find('.') == std::string_view::npos) return true;
+  return std::find(std::begin(kInert), std::end(kInert), domain) != std::end(kInert);
+}
 
 AssetScan asset_references(std::string_view body, const FirstPartyAsset& asset) {
   AssetScan out;
@@ -168,7 +182,7 @@ bool add_first_party_tags(PageAnalysis& page, const AnalysisContext& context,
     }
     for (const AssetReference& reference : scan->references) {
       std::string host = url_host(reference.url);
-      if (host.empty() || attribution.is_first_party(host) ||
+      if (host.empty() || is_inert_host(host) || attribution.is_first_party(host) ||
           !attribution.accepts_script_url(reference.form, reference.url)) {
         continue;
       }

@@ -55,6 +55,10 @@ using AssetLookup = std::function<std::shared_ptr<const AssetScan>(const FirstPa
 bool add_first_party_tags(PageAnalysis& page, const AnalysisContext& context,
                           const AssetLookup& lookup);
 
+// Hosts scripts name that are namespaces or documentation, not something a browser loads
+// (w3.org, schema.org, example.com, a bare name...): never a tag from a script file.
+bool is_inert_host(std::string_view host);
+
 // Notes that the first-party pass writes start with this, so a reused page's can be replaced.
 inline constexpr std::string_view kFirstPartyNotePrefix = "first-party file ";
 

@@ -175,8 +175,10 @@ struct ResourceFetcher::Impl {
     curl_easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(limits.timeout_s));
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1024L);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(limits.low_speed_time_s));
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
-                     static_cast<curl_off_t>(options.max_resource_bytes));
+    if (!options.keep_body_start) {
+      curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+                       static_cast<curl_off_t>(options.max_resource_bytes));
+    }
     curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent.c_str());
     if (header_list) curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.get());
     if (resolve_list) curl_easy_setopt(h, CURLOPT_RESOLVE, resolve_list.get());
@@ -263,6 +265,8 @@ struct ResourceFetcher::Impl {
       if (header.name == "set-cookie" || !job.resolve_only) response.headers.push_back(header);
     }
     response.content_type = header_value(transfer.headers, "content-type");
+    // The transfer was ended at the cap on purpose: its start is the answer.
+    if (options.keep_body_start && transfer.truncated && code == CURLE_WRITE_ERROR) code = CURLE_OK;
     response.error = classify(code, transfer.truncated);
     result.truncated = transfer.truncated;
     if (code != CURLE_OK && !transfer.guard.refused_address.empty()) {

@@ -17,6 +17,12 @@ namespace {
 
 // A file's bytes as read, or why none are usable.
 struct FileBody {
+  static FileBody failed(std::string why) {
+    FileBody body;
+    body.error = std::move(why);
+    return body;
+  }
+
   std::string bytes;
   bool cut = false;    // longer than the cap: `bytes` holds its start
   std::string error;  // non-empty: not usable
@@ -89,6 +95,7 @@ std::string fetch_error(const FetchedResource& fetched) {
   if (response.error == PageError::redirect || (response.status >= 300 && response.status < 400)) {
     return "redirects elsewhere; redirects of first-party files are not followed";
   }
+  if (response.status >= 400) return "answered HTTP " + std::to_string(response.status);
   if (response.error != PageError::none) {
     std::string detail = response.error_detail.substr(0, 200);
     return "could not be fetched (" + std::string(to_string(response.error)) +
@@ -117,6 +124,7 @@ class FirstPartyFiles::Impl {
     settings_.fetch.max_resource_bytes = settings_.max_bytes;
     settings_.fetch.limits.max_redirects = 0;
     settings_.fetch.allow_private_addresses = true;
+    settings_.fetch.keep_body_start = true;
     if (settings_.network) fetcher_.emplace(settings_.fetch);
   }
 
@@ -219,7 +227,7 @@ class FirstPartyFiles::Impl {
       return read_from_disk(url_path_without_query(asset.url).substr(url_path(base).size()));
     }
     if (!fetcher_) {
-      return {.error = "not under --base-url " + settings_.base_url + "; not read"};
+      return FileBody::failed("not under --base-url " + settings_.base_url + "; not read");
     }
     return fetch(asset.url);
   }
@@ -232,12 +240,12 @@ class FirstPartyFiles::Impl {
         return read_capped(*path, settings_.max_bytes);
       }
     }
-    return {.error = "no such file in the directory (symbolic links are not followed)"};
+    return FileBody::failed("no such file in the directory (symbolic links are not followed)");
   }
 
   FileBody fetch(const std::string& url) {
     std::lock_guard lock(fetch_mutex_);
-    FileBody body{.error = "not fetched (the scan was stopped)"};
+    FileBody body = FileBody::failed("not fetched (the scan was stopped)");
     fetcher_->fetch({{url}}, [&body](const std::string&, FetchedResource& fetched) {
       body.error = fetch_error(fetched);
       body.cut = fetched.truncated;
