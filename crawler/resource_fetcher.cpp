@@ -79,6 +79,7 @@ struct Transfer {
   std::string body;
   std::uint64_t cap = 0;
   bool truncated = false;
+  bool keep_start = false;  // the body up to the cap is kept when it is cut
   ConnectionGuard guard;
   StringList connect_to;  // the host's pinned address, when the scan's resolver gave one
 };
@@ -95,6 +96,7 @@ size_t write_body(char* data, size_t size, size_t count, void* user) {
   // libcurl 7.88 checks MAXFILESIZE only against Content-Length; decoded bytes are capped here,
   // which also stops compression bombs. A short count aborts the transfer.
   if (transfer->body.size() + bytes > transfer->cap) {
+    if (transfer->keep_start) transfer->body.append(data, transfer->cap - transfer->body.size());
     transfer->truncated = true;
     return 0;
   }
@@ -349,6 +351,7 @@ struct ResourceFetcher::Impl {
         transfer->job = job;
         transfer->host = host;
         transfer->cap = options.max_resource_bytes;
+        transfer->keep_start = options.keep_body_start;
         transfer->easy = make_handle(*transfer);
         it = pending.erase(it);
         if (!transfer->easy ||
