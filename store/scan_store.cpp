@@ -1700,7 +1700,11 @@ Result<PruneOutcome> ScanStore::prune(const PruneOptions& options) {
       return done;
     }
     outcome.finding_sets_removed = sqlite3_changes(db.handle());
-    return Ok{};
+    // First-party file contents first read before the oldest scan kept: a later scan that still
+    // includes one reads it again (version 6).
+    return db.exec(
+        "DELETE FROM first_party_files WHERE stored < "
+        "(SELECT coalesce(min(started), '9999') FROM scans)");
   });
   if (!swept) return Error{swept.error()};
   if (options.vacuum) {
