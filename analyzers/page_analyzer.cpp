@@ -20,9 +20,9 @@
 #include "analyzers/inline_scripts.h"
 #include "analyzers/resource_integrity.h"
 #include "analyzers/tag_attribution.h"
-#include "model/text.h"
 #include "model/body_text.h"
 #include "model/domain.h"
+#include "model/text.h"
 #include "model/url.h"
 #include "policy/policy_model.h"
 
@@ -336,8 +336,7 @@ class PageExtractor {
   void drop_default_snippets();
   // Parses `html` as a document of its own and extracts it in place; false when it was not read
   // (the page's bound, or the parse refused it).
-  bool extract_nested(std::string_view html, Placement placement, const Frame& frame,
-                      bool written);
+  bool extract_nested(std::string_view html, Placement placement, const Frame& frame, bool written);
   void visit_srcdoc(const GumboAttribute& srcdoc, const Frame& frame);
   void visit_writes(const std::vector<WrittenMarkup>& writes, const GumboNode& text,
                     const Frame& frame, std::vector<Span>& replaced);
@@ -345,7 +344,6 @@ class PageExtractor {
   // extractor's document.
   std::pair<int, int> place(GumboSourcePosition start, std::string_view text,
                             std::size_t offset) const;
-  bool accepts(const ScriptReference& reference) const;
   void find_landmarks();
   void find_base();
   void visit(const GumboElement& element, const Frame& frame);
@@ -356,6 +354,8 @@ class PageExtractor {
   void visit_link(const GumboElement& element, const Frame& frame);
   void visit_meta(const GumboElement& element, const Frame& frame);
   void add_link(const char* href);
+  // Lists a same-site script or stylesheet file the page includes (first-party pass).
+  void list_first_party_asset(TagKind kind, const GumboElement& element, std::string_view url);
   bool in_noscript_span(std::size_t offset) const;
   bool in_head_source(std::size_t offset) const;
 
@@ -455,12 +455,22 @@ Tag* PageExtractor::add_reference(TagKind kind, std::string_view raw_url,
     }
     return nullptr;
   }
-  if (!is_http_url(*resolved)) return nullptr;
+  if (!is_http_url(*resolved)) {
+    if (kind == TagKind::script || kind == TagKind::stylesheet) {
+      add_note("line " + std::to_string(line) + ": " + std::string(to_string(kind)) +
+               " file with a URL that is not http(s), not read: \"" +
+               std::string(reference.substr(0, 120)) + "\"");
+    }
+    return nullptr;
+  }
   if (std::size_t hash = resolved->find('#'); hash != std::string::npos) resolved->resize(hash);
   std::string host = host_of(*resolved);
   if (host.empty()) return nullptr;
   const bool site_host = attribution_.is_first_party(host);
-  if (site_host && !keeps_site_host_reference(host)) return nullptr;
+  if (site_host) {
+    list_first_party_asset(kind, element, *resolved);
+    if (!keeps_site_host_reference(host)) return nullptr;
+  }
 
   Tag& tag =
       site_host ? analysis_.site_host_references.emplace_back() : analysis_.tags.emplace_back();
@@ -513,6 +523,32 @@ bool PageExtractor::keeps_site_host_reference(std::string_view host) const {
     return false;
   }
   return std::none_of(kept.begin(), kept.end(), [&](const Tag& tag) { return tag.host == host; });
+}
+
+void PageExtractor::list_first_party_asset(TagKind kind, const GumboElement& element,
+                                           std::string_view url) {
+  bool stylesheet = kind == TagKind::stylesheet;
+  std::string_view path = url.substr(0, url.find('?'));
+  if (kind == TagKind::css) {
+    stylesheet = path.ends_with(".css");  // @import in <style>; url() of an image is not code
+    if (!stylesheet) return;
+  } else if (kind == TagKind::preload) {
+    const char* as = attribute(element, "as");
+    std::string_view type = as != nullptr ? trim(as, kHtmlSpace) : std::string_view();
+    bool script_file = equals_ignoring_ascii_case(type, "script") ||
+                       (type.empty() && (path.ends_with(".js") || path.ends_with(".mjs")));
+    stylesheet =
+        equals_ignoring_ascii_case(type, "style") || (type.empty() && path.ends_with(".css"));
+    if (!script_file && !stylesheet) return;
+  } else if (kind != TagKind::script && !stylesheet) {
+    return;
+  }
+  std::vector<FirstPartyAsset>& assets = analysis_.first_party_assets;
+  if (assets.size() >= kMaxFirstPartyAssetsPerPage) return;
+  FirstPartyAsset asset{std::string(url), stylesheet};
+  if (std::find(assets.begin(), assets.end(), asset) == assets.end()) {
+    assets.push_back(std::move(asset));
+  }
 }
 
 void PageExtractor::add_link(const char* href) {
@@ -652,8 +688,8 @@ void PageExtractor::walk(Frame root) {
   }
 }
 
-bool PageExtractor::extract_nested(std::string_view html, Placement placement,
-                                   const Frame& frame, bool written) {
+bool PageExtractor::extract_nested(std::string_view html, Placement placement, const Frame& frame,
+                                   bool written) {
   if (parent_ != nullptr || nested_documents_ >= kMaxNestedDocuments ||
       nested_bytes_ + html.size() > kMaxNestedBytes) {
     return false;
@@ -670,10 +706,10 @@ bool PageExtractor::extract_nested(std::string_view html, Placement placement,
 void PageExtractor::visit_srcdoc(const GumboAttribute& srcdoc, const Frame& frame) {
   // Positions run over the value as written when it holds no character references (the usual
   // case); else over the decoded value, from the same start.
-  std::string_view written = srcdoc.original_value.data != nullptr
-                                 ? std::string_view(srcdoc.original_value.data,
-                                                    srcdoc.original_value.length)
-                                 : std::string_view{};
+  std::string_view written =
+      srcdoc.original_value.data != nullptr
+          ? std::string_view(srcdoc.original_value.data, srcdoc.original_value.length)
+          : std::string_view{};
   Placement placement;
   placement.anchor = srcdoc.value_start;
   placement.text = srcdoc.value;
@@ -848,12 +884,11 @@ void PageExtractor::visit_script(const GumboElement& element, const Frame& frame
   for (ScriptReference& reference : facts.references) {
     bool in_written_markup = reference.snippet.empty() &&
                              std::any_of(replaced.begin(), replaced.end(), [&](const Span& span) {
-                               return reference.offset >= span.begin &&
-                                      reference.offset < span.end;
+                               return reference.offset >= span.begin && reference.offset < span.end;
                              });
     if (in_written_markup) continue;
     auto [line, column] = place(text->v.text.start_pos, code, reference.offset);
-    if (!accepts(reference)) continue;
+    if (!attribution_.accepts_script_url(reference.form, reference.url)) continue;
     std::size_t index = analysis_.tags.size();
     Tag* tag = add_reference(TagKind::inline_snippet, reference.url, element, frame, line, column,
                              Initiator::inline_script);
@@ -874,18 +909,6 @@ void PageExtractor::visit_script(const GumboElement& element, const Frame& frame
     }
     tag->document_write = facts.document_write;
   }
-}
-
-// Hosts written without a scheme count only when the name is known to load something: a
-// catalogue host, or a name under a listed public suffix followed by a script or pixel path.
-bool PageExtractor::accepts(const ScriptReference& reference) const {
-  if (reference.form != UrlForm::host_only && reference.form != UrlForm::host_and_script)
-    return true;
-  std::string host = host_of(reference.url);
-  // A bare registrable domain ("vendor.com") in configuration is usually a cookie or link domain.
-  if (reference.form == UrlForm::host_only && registrable_domain(host) == host) return false;
-  if (attribution_.knows_host(host)) return true;
-  return reference.form == UrlForm::host_and_script && has_listed_public_suffix(host);
 }
 
 void PageExtractor::visit_writes(const std::vector<WrittenMarkup>& writes, const GumboNode& text,

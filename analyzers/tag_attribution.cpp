@@ -33,6 +33,14 @@ bool TagAttribution::is_first_party(std::string_view host) const {
   return false;
 }
 
+bool TagAttribution::accepts_script_url(UrlForm form, std::string_view url) const {
+  if (form != UrlForm::host_only && form != UrlForm::host_and_script) return true;
+  std::string host = url_host(url);
+  if (form == UrlForm::host_only && registrable_domain(host) == host) return false;
+  if (knows_host(host)) return true;
+  return form == UrlForm::host_and_script && has_listed_public_suffix(host);
+}
+
 bool TagAttribution::knows_host(std::string_view host) const {
   Tag probe;
   probe.host = std::string(host);

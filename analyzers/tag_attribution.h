@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analyzers/page_analyzer.h"
+#include "analyzers/script_strings.h"
 #include "model/tag.h"
 
 namespace tw {
@@ -22,6 +23,11 @@ class TagAttribution {
   bool keeps_site_hosts() const { return keep_site_hosts_; }
   // The policy or the catalogue names a vendor for `host`.
   bool knows_host(std::string_view host) const;
+  // Whether a URL a script names (`url`, written as `form`) is worth a tag: hosts written without
+  // a scheme count only when the name is known to load something (a catalogue or policy host,
+  // or a name under a listed public suffix followed by a script or pixel path); a bare
+  // registrable domain in configuration is usually a cookie or link domain.
+  bool accepts_script_url(UrlForm form, std::string_view url) const;
 
   // Fills domain, vendor and category of a tag whose host is set.
   void attribute(Tag& tag) const;

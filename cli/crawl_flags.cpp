@@ -46,6 +46,8 @@ po::options_description crawl_options(CrawlFlags& flags) {
     ("max-third-party", po::value(&flags.max_third_party)->value_name("N"), "distinct third-party URLs fetched or checked per scan (default 2000)")
     ("dns-server", po::value(&flags.dns_server)->value_name("ADDR[:PORT]"), "DNS server the third-party stage asks about vendor hosts (default: the system's)")
     ("allow-private-third-party", po::bool_switch(&flags.allow_private_third_party), "let third-party fetches reach loopback, private and link-local addresses (hosts mapped with --resolve always may)")
+    ("max-first-party-assets", po::value(&flags.max_first_party_assets)->value_name("N"), "distinct same-site script and stylesheet files read per scan for the third parties they load; 0: none (default 200)")
+    ("max-first-party-bytes", po::value(&flags.max_first_party_bytes)->value_name("N"), "bytes read of one first-party file; the rest is cut, with a note (default 4 MiB)")
     ("browser", po::bool_switch(&flags.browser), "after the crawl, render the pages in headless Chromium: runtime tags, cookies, consent states")
     ("browser-binary", po::value(&flags.browser_binary)->value_name("PATH"), "the Chromium to run (default /usr/bin/chromium)")
     ("browser-no-sandbox", po::bool_switch(&flags.browser_no_sandbox), "run Chromium without its sandbox (needed as root in containers)")
@@ -72,6 +74,9 @@ Status check_limits(const CrawlFlags& flags) {
   if (crawl.max_depth < 0) return Error{"--max-depth must not be negative"};
   if (flags.max_page_bytes <= 0) return Error{"--max-page-bytes must be positive"};
   if (flags.max_third_party < 1) return Error{"--max-third-party must be at least 1"};
+  if (flags.max_first_party_assets < 0)
+    return Error{"--max-first-party-assets must not be negative"};
+  if (flags.max_first_party_bytes <= 0) return Error{"--max-first-party-bytes must be positive"};
   if (crawl.timeout_s < 1 || crawl.connect_timeout_s < 1)
     return Error{"timeouts must be at least 1 second"};
   if (crawl.max_retries < 0 || crawl.max_retries > 10) return Error{"--retries must be 0..10"};
@@ -169,6 +174,8 @@ ScanSettings scan_settings(const std::vector<std::string>& targets, const CrawlF
   settings.max_third_party = flags.max_third_party;
   settings.dns_server = flags.dns_server;
   settings.allow_private_third_party = flags.allow_private_third_party;
+  settings.max_first_party_files = flags.max_first_party_assets;
+  settings.max_first_party_bytes = static_cast<std::uint64_t>(flags.max_first_party_bytes);
   BrowserSettings& browser = settings.browser;
   browser.enabled = flags.browser;
   browser.binary = flags.browser_binary;

@@ -30,6 +30,8 @@ struct CrawlFlags {
   int max_third_party = 2000;
   std::string dns_server;
   bool allow_private_third_party = false;
+  int max_first_party_assets = 200;
+  std::int64_t max_first_party_bytes = 4ll << 20;
   // Signed, so "-1" is an error rather than 2^64 - 1 (Boost wraps negative unsigned values).
   std::int64_t max_page_bytes = 10ll << 20;
   // The browser pass.

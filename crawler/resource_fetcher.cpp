@@ -79,6 +79,7 @@ struct Transfer {
   std::string body;
   std::uint64_t cap = 0;
   bool truncated = false;
+  bool keep_start = false;  // the body up to the cap is kept when it is cut
   ConnectionGuard guard;
   StringList connect_to;  // the host's pinned address, when the scan's resolver gave one
 };
@@ -95,6 +96,7 @@ size_t write_body(char* data, size_t size, size_t count, void* user) {
   // libcurl 7.88 checks MAXFILESIZE only against Content-Length; decoded bytes are capped here,
   // which also stops compression bombs. A short count aborts the transfer.
   if (transfer->body.size() + bytes > transfer->cap) {
+    if (transfer->keep_start) transfer->body.append(data, transfer->cap - transfer->body.size());
     transfer->truncated = true;
     return 0;
   }
@@ -175,8 +177,10 @@ struct ResourceFetcher::Impl {
     curl_easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(limits.timeout_s));
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1024L);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(limits.low_speed_time_s));
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
-                     static_cast<curl_off_t>(options.max_resource_bytes));
+    if (!options.keep_body_start) {
+      curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+                       static_cast<curl_off_t>(options.max_resource_bytes));
+    }
     curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent.c_str());
     if (header_list) curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.get());
     if (resolve_list) curl_easy_setopt(h, CURLOPT_RESOLVE, resolve_list.get());
@@ -263,6 +267,8 @@ struct ResourceFetcher::Impl {
       if (header.name == "set-cookie" || !job.resolve_only) response.headers.push_back(header);
     }
     response.content_type = header_value(transfer.headers, "content-type");
+    // The transfer was ended at the cap on purpose: its start is the answer.
+    if (options.keep_body_start && transfer.truncated && code == CURLE_WRITE_ERROR) code = CURLE_OK;
     response.error = classify(code, transfer.truncated);
     result.truncated = transfer.truncated;
     if (code != CURLE_OK && !transfer.guard.refused_address.empty()) {
@@ -345,6 +351,7 @@ struct ResourceFetcher::Impl {
         transfer->job = job;
         transfer->host = host;
         transfer->cap = options.max_resource_bytes;
+        transfer->keep_start = options.keep_body_start;
         transfer->easy = make_handle(*transfer);
         it = pending.erase(it);
         if (!transfer->easy ||

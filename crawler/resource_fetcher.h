@@ -28,6 +28,9 @@ struct ResourceFetchOptions {
   RequestShaping request;
   // Decoded body cap per resource; 0 means the crawl's limits.max_page_bytes.
   std::uint64_t max_resource_bytes = 0;
+  // A body longer than max_resource_bytes is kept up to there (FetchedResource::truncated, no
+  // error) instead of failing with too-large.
+  bool keep_body_start = false;
   int max_resources = 2000;  // distinct URLs fetched per scan
   // Connections to loopback, private, link-local or multicast addresses are refused (recorded as
   // off-scope) unless the host was mapped with request.resolve or this is set (address_policy.h).

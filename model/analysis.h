@@ -28,12 +28,23 @@ struct ContentSecurityPolicy {
   bool present() const { return !header.empty() || !meta.empty(); }
 };
 
+// A same-site script or stylesheet file a page includes (<script src>, <link rel=stylesheet>, a
+// preload of either). The first-party pass reads it; the third-party references inside it become
+// tags of the page.
+inline constexpr std::size_t kMaxFirstPartyAssetsPerPage = 100;
+struct FirstPartyAsset {
+  std::string url;  // absolute http(s), without fragment
+  bool stylesheet = false;
+  bool operator==(const FirstPartyAsset&) const = default;
+};
+
 struct PageAnalysis {
   Page page;  // body cleared once analysed
   std::string title;
-  std::vector<Tag> tags;           // third-party tags only, in source order
-  std::vector<std::string> links;  // same-page-resolved hrefs, for the crawler
-  std::vector<Finding> findings;   // page-level findings
+  std::vector<Tag> tags;                            // third-party tags only, in source order
+  std::vector<std::string> links;                   // same-page-resolved hrefs, for the crawler
+  std::vector<FirstPartyAsset> first_party_assets;  // distinct, in source order, bounded
+  std::vector<Finding> findings;                    // page-level findings
   ContentSecurityPolicy csp;
   // Consent: the first consent-manager tag on the page (index into tags), -1 when none.
   int consent_manager_index = -1;
@@ -43,7 +54,7 @@ struct PageAnalysis {
   // third-party stage runs (AnalysisContext::keep_site_host_references); never stored.
   static constexpr std::size_t kMaxSiteHostReferences = 16;
   std::vector<Tag> site_host_references;
-  bool reused = false;             // tags reused from a previous scan (content unchanged)
+  bool reused = false;  // tags reused from a previous scan (content unchanged)
   // Set when the stored analysis and findings of an unchanged page are reused as they are (same
   // analyser, policy and catalogue): the rows they were read from, which the store refers to
   // instead of writing them again. Only valid in the database they were read from.
@@ -77,7 +88,7 @@ struct VendorSummary {
   // "sanctioned", "unsanctioned", "forbidden" or "unreviewed" (no policy given)
   std::string status = "unreviewed";
   std::string owner;
-  bool seen_statically = true;  // some tag of the vendor came from the static crawl
+  bool seen_statically = true;   // some tag of the vendor came from the static crawl
   bool seen_by_browser = false;  // some request to the vendor came from the browser pass
 };
 

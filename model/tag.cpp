@@ -24,12 +24,14 @@ constexpr std::array<std::pair<TagKind, std::string_view>, 13> kKindNames{{
     {TagKind::css, "css"},
 }};
 
-constexpr std::array<std::pair<Initiator, std::string_view>, 5> kInitiatorNames{{
+constexpr std::array<std::pair<Initiator, std::string_view>, 7> kInitiatorNames{{
     {Initiator::parser, "parser"},
     {Initiator::inline_script, "inline-script"},
     {Initiator::tag_manager, "tag-manager"},
     {Initiator::third_party_script, "third-party-script"},
     {Initiator::runtime, "runtime"},
+    {Initiator::first_party_script, "first-party-script"},
+    {Initiator::stylesheet, "stylesheet"},
 }};
 
 constexpr std::array<std::pair<ConsentState, std::string_view>, 3> kConsentStateNames{{
@@ -66,6 +68,15 @@ std::optional<TagKind> parse_tag_kind(std::string_view text) {
     if (name == text) return k;
   }
   return std::nullopt;
+}
+
+bool from_first_party_file(Initiator initiator) {
+  return initiator == Initiator::first_party_script || initiator == Initiator::stylesheet;
+}
+
+bool loaded_by_other_code(Initiator initiator) {
+  return initiator == Initiator::tag_manager || initiator == Initiator::third_party_script ||
+         from_first_party_file(initiator);
 }
 
 std::string_view to_string(Initiator initiator) {

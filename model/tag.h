@@ -36,7 +36,16 @@ enum class Initiator {
   tag_manager,         // configured inside a fetched tag-manager container
   third_party_script,  // referenced inside a fetched third-party script (a fourth party)
   runtime,             // requested by the page in headless Chromium only (--browser)
+  first_party_script,  // referenced inside one of the site's own script files the page includes
+  stylesheet,          // referenced inside one of the site's own stylesheets the page includes
 };
+
+// Tags some other code loads (a container, a script or stylesheet file): their position is in
+// that file (`Tag::parent`), not in the page, and their order against the page's tags is unknown.
+bool loaded_by_other_code(Initiator initiator);
+
+// Tags the first-party pass derives from the site's own files (first_party_script, stylesheet).
+bool from_first_party_file(Initiator initiator);
 
 std::string_view to_string(Initiator initiator);
 std::optional<Initiator> parse_initiator(std::string_view text);
@@ -52,14 +61,16 @@ struct Tag {
   int line = 0;                  // 1-based source position of the element or snippet
   int column = 0;
   Initiator initiator = Initiator::parser;
-  std::string parent;   // container or script URL for tag-manager / fourth-party tags
+  // The container, script or stylesheet file a derived tag was found in (tag-manager, fourth-party
+  // and first-party-file tags); line and column are then positions inside that file.
+  std::string parent;
   std::string snippet;  // family of a recognised inline snippet, e.g. "gtm", "meta-pixel"
   // Attributes that matter to the rules: async, defer, type, integrity, crossorigin, nonce,
   // sandbox, allow, loading, referrerpolicy, rel, width, height, style, consent markers...
   std::map<std::string, std::string> attributes;
   bool in_head = false;
   bool in_noscript = false;
-  bool consent_gated = false;  // blocked until consent (text/plain + CMP marker, class, etc.)
+  bool consent_gated = false;   // blocked until consent (text/plain + CMP marker, class, etc.)
   bool document_write = false;  // the snippet writes with document.write
   // Who saw it: the static crawl (its markup, scripts or containers), the browser pass, or both.
   bool seen_statically = true;

@@ -21,7 +21,8 @@ PageAnalysis failed_page(Page page) {
 // Carries the stored tags, links and facts of an unchanged page over to this scan, with its
 // stored findings when they were made under this scan's analyser, policy and catalogue; else the
 // page rules run again, against the current policy.
-PageAnalysis reuse_analysis(ReusedPage reused, Page page, const AnalysisContext& context) {
+PageAnalysis reuse_analysis(ReusedPage reused, Page page, const AnalysisContext& context,
+                            FirstPartyFiles* first_party) {
   PageAnalysis& previous = reused.analysis;
   if (page.status == 304) {
     page.status = previous.page.status;
@@ -40,6 +41,12 @@ PageAnalysis reuse_analysis(ReusedPage reused, Page page, const AnalysisContext&
   // This scan's browser pass, if any, renders the page anew: what an earlier pass saw is dropped,
   // and with it the stored rows (they hold that pass's results).
   if (drop_browser_results(previous)) {
+    reused.findings_reused = false;
+    previous.stored_rows.reset();
+  }
+  // The page is the same; the site's files it includes may not be. An unchanged file's
+  // references come from this scan's or the store's cache, not from reading the file again.
+  if (first_party != nullptr && first_party->apply(previous, context)) {
     reused.findings_reused = false;
     previous.stored_rows.reset();
   }
@@ -63,7 +70,7 @@ PageAnalysis AnalysisPool::analyse(Page page) const {
   // A payment page's scripts are hashed afresh every scan (PCI DSS 11.6.1), never reused.
   if (incremental_ && !is_payment_url(context_, page.requested_url)) {
     if (std::optional<ReusedPage> previous = incremental_->unchanged(page)) {
-      return reuse_analysis(std::move(*previous), std::move(page), context_);
+      return reuse_analysis(std::move(*previous), std::move(page), context_, first_party_);
     }
   }
   if (page.status == 304) {
@@ -72,6 +79,9 @@ PageAnalysis AnalysisPool::analyse(Page page) const {
     return failed_page(std::move(page));
   }
   PageAnalysis analysis = analyze_page(std::move(page), context_);
+  if (first_party_ != nullptr && !analysis.first_party_assets.empty()) {
+    first_party_->apply(analysis, context_);
+  }
   // The scan runs the page rules, not the analyser (replaces any findings analyze_page made).
   run_page_rules(analysis, context_.rules);
   return analysis;

@@ -10,6 +10,7 @@
 
 #include "analyzers/page_analyzer.h"
 #include "crawler/crawler.h"
+#include "pipeline/first_party_files.h"
 #include "pipeline/incremental_lookup.h"
 #include "pipeline/work_queue.h"
 
@@ -24,9 +25,14 @@ class AnalysisPool {
   // Borrows everything; `incremental` and `crawler` may be null (no reuse; directory mode). Once
   // `*stop` is true, queued pages are dropped unanalysed: one parse can take a good part of a
   // second, and an interrupt must not wait for every page in the queue.
+  // `first_party` (may be null) adds the tags of the site's own files each page includes.
   AnalysisPool(const AnalysisContext& context, IncrementalLookup* incremental, Crawler* crawler,
-               const std::atomic<bool>* stop)
-      : context_(context), incremental_(incremental), crawler_(crawler), stop_(stop) {}
+               const std::atomic<bool>* stop, FirstPartyFiles* first_party = nullptr)
+      : context_(context),
+        incremental_(incremental),
+        crawler_(crawler),
+        stop_(stop),
+        first_party_(first_party) {}
   ~AnalysisPool() { join(); }
   AnalysisPool(const AnalysisPool&) = delete;
   AnalysisPool& operator=(const AnalysisPool&) = delete;
@@ -43,6 +49,7 @@ class AnalysisPool {
   IncrementalLookup* incremental_;
   Crawler* crawler_;
   const std::atomic<bool>* stop_;
+  FirstPartyFiles* first_party_;
   std::vector<std::thread> workers_;
 };
 

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "crawler/directory_source.h"
+#include "model/version.h"
 #include "pipeline/analysis_pool.h"
 #include "pipeline/scan_passes.h"
 #include "pipeline/store_writer.h"
@@ -42,6 +43,32 @@ void run_crawler(ScanState& scan, Crawler& crawler, WorkQueue<Page>& pages) {
   }
 }
 
+// What the first-party files cost and gave, in the scan row and its notes; the contents analysed
+// in this scan go to the store for the next one.
+void record_first_party(ScanState& scan, FirstPartyFiles& files) {
+  FirstPartySummary summary = files.summary();
+  std::map<std::string, std::string>& settings = scan.info().settings;
+  settings["first_party_files_read"] = std::to_string(summary.files_read);
+  settings["first_party_contents_analysed"] = std::to_string(summary.contents_analysed);
+  settings["first_party_contents_from_store"] = std::to_string(summary.contents_from_store);
+  if (summary.files_not_read > 0) {
+    settings["first_party_files_not_read"] = std::to_string(summary.files_not_read);
+    scan.note(std::to_string(summary.files_not_read) + " first-party files past the first " +
+              std::to_string(scan.settings.max_first_party_files) +
+              " were not read (--max-first-party-assets)");
+  }
+  if (summary.files_cut > 0) {
+    scan.note(std::to_string(summary.files_cut) + " first-party files were larger than " +
+              std::to_string(scan.settings.max_first_party_bytes) +
+              " bytes; only their start was read (--max-first-party-bytes)");
+  }
+  std::vector<std::pair<std::string, AssetScan>> contents = files.take_new_contents();
+  if (contents.empty() || !scan.storing() || scan.settings.db_is_temporary) return;
+  if (Status stored = scan.store->add_first_party_files(contents, kToolVersion); !stored) {
+    scan.note("first-party files were not stored for the next scan: " + stored.error());
+  }
+}
+
 }  // namespace
 
 void crawl_and_analyse(ScanState& scan) {
@@ -57,7 +84,7 @@ void crawl_and_analyse(ScanState& scan) {
   Crawler* crawling = crawler ? &*crawler : nullptr;
   scan.stop.attach(crawling);
   AnalysisPool pool(scan.context, scan.incremental ? &*scan.incremental : nullptr, crawling,
-                    scan.stop.flag());
+                    scan.stop.flag(), scan.first_party ? &*scan.first_party : nullptr);
   pool.start(threads, pages, results);
   StoreWriter writer(scan);
   writer.start(results);
@@ -69,6 +96,7 @@ void crawl_and_analyse(ScanState& scan) {
   pool.join();
   results.close();
   writer.join();
+  if (scan.first_party) record_first_party(scan, *scan.first_party);
   scan.stop.attach(nullptr);
   scan.outcome.interrupted = scan.stop.interrupted();
 }

@@ -110,6 +110,31 @@ void make_third_party_stage(ScanState& scan) {
   scan.third_party.emplace(options, scan.context);
 }
 
+// First-party files are read from the directories, or fetched for URL targets, with their own
+// connection to the store for what earlier scans read from the same contents.
+Status make_first_party_files(ScanState& scan) {
+  const ScanSettings& settings = scan.settings;
+  if (settings.max_first_party_files == 0) return Ok{};
+  FirstPartySettings files;
+  files.fetch.limits = scan.crawl;
+  files.fetch.request = scan.crawl;
+  files.fetch.stop = scan.stop.flag();
+  files.directories = scan.targets.directories;
+  files.base_url = normalize_url(settings.base_url).value_or(settings.base_url);
+  files.network = !scan.targets.urls.empty();
+  files.max_files = settings.max_first_party_files;
+  files.max_bytes = settings.max_first_party_bytes;
+  files.analyser_version = kToolVersion;
+  std::optional<ScanStore> store;
+  if (scan.store && !settings.db_is_temporary) {
+    Result<ScanStore> opened = ScanStore::open(settings.db_path);
+    if (!opened) return Error{opened.error()};
+    store.emplace(std::move(opened).value());
+  }
+  scan.first_party.emplace(std::move(files), std::move(store));
+  return Ok{};
+}
+
 }  // namespace
 
 void ScanState::note(const std::string& line) const {
@@ -127,6 +152,7 @@ Status open_inputs(ScanState& scan) {
   }
   describe_scan(scan);
   if (Status opened = open_history(scan); !opened) return opened;
+  if (Status made = make_first_party_files(scan); !made) return made;
   if (scan.store) {
     Result<std::int64_t> id = scan.store->begin_scan(scan.info(), Catalogue::builtin_digest());
     if (!id) return Error{id.error()};

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/analysis.h"
+#include "pipeline/first_party_files.h"
 #include "pipeline/incremental_lookup.h"
 #include "pipeline/scan_pipeline.h"
 #include "pipeline/third_party_stage.h"
@@ -42,11 +43,12 @@ struct ScanState {
   std::optional<IncrementalLookup> incremental;
   AnalysisContext context;
   std::optional<ThirdPartyStage> third_party;  // made before the crawl: it plans as pages pass
+  std::optional<FirstPartyFiles> first_party;  // read by the analysis workers as pages pass
 
   // crawl_and_analyse and later passes
   ScanOutcome outcome;  // outcome.report.scan is the scan row
   SiteFacts facts;
-  std::string store_error;  // the first failure to store; the scan is then partial
+  std::string store_error;       // the first failure to store; the scan is then partial
   std::string first_page_error;  // "URL: detail" of the first page that failed
   std::vector<std::string> missing_directories;
   // Payment pages (policy payment_pages) as the crawl found them; check_payment_pages hashes
@@ -66,8 +68,9 @@ Status open_inputs(ScanState& scan);
 void crawl_and_analyse(ScanState& scan);
 // The third-party stage: fetch every third-party resource once and re-walk the pages.
 void run_third_party_stage(ScanState& scan);
-// The browser pass (--browser): pages rendered in headless Chromium, what they requested turned into
-// tags (initiator runtime) and marks on the static ones, their cookies and consent states kept.
+// The browser pass (--browser): pages rendered in headless Chromium, what they requested turned
+// into tags (initiator runtime) and marks on the static ones, their cookies and consent states
+// kept.
 void render_in_browser(ScanState& scan);
 // The payment pages' inventory: external scripts fetched and hashed, each script judged against
 // the scripts file, the integrity rules against the last scan of the target, the inventory stored.

@@ -4,6 +4,7 @@
 // finished scan. Used by `scan` and `init`; the reports are theirs to write.
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -22,12 +23,12 @@ struct BrowserSettings {
   bool enabled = false;
   std::string binary = "/usr/bin/chromium";
   bool sandbox = true;
-  int pages = 0;          // 0: every page; else this many, one per template first
-  int tabs = 0;           // pages in flight; 0: two per core
-  int timeout_s = 15;     // per page and consent state
+  int pages = 0;       // 0: every page; else this many, one per template first
+  int tabs = 0;        // pages in flight; 0: two per core
+  int timeout_s = 15;  // per page and consent state
   std::vector<ConsentState> states{ConsentState::none};
   bool gpc = false;
-  bool offline = false;   // requests leaving the site are blocked (recorded as attempted)
+  bool offline = false;  // requests leaving the site are blocked (recorded as attempted)
 };
 
 struct ScanSettings {
@@ -36,17 +37,19 @@ struct ScanSettings {
   std::string base_url;              // directory mode: origin the files are served from
   int threads = 0;                   // analysis workers; 0 = number of cores
   const SanctionedStack* policy = nullptr;
-  std::string db_path;      // empty = do not store
+  std::string db_path;           // empty = do not store
   bool db_is_temporary = false;  // db_path is this run's own scratch file: no baseline scan in it
-  bool keep_pages = true;   // keep every PageAnalysis for reports (memory grows)
-  bool keep_tags = true;    // with their tags (the JSON and HTML reports and drift list them)
-  bool incremental = true;  // reuse stored tags of unchanged pages
-  std::string baseline;     // scan id in the store or a JSON report: marks findings new/existing
+  bool keep_pages = true;        // keep every PageAnalysis for reports (memory grows)
+  bool keep_tags = true;         // with their tags (the JSON and HTML reports and drift list them)
+  bool incremental = true;       // reuse stored tags of unchanged pages
+  std::string baseline;  // scan id in the store or a JSON report: marks findings new/existing
   bool fetch_third_party = false;  // fetch and analyse every third-party resource once
   int max_third_party = 2000;      // distinct third-party URLs (or origins checked) per scan
   std::string dns_server;          // asked about third-party hosts ("ADDR[:PORT]"); empty: system's
   bool allow_private_third_party = false;  // see ResourceFetchOptions::allow_private_addresses
-  bool quiet = false;                      // no progress, no notes
+  int max_first_party_files = 200;         // same-site script and stylesheet files read; 0: none
+  std::uint64_t max_first_party_bytes = 4ull << 20;  // per first-party file
+  bool quiet = false;                                // no progress, no notes
   BrowserSettings browser;
 };
 

@@ -12,6 +12,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "analyzers/first_party_code.h"
 #include "analyzers/inline_scripts.h"
 #include "analyzers/resource_containers.h"
 #include "analyzers/resource_integrity.h"
@@ -127,16 +128,6 @@ ResourceFacts facts_of(const FetchedResource& fetched) {
     }
   }
   return facts;
-}
-
-// Hosts in scripts that are namespaces or documentation, not something a browser loads.
-bool is_inert_host(std::string_view host) {
-  constexpr std::string_view kInert[] = {"w3.org",      "schema.org",  "xmlns.com",
-                                         "purl.org",    "ogp.me",      "example.com",
-                                         "example.org", "example.net", "localhost"};
-  std::string domain = registrable_domain(host);
-  if (domain == host && host.find('.') == std::string_view::npos) return true;
-  return std::find(std::begin(kInert), std::end(kInert), domain) != std::end(kInert);
 }
 
 TagKind kind_from_url(std::string_view url) {

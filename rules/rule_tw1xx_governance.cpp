@@ -121,8 +121,8 @@ std::string_view load_group(TagKind kind) {
 void check_duplicate_tag(const RuleInfo& rule, const PageFacts& page, std::vector<Finding>& out) {
   std::set<std::string> seen, reported;
   for (const Tag& tag : page.analysis.tags) {
-    if (!loads_content(tag) || tag.in_noscript || tag.initiator == Initiator::tag_manager ||
-        tag.initiator == Initiator::third_party_script || tag.initiator == Initiator::runtime) {
+    if (!loads_content(tag) || tag.in_noscript || loaded_by_other_code(tag.initiator) ||
+        tag.initiator == Initiator::runtime) {
       continue;
     }
     // Inline snippets carry their family's canonical URL, not a load of their own: they count

@@ -51,9 +51,7 @@ void check_consent(const RuleInfo& rule, const PageFacts& page, std::vector<Find
                 " made requests in the browser before the visitor chose anything in the "
                 "consent manager (" +
                 tags[manager].host + ")";
-    } else if (tag.initiator == Initiator::tag_manager ||
-               tag.initiator == Initiator::third_party_script ||
-               tag.initiator == Initiator::runtime) {
+    } else if (loaded_by_other_code(tag.initiator) || tag.initiator == Initiator::runtime) {
       continue;  // loaded by other code: its ordering against the manager is unknown here
     } else if (static_cast<int>(i) < manager) {
       state = "before-consent-manager";

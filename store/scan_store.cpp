@@ -24,6 +24,8 @@
 #include <utility>
 
 #include "model/text.h"
+#include "model/url.h"
+#include "store/asset_json.h"
 #include "store/browser_json.h"
 #include "store/content_digest.h"
 #include "store/json_text.h"
@@ -135,19 +137,19 @@ constexpr const char* kPageColumns =
     "p.content_hash, p.error, p.error_detail, coalesce(a.title, ''), p.csp_header, "
     "coalesce(a.csp_meta, ''), coalesce(a.consent_manager_index, -1), p.reused, p.headers, "
     "coalesce(a.links, ''), coalesce(a.notes, '[]'), coalesce(a.tags, '[]'), "
-    "coalesce(f.findings, '[]'), coalesce(a.browser, '')";
+    "coalesce(f.findings, '[]'), coalesce(a.browser, ''), coalesce(a.first_party_files, '')";
 // The same columns without the page's links, which no report lists (a page may have a million).
 constexpr const char* kReportPageColumns =
     "p.id, p.requested_url, p.url, p.status, p.content_type, p.depth, p.fetch_ms, p.body_bytes, "
     "p.content_hash, p.error, p.error_detail, coalesce(a.title, ''), p.csp_header, "
     "coalesce(a.csp_meta, ''), coalesce(a.consent_manager_index, -1), p.reused, p.headers, "
     "'', coalesce(a.notes, '[]'), coalesce(a.tags, '[]'), coalesce(f.findings, '[]'), "
-    "coalesce(a.browser, '')";
+    "coalesce(a.browser, ''), ''";
 // What a findings-only walk (PageParts::findings) reads: the same positions, the rest left empty.
 constexpr const char* kFindingPageColumns =
     "p.id, p.requested_url, p.url, p.status, p.content_type, p.depth, p.fetch_ms, p.body_bytes, "
     "p.content_hash, p.error, p.error_detail, '', '', '', -1, p.reused, '', '', '[]', "
-    "coalesce(a.tags, '[]'), coalesce(f.findings, '[]'), ''";
+    "coalesce(a.tags, '[]'), coalesce(f.findings, '[]'), '', ''";
 constexpr const char* kPagesFrom =
     " FROM pages p LEFT JOIN analyses a ON a.id = p.analysis_id "
     "LEFT JOIN finding_sets f ON f.id = p.finding_set_id ";
@@ -163,6 +165,32 @@ int stored_in_range(std::int64_t value, int low, int high, int fallback) {
 
 int stored_count(std::int64_t value) {
   return stored_in_range(value, 0, std::numeric_limits<int>::max(), 0);
+}
+
+// A page's first-party files as the analyses row keeps them: one "script URL" or "stylesheet URL"
+// per line.
+std::string first_party_files_text(const std::vector<FirstPartyAsset>& files) {
+  std::string out;
+  for (const FirstPartyAsset& file : files) {
+    if (!out.empty()) out.push_back('\n');
+    out += file.stylesheet ? "stylesheet " : "script ";
+    out += file.url;
+  }
+  return out;
+}
+
+std::vector<FirstPartyAsset> first_party_files_from_text(const std::string& text) {
+  std::vector<FirstPartyAsset> out;
+  for (const std::string& line : split_lines(text)) {
+    std::size_t space = line.find(' ');
+    if (space == std::string::npos || out.size() >= kMaxFirstPartyAssetsPerPage) continue;
+    std::string_view kind = std::string_view(line).substr(0, space);
+    FirstPartyAsset file{line.substr(space + 1), kind == "stylesheet"};
+    if ((kind == "script" || kind == "stylesheet") && is_http_url(file.url)) {
+      out.push_back(std::move(file));
+    }
+  }
+  return out;
 }
 
 std::size_t stored_row_count(const std::string& text);
@@ -209,6 +237,7 @@ PageAnalysis read_page(const Statement& row, bool with_findings = true,
       stored_in_range(row.integer(14), -1, static_cast<int>(analysis.tags.size()) - 1, -1);
   if (with_findings) analysis.findings = findings_from_json(row.text(20));
   analysis.browser = visits_from_json(row.text(21));
+  analysis.first_party_assets = first_party_files_from_text(row.text(22));
   return analysis;
 }
 
@@ -645,17 +674,22 @@ Result<std::int64_t> ScanStore::Impl::intern_analysis(const PageAnalysis& analys
   const std::string notes = notes_json(analysis.notes);
   const std::string consent = std::to_string(analysis.consent_manager_index);
   const std::string browser = visits_json(analysis.browser);
+  const std::string files = first_party_files_text(analysis.first_party_assets);
   const std::string& content_hash = analysis.page.content_hash;
   // The same parts in the same order as the version 3 migration's tw_digest call; the browser's
   // visits only when there are some, so an analysis without them keeps its digest.
   std::vector<std::string_view> parts = {content_hash, version, analysis.title, analysis.csp.meta,
                                          consent,      tags,    links,          notes};
   if (!browser.empty()) parts.push_back(browser);
+  if (!files.empty()) {
+    if (browser.empty()) parts.push_back(browser);  // the files' place stays distinct
+    parts.push_back(files);
+  }
   std::string digest = content_digest(parts);
   return intern_row(db, "analyses",
                     "content_hash, analyser_version, title, csp_meta, consent_manager_index, tags, "
-                    "links, notes, browser",
-                    9, digest, [&](Statement& insert) {
+                    "links, notes, browser, first_party_files",
+                    10, digest, [&](Statement& insert) {
                       insert.bind_borrowed(2, content_hash)
                           .bind_borrowed(3, version)
                           .bind_borrowed(4, analysis.title)
@@ -664,7 +698,8 @@ Result<std::int64_t> ScanStore::Impl::intern_analysis(const PageAnalysis& analys
                           .bind_borrowed(7, tags)
                           .bind_borrowed(8, links)
                           .bind_borrowed(9, notes)
-                          .bind_borrowed(10, browser);
+                          .bind_borrowed(10, browser)
+                          .bind_borrowed(11, files);
                     });
 }
 
@@ -1514,6 +1549,31 @@ std::optional<ScanStore::PreviousPage> ScanStore::previous_page(const std::strin
                       row->text(4),    row->text(5), row->text(6)};
 }
 
+std::optional<AssetScan> ScanStore::first_party_file(const std::string& digest) {
+  auto row = impl_->db.prepare("SELECT refs FROM first_party_files WHERE digest = ?");
+  if (!row) return std::nullopt;
+  row->bind(1, digest);
+  if (row->step() != sql::kRow) return std::nullopt;
+  return asset_scan_from_json(row->text(0));
+}
+
+Status ScanStore::add_first_party_files(const std::vector<std::pair<std::string, AssetScan>>& files,
+                                        const std::string& analyser_version) {
+  Connection& db = impl_->db;
+  return in_transaction(db, [&]() -> Status {
+    for (const auto& [digest, scan] : files) {
+      auto insert = db.prepare(
+          "INSERT INTO first_party_files (digest, analyser_version, refs, stored) "
+          "VALUES (?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING");
+      if (!insert) return Error{insert.error()};
+      insert->bind(1, digest).bind(2, analyser_version).bind(3, asset_scan_json(scan));
+      insert->bind(4, utc_now_iso8601());
+      if (Status done = sql::run(db, *insert, "storing a first-party file"); !done) return done;
+    }
+    return Ok{};
+  });
+}
+
 bool ScanStore::has_reusable_pages() {
   auto row = impl_->db.prepare(
       "SELECT EXISTS (SELECT 1 FROM scans WHERE status IN ('complete', 'partial'))");
@@ -1526,9 +1586,9 @@ std::optional<PageAnalysis> ScanStore::stored_analysis(const PreviousPage& previ
                                ", p.analysis_id, p.finding_set_id" + kPagesFrom + "WHERE p.id = ?");
   if (!row) return std::nullopt;
   row->bind(1, previous.page_id);
-  if (row->step() != sql::kRow || row->is_null(22)) return std::nullopt;
+  if (row->step() != sql::kRow || row->is_null(23)) return std::nullopt;
   PageAnalysis analysis = read_page(*row, with_findings);
-  analysis.stored_rows = PageAnalysis::StoredRows{row->integer(22), nullable_id(*row, 23)};
+  analysis.stored_rows = PageAnalysis::StoredRows{row->integer(23), nullable_id(*row, 24)};
   return analysis;
 }
 
@@ -1552,7 +1612,7 @@ Status give_space_back(Connection& db, bool vacuum, PruneOutcome& outcome) {
   if (db.dialect() == sql::Dialect::postgres) {
     return vacuum ? db.exec(
                         "VACUUM (ANALYZE) analyses, finding_sets, pages, redirects, scans, "
-                        "scan_targets, settings, vendors, payment_pages")
+                        "scan_targets, settings, vendors, payment_pages, first_party_files")
                   : Status{Ok{}};
   }
   if (vacuum) return db.exec("PRAGMA auto_vacuum = INCREMENTAL; VACUUM");
@@ -1614,7 +1674,11 @@ Result<PruneOutcome> ScanStore::prune(const PruneOptions& options) {
       return done;
     }
     outcome.finding_sets_removed = db.changes();
-    return Ok{};
+    // First-party file contents first read before the oldest scan kept: a later scan that still
+    // includes one reads it again (version 6).
+    return db.exec(
+        "DELETE FROM first_party_files WHERE stored < "
+        "(SELECT coalesce(min(started), '9999') FROM scans)");
   });
   if (!swept) return Error{swept.error()};
   if (Status given = give_space_back(db, options.vacuum, outcome); !given) {

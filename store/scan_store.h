@@ -24,12 +24,13 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzers/first_party_code.h"
 #include "model/analysis.h"
 #include "model/result.h"
 
 namespace tw {
 
-inline constexpr int kStoreSchemaVersion = 5;
+inline constexpr int kStoreSchemaVersion = 6;
 
 struct StoreOptions {
   int busy_timeout_ms = 30000;  // how long a writer waits for another process's transaction
@@ -153,6 +154,12 @@ class ScanStore {
   // baseline states as stored). `stored_rows` names the analysis and finding list it was read
   // from. nullopt when the row is gone (pruned since). One query by primary key.
   std::optional<PageAnalysis> stored_analysis(const PreviousPage& previous, bool with_findings);
+  // First-party files (schema version 6): what was read from one script or stylesheet file, by
+  // the digest of its kind, the analyser version and its bytes. nullopt when none is stored.
+  std::optional<AssetScan> first_party_file(const std::string& digest);
+  // Stores (digest, what was read) pairs; a digest already stored keeps its row.
+  Status add_first_party_files(const std::vector<std::pair<std::string, AssetScan>>& files,
+                               const std::string& analyser_version);
   // Whether any complete or partial scan exists, i.e. whether previous_page can find anything.
   bool has_reusable_pages();
 

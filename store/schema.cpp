@@ -3,7 +3,8 @@
 // for the queries people type by hand (store/README.md). Version 2 makes storing a page cheaper;
 // version 3 stores each distinct analysis and list of findings once (content-addressed history);
 // version 4 keeps the script inventory and security headers of payment pages; version 5 the
-// browser pass's visits and who saw each tag and vendor.
+// browser pass's visits and who saw each tag and vendor; version 6 the first-party files each
+// analysis includes and what was read from each distinct file.
 #include "store/schema.h"
 
 #include <array>
@@ -511,6 +512,22 @@ FROM pages p JOIN analyses a ON a.id = p.analysis_id, json_each(a.browser) v,
 WHERE a.browser <> '';
 )sql";
 
+// Version 6: first-party code. An analysis keeps the site's own script and stylesheet files the
+// page includes (one "script URL" or "stylesheet URL" per line; empty before), and each distinct
+// file content read is kept once with the references found in it, so a re-scan reads an
+// unchanged file from here instead of analysing it again.
+constexpr std::string_view kVersion6 = R"sql(
+ALTER TABLE analyses ADD COLUMN first_party_files TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE first_party_files (
+  digest TEXT PRIMARY KEY,          -- of the file's kind, the analyser version and its bytes
+  analyser_version TEXT NOT NULL,
+  refs TEXT NOT NULL,               -- JSON: {"references": [{url, line, column, kind, form,
+                                    --   snippet?, ids?}], "notes": [text]}
+  stored TEXT NOT NULL              -- ISO 8601 UTC, when first read
+);
+)sql";
+
 // PostgreSQL: the schema of version 5 in one step, the same tables, columns and views as the
 // SQLite migrations 1 to 5 leave, in PostgreSQL's dialect: identity columns for row ids, JSON
 // columns kept as text (the store writes and reads the same text on both) and expanded with
@@ -745,11 +762,12 @@ FROM pages p JOIN analyses a ON a.id = p.analysis_id,
 WHERE a.browser <> '';
 )sql";
 
-constexpr std::array<std::string_view, 5> kMigrations{kVersion1, kVersion2, kVersion3, kVersion4,
-                                                      kVersion5};
+constexpr std::array<std::string_view, 6> kMigrations{kVersion1, kVersion2, kVersion3,
+                                                      kVersion4, kVersion5, kVersion6};
 static_assert(kMigrations.size() == kStoreSchemaVersion, "one migration per schema version");
 
-constexpr std::array<std::string_view, 1> kPostgresMigrations{kPostgresVersion5};
+// Migrations after the base are written in the dialect both share.
+constexpr std::array<std::string_view, 2> kPostgresMigrations{kPostgresVersion5, kVersion6};
 static_assert(kPostgresBaseVersion + kPostgresMigrations.size() - 1 == kStoreSchemaVersion,
               "one PostgreSQL migration per schema version after the base");
 

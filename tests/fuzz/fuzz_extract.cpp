@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "analyzers/css_urls.h"
+#include "analyzers/first_party_code.h"
 #include "analyzers/inline_scripts.h"
 #include "analyzers/page_analyzer.h"
 #include "analyzers/script_strings.h"
@@ -21,6 +22,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   tw::css_references(bytes);
   tw::ids_from_url(bytes);
+  // The site's own files: the same scanners, positions counted over the whole file.
+  for (bool stylesheet : {false, true}) {
+    tw::FirstPartyAsset file{"https://www.example.com/static/app", stylesheet};
+    for (const tw::AssetReference& reference : tw::asset_references(bytes, file).references) {
+      if (!tw::is_http_url(reference.url) || reference.line < 1 || reference.column < 1)
+        __builtin_trap();
+    }
+  }
 
   tw::Page page;
   page.requested_url = page.final_url = "https://www.example.com/shop/index.html";

@@ -22,10 +22,13 @@ def vendors_by_name(report):
 
 def comparable(report):
     """A JSON report without what differs between two scans of the same content: times, fetch
-    durations, the scan id and which pages were reused."""
+    durations, the scan id, which pages were reused and whether the site's own files were
+    analysed or their stored references read."""
     report = json.loads(json.dumps(report))
     for key in ("started", "finished", "id"):
         report["scan"].pop(key)
+    for key in ("first_party_contents_analysed", "first_party_contents_from_store"):
+        report["scan"]["settings"].pop(key, None)
     for page in report["pages"]:
         page.pop("fetch_ms")
         page.pop("reused")

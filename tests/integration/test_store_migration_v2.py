@@ -32,8 +32,11 @@ class MigrationFromVersion2Test(TagwardenTestCase):
         findings_before = query(self.db, "SELECT scan_id, count(*) FROM findings GROUP BY scan_id")
 
         history = json.loads(self.run_ok("history", "--db", self.db, "--format", "json").stdout)
-        self.assertEqual(query(self.db, "PRAGMA user_version"), [(5,)])
+        self.assertEqual(query(self.db, "PRAGMA user_version"), [(6,)])
         self.assertEqual(query(self.db, "SELECT count(*) FROM payment_pages"), [(0,)])
+        self.assertEqual(query(self.db, "SELECT count(*) FROM first_party_files"), [(0,)])
+        self.assertEqual(query(self.db, "SELECT count(*) FROM analyses WHERE first_party_files <> ''"),
+                         [(0,)])
         self.assertEqual(query(self.db, "SELECT count(*) FROM v_cookies"), [(0,)])
         self.assertEqual([scan["id"] for scan in history], [2, 1])
         self.assertEqual([scan["status"] for scan in history], ["complete", "complete"])

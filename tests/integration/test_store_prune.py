@@ -53,8 +53,10 @@ class PruneTest(TagwardenTestCase):
         self.assert_consistent()
         self.assertEqual(query(self.db, "SELECT count(*) FROM analyses WHERE id NOT IN "
                                         "(SELECT analysis_id FROM pages)"), [(0,)])
+        # Two-thirds of the scans go; what stays is their share plus the fixed pages of the
+        # schema (tables that hold nothing here, such as first_party_files, take a page each).
         if not is_postgres(self.db):  # PostgreSQL reuses the space; the files do not shrink
-            self.assertLess(self.store_bytes(), size_before * 0.6)
+            self.assertLess(self.store_bytes(), size_before * 0.6 + 4 * 4096)
         doc = json.loads(self.stored_report(4, "r"))
         self.assertEqual(len(doc["pages"]), 60)
 

@@ -1030,3 +1030,42 @@ TEST_CASE("out-of-range numbers in a stored page row are read back as safe defau
   REQUIRE(loaded->pages.size() == 1);
   CHECK(loaded->pages[0].consent_manager_index == -1);
 }
+
+TEST_CASE("a page's first-party files and each file content's references are kept (version 6)") {
+  TempDir dir;
+  ScanStore store = open_store(dir.path("tw.db"));
+  auto id = *store.begin_scan(scan_info("https://a.example/"));
+  PageAnalysis page = make_page("https://a.example/", {"widget.intercom.io"});
+  page.page.content_hash = "hash-1";
+  page.tags[0].initiator = Initiator::first_party_script;
+  page.tags[0].parent = "https://a.example/app.js";
+  page.first_party_assets = {{"https://a.example/app.js", false},
+                             {"https://a.example/site.css", true}};
+  REQUIRE(store.add_pages(id, std::vector{page}).ok());
+  ScanInfo done = scan_info("https://a.example/");
+  done.status = ScanStatus::complete;
+  REQUIRE(store.finish_scan(id, done, {}, {}).ok());
+  auto analysis = store.stored_analysis(*store.previous_page("https://a.example/"), false);
+  REQUIRE(analysis.has_value());
+  CHECK(analysis->first_party_assets == page.first_party_assets);
+  CHECK(analysis->tags[0].initiator == Initiator::first_party_script);
+  CHECK(analysis->tags[0].parent == "https://a.example/app.js");
+
+  CHECK_FALSE(store.first_party_file("digest-1").has_value());
+  AssetScan scan;
+  scan.references.push_back({"https://widget.intercom.io/w.js",
+                             3,
+                             14,
+                             TagKind::inline_snippet,
+                             UrlForm::built,
+                             "",
+                             {"abc"}});
+  scan.notes.push_back("not valid UTF-8; read byte for byte");
+  REQUIRE(store.add_first_party_files({{"digest-1", scan}}, "0.1.0").ok());
+  // A digest stored again keeps its first row.
+  REQUIRE(store.add_first_party_files({{"digest-1", AssetScan{}}}, "0.1.0").ok());
+  std::optional<AssetScan> stored = store.first_party_file("digest-1");
+  REQUIRE(stored.has_value());
+  CHECK(stored->references == scan.references);
+  CHECK(stored->notes == scan.notes);
+}
