@@ -130,10 +130,12 @@ struct StreamedTotals {
 
 // Pages a report lists without holding them: a stored scan's, read from the store a batch at a
 // time in report order, so writing a report over 100,000 pages holds a batch, not the scan.
-// What a walk reads of each page: everything a report lists, or only what counting and listing
-// findings needs (URLs, depth, status, error and findings; the tags counted in `unread_tags`, not
-// read; no headers, notes, redirects or browser visits), which is several times cheaper.
-enum class PageParts { all, findings };
+// What a walk reads of each page: everything a report lists; what a list of pages shows (all but
+// the findings and the response headers, which the JSON report lists elsewhere or not at all); or
+// only what counting and listing findings needs (URLs, depth, status, error and findings; the tags
+// counted in `unread_tags`, not read; no headers, notes, redirects or browser visits), which is
+// several times cheaper.
+enum class PageParts { all, listing, findings };
 
 class PageStream {
  public:

@@ -261,13 +261,15 @@ void write_json_report(const ScanReport& report, const ReportOptions& options, s
       out,
       [&report, &cookies](const auto& write) {
         std::string text;
-        report.for_each_page([&](const PageAnalysis& page) {
-          text.clear();
-          page_text(text, page);
-          write(text);
-          add_cookies(cookies, page);
-          return true;
-        });
+        report.for_each_page(
+            [&](const PageAnalysis& page) {
+              text.clear();
+              page_text(text, page);
+              write(text);
+              add_cookies(cookies, page);
+              return true;
+            },
+            PageParts::listing);
       },
       1);
   out << ",\n  \"cookies\": ";

@@ -2,7 +2,9 @@
 // and decoding items in batches into a bounded queue, while the calling thread visits them. A
 // report that serialises pages then overlaps its writing with the store's reading and decoding.
 // The reader is the only thread that touches the connection during the walk; the caller must not
-// use the store from `visit`.
+// use the store from `visit`. Visited batches go back to the reader to be destroyed: memory is
+// freed by the thread that allocated it, so the two threads do not contend for one malloc arena
+// (that contention cost a fifth of a JSON report's time).
 #pragma once
 
 #include <condition_variable>
@@ -55,13 +57,16 @@ class ReadAhead {
 
   // Queues the filled batch, waiting while the visitor is kBatches behind; false once it stopped.
   bool hand_over() {
+    std::vector<std::vector<Item>> spent;
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [this] { return stopped_ || ready_.size() < kBatches; });
     if (stopped_) return false;
     ready_.push_back(std::move(filling_));
     filling_ = {};
+    spent.swap(spent_);
     changed_.notify_all();
-    return true;
+    lock.unlock();
+    return true;  // `spent` is destroyed here, on the reader's thread
   }
 
   void close(Status status) {
@@ -92,6 +97,8 @@ class ReadAhead {
       for (const Item& item : batch) {
         if (!visit(item)) return;
       }
+      std::lock_guard lock(mutex_);
+      spent_.push_back(std::move(batch));
     }
   }
 
@@ -99,8 +106,9 @@ class ReadAhead {
   std::condition_variable changed_;
   std::vector<Item> filling_;  // the reader's batch being filled (reader thread only)
   std::deque<std::vector<Item>> ready_;
-  bool closed_ = false;   // the reader returned
-  bool stopped_ = false;  // the visitor wants no more
+  std::vector<std::vector<Item>> spent_;  // visited, for the reader to destroy
+  bool closed_ = false;                   // the reader returned
+  bool stopped_ = false;                  // the visitor wants no more
   Status status_ = Ok{};
 };
 

@@ -145,6 +145,12 @@ constexpr const char* kReportPageColumns =
     "coalesce(a.csp_meta, ''), coalesce(a.consent_manager_index, -1), p.reused, p.headers, "
     "'', coalesce(a.notes, '[]'), coalesce(a.tags, '[]'), coalesce(f.findings, '[]'), "
     "coalesce(a.browser, ''), ''";
+// What a page listing (PageParts::listing) reads: no response headers, no findings.
+constexpr const char* kListingPageColumns =
+    "p.id, p.requested_url, p.url, p.status, p.content_type, p.depth, p.fetch_ms, p.body_bytes, "
+    "p.content_hash, p.error, p.error_detail, coalesce(a.title, ''), p.csp_header, "
+    "coalesce(a.csp_meta, ''), coalesce(a.consent_manager_index, -1), p.reused, '', "
+    "'', coalesce(a.notes, '[]'), coalesce(a.tags, '[]'), '[]', coalesce(a.browser, ''), ''";
 // What a findings-only walk (PageParts::findings) reads: the same positions, the rest left empty.
 constexpr const char* kFindingPageColumns =
     "p.id, p.requested_url, p.url, p.status, p.content_type, p.depth, p.fetch_ms, p.body_bytes, "
@@ -195,8 +201,7 @@ std::vector<FirstPartyAsset> first_party_files_from_text(const std::string& text
 
 std::size_t stored_row_count(const std::string& text);
 
-// A page from a row of kPageColumns, kReportPageColumns or (with PageParts::findings)
-// kFindingPageColumns.
+// A page from a row of kPageColumns, kReportPageColumns, or the columns of its `parts`.
 PageAnalysis read_page(const Statement& row, bool with_findings = true,
                        PageParts parts = PageParts::all) {
   PageAnalysis analysis;
@@ -221,7 +226,7 @@ PageAnalysis read_page(const Statement& row, bool with_findings = true,
   analysis.title = row.text(11);
   analysis.csp.header = row.text(12);
   analysis.csp.meta = row.text(13);
-  json headers = parse_json_text(row.text(16));
+  json headers = parts == PageParts::all ? parse_json_text(row.text(16)) : json();
   if (headers.is_array()) {
     for (const json& pair : headers) {
       if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string()) {
@@ -235,7 +240,8 @@ PageAnalysis read_page(const Statement& row, bool with_findings = true,
   // The privacy rule indexes the tags with it: past them (or below -1) means no consent manager.
   analysis.consent_manager_index =
       stored_in_range(row.integer(14), -1, static_cast<int>(analysis.tags.size()) - 1, -1);
-  if (with_findings) analysis.findings = findings_from_json(row.text(20));
+  if (with_findings && parts == PageParts::all)
+    analysis.findings = findings_from_json(row.text(20));
   analysis.browser = visits_from_json(row.text(21));
   analysis.first_party_assets = first_party_files_from_text(row.text(22));
   return analysis;
@@ -1326,7 +1332,9 @@ class ScanStore::Impl::StoredPageStream final : public PageStream {
     Connection& db = store_.db;
     ReadTransaction read(db);
     if (!read.status) return read.status;
-    const char* columns = parts == PageParts::all ? kReportPageColumns : kFindingPageColumns;
+    const char* columns = parts == PageParts::all       ? kReportPageColumns
+                          : parts == PageParts::listing ? kListingPageColumns
+                                                        : kFindingPageColumns;
     auto page_row = db.prepare(std::string("SELECT ") + columns + kPagesFrom + "WHERE p.id = ?");
     if (!page_row) return Error{page_row.error()};
     auto redirect_rows =
@@ -1339,7 +1347,7 @@ class ScanStore::Impl::StoredPageStream final : public PageStream {
       if (code == sql::kDone) continue;  // removed since (a prune running beside the report)
       if (code != sql::kRow) return db.error(code, "reading the pages of the scan");
       PageAnalysis page = read_page(*page_row, true, parts);
-      if (parts == PageParts::all) {
+      if (parts != PageParts::findings) {
         redirect_rows->reset();
         redirect_rows->bind(1, id);
         while (redirect_rows->step() == sql::kRow) {

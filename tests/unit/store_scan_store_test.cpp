@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -526,6 +527,71 @@ TEST_CASE("history lists scans newest first with counts, filtered by target", "[
     REQUIRE(filtered.ok());
     REQUIRE(filtered->size() == 1);
     CHECK(filtered->front().info.id == second);
+  }
+}
+
+TEST_CASE("a stored scan's walks read what each part asks for, each page once", "[postgresql]") {
+  TempDir dir;
+  for (const std::string& location : tw::test::store_locations(dir)) {
+    INFO(location);
+    ScanStore store = open_store(location);
+    auto id = *store.begin_scan(scan_info("https://w.example/"));
+    std::vector<PageAnalysis> pages;
+    for (int i = 0; i < 40; ++i) {  // more than a read-ahead batch
+      PageAnalysis page = make_page("https://w.example/p" + std::to_string(i),
+                                    {"static.hotjar.com", "www.google-analytics.com"});
+      page.title = "page " + std::to_string(i);
+      page.notes = {"note " + std::to_string(i)};
+      page.page.headers = {{"etag", "\"v" + std::to_string(i) + "\""}};
+      page.page.redirect_chain = {"https://w.example/old" + std::to_string(i)};
+      page.page.content_hash = "hash-" + std::to_string(i);
+      page.findings = {make_finding("TW100", Severity::high, "fp-" + std::to_string(i))};
+      pages.push_back(std::move(page));
+    }
+    REQUIRE(store.add_pages(id, pages).ok());
+    ScanInfo done = scan_info("https://w.example/");
+    done.status = ScanStatus::complete;
+    REQUIRE(store.finish_scan(id, done, {}, {}).ok());
+    auto report = store.stream_scan(id);
+    REQUIRE(report.ok());
+
+    for (PageParts parts : {PageParts::all, PageParts::listing, PageParts::findings}) {
+      INFO(static_cast<int>(parts));
+      int seen = 0;
+      std::set<std::string> urls;
+      REQUIRE(report->page_stream
+                  ->walk(
+                      [&](const PageAnalysis& page) {
+                        ++seen;
+                        const std::string url = page.page.requested_url;
+                        const std::string n = url.substr(url.find("/p") + 2);
+                        CHECK(urls.insert(url).second);
+                        const bool findings = parts != PageParts::listing;
+                        CHECK(page.findings.size() == (findings ? 1u : 0u));
+                        CHECK(page.page.headers.size() == (parts == PageParts::all ? 1u : 0u));
+                        if (parts == PageParts::findings) {
+                          CHECK(page.tags.empty());
+                          CHECK(page.unread_tags == 2);
+                          return true;
+                        }
+                        CHECK(page.title == "page " + n);
+                        CHECK(page.notes == std::vector<std::string>{"note " + n});
+                        CHECK(page.page.redirect_chain ==
+                              std::vector<std::string>{"https://w.example/old" + n});
+                        REQUIRE(page.tags.size() == 2);
+                        CHECK(page.tags[1].host == "www.google-analytics.com");
+                        return true;
+                      },
+                      parts)
+                  .ok());
+      CHECK(seen == 40);
+    }
+    // A visitor that stops early ends the walk there.
+    int visited = 0;
+    REQUIRE(report->page_stream
+                ->walk([&](const PageAnalysis&) { return ++visited < 5; }, PageParts::listing)
+                .ok());
+    CHECK(visited == 5);
   }
 }
 
