@@ -400,6 +400,9 @@ struct ResourceFetcher::Impl {
         curl_multi_poll(multi.get(), nullptr, 0, 20, nullptr);
         continue;
       }
+      // Done: waiting here first stalled every fetch for the full 100 ms with no socket left to
+      // wake it (each first-party file, fetched one at a time, paid it).
+      if (in_flight.empty() && pending.empty()) break;
       curl_multi_poll(multi.get(), nullptr, 0, 100, nullptr);
     }
     // Stopped: abandon what is in flight and what never started.
