@@ -30,7 +30,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-
 StringList make_slist(const std::vector<std::string>& items) {
   curl_slist* list = nullptr;
   for (const std::string& item : items) {
@@ -229,6 +228,10 @@ struct Crawler::Impl {
   std::vector<Origin*> origin_order;  // round-robin order of first appearance
   std::size_t next_origin = 0;
   std::unordered_set<std::string> seen;
+  // The jobs admitted and not started yet, by their own URL strings, so that a link found later
+  // by a shorter path lowers a queued page's depth (the order analyses finish in is not the
+  // order of depth).
+  std::unordered_map<std::string_view, Job*> queued_jobs;
   std::unordered_set<std::string> overflow;  // distinct URLs refused by a limit (counted, capped)
   int overflow_uncounted = 0;
   int admitted = 0;
@@ -274,7 +277,15 @@ struct Crawler::Impl {
 
   // Takes a normalised, wanted URL into the frontier unless seen or over a limit.
   void admit(std::string url, int depth) {
-    if (url.size() > kMaxUrlLength || seen.contains(url)) return;
+    if (url.size() > kMaxUrlLength) return;
+    if (seen.contains(url)) {
+      // Reached again by a shorter path before it was fetched: the page is that close.
+      if (auto queued_job = queued_jobs.find(url);
+          queued_job != queued_jobs.end() && depth < queued_job->second->depth) {
+        queued_job->second->depth = depth;
+      }
+      return;
+    }
     if ((options.max_pages > 0 && admitted >= options.max_pages) ||
         seen.size() >= options.max_frontier) {
       admission_closed = true;
@@ -284,7 +295,8 @@ struct Crawler::Impl {
     ++admitted;
     Origin& origin = origin_for(url);
     seen.insert(url);
-    origin.queue.push_back(Job{std::move(url), {}, {}, depth, 0, 0});
+    Job& job = origin.queue.emplace_back(Job{std::move(url), {}, {}, depth, 0, 0});
+    queued_jobs.emplace(job.url, &job);  // a deque keeps its elements in place as it grows
   }
 
   void drain_inbox() {
@@ -479,6 +491,7 @@ struct Crawler::Impl {
         Job& job = origin.queue.front();
         RobotsVerdict verdict = origin.robots.check(url_path_text(job.url));
         if (!verdict.allowed) {
+          queued_jobs.erase(job.url);
           Job blocked = std::move(job);
           origin.queue.pop_front();
           fail(blocked, PageError::robots,
@@ -492,6 +505,7 @@ struct Crawler::Impl {
         if (static_cast<int>(pending.size()) + pages_in_flight >= options.max_pending_analysis) {
           return;
         }
+        queued_jobs.erase(job.url);
         Job next = std::move(job);
         origin.queue.pop_front();
         origin.next_start = now + std::chrono::milliseconds(options.delay_ms);

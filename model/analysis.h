@@ -69,7 +69,7 @@ struct PageAnalysis {
   std::vector<PageScript> scripts;
   // --browser: the page as headless Chromium rendered it, one visit per consent state.
   std::vector<BrowserVisit> browser;
-  // Tags the page has but a PageParts::findings walk counted without reading them into `tags`.
+  // Tags the page has but a PageParts::counts walk counted without reading them into `tags`.
   int unread_tags = 0;
 };
 
@@ -130,12 +130,12 @@ struct StreamedTotals {
 
 // Pages a report lists without holding them: a stored scan's, read from the store a batch at a
 // time in report order, so writing a report over 100,000 pages holds a batch, not the scan.
-// What a walk reads of each page: everything a report lists; what a list of pages shows (all but
-// the findings and the response headers, which the JSON report lists elsewhere or not at all); or
-// only what counting and listing findings needs (URLs, depth, status, error and findings; the tags
-// counted in `unread_tags`, not read; no headers, notes, redirects or browser visits), which is
-// several times cheaper.
-enum class PageParts { all, listing, findings };
+// What a walk reads of each page: everything a report lists (`all`); what a list of pages shows
+// (`listing`: all but the findings and the response headers, which the JSON report lists elsewhere
+// or not at all); what counting needs (`counts`: URLs, depth, status, error and findings, the tags
+// counted in `unread_tags` but not read; no headers, notes, redirects or browser visits), several
+// times cheaper; or `findings` alone (the same without the tags' count), for listing findings.
+enum class PageParts { all, listing, counts, findings };
 
 class PageStream {
  public:

@@ -151,11 +151,16 @@ constexpr const char* kListingPageColumns =
     "p.content_hash, p.error, p.error_detail, coalesce(a.title, ''), p.csp_header, "
     "coalesce(a.csp_meta, ''), coalesce(a.consent_manager_index, -1), p.reused, '', "
     "'', coalesce(a.notes, '[]'), coalesce(a.tags, '[]'), '[]', coalesce(a.browser, ''), ''";
-// What a findings-only walk (PageParts::findings) reads: the same positions, the rest left empty.
-constexpr const char* kFindingPageColumns =
+// What a counting walk (PageParts::counts) reads: the same positions, the rest left empty.
+constexpr const char* kCountPageColumns =
     "p.id, p.requested_url, p.url, p.status, p.content_type, p.depth, p.fetch_ms, p.body_bytes, "
     "p.content_hash, p.error, p.error_detail, '', '', '', -1, p.reused, '', '', '[]', "
     "coalesce(a.tags, '[]'), coalesce(f.findings, '[]'), '', ''";
+// What a findings walk (PageParts::findings) reads: not even the tags, a page's largest row.
+constexpr const char* kFindingPageColumns =
+    "p.id, p.requested_url, p.url, p.status, p.content_type, p.depth, p.fetch_ms, p.body_bytes, "
+    "p.content_hash, p.error, p.error_detail, '', '', '', -1, p.reused, '', '', '[]', '[]', "
+    "coalesce(f.findings, '[]'), '', ''";
 constexpr const char* kPagesFrom =
     " FROM pages p LEFT JOIN analyses a ON a.id = p.analysis_id "
     "LEFT JOIN finding_sets f ON f.id = p.finding_set_id ";
@@ -218,8 +223,10 @@ PageAnalysis read_page(const Statement& row, bool with_findings = true,
   page.error = parse_page_error(row.text(9));
   page.error_detail = row.text(10);
   analysis.reused = row.integer(15) != 0;
-  if (parts == PageParts::findings) {
-    analysis.unread_tags = static_cast<int>(stored_row_count(row.text(19)));
+  if (parts == PageParts::counts || parts == PageParts::findings) {
+    if (parts == PageParts::counts) {
+      analysis.unread_tags = static_cast<int>(stored_row_count(row.text(19)));
+    }
     analysis.findings = findings_from_json(row.text(20));
     return analysis;
   }
@@ -1334,6 +1341,7 @@ class ScanStore::Impl::StoredPageStream final : public PageStream {
     if (!read.status) return read.status;
     const char* columns = parts == PageParts::all       ? kReportPageColumns
                           : parts == PageParts::listing ? kListingPageColumns
+                          : parts == PageParts::counts  ? kCountPageColumns
                                                         : kFindingPageColumns;
     auto page_row = db.prepare(std::string("SELECT ") + columns + kPagesFrom + "WHERE p.id = ?");
     if (!page_row) return Error{page_row.error()};
@@ -1347,7 +1355,7 @@ class ScanStore::Impl::StoredPageStream final : public PageStream {
       if (code == sql::kDone) continue;  // removed since (a prune running beside the report)
       if (code != sql::kRow) return db.error(code, "reading the pages of the scan");
       PageAnalysis page = read_page(*page_row, true, parts);
-      if (parts != PageParts::findings) {
+      if (parts == PageParts::all || parts == PageParts::listing) {
         redirect_rows->reset();
         redirect_rows->bind(1, id);
         while (redirect_rows->step() == sql::kRow) {
@@ -1390,7 +1398,7 @@ Result<ScanReport> ScanStore::stream_scan(std::int64_t scan_id) {
             totals.add(page);
             return true;
           },
-          PageParts::findings);
+          PageParts::counts);
       !counted) {
     return Error{counted.error()};
   }
