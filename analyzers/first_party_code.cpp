@@ -127,9 +127,13 @@ Tag tag_for(const FirstPartyAsset& asset, const AssetReference& reference, std::
 }  // namespace
 
 bool is_inert_host(std::string_view host) {
-  constexpr std::string_view kInert[] = {"w3.org",      "schema.org",  "xmlns.com",
-                                         "purl.org",    "ogp.me",      "example.com",
-                                         "example.org", "example.net", "localhost"};
+  // Namespaces, reserved example names, and the documentation sites frameworks link from the
+  // error and warning messages compiled into every bundle (React's error decoder, Vue's and
+  // Angular's guides, MDN), which no page loads.
+  constexpr std::string_view kInert[] = {
+      "w3.org",      "schema.org",  "xmlns.com",   "purl.org",       "ogp.me",     "example.com",
+      "example.org", "example.net", "localhost",   "reactjs.org",    "react.dev",  "fb.me",
+      "vuejs.org",   "angular.io",  "angular.dev", "webpack.js.org", "babeljs.io", "mozilla.org"};
   std::string domain = registrable_domain(host);
   if (domain == host && host.find('.') == std::string_view::npos) return true;
   return std::find(std::begin(kInert), std::end(kInert), domain) != std::end(kInert);
