@@ -320,9 +320,17 @@ std::vector<UrlLiteral> url_literals(std::string_view text) {
       if (quote == '`' && c == '$' && end + 1 < text.size() && text[end + 1] == '{') break;
       ++end;
     }
-    std::size_t host_end = slashes_end;
+    std::size_t host_start = slashes_end;
+    std::size_t host_end = host_start;
     while (host_end < end && is_host_char(text[host_end])) ++host_end;
-    std::string_view host = text.substr(slashes_end, host_end - slashes_end);
+    // A key before '@' (a Sentry DSN, "https://KEY@o1.ingest.sentry.io/1"): the host follows it,
+    // and the key stays out of the reported URL.
+    if (host_end < end && text[host_end] == '@') {
+      host_start = host_end + 1;
+      host_end = host_start;
+      while (host_end < end && is_host_char(text[host_end])) ++host_end;
+    }
+    std::string_view host = text.substr(host_start, host_end - host_start);
     bool host_complete = host_end == end || text[host_end] == '/' || text[host_end] == '?' ||
                          text[host_end] == '#' || text[host_end] == ':' || text[host_end] == '\\';
     if (host.find('.') != std::string_view::npos && host.front() != '.' && host.back() != '.' &&
@@ -330,6 +338,7 @@ std::vector<UrlLiteral> url_literals(std::string_view text) {
       UrlLiteral literal;
       literal.offset = start;
       for (std::size_t i = start; i < end; ++i) {
+        if (i == slashes_end) i = host_start;  // past the key, if any
         if (text[i] == '\\' && i + 1 < end && text[i + 1] == '/') continue;
         literal.url.push_back(text[i]);
       }
@@ -393,9 +402,8 @@ void add_built_urls(std::vector<UrlLiteral>& literals, std::vector<BuiltUrl> bui
   std::size_t known = literals.size(), at = 0;
   for (BuiltUrl& url : built) {
     while (at < known && literals[at].offset < url.offset) ++at;
-    UrlLiteral* literal = at < known && literals[at].offset == url.offset
-                              ? &literals[at]
-                              : &literals.emplace_back();
+    UrlLiteral* literal =
+        at < known && literals[at].offset == url.offset ? &literals[at] : &literals.emplace_back();
     literal->host = lower_ascii(bare_host(url.url.substr(url.url.find("//") + 2)));
     literal->url = std::move(url.url);
     literal->offset = url.offset;

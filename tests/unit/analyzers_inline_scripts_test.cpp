@@ -154,6 +154,15 @@ TEST_CASE("absolute and protocol-relative URLs in string literals become referen
   CHECK_FALSE(facts.document_write);
 }
 
+TEST_CASE("a URL with a key before its host is the host's, without the key") {
+  tw::InlineScriptFacts facts = tw::scan_inline_script(
+      "Sentry.init({dsn: \"https://5f2c1a7e9b@o450112.ingest.sentry.io/5581234\"});\n"
+      "var broken = 'https://key@nodot/x'; var two = 'https://a@b@two.example.com/';");
+  std::vector<std::string> urls;
+  for (const auto& reference : facts.references) urls.push_back(reference.url);
+  CHECK(urls == std::vector<std::string>{"https://o450112.ingest.sentry.io/5581234"});
+}
+
 TEST_CASE("a loader URL used by a family is not repeated as a bare URL") {
   tw::InlineScriptFacts facts = tw::scan_inline_script(
       "n.src=\"//bat.bing.com/bat.js\";var o={ti:\"5\"};})(window,document,\"script\","
