@@ -9,6 +9,7 @@
 #include "analyzers/page_analyzer.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <unordered_set>
@@ -29,6 +30,8 @@
 namespace tw {
 namespace {
 
+constexpr int kShapeDepth = 4;  // <html>, <body>, its children, grandchildren, great-grandchildren
+constexpr std::size_t kMaxShapeParts = 4096;
 constexpr std::size_t kMaxAttributeValue = 2048;  // longer values are cut (100 MB attributes)
 constexpr std::size_t kMaxNotes = 20;
 
@@ -314,6 +317,8 @@ class PageExtractor {
     GumboNode* node;
     bool in_head;
     bool in_noscript;
+    int depth = 0;  // <html> is 0
+    GumboTag parent_tag = GUMBO_TAG_UNKNOWN;
   };
 
   // A document nested in `parent`'s, with the flags of the element that holds it; `written`: the
@@ -333,6 +338,8 @@ class PageExtractor {
         title_seen_(true) {}
 
   void walk(Frame root);
+  void add_to_shape(const GumboElement& element, const Frame& frame);
+  std::string shape_digest();
   void drop_default_snippets();
   // Parses `html` as a document of its own and extracts it in place; false when it was not read
   // (the page's bound, or the parse refused it).
@@ -396,6 +403,8 @@ class PageExtractor {
   std::vector<std::size_t> default_snippets_;  // the page's tags whose URL is a family's loader
   std::size_t dropped_notes_ = 0;
   bool truncated_attribute_noted_ = false;
+  // The skeleton's (depth, parent, tag) triples, for dom_shape.
+  std::vector<std::uint32_t> shape_parts_;
   bool title_seen_ = false;
   int inline_scripts_ = 0;
 };
@@ -613,6 +622,7 @@ void PageExtractor::run() {
   find_landmarks();
   fast_resolver_ = FastResolver(base_url_);
   walk({document_.root(), false, false});
+  analysis_.dom_shape = shape_digest();
   drop_default_snippets();
   // Source order: elements Gumbo moved (a head <noscript> pixel) go back where they were written.
   std::stable_sort(analysis_.tags.begin(), analysis_.tags.end(), [](const Tag& a, const Tag& b) {
@@ -668,6 +678,28 @@ void PageExtractor::drop_default_snippets() {
   analysis_.tags.resize(kept);
 }
 
+void PageExtractor::add_to_shape(const GumboElement& element, const Frame& frame) {
+  if (shape_parts_.size() >= kMaxShapeParts) return;
+  shape_parts_.push_back(static_cast<std::uint32_t>(frame.depth) << 24 |
+                         static_cast<std::uint32_t>(frame.parent_tag) << 12 |
+                         static_cast<std::uint32_t>(element.tag));
+}
+
+// FNV-1a over the distinct triples in order: a list of 3 items and one of 30 are one shape.
+std::string PageExtractor::shape_digest() {
+  std::sort(shape_parts_.begin(), shape_parts_.end());
+  shape_parts_.erase(std::unique(shape_parts_.begin(), shape_parts_.end()), shape_parts_.end());
+  std::uint64_t hash = 14695981039346656037ull;
+  for (std::uint32_t part : shape_parts_) {
+    for (int shift = 0; shift < 32; shift += 8) {
+      hash = (hash ^ ((part >> shift) & 0xffu)) * 1099511628211ull;
+    }
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  return hex;
+}
+
 void PageExtractor::walk(Frame root) {
   std::vector<Frame> stack{root};
   while (!stack.empty()) {
@@ -677,7 +709,10 @@ void PageExtractor::walk(Frame root) {
     if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) continue;
     const GumboElement& element = node->v.element;
     visit(element, frame);
+    if (parent_ == nullptr && frame.depth <= kShapeDepth) add_to_shape(element, frame);
     Frame child_frame = frame;
+    ++child_frame.depth;
+    child_frame.parent_tag = element.tag;
     // A nested document's <head> is Gumbo's wrapper, not the page's head.
     if (element.tag == GUMBO_TAG_HEAD && parent_ == nullptr) child_frame.in_head = true;
     if (element.tag == GUMBO_TAG_NOSCRIPT) child_frame.in_noscript = true;

@@ -36,14 +36,15 @@ struct Candidate {
   bool sensitive = false;  // a page TW202 treats as sensitive
 };
 
-// Pages with the same third-party tags (kind and host) are taken as one template.
+// Pages with the same third-party tags (kind and host) and the same element skeleton (dom_shape)
+// are taken as one template.
 std::string template_key(const PageAnalysis& page) {
   std::set<std::string> parts;
   for (const Tag& tag : page.tags) {
     if (tag.initiator != Initiator::runtime)
       parts.insert(std::string(to_string(tag.kind)) + " " + tag.host);
   }
-  std::string key;
+  std::string key = page.dom_shape + "\n";
   for (const std::string& part : parts) key += part + "\n";
   return key;
 }

@@ -137,30 +137,31 @@ constexpr const char* kPageColumns =
     "p.content_hash, p.error, p.error_detail, coalesce(a.title, ''), p.csp_header, "
     "coalesce(a.csp_meta, ''), coalesce(a.consent_manager_index, -1), p.reused, p.headers, "
     "coalesce(a.links, ''), coalesce(a.notes, '[]'), coalesce(a.tags, '[]'), "
-    "coalesce(f.findings, '[]'), coalesce(a.browser, ''), coalesce(a.first_party_files, '')";
+    "coalesce(f.findings, '[]'), coalesce(a.browser, ''), coalesce(a.first_party_files, ''), "
+    "coalesce(a.dom_shape, '')";
 // The same columns without the page's links, which no report lists (a page may have a million).
 constexpr const char* kReportPageColumns =
     "p.id, p.requested_url, p.url, p.status, p.content_type, p.depth, p.fetch_ms, p.body_bytes, "
     "p.content_hash, p.error, p.error_detail, coalesce(a.title, ''), p.csp_header, "
     "coalesce(a.csp_meta, ''), coalesce(a.consent_manager_index, -1), p.reused, p.headers, "
     "'', coalesce(a.notes, '[]'), coalesce(a.tags, '[]'), coalesce(f.findings, '[]'), "
-    "coalesce(a.browser, ''), ''";
+    "coalesce(a.browser, ''), '', ''";
 // What a page listing (PageParts::listing) reads: no response headers, no findings.
 constexpr const char* kListingPageColumns =
     "p.id, p.requested_url, p.url, p.status, p.content_type, p.depth, p.fetch_ms, p.body_bytes, "
     "p.content_hash, p.error, p.error_detail, coalesce(a.title, ''), p.csp_header, "
     "coalesce(a.csp_meta, ''), coalesce(a.consent_manager_index, -1), p.reused, '', "
-    "'', coalesce(a.notes, '[]'), coalesce(a.tags, '[]'), '[]', coalesce(a.browser, ''), ''";
+    "'', coalesce(a.notes, '[]'), coalesce(a.tags, '[]'), '[]', coalesce(a.browser, ''), '', ''";
 // What a counting walk (PageParts::counts) reads: the same positions, the rest left empty.
 constexpr const char* kCountPageColumns =
     "p.id, p.requested_url, p.url, p.status, p.content_type, p.depth, p.fetch_ms, p.body_bytes, "
     "p.content_hash, p.error, p.error_detail, '', '', '', -1, p.reused, '', '', '[]', "
-    "coalesce(a.tags, '[]'), coalesce(f.findings, '[]'), '', ''";
+    "coalesce(a.tags, '[]'), coalesce(f.findings, '[]'), '', '', ''";
 // What a findings walk (PageParts::findings) reads: not even the tags, a page's largest row.
 constexpr const char* kFindingPageColumns =
     "p.id, p.requested_url, p.url, p.status, p.content_type, p.depth, p.fetch_ms, p.body_bytes, "
     "p.content_hash, p.error, p.error_detail, '', '', '', -1, p.reused, '', '', '[]', '[]', "
-    "coalesce(f.findings, '[]'), '', ''";
+    "coalesce(f.findings, '[]'), '', '', ''";
 constexpr const char* kPagesFrom =
     " FROM pages p LEFT JOIN analyses a ON a.id = p.analysis_id "
     "LEFT JOIN finding_sets f ON f.id = p.finding_set_id ";
@@ -251,6 +252,7 @@ PageAnalysis read_page(const Statement& row, bool with_findings = true,
     analysis.findings = findings_from_json(row.text(20));
   analysis.browser = visits_from_json(row.text(21));
   analysis.first_party_assets = first_party_files_from_text(row.text(22));
+  analysis.dom_shape = row.text(23);
   return analysis;
 }
 
@@ -698,11 +700,15 @@ Result<std::int64_t> ScanStore::Impl::intern_analysis(const PageAnalysis& analys
     if (browser.empty()) parts.push_back(browser);  // the files' place stays distinct
     parts.push_back(files);
   }
+  if (!analysis.dom_shape.empty()) {
+    while (parts.size() < 10) parts.push_back(std::string_view());  // the places before it
+    parts.push_back(analysis.dom_shape);
+  }
   std::string digest = content_digest(parts);
   return intern_row(db, "analyses",
                     "content_hash, analyser_version, title, csp_meta, consent_manager_index, tags, "
-                    "links, notes, browser, first_party_files",
-                    10, digest, [&](Statement& insert) {
+                    "links, notes, browser, first_party_files, dom_shape",
+                    11, digest, [&](Statement& insert) {
                       insert.bind_borrowed(2, content_hash)
                           .bind_borrowed(3, version)
                           .bind_borrowed(4, analysis.title)
@@ -712,7 +718,8 @@ Result<std::int64_t> ScanStore::Impl::intern_analysis(const PageAnalysis& analys
                           .bind_borrowed(8, links)
                           .bind_borrowed(9, notes)
                           .bind_borrowed(10, browser)
-                          .bind_borrowed(11, files);
+                          .bind_borrowed(11, files)
+                          .bind_borrowed(12, analysis.dom_shape);
                     });
 }
 
@@ -1602,9 +1609,9 @@ std::optional<PageAnalysis> ScanStore::stored_analysis(const PreviousPage& previ
                                ", p.analysis_id, p.finding_set_id" + kPagesFrom + "WHERE p.id = ?");
   if (!row) return std::nullopt;
   row->bind(1, previous.page_id);
-  if (row->step() != sql::kRow || row->is_null(23)) return std::nullopt;
+  if (row->step() != sql::kRow || row->is_null(24)) return std::nullopt;
   PageAnalysis analysis = read_page(*row, with_findings);
-  analysis.stored_rows = PageAnalysis::StoredRows{row->integer(23), nullable_id(*row, 24)};
+  analysis.stored_rows = PageAnalysis::StoredRows{row->integer(24), nullable_id(*row, 25)};
   return analysis;
 }
 

@@ -518,6 +518,8 @@ WHERE a.browser <> '';
 // unchanged file from here instead of analysing it again.
 constexpr std::string_view kVersion6 = R"sql(
 ALTER TABLE analyses ADD COLUMN first_party_files TEXT NOT NULL DEFAULT '';
+-- The page's element skeleton as a digest (pages of one template share it); empty before.
+ALTER TABLE analyses ADD COLUMN dom_shape TEXT NOT NULL DEFAULT '';
 
 CREATE TABLE first_party_files (
   digest TEXT PRIMARY KEY,          -- of the file's kind, the analyser version and its bytes

@@ -255,8 +255,8 @@ TEST_CASE("a page whose tags would make the parser's scope checks quadratic is r
   CHECK(tw::refusal_reason(body).find("too costly") != std::string::npos);
   CHECK(tw::refusal_reason(repeated("<span>", 4900) + repeated("</x>", 1000)).empty());
   // Found by the fuzzer: 2,600 spans and 47,000 unknown end tags, seconds of parsing.
-  CHECK(tw::refusal_reason(repeated("<span>", 2600) + repeated("</x>", 47000)).find(
-            "too costly") != std::string::npos);
+  CHECK(tw::refusal_reason(repeated("<span>", 2600) + repeated("</x>", 47000)).find("too costly") !=
+        std::string::npos);
   // A large ordinary page stays well inside the budget.
   std::string ordinary = repeated("<div>", 40) + repeated("<p><a href='/x'>link</a></p>", 100000);
   CHECK(tw::refusal_reason(ordinary).empty());
@@ -329,4 +329,32 @@ TEST_CASE("an element with 100,000 attributes is refused before Gumbo compares t
   CHECK(analysis.page.error_detail.find("attributes") != std::string::npos);
   // Quoted values may hold '>' and '<' without ending the tag or counting as attributes.
   CHECK(tw::refusal_reason("<div title='a > b <i> c' class=x data-x=\"1\">text</div>").empty());
+}
+
+TEST_CASE("pages of one template share a DOM shape; another layout has its own") {
+  auto page = [](std::string main, int items) {
+    std::string list;
+    for (int i = 0; i < items; ++i) list += "<li><a href=/p" + std::to_string(i) + ">item</a></li>";
+    return "<html><head><title>T</title></head><body><header><nav><ul>" + list +
+           "</ul></nav></header>" + main + "<footer><p>(c)</p></footer></body></html>";
+  };
+  const std::string article = "<main><article><h1>A</h1><p>text</p></article></main>";
+  tw::PageAnalysis first = analyze(page(article, 3));
+  tw::PageAnalysis second =
+      analyze(page("<main><article><h1>Other words</h1><p>more</p><p>and more"
+                   "</p></article></main>",
+                   12));
+  tw::PageAnalysis listing =
+      analyze(page("<main><section><table><tr><td>1</td></tr></table></section></main>", 3));
+  REQUIRE(first.dom_shape.size() == 16);
+  CHECK(first.dom_shape == second.dom_shape);  // text, repeats and list lengths do not count
+  CHECK(listing.dom_shape != first.dom_shape);
+  // Deeper than the body's great-grandchildren, and inside srcdoc documents, nothing counts.
+  tw::PageAnalysis deep =
+      analyze(page("<main><article><h1>A</h1><p>text <b><i>deep</i></b></p></article>"
+                   "<iframe srcdoc=\"<table><tr><td>x</td></tr></table>\"></iframe></main>",
+                   3));
+  tw::PageAnalysis framed =
+      analyze(page("<main><article><h1>A</h1><p>text</p></article><iframe></iframe></main>", 3));
+  CHECK(deep.dom_shape == framed.dom_shape);
 }

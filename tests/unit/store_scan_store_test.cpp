@@ -102,6 +102,7 @@ TEST_CASE("a stored scan loads back with every field the reports use") {
   page.consent_manager_index = 0;
   page.notes = {"inline script too large to scan"};
   page.links = {"https://shop.example/a", "https://shop.example/b"};
+  page.dom_shape = "0123456789abcdef";
   Tag& tag = page.tags[0];
   tag.kind = TagKind::iframe;
   tag.ids = {"GTM-ABC123", "G-XYZ"};
@@ -175,6 +176,7 @@ TEST_CASE("a stored scan loads back with every field the reports use") {
   CHECK(got.page.body_bytes == 4096);
   CHECK(got.page.header("etag") == "\"v1\"");
   CHECK(got.title == "Home");
+  CHECK(got.dom_shape == "0123456789abcdef");
   CHECK(got.csp.header == page.csp.header);
   CHECK(got.csp.meta == page.csp.meta);
   CHECK(got.consent_manager_index == 0);
