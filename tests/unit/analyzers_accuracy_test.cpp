@@ -11,15 +11,11 @@
 #include <string>
 
 #include "analyzers/page_analyzer.h"
+#include "fixture_files.h"
+
+using tw::test::read_file;
 
 namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 std::string dash(const std::string& text) {
   return text.empty() ? "-" : text;

@@ -13,15 +13,11 @@
 
 #include "analyzers/first_party_code.h"
 #include "catalogue/catalogue.h"
+#include "fixture_files.h"
+
+using tw::test::read_file;
 
 namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 std::set<std::string> read_hosts(const std::filesystem::path& path) {
   std::set<std::string> hosts;

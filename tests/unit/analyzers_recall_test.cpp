@@ -11,15 +11,11 @@
 #include <string>
 
 #include "analyzers/page_analyzer.h"
+#include "fixture_files.h"
+
+using tw::test::read_file;
 
 namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 struct Labels {
   std::string page_url;
@@ -99,8 +95,8 @@ TEST_CASE("recall and precision over the labelled corpus meet the targets") {
   std::cout << "recall corpus, " << pages << " pages: parser recall " << parser.recall() << " ("
             << parser.found << "/" << parser.expected << "), inline-script recall "
             << inline_script.recall() << " (" << inline_script.found << "/"
-            << inline_script.expected << "), precision " << precision << " ("
-            << reported - invented << "/" << reported << ")\n";
+            << inline_script.expected << "), precision " << precision << " (" << reported - invented
+            << "/" << reported << ")\n";
   CHECK(parser.recall() >= 0.995);
   CHECK(inline_script.recall() >= 0.92);
   CHECK(precision >= 0.995);
