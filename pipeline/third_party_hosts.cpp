@@ -2,6 +2,7 @@
 #include "pipeline/third_party_hosts.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "crawler/address_policy.h"
 #include "model/domain.h"
@@ -17,11 +18,15 @@ ThirdPartyHosts::ThirdPartyHosts(const ResourceFetchOptions& options)
       max_hosts_(static_cast<std::size_t>(std::max(options.max_resources, 0))) {}
 
 void ThirdPartyHosts::count_use(const std::string& host, std::size_t page,
-                                const std::string& page_url, bool page_counted) {
+                                const std::string& page_url, int depth, bool page_counted) {
   auto use = uses_.find(host);
   if (use == uses_.end()) {
     if (host.empty() || uses_.size() >= max_hosts_) return;
     use = uses_.emplace(host, HostUse{}).first;
+    use->second.first_depth = depth;
+    use->second.first_page = page_url;
+  } else if (std::tie(depth, page_url) < std::tie(use->second.first_depth, use->second.first_page)) {
+    use->second.first_depth = depth;
     use->second.first_page = page_url;
   }
   ++use->second.references;

@@ -32,10 +32,10 @@ class ThirdPartyHosts {
   explicit ThirdPartyHosts(const ResourceFetchOptions& options);
 
   // A tag naming `host` on the page numbered `page` (each page gets a number of its own, in the
-  // order the crawl delivered them), whose URL is `page_url`. `page_counted` when that page was
-  // counted for the host already, under another number.
+  // order the crawl delivered them), whose URL is `page_url`, `depth` links from the start.
+  // `page_counted` when that page was counted for the host already, under another number.
   void count_use(const std::string& host, std::size_t page, const std::string& page_url,
-                 bool page_counted = false);
+                 int depth, bool page_counted = false);
 
   // Asks DNS about the hosts of `requests` not asked yet and tells `fetcher` what it learned.
   // When the checks are skipped, the requests of hosts DNS did not answer for are removed.
@@ -44,8 +44,9 @@ class ThirdPartyHosts {
   // Marks `facts` of a URL of `host` when DNS proved the host missing.
   void mark_missing(const std::string& host, ResourceFacts& facts) const;
 
-  // Puts the host's reach (pages, references) on `facts` when this is the first page the crawl
-  // delivered that names the missing host, once per host: its one TW308 goes there.
+  // Puts the host's reach (pages, references) on `facts` when this is the page that names the
+  // missing host nearest the start (the least depth, then the least URL: the same page whatever
+  // order the crawl delivered them in), once per host: its one TW308 goes there.
   void add_reach(const std::string& host, const std::string& page_url, ResourceFacts& facts);
 
   // The CNAME chains of the site's own hosts (see DnsResolver::cname_chains), asked together.
@@ -63,7 +64,8 @@ class ThirdPartyHosts {
     int pages = 0;
     int references = 0;
     std::size_t last_page = static_cast<std::size_t>(-1);
-    std::string first_page;  // the URL of the page the crawl delivered first
+    int first_depth = 0;
+    std::string first_page;  // the URL of the naming page nearest the start
   };
   struct MissingHost {
     bool domain_unregistered = false;

@@ -177,7 +177,7 @@ class ThirdPartyStage::Impl {
         any_derived_ = true;
         continue;
       }
-      if (is_http_url(tag.url)) hosts_.count_use(tag.host, pages_planned_, page_url(page));
+      if (is_http_url(tag.url)) hosts_.count_use(tag.host, pages_planned_, page_url(page), page.page.depth);
       plan_tag(tag, round_one_);
       for (const std::string& id : tag.ids) {
         if (id.starts_with("GTM-") && has_room(snippet_ids_)) snippet_ids_.insert(id);
@@ -219,7 +219,8 @@ class ThirdPartyStage::Impl {
       }
       for (const Tag& tag : contained_tags(without_derived ? *without_derived : page, notes)) {
         if (tag.url.empty() || tag.attribute("tagwarden-loader") == "template") continue;
-        hosts_.count_use(tag.host, walked_page, page_url(page), own_hosts.contains(tag.host));
+        hosts_.count_use(tag.host, walked_page, page_url(page), page.page.depth,
+                         own_hosts.contains(tag.host));
         plan_tag(tag, round_two);
       }
       return false;
