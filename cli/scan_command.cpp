@@ -158,13 +158,20 @@ Result<ScanReport> stored_report(const ScanRequest& request, const ScanOutcome& 
   Result<ScanStore> opened = ScanStore::open(request.db_path);
   if (!opened) return Error{opened.error()};
   store.emplace(std::move(opened).value());
-  return store->stream_scan(outcome.report.scan.id);
+  // The scan counted what it stored as it went; a scan that stopped early, or whose issues
+  // overflowed the tally's cap (which ones overflow depends on the crawl's order), is counted again
+  // from the store.
+  const std::optional<StreamedTotals>& counted = outcome.report.streamed;
+  const bool whole = counted && !outcome.interrupted && !counted->issues.overflowed() &&
+                     outcome.report.scan.status == ScanStatus::complete;
+  return store->stream_scan(outcome.report.scan.id, whole ? counted : std::nullopt);
 }
 
 // The report files, then the console summary and where everything went. File reports are
 // written from the store; a console-only scan prints the totals the scan counted, which are the
 // same figures without reading the pages again. When storing failed no file report is written:
 // the store holds less than was scanned, and a report from it would say too little.
+
 Status write_reports(const ScanRequest& request, const ScanOutcome& outcome) {
   const ScanFlags& flags = request.flags;
   std::optional<ScanStore> store;

@@ -48,7 +48,7 @@ void StreamedTotals::add(const PageAnalysis& page) {
   tags += static_cast<int>(page.tags.size()) + page.unread_tags;
   for (const Finding& finding : page.findings) {
     ++findings;
-    issues.add(finding);
+    issues.add(finding, page.page.depth);
     if (!finding.baseline_state.empty()) ++baseline_marked;
     if (finding.suppressed) {
       ++suppressed;

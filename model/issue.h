@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -30,6 +31,13 @@ struct IssueInstance {
   bool suppressed = false;
   std::string suppression_reason;
   std::string baseline_state;
+  // Where the instance stands in report order: its page's depth and then its page URL (when the
+  // tally was told the depth), then when it arrived. A tally keeps the instances that come first
+  // in that order, so a scan counting pages as the crawl delivers them keeps the same examples as
+  // a walk of the stored pages in report order.
+  int order_depth = 0;
+  bool order_by_page = false;
+  std::size_t order_arrival = 0;
 };
 
 struct Issue {
@@ -47,7 +55,7 @@ struct Issue {
   // excluded), so a report can tell how many fail the build without keeping every instance.
   std::array<int, 5> open_by_severity{};
   std::array<int, 5> open_not_existing_by_severity{};
-  std::vector<IssueInstance> examples;  // the first instances, in the order they were added
+  std::vector<IssueInstance> examples;  // the first instances in report order (IssueInstance)
   std::string last_page;                // for counting distinct pages of page-ordered input
 };
 
@@ -70,11 +78,15 @@ class IssueTally {
       : examples_kept_(examples_kept), max_issues_(max_issues) {}
 
   // Findings should arrive page by page (as a scan and the store list them): pages are counted
-  // by change of page within an issue.
-  void add(const Finding& finding);
+  // by change of page within an issue. `page_depth`, when given, is the depth of the finding's
+  // page: the examples kept are then the first in report order (depth, page URL), whatever order
+  // the pages arrive in; findings added without it come after those, in arrival order.
+  void add(const Finding& finding, std::optional<int> page_depth = std::nullopt);
 
   int findings() const { return findings_; }
   std::size_t size() const { return issues_.size(); }
+  // Past max_issues: which findings went to the overflow issues depends on their order.
+  bool overflowed() const { return overflow_issues_ > 0; }
   // The issues, worst first, then by instances (most first), then by rule and id; the tally is
   // left empty.
   std::vector<Issue> take_worst_first();
@@ -86,6 +98,7 @@ class IssueTally {
   std::size_t max_issues_;
   std::size_t overflow_issues_ = 0;
   int findings_ = 0;
+  std::size_t arrivals_ = 0;
   std::vector<Issue> issues_;
   std::unordered_map<std::string, std::size_t> index_;  // issue id -> issues_
 };

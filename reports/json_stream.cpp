@@ -1,6 +1,8 @@
 // See json_stream.h.
 #include "reports/json_stream.h"
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace tw::json_stream {
@@ -18,29 +20,72 @@ void write_nested(std::ostream& out, const Json& value, int depth) {
   out.write(text.data() + start, static_cast<std::streamsize>(text.size() - start));
 }
 
+namespace {
+
+// True when every byte of `text` is printable ASCII other than '"' and '\\' (a JSON string's
+// text as it is). Eight bytes a step: a byte's high bit marks it non-ASCII, below 0x20, or equal
+// to one of the two (the usual "has a zero byte" tests on the word and its XORs).
+bool plain_ascii(std::string_view text) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  auto zero_byte = [](std::uint64_t word) { return (word - kOnes) & ~word & kHigh; };
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    const std::uint64_t below_space = (word - 0x20 * kOnes) & ~word & kHigh;
+    if ((word & kHigh) | below_space | zero_byte(word ^ ('"' * kOnes)) |
+        zero_byte(word ^ ('\\' * kOnes))) {
+      return false;
+    }
+  }
+  for (; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte >= 0x80 || byte == '"' || byte == '\\') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 void append_string(std::string& out, std::string_view text) {
-  // Printable ASCII is written here; anything else (control characters, UTF-8 to check) is left
-  // to the library so that both paths escape alike.
+  // Nearly every string of a report is printable ASCII without a quote or backslash: that is
+  // checked eight bytes at a time and copied as one block.
+  if (plain_ascii(text)) {
+    out += '"';
+    out.append(text);
+    out += '"';
+    return;
+  }
+  // Other printable ASCII is escaped here; anything else (control characters, UTF-8 to check) is
+  // left to the library so that both paths escape alike.
   bool plain = true;
-  for (char c : text) plain = plain && static_cast<unsigned char>(c) >= 0x20 &&
-                              static_cast<unsigned char>(c) < 0x80;
+  std::size_t escapes = 0;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    plain &= byte >= 0x20 && byte < 0x80;
+    escapes += static_cast<std::size_t>(c == '"' || c == '\\');
+  }
   if (!plain) {
     out += Json(std::string(text)).dump(-1, ' ', false, Json::error_handler_t::replace);
     return;
   }
-  out.push_back('"');
+  const std::size_t start = out.size();
+  out.resize(start + text.size() + escapes + 2);
+  char* to = out.data() + start;
+  *to++ = '"';
   for (char c : text) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
+    if (c == '"' || c == '\\') *to++ = '\\';
+    *to++ = c;
   }
-  out.push_back('"');
+  *to = '"';
 }
 
 ObjectText::ObjectText(std::string& out, int depth) : out_(out), depth_(depth) { out_ += '{'; }
 
 void ObjectText::member(std::string_view key) {
   out_ += empty_ ? "\n" : ",\n";
-  out_ += padding(depth_ + 1);
+  pad(depth_ + 1);
   append_string(out_, key);
   out_ += ": ";
   empty_ = false;
@@ -76,13 +121,14 @@ ObjectText& ObjectText::strings(std::string_view key, const std::vector<std::str
     out_ += "[]";
     return *this;
   }
-  std::string pad = padding(depth_ + 2);
   for (std::size_t i = 0; i < values.size(); ++i) {
     out_ += i == 0 ? "[\n" : ",\n";
-    out_ += pad;
+    pad(depth_ + 2);
     append_string(out_, values[i]);
   }
-  out_ += "\n" + padding(depth_ + 1) + "]";
+  out_ += '\n';
+  pad(depth_ + 1);
+  out_ += ']';
   return *this;
 }
 
@@ -100,7 +146,9 @@ void ObjectText::close() {
     out_ += '}';
     return;
   }
-  out_ += "\n" + padding(depth_) + "}";
+  out_ += '\n';
+  pad(depth_);
+  out_ += '}';
 }
 
 }  // namespace tw::json_stream

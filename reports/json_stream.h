@@ -81,21 +81,26 @@ class ObjectText {
   ObjectText& objects(std::string_view key, Fill fill) {
     member(key);
     bool any = false;
-    std::string pad = padding(depth_ + 2);
     fill([&]() {
       out_ += any ? ",\n" : "[\n";
-      out_ += pad;
+      pad(depth_ + 2);
       any = true;
       return ObjectText(out_, depth_ + 2);
     });
-    out_ += any ? "\n" + padding(depth_ + 1) + "]" : "[]";
+    if (any) {
+      out_ += '\n';
+      pad(depth_ + 1);
+      out_ += ']';
+    } else {
+      out_ += "[]";
+    }
     return *this;
   }
   void close();  // the closing brace; called once, after the last member
 
  private:
   void member(std::string_view key);
-  static std::string padding(int depth) { return std::string(2 * static_cast<std::size_t>(depth), ' '); }
+  void pad(int depth) { out_.append(2 * static_cast<std::size_t>(depth), ' '); }
 
   std::string& out_;
   int depth_;

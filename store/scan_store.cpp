@@ -1379,7 +1379,8 @@ class ScanStore::Impl::StoredPageStream final : public PageStream {
   std::vector<std::int64_t> page_ids_;
 };
 
-Result<ScanReport> ScanStore::stream_scan(std::int64_t scan_id) {
+Result<ScanReport> ScanStore::stream_scan(std::int64_t scan_id,
+                                          std::optional<StreamedTotals> known) {
   Connection& db = impl_->db;
   ScanReport report;
   std::vector<std::int64_t> page_ids;
@@ -1399,6 +1400,11 @@ Result<ScanReport> ScanStore::stream_scan(std::int64_t scan_id) {
     if (code != sql::kDone) return db.error(code, "listing the pages of the scan");
   }
   auto stream = std::make_shared<Impl::StoredPageStream>(*impl_, std::move(page_ids));
+  if (known) {
+    report.streamed = std::move(known);
+    report.page_stream = std::move(stream);
+    return report;
+  }
   StreamedTotals& totals = report.streamed.emplace();
   if (Status counted = stream->walk(
           [&totals](const PageAnalysis& page) {

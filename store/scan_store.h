@@ -120,7 +120,11 @@ class ScanStore {
   // page_stream that reads the pages again, one at a time in the order of load_scan and without
   // their links (no report lists them), each time a report walks them. The stream reads through
   // this store, which must outlive it.
-  Result<ScanReport> stream_scan(std::int64_t scan_id);
+  // `known`: the scan's totals as the scan counted them while storing its pages (the same
+  // figures, and the same issue examples: the tally keeps them in report order), taken instead of
+  // counting the stored pages again.
+  Result<ScanReport> stream_scan(std::int64_t scan_id,
+                                 std::optional<StreamedTotals> known = std::nullopt);
   // The scan's pages with their tags, notes, redirects and findings, `batch_size` at a time in the
   // order they were first stored, so a large scan is never held whole. `visit` may store pages
   // again (add_pages); an error from it stops the walk and is returned.

@@ -5,9 +5,10 @@ refused before anything is crawled; a disk that fills while a report is written 
 stored scan stays whole."""
 
 import json
+import time
 import unittest
 
-from harness import EXAMPLES, TagwardenTestCase, run_tagwarden
+from harness import EXAMPLES, Route, TagwardenTestCase, TestServer, run_tagwarden
 
 SITE = EXAMPLES / "site"
 POLICY = EXAMPLES / "policy.yaml"
@@ -31,6 +32,51 @@ class ReportsFromStoreTest(TagwardenTestCase):
             with self.subTest(file=name):
                 self.assertEqual((self.work / "scan" / name).read_bytes(),
                                  (self.work / "again" / name).read_bytes())
+
+    def test_issue_examples_follow_report_order_not_the_order_pages_arrived_in(self):
+        # Every page loads the Meta Pixel with no consent manager: one issue, an instance per page.
+        # The page that comes first in report order at depth 1 answers last, so the scan counts
+        # its instance after the others; its reports must still show the examples a walk of the
+        # stored pages in report order shows.
+        def page(links):
+            anchors = "".join(f'<a href="{link}">{link}</a>' for link in links)
+            return ("<!doctype html><html><head><title>Shop</title>"
+                    '<script src="https://connect.facebook.net/en_US/fbevents.js"></script>'
+                    f"</head><body>{anchors}</body></html>")
+
+        def slow(body):
+            def answer(request):
+                time.sleep(0.5)
+                request.send_response(200)
+                request.send_header("Content-Type", "text/html; charset=utf-8")
+                request.send_header("Content-Length", str(len(body)))
+                request.end_headers()
+                request.wfile.write(body.encode())
+            return Route(handler=answer)
+
+        sections = [f"/s{i}/" for i in range(6)]
+        with TestServer() as server:
+            server.route("/", Route(page(sections)))
+            for i, section in enumerate(sections):
+                children = [f"{section}p{j}.html" for j in range(3)]
+                server.route(section, slow(page(children)) if i == 0 else Route(page(children)))
+                for child in children:
+                    server.route(child, Route(page([])))
+            scanned = self.scan(server.url("/"), "--format", "json,sarif,html", "--quiet",
+                                "--concurrency", "4", "--no-fetch-third-party")
+        self.assertIn(scanned.returncode, (0, 1), scanned.stderr)
+        again_dir = self.work / "again"
+        again = run_tagwarden("report", "--scan", "latest", "--db", self.db, "--out", again_dir,
+                              "--format", "json,sarif,html", cwd=self.work)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        issue = [i for i in self.report_json()["issues"] if i["rule"] == "TW200"]
+        self.assertEqual(len(issue), 1, issue)
+        self.assertEqual(issue[0]["instances"], 1 + 6 + 18)
+        examples = [example["page"].split("/", 3)[3] for example in issue[0]["examples"]]
+        self.assertEqual(examples, ["", "s0/", "s1/", "s2/", "s3/"])
+        for name in ("tagwarden-report.json", "tagwarden-report.sarif", "tagwarden-report.html"):
+            with self.subTest(file=name):
+                self.assertEqual((self.work / name).read_bytes(), (again_dir / name).read_bytes())
 
     def test_no_history_uses_a_scratch_database_that_is_removed(self):
         scratch = self.work / "tmp"

@@ -284,3 +284,59 @@ TEST_CASE("crawled text in an issue is escaped in every format") {
       sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
   CHECK(uri.find('<') == std::string::npos);
 }
+
+TEST_CASE("a tally told the pages' depths keeps the first examples in report order, whatever the "
+          "order the pages arrive in") {
+  // Twelve pages at depths 0-2, and a second finding of the issue on one of them; report order is
+  // depth, then URL, then a page's own order.
+  std::vector<std::pair<int, Finding>> in_report_order;
+  for (int depth = 0; depth < 3; ++depth) {
+    for (int i = 0; i < 4; ++i) {
+      std::string page = "https://shop.example/d" + std::to_string(depth) + "/p" +
+                         std::to_string(i) + ".html";
+      in_report_order.emplace_back(depth, consent_finding(page, "Meta Pixel", "connect.facebook.net"));
+      if (depth == 1 && i == 0) {
+        Finding again = consent_finding(page, "Meta Pixel", "connect.facebook.net");
+        again.line = 90;
+        in_report_order.emplace_back(depth, again);
+      }
+    }
+  }
+  auto examples = [](const std::vector<std::pair<int, Finding>>& findings) {
+    IssueTally tally(6);
+    for (const auto& [depth, finding] : findings) tally.add(finding, depth);
+    std::vector<Issue> issues = tally.take_worst_first();
+    REQUIRE(issues.size() == 1);
+    CHECK(issues[0].instances == 13);
+    CHECK(issues[0].pages == 12);
+    std::vector<std::pair<std::string, int>> kept;
+    for (const IssueInstance& instance : issues[0].examples) kept.emplace_back(instance.page, instance.line);
+    return kept;
+  };
+  const auto expected = examples(in_report_order);
+  REQUIRE(expected.size() == 6);
+  CHECK(expected[0].first == "https://shop.example/d0/p0.html");
+  CHECK(expected[4] == std::pair<std::string, int>{"https://shop.example/d1/p0.html", 14});
+  CHECK(expected[5] == std::pair<std::string, int>{"https://shop.example/d1/p0.html", 90});
+
+  // The crawl's order: deeper pages first, URLs reversed; a page's own findings stay in order.
+  std::vector<std::pair<int, Finding>> crawled = in_report_order;
+  std::stable_sort(crawled.begin(), crawled.end(), [](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first > b.first;
+    return a.second.page > b.second.page;
+  });
+  CHECK(examples(crawled) == expected);
+
+  // Findings added without a depth (as a report adds those it holds in memory) come after every
+  // page's, in arrival order.
+  IssueTally tally(3);
+  tally.add(in_report_order[0].second);
+  tally.add(in_report_order[2].second, 2);
+  tally.add(in_report_order[1].second);
+  std::vector<Issue> issues = tally.take_worst_first();
+  REQUIRE(issues.size() == 1);
+  REQUIRE(issues[0].examples.size() == 3);
+  CHECK(issues[0].examples[0].page == in_report_order[2].second.page);
+  CHECK(issues[0].examples[1].page == in_report_order[0].second.page);
+  CHECK(issues[0].examples[2].page == in_report_order[1].second.page);
+}

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "reports/json_stream.h"
 #include "reports/report_text.h"
 
 using namespace tw::report_text;
@@ -85,4 +86,24 @@ TEST_CASE("URIs are percent-encoded where a crawled URL holds forbidden characte
   CHECK(uri("https://a.example/%2F") == "https://a.example/%2F");
   CHECK(uri("https://a.example/[x](y)") == "https://a.example/%5Bx%5D(y)");
   CHECK(uri("http://[::1]:8080/[") == "http://[::1]:8080/%5B");
+}
+
+TEST_CASE("the JSON report's string writer escapes as the JSON library does, at every offset") {
+  using tw::json_stream::Json;
+  // A quote, a backslash, a control character, DEL, a non-ASCII letter and an invalid byte, each
+  // at every position of strings around the eight-byte steps of the fast path.
+  const std::vector<std::string> specials = {"\"", "\\", "\n", "\x01", "\x7f", "\xc3\xa9", "\xff"};
+  for (const std::string& special : specials) {
+    for (std::size_t length = 0; length <= 17; ++length) {
+      for (std::size_t at = 0; at <= length; ++at) {
+        std::string text = std::string(at, 'a') + special + std::string(length - at, 'z');
+        std::string written;
+        tw::json_stream::append_string(written, text);
+        CHECK(written == Json(text).dump(-1, ' ', false, Json::error_handler_t::replace));
+      }
+    }
+  }
+  std::string plain;
+  tw::json_stream::append_string(plain, "https://cdn.example/app.js?v=1");
+  CHECK(plain == "\"https://cdn.example/app.js?v=1\"");
 }
