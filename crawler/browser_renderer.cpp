@@ -331,8 +331,19 @@ class BrowserRenderer::Tabs {
     ++tab.pending;
   }
 
-  // Timers are checked at least this often while tabs are open.
-  milliseconds wait_time() const { return tabs_.empty() ? milliseconds(0) : milliseconds(100); }
+  // Until the next timer of a tab (a quiet period ending, a deadline), at most 100 ms: a tab
+  // moves on when its time comes, not at the next tick.
+  milliseconds wait_time() const {
+    if (tabs_.empty()) return milliseconds(0);
+    const auto now = Clock::now();
+    auto next = now + milliseconds(100);
+    for (const auto& tab : tabs_) {
+      next = std::min(next, tab->phase < Phase::collect ? tab->deadline : tab->collect_deadline);
+      const bool settling = tab->phase == Phase::settle || tab->phase == Phase::settle_after_consent;
+      if (settling && tab->in_flight.empty()) next = std::min(next, tab->quiet_since + options_.quiet);
+    }
+    return std::max(std::chrono::ceil<milliseconds>(next - now), milliseconds(1));
+  }
 
   void on_reply(const CdpMessage& reply) {
     auto found = replies_.find(reply.id);
@@ -554,11 +565,23 @@ class BrowserRenderer::Tabs {
     }
     tab.consent_call =
         pipe_.send("Runtime.evaluate",
-                   {{"expression", consent_script(tab.job.state, tab.job.consent_manager_expected)},
+                   {{"expression", consent_script(tab.job.state, worth_waiting_for_manager(tab))},
                     {"awaitPromise", true},
                     {"returnByValue", true}},
                    tab.session);
     expect(tab, tab.consent_call);
+  }
+
+  // The consent manager the static pass saw may still be starting: worth a moment's wait, unless
+  // the page's request for its script failed or was blocked (then its API never comes).
+  static bool worth_waiting_for_manager(const Tab& tab) {
+    if (!tab.job.consent_manager_expected) return false;
+    const std::string& host = tab.job.consent_manager_host;
+    if (host.empty()) return true;
+    return std::none_of(tab.visit.requests.begin(), tab.visit.requests.end(),
+                        [&](const BrowserRequest& request) {
+                          return request.host == host && (request.blocked || request.status == 0);
+                        });
   }
 
   void read_snapshot(Tab& tab, const CdpMessage& reply) {

@@ -35,6 +35,9 @@ struct RenderJob {
   std::string url;
   ConsentState state = ConsentState::none;
   bool consent_manager_expected = false;  // the static pass saw one: wait a moment for its API
+  // The host the static pass saw its script load from (empty for an inline one). When the page's
+  // request to it failed or was blocked (--offline), its API cannot appear: no wait.
+  std::string consent_manager_host;
 };
 
 class BrowserRenderer {

@@ -33,6 +33,7 @@ struct Candidate {
   std::string url;
   std::string template_key;
   bool consent_manager = false;
+  std::string consent_manager_host;  // where its script loads from, when it is a script's
   bool sensitive = false;  // a page TW202 treats as sensitive
 };
 
@@ -271,7 +272,10 @@ void render_in_browser(ScanState& scan) {
   std::vector<Candidate> candidates;
   Status walked = pages->for_each([&](PageAnalysis& page) {
     if (page.page.error == PageError::none && is_http_url(url_of(page))) {
-      candidates.push_back({url_of(page), template_key(page), page.consent_manager_index >= 0,
+      const int manager = page.consent_manager_index;
+      const bool tagged = manager >= 0 && static_cast<std::size_t>(manager) < page.tags.size();
+      candidates.push_back({url_of(page), template_key(page), manager >= 0,
+                            tagged ? page.tags[static_cast<std::size_t>(manager)].host : "",
                             is_sensitive_page(page, scan.context.rules)});
     }
     return false;
@@ -286,7 +290,8 @@ void render_in_browser(ScanState& scan) {
   std::vector<const std::string*> page_of_job;  // the page URL each job renders
   for (const Candidate& page : chosen) {
     for (ConsentState state : settings.states) {
-      jobs.push_back({navigation_url(page.url, served), state, page.consent_manager});
+      jobs.push_back({navigation_url(page.url, served), state, page.consent_manager,
+                      page.consent_manager_host});
       page_of_job.push_back(&page.url);
     }
   }
