@@ -105,6 +105,10 @@ struct ScanInfo {
   std::string finished;  // ISO 8601 UTC, empty while running
   ScanStatus status = ScanStatus::running;
   std::string tool_version;
+  // What the analyses this scan stores are marked with (kAnalyserVersion); not a column of the
+  // scan: a store that did not begin the scan marks them with tool_version, which no later build
+  // reuses.
+  std::string analyser_version;
   std::string policy_path;
   std::string policy_digest;
   std::map<std::string, std::string> settings;  // the flags that shaped the crawl

@@ -64,7 +64,7 @@ void record_first_party(ScanState& scan, FirstPartyFiles& files) {
   }
   std::vector<std::pair<std::string, AssetScan>> contents = files.take_new_contents();
   if (contents.empty() || !scan.storing() || scan.settings.db_is_temporary) return;
-  if (Status stored = scan.store->add_first_party_files(contents, kToolVersion); !stored) {
+  if (Status stored = scan.store->add_first_party_files(contents, kAnalyserVersion); !stored) {
     scan.note("first-party files were not stored for the next scan: " + stored.error());
   }
 }

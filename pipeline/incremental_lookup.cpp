@@ -35,7 +35,8 @@ std::pair<std::string, std::string> IncrementalLookup::validators(const std::str
   std::lock_guard lock(mutex_);
   std::optional<ScanStore::PreviousPage> previous = store_.previous_page(url);
   looked_up_[url] = previous;
-  if (!previous) return {};
+  // An analysis another build made is not reused: the body is fetched whole, to analyse again.
+  if (!previous || previous->analyser_version != current_.analyser_version) return {};
   return {previous->etag, previous->last_modified};
 }
 
@@ -59,7 +60,8 @@ std::optional<ReusedPage> IncrementalLookup::unchanged(const Page& page) {
     } else {
       previous = store_.previous_page(page.requested_url);
     }
-    if (!previous || (!not_modified && previous->content_hash != page.content_hash)) {
+    if (!previous || (!not_modified && previous->content_hash != page.content_hash) ||
+        previous->analyser_version != current_.analyser_version) {
       return std::nullopt;
     }
     reused.findings_reused = findings_reusable(*previous);
@@ -68,9 +70,7 @@ std::optional<ReusedPage> IncrementalLookup::unchanged(const Page& page) {
     reused.analysis = std::move(*stored);
   }
   PageAnalysis& analysis = reused.analysis;
-  if (previous->analyser_version != current_.analyser_version) {
-    analysis.stored_rows.reset();  // stored again under this scan's analyser version
-  } else if (!reused.findings_reused || carries_third_party_stage(analysis)) {
+  if (!reused.findings_reused || carries_third_party_stage(analysis)) {
     reused.findings_reused = false;
     analysis.findings.clear();
     analysis.stored_rows->finding_set_id.reset();

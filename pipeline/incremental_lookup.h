@@ -38,12 +38,13 @@ class IncrementalLookup {
   IncrementalLookup(ScanStore store, FindingsKey current, bool reuse_findings)
       : store_(std::move(store)), current_(std::move(current)), reuse_findings_(reuse_findings) {}
 
-  // Called by the fetch loop before each request; the answer is kept for unchanged().
+  // Called by the fetch loop before each request; the answer is kept for unchanged(). None for a
+  // page whose stored analysis another analyser version made: its body is needed whole.
   std::pair<std::string, std::string> validators(const std::string& url);
 
-  // The stored analysis when the server said 304 or the body hashes as before; nullopt when the
-  // page must be analysed afresh. Its stored_rows are kept only when they can be referred to as
-  // they are (the analysis by the same analyser; the findings also under the same key).
+  // The stored analysis when the server said 304 or the body hashes as before, and this analyser
+  // version made it; nullopt when the page must be analysed afresh. Its stored findings are kept
+  // only when they were made under the same key.
   std::optional<ReusedPage> unchanged(const Page& page);
 
  private:

@@ -39,6 +39,7 @@ void describe_scan(ScanState& scan) {
   info.targets = scan.settings.targets;
   info.started = utc_now_iso8601();
   info.tool_version = kToolVersion;
+  info.analyser_version = kAnalyserVersion;
   if (const SanctionedStack* policy = scan.settings.policy) {
     info.policy_path = policy->path;
     info.policy_digest = policy->digest;
@@ -72,7 +73,7 @@ Status open_history(ScanState& scan) {
     if (!second) return Error{second.error()};
     // The third-party stage changes pages' findings after the crawl: their stored findings are
     // then not the ones the crawl would make, and the page rules run again.
-    FindingsKey current{kToolVersion, scan.info().policy_digest, Catalogue::builtin_digest()};
+    FindingsKey current{kAnalyserVersion, scan.info().policy_digest, Catalogue::builtin_digest()};
     scan.incremental.emplace(std::move(second).value(), std::move(current),
                              !settings.fetch_third_party);
     IncrementalLookup* lookup = &*scan.incremental;
@@ -124,7 +125,7 @@ Status make_first_party_files(ScanState& scan) {
   files.network = !scan.targets.urls.empty();
   files.max_files = settings.max_first_party_files;
   files.max_bytes = settings.max_first_party_bytes;
-  files.analyser_version = kToolVersion;
+  files.analyser_version = kAnalyserVersion;
   std::optional<ScanStore> store;
   if (scan.store && !settings.db_is_temporary) {
     Result<ScanStore> opened = ScanStore::open(settings.db_path);

@@ -628,6 +628,7 @@ Result<std::int64_t> ScanStore::begin_scan(const ScanInfo& info,
     return Ok{};
   });
   if (!stored) return Error{stored.error()};
+  if (!info.analyser_version.empty()) impl_->analyser_versions[scan_id] = info.analyser_version;
   return scan_id;
 }
 
@@ -635,6 +636,7 @@ Result<std::string> ScanStore::Impl::analyser_version(std::int64_t scan_id) {
   if (auto known = analyser_versions.find(scan_id); known != analyser_versions.end()) {
     return known->second;
   }
+  // A scan this store did not begin (begin_scan records its analyser version): the tool version.
   auto row = db.prepare("SELECT tool_version FROM scans WHERE id = ?");
   if (!row) return Error{row.error()};
   row->bind(1, scan_id);

@@ -9,7 +9,7 @@ import unittest
 from urllib.parse import urlsplit
 
 from harness import EXAMPLES, Route, TagwardenTestCase, TestServer, run_tagwarden
-from store_support import query
+from store_support import execute, query
 
 SITE = EXAMPLES / "site"
 BASE = "https://www.example-shop.com/"
@@ -271,6 +271,38 @@ class HttpCrawlTest(TagwardenTestCase):
         other_id = lambda report: sum(f["rule"] == "TW102" for f in report["findings"])
         self.assertGreater(other_id(second_report), other_id(first_report))
         self.assertEqual(comparable(second_report), comparable(fresh))
+
+    def test_pages_another_build_analysed_are_fetched_whole_and_analysed_again(self):
+        with TestServer(docroot=SITE) as server:
+            args = self.rescan_args(server)
+            first = self.scan(*args)
+            self.assertEqual(first.returncode, 0, first.stderr)
+            first_report = self.report_json()
+            stored = query(self.db, "SELECT DISTINCT analyser_version FROM analyses")
+            # What an earlier build stored: same tool version, other analysis sources. Every
+            # page but the start page is marked so; the start page stays this build's.
+            start = server.url("/index.html", host="www.example-shop.com")
+            start_analysis = query(self.db, "SELECT analysis_id FROM pages WHERE requested_url = ?",
+                                   start)[0][0]
+            execute(self.db, "UPDATE analyses SET analyser_version = '0.1.0+0123456789ab', "
+                             "digest = 'earlier-' || digest WHERE id <> ?", start_analysis)
+            before = len(server.requests)
+            second = self.scan(*args)
+            self.assertEqual(second.returncode, 0, second.stderr)
+            second_report = self.report_json()
+            asked = [r for r in server.requests[before:] if r["path"].endswith(".html")]
+        self.assertEqual(len(stored), 1, stored)
+        self.assertRegex(stored[0][0], r"^0\.1\.0\+[0-9a-f]{12}$")
+        conditional = {r["path"] for r in asked if r["headers"].get("If-None-Match")}
+        self.assertEqual(conditional, {"/index.html"})  # only this build's analysis is asked about
+        self.assertGreaterEqual(len(asked), 12)
+        reused = {urlsplit(p["url"]).path for p in second_report["pages"] if p["reused"]}
+        self.assertEqual(reused, {"/index.html"})
+        self.assertEqual(comparable(first_report), comparable(second_report))
+        # The pages analysed again are stored under this build's version.
+        self.assertEqual(query(self.db, "SELECT DISTINCT a.analyser_version FROM pages p JOIN "
+                                        "analyses a ON a.id = p.analysis_id WHERE p.scan_id = 2"),
+                         stored)
 
     def test_max_pages_and_depth(self):
         with TestServer(docroot=SITE) as server:
