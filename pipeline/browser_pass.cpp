@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include "analyzers/tag_attribution.h"
@@ -31,6 +32,7 @@ const std::string& url_of(const PageAnalysis& page) {
 
 struct Candidate {
   std::string url;
+  int depth = 0;
   std::string template_key;
   bool consent_manager = false;
   std::string consent_manager_host;  // where its script loads from, when it is a script's
@@ -51,9 +53,13 @@ std::string template_key(const PageAnalysis& page) {
 }
 
 // Every page, or `limit` of them: one page per template first, then the sensitive pages, then
-// the rest, each group in page order.
+// the rest, each group in report order (depth, then URL), so a template is stood for by its page
+// nearest the start, whatever order the crawl stored them in.
 std::vector<Candidate> choose_pages(std::vector<Candidate> pages, int limit) {
   if (limit <= 0 || static_cast<std::size_t>(limit) >= pages.size()) return pages;
+  std::sort(pages.begin(), pages.end(), [](const Candidate& a, const Candidate& b) {
+    return std::tie(a.depth, a.url) < std::tie(b.depth, b.url);
+  });
   std::vector<Candidate> chosen, sensitive, rest;
   std::set<std::string> templates;
   for (Candidate& page : pages) {
@@ -274,7 +280,7 @@ void render_in_browser(ScanState& scan) {
     if (page.page.error == PageError::none && is_http_url(url_of(page))) {
       const int manager = page.consent_manager_index;
       const bool tagged = manager >= 0 && static_cast<std::size_t>(manager) < page.tags.size();
-      candidates.push_back({url_of(page), template_key(page), manager >= 0,
+      candidates.push_back({url_of(page), page.page.depth, template_key(page), manager >= 0,
                             tagged ? page.tags[static_cast<std::size_t>(manager)].host : "",
                             is_sensitive_page(page, scan.context.rules)});
     }

@@ -318,9 +318,12 @@ class BrowserPassTest(TagwardenTestCase):
             self.port = server.port
             widget = f'<script src="http://cdn.widget-vendor.example:{server.port}/w.js"></script>'
             links = "".join(f'<a href="{p}">{p}</a>' for p in ("/a", "/b", "/checkout/"))
+            # The home page, /a and /checkout/ share their tags and element skeleton: one
+            # template, stood for by the home page (nearest the start); /b has a widget of its
+            # own. Three pages: the two templates, then the sensitive /checkout/ before /a.
             server.route("/", page(links), host=SITE)
-            server.route("/a", page("<p>same template as the home page</p>"), host=SITE)
-            server.route("/checkout/", page("<p>pay</p>"), host=SITE)
+            server.route("/a", page(links), host=SITE)
+            server.route("/checkout/", page(links), host=SITE)
             server.route("/b", page(widget), host=SITE)
             server.route("/w.js", Route("", content_type=JS))
             report = self.browser_scan(server, ["cdn.widget-vendor.example"], "--browser-pages",
