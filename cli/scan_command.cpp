@@ -171,7 +171,6 @@ Result<ScanReport> stored_report(const ScanRequest& request, const ScanOutcome& 
 // written from the store; a console-only scan prints the totals the scan counted, which are the
 // same figures without reading the pages again. When storing failed no file report is written:
 // the store holds less than was scanned, and a report from it would say too little.
-
 Status write_reports(const ScanRequest& request, const ScanOutcome& outcome) {
   const ScanFlags& flags = request.flags;
   std::optional<ScanStore> store;

@@ -41,8 +41,9 @@ struct FirstPartyAsset {
 struct PageAnalysis {
   Page page;  // body cleared once analysed
   std::string title;
-  // The page's element skeleton (tag names and their parents to the body's grandchildren, repeats
-  // and order ignored) as a digest: pages of one template share it (the browser pass's sample).
+  // The page's element skeleton (tag names and their parents to the body's great-grandchildren,
+  // repeats and order ignored) as a digest: pages of one template share it (the browser pass's
+  // sample).
   std::string dom_shape;
   std::vector<Tag> tags;                            // third-party tags only, in source order
   std::vector<std::string> links;                   // same-page-resolved hrefs, for the crawler

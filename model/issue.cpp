@@ -2,7 +2,6 @@
 #include "model/issue.h"
 
 #include <algorithm>
-#include <limits>
 #include <string_view>
 #include <utility>
 
@@ -80,26 +79,27 @@ void IssueTally::add(const Finding& finding, std::optional<int> page_depth) {
     if (finding.baseline_state != "existing") ++issue.open_not_existing_by_severity[level];
   }
   // Kept: the first examples_kept_ in report order. Input in that order appends at the end.
-  const bool by_page = page_depth.has_value();
-  const int depth = by_page ? *page_depth : std::numeric_limits<int>::max();
+  if (examples_kept_ == 0) return;
+  const int depth = page_depth.value_or(kNoDepth);
   const std::size_t arrival = arrivals_++;
   std::vector<IssueInstance>& examples = issue.examples;
   auto before = [&](const IssueInstance& kept) {
     if (depth != kept.order_depth) return depth < kept.order_depth;
-    if (by_page && kept.order_by_page && finding.page != kept.page) return finding.page < kept.page;
+    if (depth != kNoDepth) {
+      if (int by_url = finding.page.compare(kept.page); by_url != 0) return by_url < 0;
+    }
     return arrival < kept.order_arrival;
   };
-  if (examples_kept_ == 0) return;
   if (examples.size() == examples_kept_) {
     if (!before(examples.back())) return;
     examples.pop_back();
   }
   auto at = examples.end();
   while (at != examples.begin() && before(*(at - 1))) --at;
-  examples.insert(at, IssueInstance{finding.page, finding.tag_url, finding.line, finding.column,
-                                    finding.evidence, finding.fingerprint, finding.severity,
-                                    finding.suppressed, finding.suppression_reason,
-                                    finding.baseline_state, depth, by_page, arrival});
+  examples.insert(
+      at, IssueInstance{finding.page, finding.tag_url, finding.line, finding.column,
+                        finding.evidence, finding.fingerprint, finding.severity, finding.suppressed,
+                        finding.suppression_reason, finding.baseline_state, depth, arrival});
 }
 
 std::vector<Issue> IssueTally::take_worst_first() {

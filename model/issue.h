@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -32,11 +33,10 @@ struct IssueInstance {
   std::string suppression_reason;
   std::string baseline_state;
   // Where the instance stands in report order: its page's depth and then its page URL (when the
-  // tally was told the depth), then when it arrived. A tally keeps the instances that come first
-  // in that order, so a scan counting pages as the crawl delivers them keeps the same examples as
-  // a walk of the stored pages in report order.
+  // tally was told the depth; IssueTally::kNoDepth when not), then when it arrived. A tally keeps
+  // the instances that come first in that order, so a scan counting pages as the crawl delivers
+  // them keeps the same examples as a walk of the stored pages in report order.
   int order_depth = 0;
-  bool order_by_page = false;
   std::size_t order_arrival = 0;
 };
 
@@ -71,6 +71,8 @@ class IssueTally {
  public:
   // The distinct issues a tally holds before it counts further ones per rule.
   static constexpr std::size_t kMaxIssues = 5000;
+  // The order depth of findings added without their page's depth: after every page's.
+  static constexpr int kNoDepth = std::numeric_limits<int>::max();
 
   // Keeps the first `examples_kept` instances of each issue, and at most `max_issues` issues
   // (plus one overflow issue per rule).

@@ -40,9 +40,9 @@ std::pair<std::string, std::string> IncrementalLookup::validators(const std::str
   return {previous->etag, previous->last_modified};
 }
 
+// Only asked of a page this analyser version analysed (unchanged() refuses the others).
 bool IncrementalLookup::findings_reusable(const ScanStore::PreviousPage& previous) const {
   return reuse_findings_ && !current_.catalogue_digest.empty() &&
-         previous.analyser_version == current_.analyser_version &&
          previous.policy_digest == current_.policy_digest &&
          previous.catalogue_digest == current_.catalogue_digest;
 }
